@@ -1,0 +1,225 @@
+"""One typed settings object, layered: defaults < machine < user < --config file < env < CLI.
+
+Machine-wide configuration is written by the installers (MSI, macOS profile) or by IT into
+``/etc``; user configuration lives in the user's config folder. Environment variables use the
+prefix ``ADVISOR_`` and ``__`` between section and field (``ADVISOR_SMTP__HOST``). Secrets are
+never read from configuration files: the SMTP password comes from the environment or from a
+file only the service account can read, the advisor token from the OS keyring.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+APP_NAME = "advisor-console"
+CONFIG_FILE_NAME = "config.toml"
+ENV_PREFIX = "ADVISOR_"
+
+#: Keys that hold secrets and must never appear in a configuration file.
+_SECRET_KEYS = {("smtp", "password"), ("ice", "turn_secret")}
+
+
+class ConfigError(Exception):
+    """A configuration file or value that cannot be used; the message is German."""
+
+
+def machine_config_path() -> Path:
+    """Machine-wide configuration (``/etc/xdg/advisor-console`` on Linux, ProgramData on Windows)."""
+    return platformdirs.site_config_path(APP_NAME, appauthor=False) / CONFIG_FILE_NAME
+
+
+def user_config_path() -> Path:
+    return platformdirs.user_config_path(APP_NAME, appauthor=False) / CONFIG_FILE_NAME
+
+
+def default_data_dir() -> Path:
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ConsoleSettings(_Section):
+    #: Address of the signaling service; empty means: start the bundled service locally.
+    server_url: str | None = None
+    #: Language of the console's user interface.
+    language: Literal["de", "en"] = "de"
+    #: Extra CA certificates to trust for the service (a PEM file), e.g. an agency's own CA.
+    ca_bundle: Path | None = None
+    #: User name remembered from the last sign-in (never the password or token).
+    username: str | None = None
+    #: Port the embedded service tries first; a free port is taken when it is in use.
+    embedded_port: int = Field(default=8470, ge=0, le=65535)
+
+    @field_validator("server_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("Die Serveradresse muss mit https:// (oder http://) beginnen.")
+        return value
+
+
+class ServiceSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8470, ge=0, le=65535)
+    #: Folder for the SQLite database, the mail outbox and logs.
+    data_dir: Path = Field(default_factory=lambda: default_data_dir() / "service")
+    #: SQLAlchemy URL; default is SQLite in ``data_dir``. PostgreSQL:
+    #: ``postgresql+asyncpg://user@host/db``.
+    database_url: str | None = None
+    #: Address citizens use to reach the service, used in invitation links.
+    public_base_url: str | None = None
+    organisation: str = "Videoberatung"
+    support_phone: str = ""
+    support_hours: str = "Montag bis Freitag, 8 bis 18 Uhr"
+    #: Days after an appointment when its personal data is deleted.
+    retention_days: int = Field(default=90, ge=1, le=3650)
+    retention_interval_min: int = Field(default=60, ge=1)
+    #: Minutes after an appointment's end during which links still work.
+    grace_min: int = Field(default=15, ge=0, le=240)
+    #: Rate limits in the ``limits`` notation ("5/minute;30/hour").
+    join_rate_limit: str = "5/minute;30/hour"
+    login_rate_limit: str = "10/minute;100/hour"
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / 'advisor.db'}"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+    def resolved_public_base_url(self, bound_port: int | None = None) -> str:
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        port = bound_port if bound_port else self.port
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104
+        return f"http://{host}:{port}"
+
+
+class SmtpSettings(_Section):
+    #: Without a host, mails are written to the outbox folder instead of being sent.
+    host: str | None = None
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    username: str | None = None
+    #: Only from the environment (``ADVISOR_SMTP__PASSWORD``), never from a file of settings.
+    password: SecretStr | None = None
+    #: A file holding the password, readable only by the service account.
+    password_file: Path | None = None
+    from_address: str = "videotermin@localhost"
+    from_name: str = "Videotermin"
+    timeout_s: float = Field(default=20.0, gt=0)
+    #: Extra CA certificates for the SMTP server (PEM).
+    ca_bundle: Path | None = None
+
+    def read_password(self) -> str | None:
+        if self.password is not None:
+            return self.password.get_secret_value()
+        if self.password_file is not None:
+            try:
+                return self.password_file.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ConfigError(
+                    f"Die SMTP-Passwortdatei {self.password_file} ist nicht lesbar: {exc.strerror}"
+                ) from exc
+        return None
+
+
+class Settings(BaseSettings):
+    """All settings of console and service."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    console: ConsoleSettings = Field(default_factory=ConsoleSettings)
+    service: ServiceSettings = Field(default_factory=ServiceSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # First wins: command line, environment, then the files, most specific first.
+        files = [TomlConfigSettingsSource(settings_cls, p) for p in reversed(_FILES.get())]
+        return (init_settings, env_settings, *files)
+
+
+_FILES: contextvars.ContextVar[Sequence[Path]] = contextvars.ContextVar("_FILES", default=())
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Die Konfigurationsdatei {path} ist fehlerhaft: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"Die Konfigurationsdatei {path} ist nicht lesbar: {exc.strerror}") from exc
+
+
+def _check_no_secrets(path: Path, data: Mapping[str, Any]) -> None:
+    for section, key in _SECRET_KEYS:
+        sub = data.get(section)
+        if isinstance(sub, Mapping) and key in sub:
+            raise ConfigError(
+                f"{path}: „{section}.{key}“ ist ein Geheimnis und gehört nicht in eine "
+                f"Konfigurationsdatei. Nutzen Sie die Umgebungsvariable "
+                f"{ENV_PREFIX}{section.upper()}__{key.upper()} oder eine Passwortdatei."
+            )
+
+
+def load_settings(
+    *,
+    cli: Mapping[str, Any] | None = None,
+    config_file: Path | None = None,
+    machine_file: Path | None = None,
+    user_file: Path | None = None,
+) -> Settings:
+    """Build the settings from all layers. ``cli`` is a nested mapping of command-line values."""
+    layers = [machine_file or machine_config_path(), user_file or user_config_path()]
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(f"Die Konfigurationsdatei {config_file} gibt es nicht.")
+        layers.append(config_file)
+    existing = [p for p in layers if p.is_file()]
+    for path in existing:
+        _check_no_secrets(path, _read_toml(path))
+    token = _FILES.set(existing)
+    try:
+        return Settings(**dict(cli or {}))
+    except ConfigError:
+        raise
+    except Exception as exc:  # pydantic.ValidationError and friends
+        raise ConfigError(f"Ungültige Einstellungen: {exc}") from exc
+    finally:
+        _FILES.reset(token)

@@ -1,0 +1,1 @@
+"""Pure domain of the advisor console: no I/O, no Qt, no database."""

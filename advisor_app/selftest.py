@@ -1,0 +1,178 @@
+"""``advisor-console self-test``: load every native part and say plainly which one fails.
+
+The frozen installers run this after installation, so it must work without a network, a
+display or a camera. The Qt check runs in a child process because a broken platform plugin
+aborts the process instead of raising.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from advisor_app import __version__
+from advisor_app.paths import resources_dir, self_command
+
+QT_CHILD_MARKER = "QT-OK "
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def _has_display() -> bool:
+    if sys.platform != "linux":
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def check_qt() -> Check:
+    env = dict(os.environ)
+    if not _has_display() and "QT_QPA_PLATFORM" not in env:
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    try:
+        proc = subprocess.run(
+            [*self_command(), "self-test", "--part", "qt"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Check("Qt (PySide6)", False, f"Prüfprozess nicht startbar: {exc}")
+    for line in proc.stdout.splitlines():
+        if line.startswith(QT_CHILD_MARKER):
+            return Check("Qt (PySide6)", True, line.removeprefix(QT_CHILD_MARKER))
+    reason = (proc.stderr.strip().splitlines() or [f"Exit-Code {proc.returncode}"])[-1]
+    return Check("Qt (PySide6)", False, f"Plattform-Plugin lädt nicht: {reason}")
+
+
+def check_av() -> Check:
+    import av
+
+    missing = []
+    for codec in ("libopus", "libvpx", "h264"):
+        try:
+            av.codec.Codec(codec, "w")
+        except Exception:
+            missing.append(codec)
+    if missing:
+        return Check("PyAV (FFmpeg)", False, f"Codecs fehlen: {', '.join(missing)}")
+    return Check("PyAV (FFmpeg)", True, f"{av.__version__}; Opus, VP8, H.264 vorhanden")
+
+
+def check_opencv() -> Check:
+    import cv2
+    import numpy as np
+
+    frame = np.zeros((72, 128, 3), dtype=np.uint8)
+    gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+    return Check("OpenCV", gray.shape == (72, 128), f"{cv2.__version__}")
+
+
+def check_portaudio() -> Check:
+    try:
+        import sounddevice as sd
+    except OSError as exc:
+        return Check("PortAudio (sounddevice)", False, f"Bibliothek fehlt: {exc}")
+    version = sd.get_portaudio_version()[1]
+    try:
+        devices = len(sd.query_devices())
+    except Exception as exc:
+        return Check("PortAudio (sounddevice)", False, f"{version}; Geräteabfrage: {exc}")
+    note = f"{devices} Audiogeräte" if devices else "keine Audiogeräte gefunden (Hinweis)"
+    return Check("PortAudio (sounddevice)", True, f"{version}; {note}")
+
+
+def check_aiortc() -> Check:
+    from aiortc import RTCPeerConnection
+
+    async def offer() -> str:
+        pc = RTCPeerConnection()
+        try:
+            pc.addTransceiver("audio", direction="sendrecv")
+            pc.addTransceiver("video", direction="sendrecv")
+            pc.createDataChannel("chat")
+            await pc.setLocalDescription(await pc.createOffer())
+            return str(pc.localDescription.sdp)
+        finally:
+            await pc.close()
+
+    sdp = asyncio.run(offer())
+    needed = {"m=audio": "Audio", "m=video": "Video", "opus/48000": "Opus", "VP8/90000": "VP8",
+              "webrtc-datachannel": "Datenkanal"}
+    missing = [label for token, label in needed.items() if token not in sdp]
+    if missing:
+        return Check("aiortc (WebRTC)", False, f"Angebot unvollständig: {', '.join(missing)}")
+    import aiortc
+
+    return Check("aiortc (WebRTC)", True, f"{aiortc.__version__}; Angebot mit Opus, VP8, Daten")
+
+
+def check_keyring() -> Check:
+    import keyring
+
+    backend = keyring.get_keyring()
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    if "fail" in name or "null" in name:
+        return Check("Schlüsselbund (keyring)", False, f"kein nutzbarer Schlüsselbund: {name}")
+    return Check("Schlüsselbund (keyring)", True, name)
+
+
+def check_resources() -> Check:
+    try:
+        root = resources_dir()
+    except FileNotFoundError as exc:
+        return Check("Ressourcen", False, str(exc))
+    needed = ["web/templates/start.html.j2", "mail/message.txt.j2"]
+    missing = [n for n in needed if not (root / n).is_file()]
+    if missing:
+        return Check("Ressourcen", False, f"fehlen: {', '.join(missing)}")
+    return Check("Ressourcen", True, str(root))
+
+
+CHECKS: list[Callable[[], Check]] = [
+    check_resources,
+    check_qt,
+    check_av,
+    check_opencv,
+    check_portaudio,
+    check_aiortc,
+    check_keyring,
+]
+
+
+def _safe(fn: Callable[[], Check]) -> Check:
+    try:
+        return fn()
+    except Exception as exc:
+        label = fn.__name__.removeprefix("check_")
+        return Check(label, False, f"{type(exc).__name__}: {exc}")
+
+
+def run_self_test(part: str | None = None) -> int:
+    if part == "qt":
+        from advisor_app.ui.selftest_qt import qt_report
+
+        print(QT_CHILD_MARKER + qt_report(), flush=True)
+        return 0
+    print(f"advisor-console {__version__} – Selbsttest / self-test")
+    results = [_safe(fn) for fn in CHECKS]
+    width = max(len(r.name) for r in results)
+    for r in results:
+        mark = "OK    " if r.ok else "FEHLER"
+        print(f"  [{mark}] {r.name:<{width}}  {r.detail}")
+    failed = [r.name for r in results if not r.ok]
+    if failed:
+        print(f"Ergebnis: {len(failed)} Bestandteil(e) fehlerhaft: {', '.join(failed)}")
+        return 1
+    print("Ergebnis: alle Bestandteile geladen.")
+    return 0

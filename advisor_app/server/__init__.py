@@ -1,0 +1,1 @@
+"""The signaling service: appointments, citizen pages, later waiting room and signaling relay."""

@@ -1,0 +1,118 @@
+"""The service's app factory: tests build exactly what production runs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+
+from aiohttp import web
+from sqlalchemy import text
+
+from advisor_app import __version__
+from advisor_app.config import Settings
+from advisor_app.core.clock import Clock, SystemClock
+from advisor_app.core.protocol import ServiceInfo
+from advisor_app.server import appointments, citizen, keys
+from advisor_app.server.auth import Auth, handle_login, handle_logout, handle_me
+from advisor_app.server.errors import error_middleware, json_response
+from advisor_app.server.mail import Mailer, MailComposer, Transport, transport_for
+from advisor_app.server.ratelimit import RateLimiter
+from advisor_app.server.retention import retention_ctx
+from advisor_app.storage.db import create_engine, migrate, session_factory
+
+log = logging.getLogger(__name__)
+
+
+async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
+    engine = create_engine(app[keys.SETTINGS].service.resolved_database_url)
+    await migrate(engine)
+    app[keys.ENGINE] = engine
+    app[keys.SESSIONS] = session_factory(engine)
+    yield
+    await engine.dispose()
+
+
+def _services_ctx(
+    embedded_token: str | None, transport: Transport | None
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        settings = app[keys.SETTINGS]
+        app[keys.AUTH] = Auth(app[keys.SESSIONS], app[keys.CLOCK])
+        if embedded_token:
+            await app[keys.AUTH].install_embedded_token(embedded_token)
+        mailer = Mailer(
+            app[keys.SESSIONS],
+            app[keys.CLOCK],
+            MailComposer(settings),
+            transport or transport_for(settings),
+        )
+        app[keys.MAILER] = mailer
+        yield
+        await mailer.close()
+
+    return ctx
+
+
+async def healthz(request: web.Request) -> web.Response:
+    try:
+        async with request.app[keys.ENGINE].connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception as exc:  # any database failure means: not healthy
+        log.error("health check: database unavailable: %s", exc)
+        return web.json_response({"status": "error", "database": "unavailable"}, status=503)
+    return web.json_response({"status": "ok", "database": "ok", "version": __version__})
+
+
+async def info(request: web.Request) -> web.Response:
+    settings = request.app[keys.SETTINGS]
+    return json_response(
+        ServiceInfo(
+            version=__version__,
+            organisation=settings.service.organisation,
+            support_phone=settings.service.support_phone,
+            embedded=request.app[EMBEDDED],
+            public_base_url=request.app[keys.RUNTIME].base_url,
+        )
+    )
+
+
+async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+
+
+EMBEDDED = web.AppKey("embedded", bool)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    embedded_token: str | None = None,
+    transport: Transport | None = None,
+    base_url: str | None = None,
+) -> web.Application:
+    """Build the service. ``transport`` replaces the mail transport (benchmarks only)."""
+    app = web.Application(middlewares=[error_middleware], client_max_size=256 * 1024)
+    app[keys.SETTINGS] = settings
+    app[keys.CLOCK] = clock or SystemClock()
+    app[keys.LIMITER] = RateLimiter(
+        {"join": settings.service.join_rate_limit, "login": settings.service.login_rate_limit}
+    )
+    app[keys.RUNTIME] = keys.ServiceRuntime(
+        base_url=base_url or settings.service.resolved_public_base_url()
+    )
+    app[EMBEDDED] = embedded_token is not None
+    app.cleanup_ctx.append(_database_ctx)
+    app.cleanup_ctx.append(_services_ctx(embedded_token, transport))
+    app.cleanup_ctx.append(retention_ctx)
+    app.on_response_prepare.append(_security_headers)
+
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/api/info", info)
+    app.router.add_post("/api/login", handle_login)
+    app.router.add_post("/api/logout", handle_logout)
+    app.router.add_get("/api/me", handle_me)
+    appointments.setup_routes(app)
+    citizen.setup_routes(app)
+    return app

@@ -1,0 +1,193 @@
+"""Citizen-facing routes: the personal link ``/j/<token>`` and the dial-in code entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+from aiohttp import web
+
+from advisor_app.core.codes import looks_like_link_token, normalize_dial_code
+from advisor_app.core.domain import AppointmentStatus, clean_name, to_berlin
+from advisor_app.core.protocol import JoinCodeRequest, JoinCodeResponse
+from advisor_app.core.timewindow import AppointmentWindow, LinkState
+from advisor_app.paths import resources_dir
+from advisor_app.server import keys
+from advisor_app.server.auth import client_address
+from advisor_app.server.errors import ApiError, json_response, read_model
+from advisor_app.server.mail import format_when
+from advisor_app.storage.models import Participant
+from advisor_app.storage.repositories import AppointmentRepo
+
+PAGES: web.AppKey[jinja2.Environment] = web.AppKey("pages")
+
+#: Headers on every citizen page: no third-party host, no inline script, no referrer leak.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Permissions-Policy": "camera=(self), microphone=(self), display-capture=(self)",
+}
+
+
+def page_environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(resources_dir() / "web" / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
+    settings = request.app[keys.SETTINGS]
+    html = (
+        request.app[PAGES]
+        .get_template(template)
+        .render(organisation=settings.service.organisation, **context)
+    )
+    resp = web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
+    resp.headers.update(SECURITY_HEADERS)
+    return resp
+
+
+def error_page(request: web.Request, status: int, title: str, text: str, title_en: str,
+               text_en: str) -> web.Response:
+    return render(
+        request, "error.html.j2", status, title=title, text=text, title_en=title_en,
+        text_en=text_en,
+    )
+
+
+def _window(request: web.Request, participant: Participant) -> AppointmentWindow:
+    appt = participant.appointment
+    return AppointmentWindow(
+        appt.starts_at, appt.duration_min, request.app[keys.SETTINGS].service.grace_min
+    )
+
+
+async def join_page(request: web.Request) -> web.Response:
+    token = request.match_info["token"]
+    participant = None
+    if looks_like_link_token(token):
+        async with request.app[keys.SESSIONS]() as session:
+            participant = await AppointmentRepo(session).participant_by_token(token)
+            if participant is not None:
+                await session.refresh(participant, ["appointment"])
+    if participant is None:
+        return error_page(
+            request,
+            404,
+            "Dieser Link ist uns nicht bekannt",
+            "Bitte prüfen Sie, ob Sie den Link aus Ihrer Einladungs-E-Mail vollständig "
+            "übernommen haben. Sie können sich auch mit Ihrem Einwahlcode anmelden.",
+            "We do not know this link",
+            "Please check that you copied the whole link from your invitation e-mail, "
+            "or sign in with your dial-in code.",
+        )
+    appt = participant.appointment
+    if appt.status == AppointmentStatus.CANCELLED.value:
+        return error_page(
+            request,
+            410,
+            "Dieser Termin wurde abgesagt",
+            "Ihr Videotermin findet nicht statt. Bei Fragen wenden Sie sich bitte an Ihre "
+            "Ansprechpartnerin oder Ihren Ansprechpartner.",
+            "This appointment was cancelled",
+            "Your video appointment will not take place. Please contact your advisor.",
+        )
+    window = _window(request, participant)
+    state = window.link_state(request.app[keys.CLOCK].now())
+    if state is LinkState.EXPIRED:
+        return error_page(
+            request,
+            410,
+            "Dieser Link ist abgelaufen",
+            "Der Termin, zu dem dieser Link gehört, ist vorbei. Für einen neuen Termin wenden "
+            "Sie sich bitte an Ihre Ansprechpartnerin oder Ihren Ansprechpartner.",
+            "This link has expired",
+            "The appointment of this link is over. Please contact your advisor for a new one.",
+        )
+    local = to_berlin(appt.starts_at)
+    return render(
+        request,
+        "start.html.j2",
+        name=participant.name,
+        when_de=format_when(appt.starts_at, "de"),
+        when_en=format_when(appt.starts_at, "en"),
+        date_short=local.strftime("%d.%m.%Y"),
+        time_short=local.strftime("%H:%M"),
+        room_open=state is LinkState.ROOM_OPEN,
+    )
+
+
+async def _resolve_code(request: web.Request, raw_code: str) -> str:
+    """The personal link for a dial-in code, after the rate limit and the time window."""
+    if not await request.app[keys.LIMITER].hit("join", client_address(request)):
+        raise ApiError(
+            429,
+            "rate_limited",
+            "Zu viele Versuche. Bitte warten Sie einige Minuten und versuchen Sie es erneut.",
+            "Too many attempts. Please wait a few minutes.",
+            headers={"Retry-After": "60"},
+        )
+    code = normalize_dial_code(raw_code)
+    wrong = ApiError(
+        404,
+        "unknown_code",
+        "Dieser Einwahlcode ist nicht gültig. Bitte prüfen Sie die neun Ziffern aus Ihrer "
+        "Einladung. Der Code gilt ab 30 Minuten vor Ihrem Termin.",
+        "This dial-in code is not valid. It works from 30 minutes before your appointment.",
+        field="code",
+    )
+    if code is None:
+        raise wrong
+    now = request.app[keys.CLOCK].now()
+    async with request.app[keys.SESSIONS]() as session:
+        for participant in await AppointmentRepo(session).participants_by_code(code):
+            await session.refresh(participant, ["appointment"])
+            if participant.appointment.status != AppointmentStatus.SCHEDULED.value:
+                continue
+            if _window(request, participant).code_valid(now):
+                return f"/j/{participant.link_token}"
+    raise wrong
+
+
+async def join_by_code_api(request: web.Request) -> web.Response:
+    body = await read_model(request, JoinCodeRequest)
+    link = await _resolve_code(request, body.code)
+    return json_response(JoinCodeResponse(link=link))
+
+
+async def code_page(request: web.Request) -> web.Response:
+    return render(request, "code.html.j2", error=None, code="", name="")
+
+
+async def code_form(request: web.Request) -> web.Response:
+    form = await request.post()
+    code = str(form.get("code", ""))[:40]
+    name = str(form.get("name", ""))[:200]
+    try:
+        clean_name(name)
+    except ValueError as exc:
+        return render(request, "code.html.j2", 422, error=str(exc), code=code, name=name)
+    try:
+        link = await _resolve_code(request, code)
+    except ApiError as err:
+        return render(
+            request, "code.html.j2", err.status, error=err.reply.message, code=code, name=name
+        )
+    raise web.HTTPSeeOther(location=link)
+
+
+def setup_routes(app: web.Application) -> None:
+    app[PAGES] = page_environment()
+    app.router.add_get("/j/{token}", join_page)
+    app.router.add_get("/code", code_page)
+    app.router.add_post("/code", code_form)
+    app.router.add_post("/api/join/code", join_by_code_api)
+    app.router.add_static("/static/", resources_dir() / "web" / "static", append_version=False)

@@ -1,0 +1,36 @@
+"""Logging for the service: personal link tokens never reach a log line."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+
+_TOKEN_PATH = re.compile(r"/j/[^/?#\s]+")
+
+
+def redact(text: str) -> str:
+    return _TOKEN_PATH.sub("/j/…", text)
+
+
+class AccessLogger(AbstractAccessLogger):
+    """One line per request, with the path's link token replaced and no query string."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info(
+            '%s "%s %s" %s %.1fms',
+            request.remote,
+            request.method,
+            redact(request.path),
+            response.status,
+            time * 1000,
+        )
+
+
+def configure(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )

@@ -1,0 +1,80 @@
+"""Deletes personal data a configurable number of days after each appointment.
+
+Runs once at service start and then periodically. Anonymous statistics (``stat_events``,
+``survey_responses``) have no link to a person and stay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from advisor_app.core.clock import Clock
+from advisor_app.server import keys
+from advisor_app.storage.repositories import AdvisorRepo, AppointmentRepo
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeResult:
+    appointments: int
+    outbox_files: int
+
+
+async def purge(
+    sessions: async_sessionmaker[Any], clock: Clock, retention_days: int, outbox: Path | None
+) -> PurgeResult:
+    """Delete appointments (with participants, consents, mails) older than the retention."""
+    now = clock.now()
+    cutoff = now - timedelta(days=retention_days)
+    async with sessions() as session:
+        old = await AppointmentRepo(session).ended_before(cutoff)
+        for appt in old:
+            await session.delete(appt)
+        await AdvisorRepo(session).drop_expired_sessions(now)
+        await session.commit()
+    files = 0
+    if outbox is not None and outbox.is_dir():
+        limit = cutoff.timestamp()
+        for path in outbox.glob("*.eml"):
+            try:
+                if path.stat().st_mtime < limit:
+                    path.unlink()
+                    files += 1
+            except OSError as exc:
+                log.warning("could not delete old outbox file %s: %s", path.name, exc.strerror)
+    if old or files:
+        log.info("retention: deleted %d appointments and %d outbox mails", len(old), files)
+    return PurgeResult(appointments=len(old), outbox_files=files)
+
+
+async def retention_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Cleanup context: purge at start, then every ``retention_interval_min`` minutes."""
+    settings = app[keys.SETTINGS].service
+
+    async def run_once() -> None:
+        await purge(app[keys.SESSIONS], app[keys.CLOCK], settings.retention_days,
+                    settings.outbox_dir)
+
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(settings.retention_interval_min * 60)
+            try:
+                await run_once()
+            except Exception:
+                log.exception("retention run failed; will try again")
+
+    await run_once()
+    task = asyncio.create_task(loop(), name="retention")
+    yield
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)

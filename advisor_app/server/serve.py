@@ -1,0 +1,90 @@
+"""``advisor-console serve``: run the signaling service until stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+import threading
+
+from aiohttp import web
+
+from advisor_app import __version__
+from advisor_app.config import Settings
+from advisor_app.server import keys
+from advisor_app.server.app import create_app
+from advisor_app.server.logs import AccessLogger
+
+log = logging.getLogger(__name__)
+
+#: The line the console waits for when it starts the embedded service.
+READY_PREFIX = "ADVISOR-SERVICE-LISTENING "
+
+
+class StartupError(Exception):
+    """The service cannot start; the message says why in German."""
+
+
+def _watch_stdin(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    """Stop when the parent closes our stdin (the console quit or crashed)."""
+
+    def reader() -> None:
+        try:
+            while sys.stdin.buffer.read(1024):
+                pass
+        except (OSError, ValueError):
+            pass
+        loop.call_soon_threadsafe(stop.set)
+
+    threading.Thread(target=reader, name="stdin-watch", daemon=True).start()
+
+
+async def run(
+    settings: Settings, *, embedded_token: str | None = None, stop_on_stdin_eof: bool = False
+) -> None:
+    svc = settings.service
+    try:
+        svc.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StartupError(
+            f"Der Datenordner {svc.data_dir} kann nicht angelegt werden: {exc.strerror}"
+        ) from exc
+    app = create_app(settings, embedded_token=embedded_token)
+    runner = web.AppRunner(app, access_log_class=AccessLogger, handle_signals=False)
+    try:
+        await runner.setup()
+    except Exception as exc:
+        await runner.cleanup()
+        raise StartupError(f"Der Dienst konnte nicht starten: {exc}") from exc
+    site = web.TCPSite(runner, svc.host, svc.port, shutdown_timeout=5)
+    try:
+        await site.start()
+    except OSError as exc:
+        await runner.cleanup()
+        raise StartupError(
+            f"Der Dienst kann nicht auf {svc.host}:{svc.port} lauschen: {exc.strerror}"
+        ) from exc
+    server = site._server  # noqa: SLF001 - the only way to learn the port chosen for port 0
+    sockets = getattr(server, "sockets", None) or []
+    port = sockets[0].getsockname()[1] if sockets else svc.port
+    if not svc.public_base_url:
+        app[keys.RUNTIME].base_url = svc.resolved_public_base_url(port)
+    url = f"http://{'127.0.0.1' if svc.host in ('0.0.0.0', '') else svc.host}:{port}"  # noqa: S104
+    log.info("advisor-console %s service listening on %s", __version__, url)
+    print(f"{READY_PREFIX}{url}", flush=True)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # Windows
+            pass
+    if stop_on_stdin_eof:
+        _watch_stdin(loop, stop)
+    try:
+        await stop.wait()
+    finally:
+        log.info("service stopping")
+        await runner.cleanup()

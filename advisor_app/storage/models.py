@@ -1,0 +1,198 @@
+"""SQLAlchemy ORM models. Portable SQL only: SQLite by default, PostgreSQL in production."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC and always returns them aware (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Advisor(Base):
+    __tablename__ = "advisors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    #: Argon2id hash; empty for the embedded local advisor who signs in without a password.
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    sessions: Mapped[list[AdvisorSession]] = relationship(
+        back_populates="advisor", cascade="all, delete-orphan"
+    )
+
+
+class AdvisorSession(Base):
+    """A bearer token handed out at sign-in; only its SHA-256 digest is stored."""
+
+    __tablename__ = "advisor_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisors.id", ondelete="CASCADE"))
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    advisor: Mapped[Advisor] = relationship(back_populates="sessions")
+
+
+class Appointment(Base):
+    __tablename__ = "appointments"
+    __table_args__ = (Index("ix_appointments_advisor_start", "advisor_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisors.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    duration_min: Mapped[int] = mapped_column(Integer)
+    topic: Mapped[str] = mapped_column(String(200), default="")
+    customer_number: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    language: Mapped[str] = mapped_column(String(8), default="de")
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    #: Bumped on every change; the ``SEQUENCE`` of the calendar attachment.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="appointment",
+        cascade="all, delete-orphan",
+        order_by="Participant.id",
+        lazy="selectin",
+    )
+
+
+class Participant(Base):
+    """The citizen or a guest of an appointment; each has a personal link and dial-in code."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(
+        ForeignKey("appointments.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    language: Mapped[str] = mapped_column(String(8), default="de")
+    link_token: Mapped[str] = mapped_column(String(64), unique=True)
+    dial_code: Mapped[str] = mapped_column(String(16), index=True)
+    mail_status: Mapped[str] = mapped_column(String(16), default="none")
+    mail_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    mail_updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+    appointment: Mapped[Appointment] = relationship(back_populates="participants")
+    consents: Mapped[list[ConsentRecord]] = relationship(
+        back_populates="participant", cascade="all, delete-orphan"
+    )
+
+
+class ConsentRecord(Base):
+    """Which consent text version a participant accepted, and when (and when revoked)."""
+
+    __tablename__ = "consent_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    consent_version: Mapped[str] = mapped_column(String(32))
+    privacy_version: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    accepted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+    participant: Mapped[Participant] = relationship(back_populates="consents")
+
+
+class Mail(Base):
+    """An invitation, update or cancellation mail; the body is kept until retention runs."""
+
+    __tablename__ = "mails"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointments.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), nullable=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    to_address: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class StatEvent(Base):
+    """Anonymous statistics: no person, no appointment id, only the day and a figure."""
+
+    __tablename__ = "stat_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    value: Mapped[float] = mapped_column(Float, default=1.0)
+
+
+class SurveyResponse(Base):
+    """Three answers of the anonymous survey; deliberately without any link to a person."""
+
+    __tablename__ = "survey_responses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    satisfaction: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    av_quality: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    would_use_again: Mapped[bool | None] = mapped_column(Boolean, nullable=True)

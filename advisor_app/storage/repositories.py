@@ -1,0 +1,181 @@
+"""Queries, one small repository per aggregate. All methods run inside a caller's session."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from advisor_app.core.domain import AppointmentStatus, MailStatus, overlaps
+from advisor_app.storage.models import (
+    Advisor,
+    AdvisorSession,
+    Appointment,
+    Mail,
+    Participant,
+    StatEvent,
+)
+
+
+class AdvisorRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def by_username(self, username: str) -> Advisor | None:
+        return await self.session.scalar(select(Advisor).where(Advisor.username == username))
+
+    async def by_id(self, advisor_id: int) -> Advisor | None:
+        return await self.session.get(Advisor, advisor_id)
+
+    async def all(self) -> list[Advisor]:
+        return list(await self.session.scalars(select(Advisor).order_by(Advisor.username)))
+
+    async def add(
+        self, *, username: str, display_name: str, password_hash: str, now: datetime
+    ) -> Advisor:
+        advisor = Advisor(
+            username=username,
+            display_name=display_name,
+            password_hash=password_hash,
+            active=True,
+            created_at=now,
+        )
+        self.session.add(advisor)
+        await self.session.flush()
+        return advisor
+
+    async def add_session(
+        self, advisor: Advisor, digest: str, now: datetime, lifetime: timedelta
+    ) -> None:
+        self.session.add(
+            AdvisorSession(
+                advisor_id=advisor.id, token_digest=digest, created_at=now, expires_at=now + lifetime
+            )
+        )
+
+    async def by_token_digest(self, digest: str, now: datetime) -> Advisor | None:
+        row = await self.session.scalar(
+            select(AdvisorSession).where(AdvisorSession.token_digest == digest)
+        )
+        if row is None or row.expires_at <= now:
+            return None
+        advisor = await self.session.get(Advisor, row.advisor_id)
+        if advisor is None or not advisor.active:
+            return None
+        return advisor
+
+    async def drop_sessions(self, advisor: Advisor) -> None:
+        await self.session.execute(
+            delete(AdvisorSession).where(AdvisorSession.advisor_id == advisor.id)
+        )
+
+    async def drop_expired_sessions(self, now: datetime) -> int:
+        result = await self.session.execute(
+            delete(AdvisorSession).where(AdvisorSession.expires_at <= now)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+class AppointmentRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, advisor_id: int, appointment_id: int) -> Appointment | None:
+        appt = await self.session.get(Appointment, appointment_id)
+        if appt is None or appt.advisor_id != advisor_id:
+            return None
+        return appt
+
+    async def between(
+        self, advisor_id: int, start: datetime, end: datetime, *, include_cancelled: bool = True
+    ) -> list[Appointment]:
+        query = (
+            select(Appointment)
+            .where(Appointment.advisor_id == advisor_id)
+            .where(Appointment.starts_at >= start - timedelta(hours=6))
+            .where(Appointment.starts_at < end)
+            .order_by(Appointment.starts_at, Appointment.id)
+        )
+        if not include_cancelled:
+            query = query.where(Appointment.status != AppointmentStatus.CANCELLED.value)
+        rows = list(await self.session.scalars(query))
+        # Appointments that began before ``start`` but still run into the range count too.
+        return [a for a in rows if a.starts_at + timedelta(minutes=a.duration_min) > start]
+
+    async def overlapping(
+        self,
+        advisor_id: int,
+        starts_at: datetime,
+        duration_min: int,
+        *,
+        exclude_id: int | None = None,
+    ) -> list[Appointment]:
+        candidates = await self.between(
+            advisor_id,
+            starts_at - timedelta(hours=4),
+            starts_at + timedelta(minutes=duration_min),
+            include_cancelled=False,
+        )
+        return [
+            a
+            for a in candidates
+            if a.id != exclude_id
+            and overlaps(a.starts_at, a.duration_min, starts_at, duration_min)
+        ]
+
+    async def dial_code_in_use(self, code: str) -> bool:
+        count = await self.session.scalar(
+            select(func.count()).select_from(Participant).where(Participant.dial_code == code)
+        )
+        return bool(count)
+
+    async def participant_by_token(self, token: str) -> Participant | None:
+        return await self.session.scalar(select(Participant).where(Participant.link_token == token))
+
+    async def participants_by_code(self, code: str) -> list[Participant]:
+        return list(
+            await self.session.scalars(select(Participant).where(Participant.dial_code == code))
+        )
+
+    async def ended_before(self, cutoff: datetime) -> list[Appointment]:
+        """Appointments whose end lies before ``cutoff`` (candidates for deletion)."""
+        rows = await self.session.scalars(
+            select(Appointment).where(Appointment.starts_at < cutoff).order_by(Appointment.id)
+        )
+        return [a for a in rows if a.starts_at + timedelta(minutes=a.duration_min) < cutoff]
+
+
+class MailRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def for_advisor(self, advisor_id: int, limit: int = 200) -> list[Mail]:
+        query = (
+            select(Mail)
+            .join(Appointment, Mail.appointment_id == Appointment.id)
+            .where(Appointment.advisor_id == advisor_id)
+            .order_by(Mail.id.desc())
+            .limit(limit)
+        )
+        return list(await self.session.scalars(query))
+
+    async def failed(self, limit: int = 100) -> list[Mail]:
+        query = (
+            select(Mail).where(Mail.status == MailStatus.FAILED.value).order_by(Mail.id).limit(limit)
+        )
+        return list(await self.session.scalars(query))
+
+
+class StatsRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def record(self, kind: str, day: date, value: float = 1.0) -> None:
+        self.session.add(StatEvent(kind=kind, day=day, value=value))
+
+    async def totals(self, kind: str) -> float:
+        total = await self.session.scalar(
+            select(func.coalesce(func.sum(StatEvent.value), 0.0)).where(StatEvent.kind == kind)
+        )
+        return float(total or 0.0)

@@ -1,0 +1,1 @@
+"""The console's Qt layer: the only package that imports PySide6."""
