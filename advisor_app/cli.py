@@ -12,9 +12,7 @@ from typing import Any
 
 from advisor_app import __version__
 from advisor_app.config import ConfigError, Settings, load_settings
-
-#: The console hands the embedded service its token through this variable, never argv.
-EMBEDDED_TOKEN_ENV = "ADVISOR_EMBEDDED_TOKEN"
+from advisor_app.core.protocol import EMBEDDED_TOKEN_ENV
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -108,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_admin(settings, args)
     from advisor_app.ui.app import run_console
 
-    return run_console(settings)
+    return int(run_console(settings))
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -37,7 +37,7 @@ class ConfigError(Exception):
 
 
 def machine_config_path() -> Path:
-    """Machine-wide configuration (``/etc/xdg/advisor-console`` on Linux, ProgramData on Windows)."""
+    """Machine-wide configuration (``/etc/xdg/advisor-console``, ProgramData on Windows)."""
     return platformdirs.site_config_path(APP_NAME, appauthor=False) / CONFIG_FILE_NAME
 
 
@@ -184,7 +184,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Die Konfigurationsdatei {path} ist fehlerhaft: {exc}") from exc
     except OSError as exc:
-        raise ConfigError(f"Die Konfigurationsdatei {path} ist nicht lesbar: {exc.strerror}") from exc
+        raise ConfigError(
+            f"Die Konfigurationsdatei {path} ist nicht lesbar: {exc.strerror}"
+        ) from exc
 
 
 def _check_no_secrets(path: Path, data: Mapping[str, Any]) -> None:

@@ -107,8 +107,13 @@ def check_aiortc() -> Check:
             await pc.close()
 
     sdp = asyncio.run(offer())
-    needed = {"m=audio": "Audio", "m=video": "Video", "opus/48000": "Opus", "VP8/90000": "VP8",
-              "webrtc-datachannel": "Datenkanal"}
+    needed = {
+        "m=audio": "Audio",
+        "m=video": "Video",
+        "opus/48000": "Opus",
+        "VP8/90000": "VP8",
+        "webrtc-datachannel": "Datenkanal",
+    }
     missing = [label for token, label in needed.items() if token not in sdp]
     if missing:
         return Check("aiortc (WebRTC)", False, f"Angebot unvollständig: {', '.join(missing)}")

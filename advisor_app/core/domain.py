@@ -90,9 +90,7 @@ def to_berlin(moment: datetime) -> datetime:
     return moment.astimezone(BERLIN)
 
 
-def overlaps(
-    start_a: datetime, minutes_a: int, start_b: datetime, minutes_b: int
-) -> bool:
+def overlaps(start_a: datetime, minutes_a: int, start_b: datetime, minutes_b: int) -> bool:
     """True when two appointments share any minute."""
     end_a = start_a + timedelta(minutes=minutes_a)
     end_b = start_b + timedelta(minutes=minutes_b)

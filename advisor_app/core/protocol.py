@@ -36,6 +36,10 @@ from advisor_app.core.domain import (
 
 #: Largest JSON body the service accepts on its REST routes.
 MAX_BODY_BYTES = 64 * 1024
+#: The line ``serve`` prints on stdout once it listens; the console waits for it.
+SERVICE_READY_PREFIX = "ADVISOR-SERVICE-LISTENING "
+#: The console hands the embedded service its token through this variable, never on argv.
+EMBEDDED_TOKEN_ENV = "ADVISOR_EMBEDDED_TOKEN"  # noqa: S105 - a variable name
 
 
 class Model(BaseModel):

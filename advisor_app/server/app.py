@@ -15,7 +15,7 @@ from advisor_app.core.protocol import ServiceInfo
 from advisor_app.server import appointments, citizen, keys
 from advisor_app.server.auth import Auth, handle_login, handle_logout, handle_me
 from advisor_app.server.errors import error_middleware, json_response
-from advisor_app.server.mail import Mailer, MailComposer, Transport, transport_for
+from advisor_app.server.mail import MailComposer, Mailer, Transport, transport_for
 from advisor_app.server.ratelimit import RateLimiter
 from advisor_app.server.retention import retention_ctx
 from advisor_app.storage.db import create_engine, migrate, session_factory

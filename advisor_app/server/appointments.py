@@ -368,9 +368,7 @@ async def resend_invitations(request: web.Request) -> web.Response:
         _mark_pending(targets, now)
         await session.commit()
         kind = (
-            MailKind.CANCEL
-            if appt.status == AppointmentStatus.CANCELLED.value
-            else MailKind.INVITE
+            MailKind.CANCEL if appt.status == AppointmentStatus.CANCELLED.value else MailKind.INVITE
         )
         ids = [p.id for p in targets]
         out = appointment_out(appt, base_url)

@@ -61,13 +61,17 @@ class Auth:
             if not ok or advisor is None:
                 return None
             token = new_session_token()
-            await repo.add_session(advisor, token_digest(token), self._clock.now(), SESSION_LIFETIME)
+            await repo.add_session(
+                advisor, token_digest(token), self._clock.now(), SESSION_LIFETIME
+            )
             await session.commit()
             return LoginResponse(token=token, advisor=advisor_out(advisor))
 
     async def advisor_for(self, token: str) -> Advisor | None:
         async with self._sessions() as session:
-            return await AdvisorRepo(session).by_token_digest(token_digest(token), self._clock.now())
+            return await AdvisorRepo(session).by_token_digest(
+                token_digest(token), self._clock.now()
+            )
 
     async def logout(self, token: str) -> None:
         async with self._sessions() as session:

@@ -55,10 +55,16 @@ def render(request: web.Request, template: str, status: int = 200, **context: An
     return resp
 
 
-def error_page(request: web.Request, status: int, title: str, text: str, title_en: str,
-               text_en: str) -> web.Response:
+def error_page(
+    request: web.Request, status: int, title: str, text: str, title_en: str, text_en: str
+) -> web.Response:
     return render(
-        request, "error.html.j2", status, title=title, text=text, title_en=title_en,
+        request,
+        "error.html.j2",
+        status,
+        title=title,
+        text=text,
+        title_en=title_en,
         text_en=text_en,
     )
 

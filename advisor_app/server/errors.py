@@ -157,7 +157,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         )
     except (OperationalError, DBAPIError) as exc:
         log.error("database unavailable on %s %s: %s", request.method, request.path, exc.orig)
-        err = ApiError(
+        unavailable = ApiError(
             503,
             "database_unavailable",
             "Die Datenbank des Dienstes ist gerade nicht beschreibbar. Es wurde nichts verändert; "
@@ -166,8 +166,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             headers={"Retry-After": "30"},
         )
         if _is_api(request):
-            return _error_response(err)
-        raise web.HTTPServiceUnavailable(text=err.reply.message) from exc
+            return _error_response(unavailable)
+        raise web.HTTPServiceUnavailable(text=unavailable.reply.message) from exc
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
         if not _is_api(request):

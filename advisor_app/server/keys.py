@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from advisor_app.config import Settings
 from advisor_app.core.clock import Clock
 
+
 @dataclass
 class ServiceRuntime:
     """Mutable facts of a running service."""

@@ -53,7 +53,8 @@ def format_when(moment: datetime, language: str) -> str:
         month=t["months"][local.month - 1],
         year=local.year,
     )
-    return f"{day}, " + t["time_format"].format(hour=local.hour, minute=local.minute)
+    clock = str(t["time_format"]).format(hour=local.hour, minute=local.minute)
+    return f"{day}, {clock}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +111,9 @@ class MailComposer:
             "name": participant.name,
             "organisation": svc.organisation,
             "intro": t[intro_key].format(when=when),
-            "guest_role": None if participant.role == Role.CITIZEN else t["roles"][participant.role],
+            "guest_role": None
+            if participant.role == Role.CITIZEN
+            else t["roles"][participant.role],
             "when": when,
             "duration": appointment.duration_min,
             "topic": appointment.topic,
@@ -191,7 +194,7 @@ class SmtpTransport:
                 username=smtp.username,
                 password=password,
                 use_tls=smtp.security == "tls",
-                start_tls=True if smtp.security == "starttls" else False,
+                start_tls=smtp.security == "starttls",
                 tls_context=self._tls_context() if smtp.security != "none" else None,
                 timeout=smtp.timeout_s,
             )
@@ -224,7 +227,7 @@ class OutboxTransport:
 
     async def deliver(self, composed: ComposedMail) -> MailStatus:
         data = composed.message.as_bytes()
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")  # noqa: DTZ005 - file name only
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         target = self.folder / f"{stamp}.eml"
 
         def write() -> None:
@@ -268,8 +271,13 @@ class Mailer:
         self.transport = transport
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def send_later(self, appointment_id: int, kind: MailKind, base_url: str,
-                   participant_ids: list[int] | None = None) -> asyncio.Task[None]:
+    def send_later(
+        self,
+        appointment_id: int,
+        kind: MailKind,
+        base_url: str,
+        participant_ids: list[int] | None = None,
+    ) -> asyncio.Task[None]:
         """Queue mails for an appointment's participants; returns the task (tests await it)."""
         task = asyncio.create_task(
             self.send(appointment_id, kind, base_url, participant_ids),
@@ -358,4 +366,3 @@ class Mailer:
             await session.commit()
         if status is not MailStatus.FAILED:
             log.info("mail %s delivered (%s)", mail_id, status.value)
-

@@ -30,6 +30,21 @@ class PurgeResult:
     outbox_files: int
 
 
+def _purge_outbox(outbox: Path, older_than: float) -> int:
+    """Delete outbox mails (they hold names and links) written before ``older_than``."""
+    if not outbox.is_dir():
+        return 0
+    count = 0
+    for path in outbox.glob("*.eml"):
+        try:
+            if path.stat().st_mtime < older_than:
+                path.unlink()
+                count += 1
+        except OSError as exc:
+            log.warning("could not delete old outbox file %s: %s", path.name, exc.strerror)
+    return count
+
+
 async def purge(
     sessions: async_sessionmaker[Any], clock: Clock, retention_days: int, outbox: Path | None
 ) -> PurgeResult:
@@ -43,15 +58,9 @@ async def purge(
         await AdvisorRepo(session).drop_expired_sessions(now)
         await session.commit()
     files = 0
-    if outbox is not None and outbox.is_dir():
-        limit = cutoff.timestamp()
-        for path in outbox.glob("*.eml"):
-            try:
-                if path.stat().st_mtime < limit:
-                    path.unlink()
-                    files += 1
-            except OSError as exc:
-                log.warning("could not delete old outbox file %s: %s", path.name, exc.strerror)
+    if outbox is not None:
+        loop = asyncio.get_running_loop()
+        files = await loop.run_in_executor(None, _purge_outbox, outbox, cutoff.timestamp())
     if old or files:
         log.info("retention: deleted %d appointments and %d outbox mails", len(old), files)
     return PurgeResult(appointments=len(old), outbox_files=files)
@@ -62,8 +71,9 @@ async def retention_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS].service
 
     async def run_once() -> None:
-        await purge(app[keys.SESSIONS], app[keys.CLOCK], settings.retention_days,
-                    settings.outbox_dir)
+        await purge(
+            app[keys.SESSIONS], app[keys.CLOCK], settings.retention_days, settings.outbox_dir
+        )
 
     async def loop() -> None:
         while True:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -12,14 +13,12 @@ from aiohttp import web
 
 from advisor_app import __version__
 from advisor_app.config import Settings
+from advisor_app.core.protocol import SERVICE_READY_PREFIX
 from advisor_app.server import keys
 from advisor_app.server.app import create_app
 from advisor_app.server.logs import AccessLogger
 
 log = logging.getLogger(__name__)
-
-#: The line the console waits for when it starts the embedded service.
-READY_PREFIX = "ADVISOR-SERVICE-LISTENING "
 
 
 class StartupError(Exception):
@@ -65,22 +64,20 @@ async def run(
         raise StartupError(
             f"Der Dienst kann nicht auf {svc.host}:{svc.port} lauschen: {exc.strerror}"
         ) from exc
-    server = site._server  # noqa: SLF001 - the only way to learn the port chosen for port 0
+    server = site._server
     sockets = getattr(server, "sockets", None) or []
     port = sockets[0].getsockname()[1] if sockets else svc.port
     if not svc.public_base_url:
         app[keys.RUNTIME].base_url = svc.resolved_public_base_url(port)
     url = f"http://{'127.0.0.1' if svc.host in ('0.0.0.0', '') else svc.host}:{port}"  # noqa: S104
     log.info("advisor-console %s service listening on %s", __version__, url)
-    print(f"{READY_PREFIX}{url}", flush=True)
+    print(f"{SERVICE_READY_PREFIX}{url}", flush=True)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
             loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # Windows
-            pass
     if stop_on_stdin_eof:
         _watch_stdin(loop, stop)
     try:

@@ -50,7 +50,10 @@ class AdvisorRepo:
     ) -> None:
         self.session.add(
             AdvisorSession(
-                advisor_id=advisor.id, token_digest=digest, created_at=now, expires_at=now + lifetime
+                advisor_id=advisor.id,
+                token_digest=digest,
+                created_at=now,
+                expires_at=now + lifetime,
             )
         )
 
@@ -120,8 +123,7 @@ class AppointmentRepo:
         return [
             a
             for a in candidates
-            if a.id != exclude_id
-            and overlaps(a.starts_at, a.duration_min, starts_at, duration_min)
+            if a.id != exclude_id and overlaps(a.starts_at, a.duration_min, starts_at, duration_min)
         ]
 
     async def dial_code_in_use(self, code: str) -> bool:
@@ -162,7 +164,10 @@ class MailRepo:
 
     async def failed(self, limit: int = 100) -> list[Mail]:
         query = (
-            select(Mail).where(Mail.status == MailStatus.FAILED.value).order_by(Mail.id).limit(limit)
+            select(Mail)
+            .where(Mail.status == MailStatus.FAILED.value)
+            .order_by(Mail.id)
+            .limit(limit)
         )
         return list(await self.session.scalars(query))
 

@@ -1,0 +1,1 @@
+"""The console's network and media side, without Qt."""

@@ -1,0 +1,111 @@
+"""Starts the bundled service as a child process on 127.0.0.1 (the zero-set-up default)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from advisor_app.core.codes import new_session_token
+from advisor_app.core.protocol import EMBEDDED_TOKEN_ENV, SERVICE_READY_PREFIX
+from advisor_app.paths import self_command
+
+log = logging.getLogger(__name__)
+
+START_TIMEOUT_S = 60.0
+
+
+class EmbeddedStartError(Exception):
+    """The local service did not start; the message is German and names the log file."""
+
+
+def port_is_free(port: int) -> bool:
+    if port == 0:
+        return True
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@dataclass
+class EmbeddedService:
+    """A running child service; ``token`` signs the local advisor in without a password."""
+
+    url: str
+    token: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    @classmethod
+    async def start(cls, data_dir: Path, preferred_port: int) -> EmbeddedService:
+        data_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once at start
+        log_path = data_dir / "service.log"
+        token = new_session_token()
+        port = preferred_port if port_is_free(preferred_port) else 0
+        env = dict(os.environ)
+        env[EMBEDDED_TOKEN_ENV] = token
+        cmd = [
+            *self_command(),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+            "--stop-on-stdin-eof",
+        ]
+        with log_path.open("ab") as log_file:
+            proc = subprocess.Popen(  # noqa: ASYNC220 - returns at once
+                cmd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log_file,
+                env=env,
+            )
+        assert proc.stdout is not None
+        loop = asyncio.get_running_loop()
+        try:
+            line = await asyncio.wait_for(
+                loop.run_in_executor(None, proc.stdout.readline), START_TIMEOUT_S
+            )
+        except TimeoutError:
+            proc.kill()
+            line = b""
+        text = line.decode("utf-8", "replace").strip()
+        if not text.startswith(SERVICE_READY_PREFIX):
+            proc.poll()
+            raise EmbeddedStartError(
+                "Der lokale Termindienst konnte nicht gestartet werden. Details stehen in "
+                f"{log_path}."
+            )
+        url = text.removeprefix(SERVICE_READY_PREFIX)
+        log.info("embedded service running at %s (pid %s)", url, proc.pid)
+        return cls(url=url, token=token, process=proc, log_path=log_path)
+
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    async def stop(self, grace_s: float = 10.0) -> None:
+        """Close the child's stdin (it then shuts down cleanly); kill it if it hangs."""
+        proc = self.process
+        if proc.stdin is not None and not proc.stdin.closed:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
+        loop = asyncio.get_running_loop()
+        try:
+            await asyncio.wait_for(loop.run_in_executor(None, proc.wait), grace_s)
+        except TimeoutError:
+            log.warning("embedded service did not stop in time; killing it")
+            proc.kill()
+            await loop.run_in_executor(None, proc.wait)
+        if proc.stdout is not None:
+            proc.stdout.close()

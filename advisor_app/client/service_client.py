@@ -1,0 +1,192 @@
+"""REST client of the signaling service, validating every answer with the protocol models."""
+
+from __future__ import annotations
+
+import ssl
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiohttp
+from pydantic import BaseModel, ValidationError
+
+from advisor_app.core.protocol import (
+    AppointmentIn,
+    AppointmentList,
+    AppointmentOut,
+    ErrorReply,
+    LoginRequest,
+    LoginResponse,
+    MailList,
+    ServiceInfo,
+)
+
+M = TypeVar("M", bound=BaseModel)
+DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=20, connect=8)
+
+
+class ServiceError(Exception):
+    """The service refused a request; ``message`` is German and meant for the advisor."""
+
+    def __init__(self, status: int, reply: ErrorReply) -> None:
+        super().__init__(reply.message)
+        self.status = status
+        self.reply = reply
+
+    @property
+    def code(self) -> str:
+        return self.reply.error
+
+
+class NotSignedIn(ServiceError):
+    """The token is missing, expired or revoked."""
+
+
+class ServiceUnreachable(Exception):
+    """No answer from the service (network, TLS, service down). The message is German."""
+
+
+class ServiceClient:
+    """Talks to one service with one advisor token."""
+
+    def __init__(
+        self, base_url: str, *, token: str | None = None, ca_bundle: Path | None = None
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self._ca_bundle = ca_bundle
+        self._session: aiohttp.ClientSession | None = None
+
+    def _ssl(self) -> ssl.SSLContext | bool:
+        if self._ca_bundle is None:
+            return True
+        ctx = ssl.create_default_context()
+        ctx.load_verify_locations(cafile=str(self._ca_bundle))
+        return ctx
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                timeout=DEFAULT_TIMEOUT, connector=aiohttp.TCPConnector(ssl=self._ssl())
+            )
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        model: type[M] | None,
+        *,
+        body: BaseModel | None = None,
+        params: dict[str, str] | None = None,
+    ) -> M | None:
+        headers = {"Accept": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        data = body.model_dump_json() if body is not None else None
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        url = f"{self.base_url}{path}"
+        try:
+            async with self._http().request(
+                method, url, data=data, params=params, headers=headers
+            ) as resp:
+                raw = await resp.read()
+                status = resp.status
+        except aiohttp.ClientSSLError as exc:
+            raise ServiceUnreachable(
+                f"Die sichere Verbindung zu {self.base_url} ist fehlgeschlagen: Das Zertifikat "
+                "des Servers wird nicht anerkannt. Bitte wenden Sie sich an die IT."
+            ) from exc
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise ServiceUnreachable(
+                f"Der Dienst unter {self.base_url} ist nicht erreichbar. Bitte prüfen Sie die "
+                "Netzwerkverbindung; die Konsole versucht es weiter."
+            ) from exc
+        if status >= 400:
+            try:
+                reply = ErrorReply.model_validate_json(raw)
+            except ValidationError:
+                reply = ErrorReply(
+                    error="http",
+                    message=f"Der Dienst hat die Anfrage abgelehnt (HTTP {status}).",
+                    message_en=f"HTTP {status}",
+                )
+            cls = NotSignedIn if status == 401 else ServiceError
+            raise cls(status, reply)
+        if model is None:
+            return None
+        try:
+            return model.model_validate_json(raw)
+        except ValidationError as exc:
+            raise ServiceUnreachable(
+                "Der Dienst hat unerwartet geantwortet. Passen Konsole und Dienst in der "
+                "Version zusammen?"
+            ) from exc
+
+    async def _get(self, path: str, model: type[M], params: dict[str, str] | None = None) -> M:
+        result = await self._request("GET", path, model, params=params)
+        assert result is not None
+        return result
+
+    async def _send(self, method: str, path: str, model: type[M], body: Any = None) -> M:
+        result = await self._request(method, path, model, body=body)
+        assert result is not None
+        return result
+
+    async def info(self) -> ServiceInfo:
+        return await self._get("/api/info", ServiceInfo)
+
+    async def login(self, username: str, password: str) -> LoginResponse:
+        result = await self._send(
+            "POST", "/api/login", LoginResponse, LoginRequest(username=username, password=password)
+        )
+        self.token = result.token
+        return result
+
+    async def logout(self) -> None:
+        await self._request("POST", "/api/logout", None)
+        self.token = None
+
+    async def appointments_on(self, day: date) -> list[AppointmentOut]:
+        result = await self._get("/api/appointments", AppointmentList, {"day": day.isoformat()})
+        return result.appointments
+
+    async def appointments_between(self, first: date, last: date) -> list[AppointmentOut]:
+        """Appointments from ``first`` (inclusive) to ``last`` (exclusive), Berlin days."""
+        result = await self._get(
+            "/api/appointments",
+            AppointmentList,
+            {"from": first.isoformat(), "to": last.isoformat()},
+        )
+        return result.appointments
+
+    async def create(self, data: AppointmentIn) -> AppointmentOut:
+        return await self._send("POST", "/api/appointments", AppointmentOut, data)
+
+    async def update(self, appointment_id: int, data: AppointmentIn) -> AppointmentOut:
+        return await self._send("PUT", f"/api/appointments/{appointment_id}", AppointmentOut, data)
+
+    async def cancel(self, appointment_id: int) -> AppointmentOut:
+        return await self._send(
+            "POST", f"/api/appointments/{appointment_id}/cancel", AppointmentOut
+        )
+
+    async def resend(
+        self, appointment_id: int, participant_id: int | None = None
+    ) -> AppointmentOut:
+        path = f"/api/appointments/{appointment_id}/invitations"
+        if participant_id is not None:
+            path += f"?participant={participant_id}"
+        return await self._send("POST", path, AppointmentOut)
+
+    async def get(self, appointment_id: int) -> AppointmentOut:
+        return await self._get(f"/api/appointments/{appointment_id}", AppointmentOut)
+
+    async def mails(self) -> MailList:
+        return await self._get("/api/mails", MailList)
