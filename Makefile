@@ -1,0 +1,74 @@
+# Two commands do all the set-up on a fresh Debian machine:
+#   make run   – the console with its embedded service and SQLite database
+#   make test  – everything the tests need, then the whole suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export DEBIAN_FRONTEND := noninteractive
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# Debian packages: what the console needs at run time (Qt's xcb platform, PortAudio, fonts) ...
+APT_RUN := libportaudio2 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 \
+	libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 \
+	libxcb-render-util0 libxcb-image0 libdbus-1-3 libfontconfig1 fonts-dejavu-core
+# ... and what the tests add (a virtual screen for screenshots).
+APT_TEST := $(APT_RUN) xvfb xauth
+
+.PHONY: run test lint format i18n system-run system-test clean help
+
+help:
+	@echo "make run    start the console (embedded service, SQLite)"
+	@echo "make test   install test dependencies and run the whole suite"
+	@echo "make lint   ruff and mypy"
+
+# Install missing Debian packages (as root, or through sudo); never prompts.
+define apt_install
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if ! command -v apt-get >/dev/null; then echo "Bitte installieren: $$missing"; exit 1; fi; \
+	  echo "apt-get install:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+system-run:
+	$(call apt_install,$(APT_RUN))
+
+system-test:
+	$(call apt_install,$(APT_TEST))
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+# Qt Linguist: German is the source language; compile the English translation.
+i18n: $(STAMP)
+	@for ts in i18n/*.ts; do [ -e "$$ts" ] || continue; \
+	  $(BIN)/pyside6-lrelease -silent "$$ts" -qm "$${ts%.ts}.qm"; done
+
+run: system-run $(STAMP) i18n
+	$(BIN)/advisor-console
+
+test: system-test $(STAMP) i18n
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check advisor_app tests benchmarks
+	$(BIN)/ruff format --check advisor_app tests benchmarks
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix advisor_app tests benchmarks
+	$(BIN)/ruff format advisor_app tests benchmarks
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache i18n/*.qm

@@ -1,0 +1,1 @@
+"""ID-document assistance on a frozen video frame (the ID-check issue fills this)."""
