@@ -14,8 +14,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 APT_RUN := libportaudio2 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 \
 	libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 \
 	libxcb-render-util0 libxcb-image0 libdbus-1-3 libfontconfig1 fonts-dejavu-core
-# ... and what the tests add (a virtual screen for screenshots).
-APT_TEST := $(APT_RUN) xvfb xauth
+# ... and what the tests add: a virtual screen, and a PostgreSQL server for the portability test.
+APT_TEST := $(APT_RUN) xvfb xauth postgresql
 
 .PHONY: run test lint format i18n system-run system-test clean help
 
