@@ -111,8 +111,17 @@ class ServiceSettings(_Section):
     def resolved_public_base_url(self, bound_port: int | None = None) -> str:
         if self.public_base_url:
             return self.public_base_url.rstrip("/")
-        port = bound_port if bound_port else self.port
-        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104
+        return self.local_url(bound_port if bound_port else self.port)
+
+    def local_url(self, port: int) -> str:
+        """How a program on this machine reaches the service bound to ``host``."""
+        host = self.host
+        if host in ("0.0.0.0", ""):  # noqa: S104 - all IPv4 (or all) interfaces
+            host = "127.0.0.1"
+        elif host == "::":  # asyncio binds "::" to IPv6 only
+            host = "::1"
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
         return f"http://{host}:{port}"
 
 

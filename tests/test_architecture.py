@@ -47,14 +47,32 @@ def test_only_ui_imports_pyside6() -> None:
 @pytest.mark.parametrize(
     ("layer", "forbidden"),
     [
-        ("core", ("advisor_app.storage", "advisor_app.server", "advisor_app.client",
-                  "advisor_app.ui", "sqlalchemy", "aiohttp", "aiortc", "cv2")),
+        (
+            "core",
+            (
+                "advisor_app.storage",
+                "advisor_app.server",
+                "advisor_app.client",
+                "advisor_app.ui",
+                "sqlalchemy",
+                "aiohttp",
+                "aiortc",
+                "cv2",
+            ),
+        ),
         ("storage", ("advisor_app.server", "advisor_app.client", "advisor_app.ui", "aiohttp")),
         ("server", ("advisor_app.client", "advisor_app.ui", "aiortc")),
-        ("client", ("advisor_app.server", "advisor_app.storage", "advisor_app.ui",
-                    "sqlalchemy")),
-        ("idcheck", ("advisor_app.server", "advisor_app.storage", "advisor_app.client",
-                     "advisor_app.ui", "aiohttp")),
+        ("client", ("advisor_app.server", "advisor_app.storage", "advisor_app.ui", "sqlalchemy")),
+        (
+            "idcheck",
+            (
+                "advisor_app.server",
+                "advisor_app.storage",
+                "advisor_app.client",
+                "advisor_app.ui",
+                "aiohttp",
+            ),
+        ),
     ],
 )
 def test_layer_imports(layer: str, forbidden: tuple[str, ...]) -> None:

@@ -7,7 +7,8 @@ same ones, so a change of the protocol is a change in one place.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from enum import StrEnum
+from typing import Annotated, Any, Literal
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import (
@@ -52,7 +53,11 @@ def _email(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
     try:
-        return validate_email(value.strip(), check_deliverability=False).normalized
+        # Umlauts after the @ (IDN domains such as bücher.de) are fine: the mailer sends to the
+        # ASCII form. Before the @ they need SMTPUTF8, which many agency mail servers lack.
+        return validate_email(
+            value.strip(), check_deliverability=False, allow_smtputf8=False
+        ).normalized
     except EmailNotValidError as exc:
         raise ValueError(f"Die E-Mail-Adresse ist ungültig: {value.strip()}") from exc
 
@@ -203,6 +208,8 @@ class MailOut(Model):
 
     id: int
     appointment_id: int | None
+    #: Whom the mail went to, so that the console can send just this one again.
+    participant_id: int | None = None
     kind: MailKind
     to: str
     subject: str
@@ -226,3 +233,220 @@ class JoinCodeRequest(Model):
 
 class JoinCodeResponse(Model):
     link: str
+
+
+# --- citizen journey (REST) ----------------------------------------------------------------
+
+#: Short free texts the advisor sends into the waiting room.
+MAX_NOTE_LENGTH = 500
+ShortText = Annotated[str, Field(max_length=60)]
+
+
+class ConsentState(Model):
+    """What the citizen has agreed to, and which text versions are current."""
+
+    accepted: bool
+    revoked: bool
+    consent_version: str  # the version in force, to be accepted
+    privacy_version: str
+    accepted_consent_version: str | None = None
+    accepted_at: datetime | None = None
+
+
+class CitizenView(Model):
+    """``GET /api/citizen/<token>``: everything the citizen page needs to show."""
+
+    organisation: str
+    support_phone: str
+    support_hours: str
+    participant_name: str
+    role: Role
+    language: Language
+    starts_at: datetime
+    duration_min: int
+    room_opens_at: datetime
+    room_closes_at: datetime
+    server_now: datetime
+    link_state: str  # core.timewindow.LinkState
+    consent: ConsentState
+
+
+class ConsentIn(Model):
+    consent_version: Annotated[str, Field(min_length=1, max_length=32)]
+    privacy_version: Annotated[str, Field(min_length=1, max_length=32)]
+    language: Annotated[str, Field(min_length=2, max_length=8)]
+
+
+class DeviceStatus(StrEnum):
+    OK = "ok"
+    MISSING = "missing"
+    DENIED = "denied"
+    ERROR = "error"
+    UNTESTED = "untested"
+
+
+class Verdict(StrEnum):
+    """The device check's traffic light."""
+
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+class DeviceCheckIn(Model):
+    """Only the parameters the consent text lists: system, device, browser, rates, quality."""
+
+    browser: ShortText
+    os: ShortText
+    device_type: Literal["desktop", "tablet", "phone", "unknown"]
+    upload_kbps: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    download_kbps: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    rtt_ms: Annotated[int, Field(ge=0, le=120_000)] | None = None
+    camera: DeviceStatus = DeviceStatus.UNTESTED
+    microphone: DeviceStatus = DeviceStatus.UNTESTED
+    speaker: DeviceStatus = DeviceStatus.UNTESTED
+    verdict: Verdict
+
+
+class DeviceCheckOut(DeviceCheckIn):
+    checked_at: datetime
+
+
+# --- waiting room (WebSocket) ---------------------------------------------------------------
+
+
+class WaitingEntry(Model):
+    """One person in an advisor's waiting room, as the console lists it."""
+
+    participant_id: int
+    appointment_id: int
+    name: str
+    role: Role
+    starts_at: datetime
+    duration_min: int
+    waiting_since: datetime
+    online: bool
+    device_check: DeviceCheckOut | None = None
+    consent_accepted_at: datetime | None = None
+
+
+class Ping(Model):
+    type: Literal["ping"] = "ping"
+    seq: int = 0
+
+
+class Pong(Model):
+    type: Literal["pong"] = "pong"
+    seq: int = 0
+
+
+class Hello(Model):
+    """First message on either socket: who is speaking (advisor token or personal link)."""
+
+    type: Literal["hello"] = "hello"
+    token: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Enter(Model):
+    """The citizen presses "Beratungsraum betreten"."""
+
+    type: Literal["enter"] = "enter"
+
+
+class Leave(Model):
+    """The citizen presses "Abbrechen" in the waiting room."""
+
+    type: Literal["leave"] = "leave"
+
+
+class Admit(Model):
+    type: Literal["admit"] = "admit"
+    participant_id: int
+
+
+class SendNote(Model):
+    type: Literal["note"] = "note"
+    participant_id: int
+    text: Annotated[str, Field(min_length=1, max_length=MAX_NOTE_LENGTH)]
+
+
+class SendAway(Model):
+    type: Literal["send_away"] = "send_away"
+    participant_id: int
+    reason: Annotated[str, Field(max_length=MAX_NOTE_LENGTH)] = ""
+
+
+CitizenMessage = Annotated[Hello | Enter | Leave | Ping, Field(discriminator="type")]
+AdvisorMessage = Annotated[Hello | Admit | SendNote | SendAway | Ping, Field(discriminator="type")]
+
+
+class RoomPhase(StrEnum):
+    LOBBY = "lobby"  # signed in by link, not (yet) in the waiting room
+    WAITING = "waiting"
+    ADMITTED = "admitted"
+    SENT_AWAY = "sent_away"
+    REVOKED = "revoked"
+    CLOSED = "closed"  # the appointment is over or cancelled
+
+
+class RoomState(Model):
+    """Server to citizen: where the citizen is now."""
+
+    type: Literal["state"] = "state"
+    phase: RoomPhase
+    reason: str | None = None
+
+
+class Note(Model):
+    """Server to citizen: a short message of the advisor."""
+
+    type: Literal["note"] = "note"
+    text: str
+    at: datetime
+
+
+class WaitingSnapshot(Model):
+    """Server to advisor: the whole waiting room (after hello and on resync)."""
+
+    type: Literal["waiting"] = "waiting"
+    entries: list[WaitingEntry]
+
+
+class Arrived(Model):
+    type: Literal["arrived"] = "arrived"
+    entry: WaitingEntry
+
+
+class EntryChanged(Model):
+    type: Literal["changed"] = "changed"
+    entry: WaitingEntry
+
+
+class Departed(Model):
+    type: Literal["departed"] = "departed"
+    participant_id: int
+    reason: Literal["left", "timeout", "admitted", "sent_away", "revoked", "closed"]
+
+
+class ConsentRevoked(Model):
+    type: Literal["consent_revoked"] = "consent_revoked"
+    participant_id: int
+    appointment_id: int
+
+
+class SocketError(Model):
+    """Either socket: a refused message; the state did not change."""
+
+    type: Literal["error"] = "error"
+    error: str
+    message: str
+    message_en: str = ""
+
+
+#: Everything the service sends on the advisor's socket.
+AdvisorEvent = Annotated[
+    WaitingSnapshot | Arrived | EntryChanged | Departed | ConsentRevoked | Pong | SocketError,
+    Field(discriminator="type"),
+]
+#: Everything the service sends on a citizen's socket.
+CitizenEvent = Annotated[RoomState | Note | Pong | SocketError, Field(discriminator="type")]

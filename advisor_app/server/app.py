@@ -12,9 +12,10 @@ from advisor_app import __version__
 from advisor_app.config import Settings
 from advisor_app.core.clock import Clock, SystemClock
 from advisor_app.core.protocol import ServiceInfo
-from advisor_app.server import appointments, citizen, keys
+from advisor_app.server import appointments, citizen, citizen_api, keys, sockets
 from advisor_app.server.auth import Auth, handle_login, handle_logout, handle_me
 from advisor_app.server.errors import error_middleware, json_response
+from advisor_app.server.logs import keep_personal_data_out
 from advisor_app.server.mail import MailComposer, Mailer, Transport, transport_for
 from advisor_app.server.ratelimit import RateLimiter
 from advisor_app.server.retention import retention_ctx
@@ -93,11 +94,17 @@ def create_app(
     base_url: str | None = None,
 ) -> web.Application:
     """Build the service. ``transport`` replaces the mail transport (benchmarks only)."""
+    keep_personal_data_out()
     app = web.Application(middlewares=[error_middleware], client_max_size=256 * 1024)
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = clock or SystemClock()
     app[keys.LIMITER] = RateLimiter(
-        {"join": settings.service.join_rate_limit, "login": settings.service.login_rate_limit}
+        {
+            "join": settings.service.join_rate_limit,
+            "login": settings.service.login_rate_limit,
+            # Reloads and reconnects are normal; only floods are refused.
+            "socket": "60/minute",
+        }
     )
     app[keys.RUNTIME] = keys.ServiceRuntime(
         base_url=base_url or settings.service.resolved_public_base_url()
@@ -115,4 +122,6 @@ def create_app(
     app.router.add_get("/api/me", handle_me)
     appointments.setup_routes(app)
     citizen.setup_routes(app)
+    sockets.setup_routes(app)
+    citizen_api.setup_routes(app)
     return app

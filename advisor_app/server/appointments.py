@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from advisor_app.core.codes import new_dial_code, new_link_token
 from advisor_app.core.domain import BERLIN, AppointmentStatus, Language, MailKind, MailStatus, Role
@@ -79,11 +78,18 @@ def _berlin_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=BERLIN)
 
 
+#: Database ids are signed 64-bit integers; a larger number in a URL is simply unknown.
+_MAX_ID = 2**63 - 1
+
+
 def _appointment_id(request: web.Request) -> int:
     try:
-        return int(request.match_info["appointment_id"])
+        value = int(request.match_info["appointment_id"])
     except ValueError as exc:
         raise _not_found() from exc
+    if not 0 < value <= _MAX_ID:
+        raise _not_found()
+    return value
 
 
 def _not_found() -> ApiError:
@@ -231,7 +237,7 @@ def _mark_pending(participants: list[Participant], now: datetime) -> None:
 
 
 async def _apply_update(
-    session: AsyncSession, repo: AppointmentRepo, appt: Appointment, body: AppointmentIn
+    repo: AppointmentRepo, appt: Appointment, body: AppointmentIn
 ) -> tuple[bool, list[Participant]]:
     """Change ``appt`` to ``body``. Returns (time changed, participants needing an invitation)."""
     moved = appt.starts_at != body.starts_at or appt.duration_min != body.duration_min
@@ -276,8 +282,9 @@ async def _apply_update(
         match.name, match.email, match.language = guest.name, guest.email, guest.language.value
     for g in old_guests:
         if g.id not in kept:
+            # delete-orphan: leaving the collection deletes the row (an extra
+            # session.delete() made the flush fail)
             appt.participants.remove(g)
-            await session.delete(g)
     return changed, fresh
 
 
@@ -301,7 +308,7 @@ async def update_appointment(request: web.Request) -> web.Response:
         if body.starts_at != appt.starts_at:
             _check_not_past(body, now)
         await _check_overlap(repo, advisor, body, appt.id)
-        changed, fresh = await _apply_update(session, repo, appt, body)
+        changed, fresh = await _apply_update(repo, appt, body)
         if changed:
             appt.sequence += 1
         appt.updated_at = now
@@ -386,6 +393,7 @@ async def list_mails(request: web.Request) -> web.Response:
                     MailOut(
                         id=m.id,
                         appointment_id=m.appointment_id,
+                        participant_id=m.participant_id,
                         kind=MailKind(m.kind),
                         to=m.to_address,
                         subject=m.subject,

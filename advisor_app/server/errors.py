@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from advisor_app.core.protocol import MAX_BODY_BYTES, ErrorReply
+from advisor_app.server.logs import redact
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,14 @@ FIELD_LABELS = {
     "username": "Benutzername",
     "password": "Passwort",
     "code": "Einwahlcode",
+}
+
+
+#: German texts for refusals that come from aiohttp itself (routing, size limits).
+HTTP_MESSAGES = {
+    404: "Diese Adresse gibt es im Dienst nicht. Ist die Konsole auf dem neuesten Stand?",
+    405: "Diese Aktion ist an dieser Adresse nicht möglich.",
+    413: "Die Anfrage ist zu groß.",
 }
 
 
@@ -152,11 +161,12 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except web.HTTPException as exc:
         if not _is_api(request) or exc.status < 400:
             raise
-        return _error_response(
-            ApiError(exc.status, "http", exc.reason or "Fehler", exc.reason or "Error")
-        )
+        german = HTTP_MESSAGES.get(exc.status, f"Die Anfrage wurde abgelehnt (HTTP {exc.status}).")
+        return _error_response(ApiError(exc.status, "http", german, exc.reason or "Error"))
     except (OperationalError, DBAPIError) as exc:
-        log.error("database unavailable on %s %s: %s", request.method, request.path, exc.orig)
+        log.error(
+            "database unavailable on %s %s: %s", request.method, redact(request.path), exc.orig
+        )
         unavailable = ApiError(
             503,
             "database_unavailable",
@@ -169,7 +179,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             return _error_response(unavailable)
         raise web.HTTPServiceUnavailable(text=unavailable.reply.message) from exc
     except Exception:
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception("unhandled error on %s %s", request.method, redact(request.path))
         if not _is_api(request):
             raise
         return _error_response(

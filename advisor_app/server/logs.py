@@ -29,8 +29,20 @@ class AccessLogger(AbstractAccessLogger):
         )
 
 
+#: Libraries whose DEBUG lines carry SQL parameters: names, e-mail addresses, link tokens.
+#: (SQLAlchemy keeps its own loggers at WARNING unless told otherwise.)
+DATA_LOGGERS = ("aiosqlite",)
+
+
+def keep_personal_data_out() -> None:
+    """Stop libraries that log query parameters from doing so, even at ``log_level=DEBUG``."""
+    for name in DATA_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def configure(level: str) -> None:
     logging.basicConfig(
         level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    keep_personal_data_out()

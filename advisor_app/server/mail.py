@@ -21,9 +21,10 @@ from typing import Any
 
 import aiosmtplib
 import jinja2
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from advisor_app.config import Settings, SmtpSettings
+from advisor_app.config import ConfigError, Settings, SmtpSettings
 from advisor_app.core.clock import Clock
 from advisor_app.core.codes import format_dial_code
 from advisor_app.core.domain import MailKind, MailStatus, Role, to_berlin
@@ -55,6 +56,15 @@ def format_when(moment: datetime, language: str) -> str:
     )
     clock = str(t["time_format"]).format(hour=local.hour, minute=local.minute)
     return f"{day}, {clock}"
+
+
+def smtp_address(address: str) -> str:
+    """The address as SMTP and mail headers need it: an umlaut domain in its ASCII form."""
+    try:
+        checked = validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return address
+    return checked.ascii_email or address
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,11 +141,10 @@ class MailComposer:
         msg = EmailMessage()
         msg["Subject"] = subject
         msg["From"] = formataddr((smtp.from_name, smtp.from_address))
-        msg["To"] = formataddr((participant.name, participant.email))
+        msg["To"] = formataddr((participant.name, smtp_address(participant.email)))
         msg["Date"] = format_datetime(now)
         msg["Message-ID"] = make_msgid(domain=smtp.from_address.rpartition("@")[2] or None)
         msg["Auto-Submitted"] = "auto-generated"
-        msg["Content-Language"] = lang
         msg.set_content(text)
         msg.add_alternative(html, subtype="html")
         ics = build_ics(
@@ -160,7 +169,16 @@ class MailComposer:
             filename="videotermin.ics",
             params={"method": method},
         )
+        # After the body: set_content() drops every Content-* header set before it.
+        msg["Content-Language"] = lang
         return ComposedMail(to=participant.email, subject=subject, text=text, message=msg)
+
+
+COMPOSE_FAILED = (
+    "Die E-Mail konnte nicht erstellt werden (ungewöhnliche Adresse oder Angabe). "
+    "Bitte prüfen Sie die E-Mail-Adresse."
+)
+SEND_FAILED = "Beim Versand ist ein unerwarteter Fehler aufgetreten. Bitte später erneut senden."
 
 
 class DeliveryError(Exception):
@@ -187,6 +205,9 @@ class SmtpTransport:
         where = f"{self._host}:{smtp.port}"
         try:
             password = smtp.read_password()
+        except ConfigError as exc:
+            raise DeliveryError(str(exc)) from exc
+        try:
             await aiosmtplib.send(
                 composed.message,
                 hostname=self._host,
@@ -199,8 +220,9 @@ class SmtpTransport:
                 timeout=smtp.timeout_s,
             )
         except aiosmtplib.SMTPRecipientsRefused as exc:
+            reasons = "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
             raise DeliveryError(
-                f"Der Mailserver hat die Empfängeradresse {composed.to} abgelehnt."
+                f"Der Mailserver hat die Empfängeradresse {composed.to} abgelehnt: {reasons}"
             ) from exc
         except aiosmtplib.SMTPAuthenticationError as exc:
             raise DeliveryError(
@@ -321,7 +343,15 @@ class Mailer:
                 if not participant.email:
                     participant.mail_status = MailStatus.NONE.value
                     continue
-                composed = self._composer.compose(kind, appointment, participant, base_url, now)
+                try:
+                    composed = self._composer.compose(kind, appointment, participant, base_url, now)
+                except Exception:
+                    # never leave a participant "pending" for ever: say it failed
+                    log.exception("mail %s for participant %s not composed", kind, participant.id)
+                    participant.mail_status = MailStatus.FAILED.value
+                    participant.mail_error = COMPOSE_FAILED
+                    participant.mail_updated_at = now
+                    continue
                 mail = Mail(
                     appointment_id=appointment.id,
                     participant_id=participant.id,
@@ -349,6 +379,9 @@ class Mailer:
         except DeliveryError as exc:
             status, error = MailStatus.FAILED, str(exc)
             log.warning("mail %s not delivered: %s", mail_id, exc.__cause__ or exc)
+        except Exception:
+            log.exception("mail %s: unexpected error while sending", mail_id)
+            status, error = MailStatus.FAILED, SEND_FAILED
         async with self._sessions() as session:
             now = self._clock.now()
             mail = await session.get(Mail, mail_id)

@@ -83,7 +83,12 @@ async def retention_ctx(app: web.Application) -> AsyncIterator[None]:
             except Exception:
                 log.exception("retention run failed; will try again")
 
-    await run_once()
+    try:
+        await run_once()
+    except Exception:
+        # A read-only or locked database must not keep the service from starting: reading
+        # still works, and writes are answered with a clear 503.
+        log.exception("retention run at start failed; will try again")
     task = asyncio.create_task(loop(), name="retention")
     yield
     task.cancel()

@@ -69,15 +69,16 @@ async def run(
     port = sockets[0].getsockname()[1] if sockets else svc.port
     if not svc.public_base_url:
         app[keys.RUNTIME].base_url = svc.resolved_public_base_url(port)
-    url = f"http://{'127.0.0.1' if svc.host in ('0.0.0.0', '') else svc.host}:{port}"  # noqa: S104
-    log.info("advisor-console %s service listening on %s", __version__, url)
-    print(f"{SERVICE_READY_PREFIX}{url}", flush=True)
+    url = svc.local_url(port)
 
+    # Handlers first: whoever reads the ready line may stop the service right away.
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
             loop.add_signal_handler(sig, stop.set)
+    log.info("advisor-console %s service listening on %s", __version__, url)
+    print(f"{SERVICE_READY_PREFIX}{url}", flush=True)
     if stop_on_stdin_eof:
         _watch_stdin(loop, stop)
     try:

@@ -32,6 +32,8 @@ def create_engine(url: str) -> AsyncEngine:
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
+        if path.startswith("file:"):  # URI form, e.g. ``file:/srv/advisor.db?mode=ro&uri=true``
+            path = path.removeprefix("file:").split("?", 1)[0]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
     else:

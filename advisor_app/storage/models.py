@@ -130,7 +130,10 @@ class Participant(Base):
 
     appointment: Mapped[Appointment] = relationship(back_populates="participants")
     consents: Mapped[list[ConsentRecord]] = relationship(
-        back_populates="participant", cascade="all, delete-orphan"
+        back_populates="participant", cascade="all, delete-orphan", order_by="ConsentRecord.id"
+    )
+    device_checks: Mapped[list[DeviceCheck]] = relationship(
+        back_populates="participant", cascade="all, delete-orphan", order_by="DeviceCheck.id"
     )
 
 
@@ -150,6 +153,31 @@ class ConsentRecord(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
     participant: Mapped[Participant] = relationship(back_populates="consents")
+
+
+class DeviceCheck(Base):
+    """A device check's result: exactly the parameters the consent text lists, no more."""
+
+    __tablename__ = "device_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    browser: Mapped[str] = mapped_column(String(60))
+    os: Mapped[str] = mapped_column(String(60))
+    device_type: Mapped[str] = mapped_column(String(16))
+    upload_kbps: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    download_kbps: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    rtt_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    camera: Mapped[str] = mapped_column(String(16))
+    microphone: Mapped[str] = mapped_column(String(16))
+    speaker: Mapped[str] = mapped_column(String(16))
+    verdict: Mapped[str] = mapped_column(String(8))
+    ip_address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    checked_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    participant: Mapped[Participant] = relationship(back_populates="device_checks")
 
 
 class Mail(Base):

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from advisor_app.core.domain import AppointmentStatus, MailStatus, overlaps
 from advisor_app.storage.models import (
@@ -134,6 +135,18 @@ class AppointmentRepo:
 
     async def participant_by_token(self, token: str) -> Participant | None:
         return await self.session.scalar(select(Participant).where(Participant.link_token == token))
+
+    async def participant_in_context(self, token: str) -> Participant | None:
+        """A participant by link, with appointment, consents and device checks loaded."""
+        return await self.session.scalar(
+            select(Participant)
+            .where(Participant.link_token == token)
+            .options(
+                selectinload(Participant.appointment),
+                selectinload(Participant.consents),
+                selectinload(Participant.device_checks),
+            )
+        )
 
     async def participants_by_code(self, code: str) -> list[Participant]:
         return list(

@@ -1,0 +1,234 @@
+"""Citizen REST: the appointment as the page shows it, consent, device check, network test."""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import delete
+
+from advisor_app.core.domain import AppointmentStatus, Role
+from advisor_app.core.protocol import (
+    CitizenView,
+    ConsentIn,
+    ConsentState,
+    DeviceCheckIn,
+    DeviceCheckOut,
+)
+from advisor_app.core.timewindow import LinkState
+from advisor_app.paths import resources_dir
+from advisor_app.server import keys
+from advisor_app.server.auth import client_address
+from advisor_app.server.errors import ApiError, json_response, read_model
+from advisor_app.server.sockets import HUB, window_of
+from advisor_app.storage.models import ConsentRecord, DeviceCheck, Mail, Participant
+from advisor_app.storage.repositories import AppointmentRepo
+
+MAX_NETTEST_BYTES = 4 * 1024 * 1024
+#: Shown instead of the name once a participant revoked consent (the name itself is deleted).
+REVOKED_NAME = "– Einwilligung widerrufen –"
+
+
+@cache
+def legal_versions(folder: Path | None = None) -> dict[str, str]:
+    manifest = (folder or resources_dir() / "legal") / "manifest.json"
+    data: dict[str, Any] = json.loads(manifest.read_text(encoding="utf-8"))
+    return {"consent": str(data["consent"]), "privacy": str(data["privacy"])}
+
+
+def _unknown() -> ApiError:
+    return ApiError(
+        404, "unknown_link", "Dieser Link ist uns nicht bekannt.", "We do not know this link."
+    )
+
+
+async def _participant(request: web.Request) -> Participant:
+    """The participant of the link in the URL, or a clear 404/410."""
+    token = request.match_info["token"]
+    async with request.app[keys.SESSIONS]() as session:
+        participant = await AppointmentRepo(session).participant_in_context(token)
+    if participant is None:
+        raise _unknown()
+    if participant.appointment.status == AppointmentStatus.CANCELLED.value:
+        raise ApiError(
+            410, "cancelled", "Dieser Termin wurde abgesagt.", "This appointment was cancelled."
+        )
+    if window_of(request, participant).link_state(request.app[keys.CLOCK].now()) is (
+        LinkState.EXPIRED
+    ):
+        raise ApiError(
+            410,
+            "expired",
+            "Dieser Link ist abgelaufen: Der Termin ist vorbei.",
+            "This link has expired.",
+        )
+    return participant
+
+
+def _consent_state(participant: Participant) -> ConsentState:
+    versions = legal_versions()
+    latest = participant.consents[-1] if participant.consents else None
+    active = latest is not None and latest.revoked_at is None
+    current = (
+        active
+        and latest is not None
+        and (
+            latest.consent_version == versions["consent"]
+            and latest.privacy_version == versions["privacy"]
+        )
+    )
+    return ConsentState(
+        accepted=bool(current),
+        revoked=latest is not None and latest.revoked_at is not None,
+        consent_version=versions["consent"],
+        privacy_version=versions["privacy"],
+        accepted_consent_version=latest.consent_version if active and latest else None,
+        accepted_at=latest.accepted_at if active and latest else None,
+    )
+
+
+async def citizen_view(request: web.Request) -> web.Response:
+    participant = await _participant(request)
+    svc = request.app[keys.SETTINGS].service
+    window = window_of(request, participant)
+    now = request.app[keys.CLOCK].now()
+    appt = participant.appointment
+    return json_response(
+        CitizenView(
+            organisation=svc.organisation,
+            support_phone=svc.support_phone,
+            support_hours=svc.support_hours,
+            participant_name=participant.name,
+            role=Role(participant.role),
+            language=participant.language,
+            starts_at=appt.starts_at,
+            duration_min=appt.duration_min,
+            room_opens_at=window.room_opens_at,
+            room_closes_at=window.room_closes_at,
+            server_now=now,
+            link_state=window.link_state(now).value,
+            consent=_consent_state(participant),
+        )
+    )
+
+
+async def give_consent(request: web.Request) -> web.Response:
+    participant = await _participant(request)
+    body = await read_model(request, ConsentIn)
+    versions = legal_versions()
+    if (body.consent_version, body.privacy_version) != (versions["consent"], versions["privacy"]):
+        raise ApiError(
+            409,
+            "outdated_text",
+            "Die Einwilligungserklärung wurde inzwischen geändert. Bitte lesen Sie die "
+            "aktuelle Fassung und stimmen Sie erneut zu.",
+            "The consent text has changed; please read the current version.",
+        )
+    state = _consent_state(participant)
+    if state.revoked:
+        raise ApiError(
+            409,
+            "revoked",
+            "Sie haben Ihre Einwilligung widerrufen. Für eine Teilnahme wenden Sie sich bitte "
+            "an Ihre Ansprechpartnerin oder Ihren Ansprechpartner.",
+            "You revoked your consent.",
+        )
+    if not state.accepted:
+        async with request.app[keys.SESSIONS]() as session:
+            session.add(
+                ConsentRecord(
+                    participant_id=participant.id,
+                    consent_version=body.consent_version,
+                    privacy_version=body.privacy_version,
+                    language=body.language,
+                    accepted_at=request.app[keys.CLOCK].now(),
+                )
+            )
+            await session.commit()
+    return await citizen_view(request)
+
+
+async def revoke_consent(request: web.Request) -> web.Response:
+    """Participation ends; the personal data of this participant is deleted at once."""
+    participant = await _participant(request)
+    now = request.app[keys.CLOCK].now()
+    async with request.app[keys.SESSIONS]() as session:
+        row = await session.get(Participant, participant.id)
+        assert row is not None
+        await session.refresh(row, ["consents", "appointment"])
+        if not row.consents:
+            raise ApiError(
+                409,
+                "no_consent",
+                "Es liegt keine Einwilligung vor.",
+                "There is no consent to revoke.",
+            )
+        for record in row.consents:
+            record.revoked_at = record.revoked_at or now
+        row.name = REVOKED_NAME
+        row.email = None
+        row.mail_error = None
+        if row.role == Role.CITIZEN.value:
+            row.appointment.customer_number = None
+        await session.execute(delete(DeviceCheck).where(DeviceCheck.participant_id == row.id))
+        await session.execute(delete(Mail).where(Mail.participant_id == row.id))
+        await session.commit()
+        advisor_id, appointment_id = row.appointment.advisor_id, row.appointment_id
+    await request.app[HUB].revoke(advisor_id, participant.id, appointment_id)
+    return web.json_response({"revoked": True})
+
+
+async def device_check(request: web.Request) -> web.Response:
+    participant = await _participant(request)
+    body = await read_model(request, DeviceCheckIn)
+    now = request.app[keys.CLOCK].now()
+    async with request.app[keys.SESSIONS]() as session:
+        session.add(
+            DeviceCheck(
+                participant_id=participant.id,
+                ip_address=client_address(request)[:64],
+                checked_at=now,
+                **body.model_dump(mode="json"),
+            )
+        )
+        await session.commit()
+    out = DeviceCheckOut(**body.model_dump(), checked_at=now)
+    await request.app[HUB].update_device_check(participant.id, out)
+    return json_response(out, status=201)
+
+
+async def nettest_download(request: web.Request) -> web.Response:
+    await _participant(request)
+    try:
+        size = int(request.query.get("bytes", "262144"))
+    except ValueError as exc:
+        raise ApiError(400, "bad_query", "Ungültige Größe.", "Bad size.") from exc
+    size = max(1, min(size, MAX_NETTEST_BYTES))
+    return web.Response(
+        body=os.urandom(size),
+        content_type="application/octet-stream",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+async def nettest_upload(request: web.Request) -> web.Response:
+    await _participant(request)
+    received = 0
+    async for chunk in request.content.iter_chunked(64 * 1024):
+        received += len(chunk)
+        if received > MAX_NETTEST_BYTES:
+            raise ApiError(413, "too_large", "Die Testdaten sind zu groß.", "Too large.")
+    return web.json_response({"received": received})
+
+
+def setup_routes(app: web.Application) -> None:
+    app.router.add_get("/api/citizen/{token}", citizen_view)
+    app.router.add_post("/api/citizen/{token}/consent", give_consent)
+    app.router.add_delete("/api/citizen/{token}/consent", revoke_consent)
+    app.router.add_post("/api/citizen/{token}/device-check", device_check)
+    app.router.add_get("/api/citizen/{token}/nettest", nettest_download)
+    app.router.add_post("/api/citizen/{token}/nettest", nettest_upload)

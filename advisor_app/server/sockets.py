@@ -1,0 +1,263 @@
+"""WebSocket endpoints: ``/ws/citizen`` (personal link) and ``/ws/advisor`` (bearer token).
+
+Every frame is a JSON object validated against the protocol models; a malformed, oversized,
+binary or out-of-order frame gets a :class:`SocketError` reply and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiohttp import WSMsgType, web
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from advisor_app.core.domain import AppointmentStatus, Role
+from advisor_app.core.protocol import (
+    Admit,
+    AdvisorMessage,
+    CitizenMessage,
+    DeviceCheckOut,
+    Enter,
+    Hello,
+    Leave,
+    Ping,
+    Pong,
+    RoomPhase,
+    RoomState,
+    SendAway,
+    SendNote,
+    SocketError,
+    WaitingEntry,
+)
+from advisor_app.core.timewindow import AppointmentWindow, LinkState
+from advisor_app.server import keys
+from advisor_app.server.auth import client_address
+from advisor_app.server.waiting_room import (
+    CLOSE_ENDED,
+    CLOSE_RATE_LIMITED,
+    CLOSE_UNAUTHORIZED,
+    CLOSE_UNKNOWN,
+    HEARTBEAT_S,
+    HELLO_TIMEOUT_S,
+    MAX_MESSAGE_BYTES,
+    WaitingRoomHub,
+)
+from advisor_app.storage.models import Participant
+from advisor_app.storage.repositories import AppointmentRepo
+
+log = logging.getLogger(__name__)
+
+HUB: web.AppKey[WaitingRoomHub] = web.AppKey("hub", WaitingRoomHub)
+
+_citizen_messages: TypeAdapter[Any] = TypeAdapter(CitizenMessage)
+_advisor_messages: TypeAdapter[Any] = TypeAdapter(AdvisorMessage)
+
+BAD_MESSAGE = SocketError(
+    error="bad_message",
+    message="Die Nachricht wurde nicht verstanden und nicht ausgeführt.",
+    message_en="The message was not understood and was not carried out.",
+)
+
+
+async def _send(ws: web.WebSocketResponse, message: BaseModel) -> None:
+    if not ws.closed:
+        await ws.send_str(message.model_dump_json())
+
+
+async def _refuse(
+    ws: web.WebSocketResponse, error: SocketError, code: int
+) -> web.WebSocketResponse:
+    await _send(ws, error)
+    await ws.close(code=code)
+    return ws
+
+
+def _parse(adapter: TypeAdapter[Any], data: str) -> Any | None:
+    try:
+        return adapter.validate_json(data)
+    except ValidationError:
+        return None
+
+
+async def _hello(ws: web.WebSocketResponse, adapter: TypeAdapter[Any]) -> Hello | None:
+    """The first frame must be a hello, within a few seconds."""
+    try:
+        msg = await ws.receive(timeout=HELLO_TIMEOUT_S)
+    except TimeoutError:
+        return None
+    if msg.type is not WSMsgType.TEXT:
+        return None
+    parsed = _parse(adapter, msg.data)
+    return parsed if isinstance(parsed, Hello) else None
+
+
+def window_of(request: web.Request, participant: Participant) -> AppointmentWindow:
+    appt = participant.appointment
+    grace = request.app[keys.SETTINGS].service.grace_min
+    return AppointmentWindow(appt.starts_at, appt.duration_min, grace)
+
+
+def entry_of(participant: Participant, now: Any) -> WaitingEntry:
+    appt = participant.appointment
+    check = participant.device_checks[-1] if participant.device_checks else None
+    consent = next((c for c in reversed(participant.consents) if c.revoked_at is None), None)
+    return WaitingEntry(
+        participant_id=participant.id,
+        appointment_id=appt.id,
+        name=participant.name,
+        role=Role(participant.role),
+        starts_at=appt.starts_at,
+        duration_min=appt.duration_min,
+        waiting_since=now,
+        online=True,
+        device_check=(
+            DeviceCheckOut(
+                browser=check.browser,
+                os=check.os,
+                device_type=check.device_type,
+                upload_kbps=check.upload_kbps,
+                download_kbps=check.download_kbps,
+                rtt_ms=check.rtt_ms,
+                camera=check.camera,
+                microphone=check.microphone,
+                speaker=check.speaker,
+                verdict=check.verdict,
+                checked_at=check.checked_at,
+            )
+            if check
+            else None
+        ),
+        consent_accepted_at=consent.accepted_at if consent else None,
+    )
+
+
+async def citizen_socket(request: web.Request) -> web.WebSocketResponse:
+    app = request.app
+    ws = web.WebSocketResponse(heartbeat=HEARTBEAT_S, max_msg_size=MAX_MESSAGE_BYTES)
+    await ws.prepare(request)
+    if not await app[keys.LIMITER].hit("socket", client_address(request)):
+        return await _refuse(
+            ws,
+            SocketError(
+                error="rate_limited",
+                message="Zu viele Verbindungsversuche. Bitte warten Sie eine Minute.",
+                message_en="Too many attempts. Please wait a minute.",
+            ),
+            CLOSE_RATE_LIMITED,
+        )
+    hello = await _hello(ws, _citizen_messages)
+    if hello is None:
+        return await _refuse(ws, BAD_MESSAGE, CLOSE_UNAUTHORIZED)
+    now = app[keys.CLOCK].now()
+    async with app[keys.SESSIONS]() as session:
+        participant = await AppointmentRepo(session).participant_in_context(hello.token)
+    unknown = SocketError(
+        error="unknown_link",
+        message="Dieser Link ist uns nicht bekannt.",
+        message_en="We do not know this link.",
+    )
+    if participant is None:
+        return await _refuse(ws, unknown, CLOSE_UNKNOWN)
+    appt = participant.appointment
+    window = window_of(request, participant)
+    if (
+        appt.status == AppointmentStatus.CANCELLED.value
+        or window.link_state(now) is LinkState.EXPIRED
+    ):
+        await _send(ws, RoomState(phase=RoomPhase.CLOSED))
+        await ws.close(code=CLOSE_ENDED)
+        return ws
+    consents = participant.consents
+    if consents and all(c.revoked_at is not None for c in consents):
+        await _send(ws, RoomState(phase=RoomPhase.REVOKED))
+        await ws.close(code=CLOSE_ENDED)
+        return ws
+    if not consents:
+        return await _refuse(
+            ws,
+            SocketError(
+                error="consent_required",
+                message="Bitte stimmen Sie zuerst der Einwilligungserklärung zu.",
+                message_en="Please accept the consent declaration first.",
+            ),
+            CLOSE_UNAUTHORIZED,
+        )
+    hub = app[HUB]
+    presence = await hub.attach_citizen(ws, appt.advisor_id, entry_of(participant, now), window)
+    try:
+        async for msg in ws:
+            if msg.type is not WSMsgType.TEXT:
+                await _send(ws, BAD_MESSAGE)
+                continue
+            parsed = _parse(_citizen_messages, msg.data)
+            error: SocketError | None = None
+            if isinstance(parsed, Enter):
+                error = await hub.enter(presence, app[keys.CLOCK].now())
+            elif isinstance(parsed, Leave):
+                await hub.leave(presence)
+            elif isinstance(parsed, Ping):
+                await _send(ws, Pong(seq=parsed.seq))
+            else:
+                error = BAD_MESSAGE
+            if error is not None:
+                await _send(ws, error)
+    finally:
+        hub.detach_citizen(presence, ws)
+    return ws
+
+
+async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
+    app = request.app
+    ws = web.WebSocketResponse(heartbeat=HEARTBEAT_S, max_msg_size=MAX_MESSAGE_BYTES)
+    await ws.prepare(request)
+    hello = await _hello(ws, _advisor_messages)
+    advisor = await app[keys.AUTH].advisor_for(hello.token) if hello is not None else None
+    if advisor is None:
+        return await _refuse(
+            ws,
+            SocketError(
+                error="unauthorized",
+                message="Sie sind nicht (mehr) angemeldet. Bitte melden Sie sich erneut an.",
+                message_en="Not signed in.",
+            ),
+            CLOSE_UNAUTHORIZED,
+        )
+    hub = app[HUB]
+    await hub.attach_advisor(advisor.id, ws)
+    try:
+        async for msg in ws:
+            if msg.type is not WSMsgType.TEXT:
+                await _send(ws, BAD_MESSAGE)
+                continue
+            parsed = _parse(_advisor_messages, msg.data)
+            error: SocketError | None = None
+            if isinstance(parsed, Admit):
+                error = await hub.admit(advisor.id, parsed.participant_id)
+            elif isinstance(parsed, SendNote):
+                error = await hub.note(
+                    advisor.id, parsed.participant_id, parsed.text, app[keys.CLOCK].now()
+                )
+            elif isinstance(parsed, SendAway):
+                error = await hub.send_away(advisor.id, parsed.participant_id, parsed.reason)
+            elif isinstance(parsed, Ping):
+                await _send(ws, Pong(seq=parsed.seq))
+            else:
+                error = BAD_MESSAGE
+            if error is not None:
+                await _send(ws, error)
+    finally:
+        hub.detach_advisor(advisor.id, ws)
+    return ws
+
+
+async def hub_ctx(app: web.Application) -> Any:
+    app[HUB] = WaitingRoomHub()
+    yield
+    await app[HUB].close()
+
+
+def setup_routes(app: web.Application) -> None:
+    app.cleanup_ctx.append(hub_ctx)
+    app.router.add_get("/ws/citizen", citizen_socket)
+    app.router.add_get("/ws/advisor", advisor_socket)

@@ -1,0 +1,312 @@
+"""The live waiting room: citizens' and advisors' WebSockets, presence and admission.
+
+The service is the only place where admission happens: a citizen's socket is bound to one
+participant (by the personal link), that participant to one appointment and that appointment
+to one advisor. Nothing a browser sends can reach another appointment or skip the waiting room.
+State lives in memory per service instance; a reload or a dropped network resumes it within
+``reconnect_grace_s`` without a new consent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from aiohttp import WSCloseCode, web
+from pydantic import BaseModel, TypeAdapter
+
+from advisor_app.core.protocol import (
+    AdvisorMessage,
+    Arrived,
+    CitizenMessage,
+    ConsentRevoked,
+    Departed,
+    DeviceCheckOut,
+    EntryChanged,
+    Note,
+    RoomPhase,
+    RoomState,
+    SocketError,
+    WaitingEntry,
+    WaitingSnapshot,
+)
+from advisor_app.core.timewindow import AppointmentWindow, LinkState
+
+log = logging.getLogger(__name__)
+
+_citizen_messages: TypeAdapter[Any] = TypeAdapter(CitizenMessage)
+_advisor_messages: TypeAdapter[Any] = TypeAdapter(AdvisorMessage)
+
+MAX_MESSAGE_BYTES = 4096
+HELLO_TIMEOUT_S = 10.0
+HEARTBEAT_S = 15.0
+#: Close codes (4000–4999 are for applications).
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_UNKNOWN = 4404
+CLOSE_RATE_LIMITED = 4429
+CLOSE_ENDED = 4410
+
+
+@dataclass
+class Presence:
+    """One participant known to the hub (connected now, or within the reconnect grace)."""
+
+    advisor_id: int
+    entry: WaitingEntry
+    phase: RoomPhase
+    window: AppointmentWindow
+    sockets: set[web.WebSocketResponse] = field(default_factory=set)
+    notes: list[Note] = field(default_factory=list)
+    gone: asyncio.TimerHandle | None = None
+
+
+class WaitingRoomHub:
+    """All waiting rooms of this service instance."""
+
+    def __init__(self, reconnect_grace_s: float = 30.0) -> None:
+        self.reconnect_grace_s = reconnect_grace_s
+        self._people: dict[int, Presence] = {}
+        self._advisors: dict[int, set[web.WebSocketResponse]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Run a notification from a synchronous callback, keeping a reference to it."""
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # --- queries -------------------------------------------------------------------------
+
+    def waiting_for(self, advisor_id: int) -> list[WaitingEntry]:
+        entries = [
+            p.entry
+            for p in self._people.values()
+            if p.advisor_id == advisor_id and p.phase is RoomPhase.WAITING
+        ]
+        return sorted(entries, key=lambda e: (e.starts_at, e.waiting_since))
+
+    def phase_of(self, participant_id: int) -> RoomPhase | None:
+        presence = self._people.get(participant_id)
+        return presence.phase if presence else None
+
+    def is_admitted(self, participant_id: int) -> bool:
+        return self.phase_of(participant_id) is RoomPhase.ADMITTED
+
+    # --- sending -------------------------------------------------------------------------
+
+    @staticmethod
+    async def _send(ws: web.WebSocketResponse, message: BaseModel) -> None:
+        if ws.closed:
+            return
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            await ws.send_str(message.model_dump_json())
+
+    async def _to_advisor(self, advisor_id: int, message: BaseModel) -> None:
+        sockets = list(self._advisors.get(advisor_id, ()))
+        if sockets:
+            await asyncio.gather(*(self._send(ws, message) for ws in sockets))
+
+    async def _to_citizen(self, presence: Presence, message: BaseModel) -> None:
+        sockets = list(presence.sockets)
+        if sockets:
+            await asyncio.gather(*(self._send(ws, message) for ws in sockets))
+
+    # --- citizen side --------------------------------------------------------------------
+
+    async def attach_citizen(
+        self,
+        ws: web.WebSocketResponse,
+        advisor_id: int,
+        entry: WaitingEntry,
+        window: AppointmentWindow,
+    ) -> Presence:
+        """A citizen's socket said hello; resume the phase they had, or start in the lobby."""
+        presence = self._people.get(entry.participant_id)
+        if presence is None:
+            presence = Presence(advisor_id, entry, RoomPhase.LOBBY, window)
+            self._people[entry.participant_id] = presence
+        if presence.gone is not None:
+            presence.gone.cancel()
+            presence.gone = None
+        presence.sockets.add(ws)
+        presence.window = window
+        await self._send(ws, RoomState(phase=presence.phase))
+        for note in presence.notes:
+            await self._send(ws, note)
+        if presence.phase is RoomPhase.WAITING and not presence.entry.online:
+            presence.entry = presence.entry.model_copy(update={"online": True})
+            await self._to_advisor(advisor_id, EntryChanged(entry=presence.entry))
+        return presence
+
+    async def enter(self, presence: Presence, now: datetime) -> SocketError | None:
+        state = presence.window.link_state(now)
+        if state is LinkState.DEVICE_TEST_ONLY:
+            return SocketError(
+                error="too_early",
+                message="Der Beratungsraum öffnet fünf Minuten vor Ihrem Termin.",
+                message_en="The consultation room opens five minutes before your appointment.",
+            )
+        if state is LinkState.EXPIRED:
+            return SocketError(
+                error="too_late",
+                message="Ihr Termin ist vorbei. Der Beratungsraum ist geschlossen.",
+                message_en="Your appointment is over; the room is closed.",
+            )
+        if presence.phase is RoomPhase.WAITING:
+            return None  # a second "enter" (double click, second tab) changes nothing
+        if presence.phase is not RoomPhase.LOBBY:
+            return SocketError(
+                error="not_allowed",
+                message="Sie können den Beratungsraum gerade nicht betreten.",
+                message_en="You cannot enter the room now.",
+            )
+        presence.phase = RoomPhase.WAITING
+        presence.entry = presence.entry.model_copy(update={"waiting_since": now, "online": True})
+        await self._to_citizen(presence, RoomState(phase=RoomPhase.WAITING))
+        await self._to_advisor(presence.advisor_id, Arrived(entry=presence.entry))
+        return None
+
+    async def leave(self, presence: Presence) -> None:
+        if presence.phase is RoomPhase.WAITING:
+            presence.phase = RoomPhase.LOBBY
+            await self._to_advisor(
+                presence.advisor_id,
+                Departed(participant_id=presence.entry.participant_id, reason="left"),
+            )
+        await self._to_citizen(presence, RoomState(phase=presence.phase))
+
+    def detach_citizen(self, presence: Presence, ws: web.WebSocketResponse) -> None:
+        """A socket closed. Keep the place for the reconnect grace, then let it go."""
+        presence.sockets.discard(ws)
+        if presence.sockets:
+            return
+        pid = presence.entry.participant_id
+        if presence.phase is RoomPhase.WAITING:
+            presence.entry = presence.entry.model_copy(update={"online": False})
+            self._spawn(self._to_advisor(presence.advisor_id, EntryChanged(entry=presence.entry)))
+        loop = asyncio.get_running_loop()
+        presence.gone = loop.call_later(self.reconnect_grace_s, self._expire, pid)
+
+    def _expire(self, participant_id: int) -> None:
+        presence = self._people.get(participant_id)
+        if presence is None or presence.sockets:
+            return
+        del self._people[participant_id]
+        if presence.phase is RoomPhase.WAITING:
+            self._spawn(
+                self._to_advisor(
+                    presence.advisor_id, Departed(participant_id=participant_id, reason="timeout")
+                )
+            )
+
+    async def update_device_check(self, participant_id: int, check: DeviceCheckOut) -> None:
+        presence = self._people.get(participant_id)
+        if presence is None:
+            return
+        presence.entry = presence.entry.model_copy(update={"device_check": check})
+        if presence.phase is RoomPhase.WAITING:
+            await self._to_advisor(presence.advisor_id, EntryChanged(entry=presence.entry))
+
+    async def revoke(self, advisor_id: int, participant_id: int, appointment_id: int) -> None:
+        """Consent revoked: participation ends at once and the advisor is told."""
+        presence = self._people.pop(participant_id, None)
+        if presence is not None:
+            if presence.gone is not None:
+                presence.gone.cancel()
+            await self._to_citizen(presence, RoomState(phase=RoomPhase.REVOKED))
+            for ws in list(presence.sockets):
+                await ws.close(code=CLOSE_ENDED)
+        await self._to_advisor(
+            advisor_id,
+            ConsentRevoked(participant_id=participant_id, appointment_id=appointment_id),
+        )
+        await self._to_advisor(
+            advisor_id, Departed(participant_id=participant_id, reason="revoked")
+        )
+
+    # --- advisor side --------------------------------------------------------------------
+
+    async def attach_advisor(self, advisor_id: int, ws: web.WebSocketResponse) -> None:
+        self._advisors.setdefault(advisor_id, set()).add(ws)
+        await self._send(ws, WaitingSnapshot(entries=self.waiting_for(advisor_id)))
+
+    def detach_advisor(self, advisor_id: int, ws: web.WebSocketResponse) -> None:
+        sockets = self._advisors.get(advisor_id)
+        if sockets is not None:
+            sockets.discard(ws)
+            if not sockets:
+                del self._advisors[advisor_id]
+
+    def _own(self, advisor_id: int, participant_id: int) -> Presence | None:
+        presence = self._people.get(participant_id)
+        if presence is None or presence.advisor_id != advisor_id:
+            return None  # somebody else's participant looks exactly like an absent one
+        return presence
+
+    async def admit(self, advisor_id: int, participant_id: int) -> SocketError | None:
+        presence = self._own(advisor_id, participant_id)
+        if presence is None or presence.phase is not RoomPhase.WAITING:
+            return SocketError(
+                error="not_waiting",
+                message="Diese Person ist nicht (mehr) im Wartezimmer.",
+                message_en="This person is not in the waiting room.",
+            )
+        presence.phase = RoomPhase.ADMITTED
+        await self._to_citizen(presence, RoomState(phase=RoomPhase.ADMITTED))
+        await self._to_advisor(
+            advisor_id, Departed(participant_id=participant_id, reason="admitted")
+        )
+        return None
+
+    async def note(
+        self, advisor_id: int, participant_id: int, text: str, now: datetime
+    ) -> SocketError | None:
+        presence = self._own(advisor_id, participant_id)
+        if presence is None or (not presence.sockets and presence.phase is not RoomPhase.WAITING):
+            return SocketError(
+                error="not_waiting",
+                message="Diese Person ist gerade nicht verbunden.",
+                message_en="This person is not connected.",
+            )
+        note = Note(text=text, at=now)
+        presence.notes = [*presence.notes[-19:], note]
+        await self._to_citizen(presence, note)
+        return None
+
+    async def send_away(
+        self, advisor_id: int, participant_id: int, reason: str
+    ) -> SocketError | None:
+        presence = self._own(advisor_id, participant_id)
+        if presence is None or presence.phase not in (RoomPhase.WAITING, RoomPhase.LOBBY):
+            return SocketError(
+                error="not_waiting",
+                message="Diese Person ist nicht (mehr) im Wartezimmer.",
+                message_en="This person is not in the waiting room.",
+            )
+        was_waiting = presence.phase is RoomPhase.WAITING
+        presence.phase = RoomPhase.SENT_AWAY
+        await self._to_citizen(presence, RoomState(phase=RoomPhase.SENT_AWAY, reason=reason))
+        if was_waiting:
+            await self._to_advisor(
+                advisor_id, Departed(participant_id=participant_id, reason="sent_away")
+            )
+        return None
+
+    async def close(self) -> None:
+        for presence in self._people.values():
+            if presence.gone is not None:
+                presence.gone.cancel()
+            for ws in list(presence.sockets):
+                await ws.close(code=WSCloseCode.GOING_AWAY)
+        for sockets in self._advisors.values():
+            for ws in list(sockets):
+                await ws.close(code=WSCloseCode.GOING_AWAY)
+        self._people.clear()
+        self._advisors.clear()
+        for task in list(self._tasks):
+            task.cancel()
