@@ -95,7 +95,9 @@ def create_app(
 ) -> web.Application:
     """Build the service. ``transport`` replaces the mail transport (benchmarks only)."""
     keep_personal_data_out()
-    app = web.Application(middlewares=[error_middleware], client_max_size=256 * 1024)
+    app = web.Application(
+        middlewares=[error_middleware, citizen.not_found_page], client_max_size=256 * 1024
+    )
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = clock or SystemClock()
     app[keys.LIMITER] = RateLimiter(

@@ -14,7 +14,7 @@ from advisor_app.core.timewindow import AppointmentWindow, LinkState
 from advisor_app.paths import resources_dir
 from advisor_app.server import keys
 from advisor_app.server.auth import client_address
-from advisor_app.server.errors import ApiError, json_response, read_model
+from advisor_app.server.errors import ApiError, Handler, json_response, read_model
 from advisor_app.server.mail import format_when
 from advisor_app.storage.models import Participant
 from advisor_app.storage.repositories import AppointmentRepo
@@ -67,6 +67,25 @@ def error_page(
         title_en=title_en,
         text_en=text_en,
     )
+
+
+@web.middleware
+async def not_found_page(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Unknown pages outside the API get the friendly German page, not aiohttp's text."""
+    try:
+        return await handler(request)
+    except web.HTTPNotFound:
+        if request.path.startswith(("/api/", "/ws/", "/static/")):
+            raise
+        return error_page(
+            request,
+            404,
+            "Diese Seite gibt es nicht",
+            "Bitte öffnen Sie den persönlichen Link aus Ihrer Einladungs-E-Mail oder melden "
+            "Sie sich mit Ihrem Einwahlcode an.",
+            "This page does not exist",
+            "Please open the personal link from your invitation e-mail, or use your dial-in code.",
+        )
 
 
 def _window(request: web.Request, participant: Participant) -> AppointmentWindow:

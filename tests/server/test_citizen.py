@@ -200,3 +200,16 @@ async def test_static_files_are_served_locally(service: Service) -> None:
     status, html = await service.call("GET", "/code")
     assert status == 200
     assert 'href="/static/citizen.css"' in html
+
+
+async def test_unknown_pages_get_the_friendly_german_page(service: Service) -> None:
+    for path in ("/j/", "/irgendwas", "/j/abc/def"):
+        async with service.client.get(path) as resp:
+            assert resp.status == 404
+            text = await resp.text()
+            assert "Diese Seite gibt es nicht" in text
+            assert "Einwahlcode" in text
+            assert "default-src 'self'" in resp.headers["Content-Security-Policy"]
+    async with service.client.get("/api/gibtsnicht") as resp:
+        assert resp.status == 404
+        assert (await resp.json())["error"] == "http"
