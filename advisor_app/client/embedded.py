@@ -82,7 +82,7 @@ class EmbeddedService:
             line = b""
         text = line.decode("utf-8", "replace").strip()
         if not text.startswith(SERVICE_READY_PREFIX):
-            proc.poll()
+            await _reap(proc, grace_s=10.0)
             raise EmbeddedStartError(
                 "Der lokale Termindienst konnte nicht gestartet werden. Details stehen in "
                 f"{log_path}."
@@ -96,16 +96,24 @@ class EmbeddedService:
 
     async def stop(self, grace_s: float = 10.0) -> None:
         """Close the child's stdin (it then shuts down cleanly); kill it if it hangs."""
-        proc = self.process
-        if proc.stdin is not None and not proc.stdin.closed:
-            with contextlib.suppress(OSError):
-                proc.stdin.close()
-        loop = asyncio.get_running_loop()
-        try:
-            await asyncio.wait_for(loop.run_in_executor(None, proc.wait), grace_s)
-        except TimeoutError:
-            log.warning("embedded service did not stop in time; killing it")
-            proc.kill()
-            await loop.run_in_executor(None, proc.wait)
-        if proc.stdout is not None:
-            proc.stdout.close()
+        await _reap(self.process, grace_s)
+
+
+async def _reap(proc: subprocess.Popen[bytes], grace_s: float) -> None:
+    """End a child cleanly (stdin closed), kill it after ``grace_s``, and close its pipes.
+
+    Also used when the child failed to start: a half-started child must not be left running,
+    nor its pipes open.
+    """
+    if proc.stdin is not None and not proc.stdin.closed:
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
+    loop = asyncio.get_running_loop()
+    try:
+        await asyncio.wait_for(loop.run_in_executor(None, proc.wait), grace_s)
+    except TimeoutError:
+        log.warning("embedded service did not stop in time; killing it")
+        proc.kill()
+        await loop.run_in_executor(None, proc.wait)
+    if proc.stdout is not None:
+        proc.stdout.close()

@@ -11,6 +11,7 @@ import aiohttp
 from pydantic import BaseModel, ValidationError
 
 from advisor_app.core.protocol import (
+    AdvisorOut,
     AppointmentIn,
     AppointmentList,
     AppointmentOut,
@@ -148,6 +149,10 @@ class ServiceClient:
         )
         self.token = result.token
         return result
+
+    async def me(self) -> AdvisorOut:
+        """The advisor the token belongs to; raises :class:`NotSignedIn` for a stale token."""
+        return await self._get("/api/me", AdvisorOut)
 
     async def logout(self) -> None:
         await self._request("POST", "/api/logout", None)

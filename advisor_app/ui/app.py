@@ -1,0 +1,251 @@
+"""Start of the console: QApplication first, then the asyncio side on a qasync loop.
+
+Shutdown runs through one future. It is resolved when the last window closes, when anything
+asks the application to quit (``QEvent.Quit``: ``QApplication.quit()``, the desktop session
+ending) and, as a last resort, on ``aboutToQuit``. The quit event is held back so that the
+loop is still running while the embedded service is stopped and the connections are closed;
+``aboutToQuit`` alone fires after Qt's event loop has ended, too late for asynchronous cleanup.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from dataclasses import dataclass
+
+import qasync
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QSettings, QTranslator
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+from advisor_app import __version__
+from advisor_app.client.credentials import forget_token, load_token
+from advisor_app.client.embedded import EmbeddedService, EmbeddedStartError
+from advisor_app.client.service_client import NotSignedIn, ServiceClient, ServiceUnreachable
+from advisor_app.config import APP_NAME, Settings
+from advisor_app.paths import i18n_dir
+from advisor_app.ui.dialogs.sign_in import SignInDialog
+from advisor_app.ui.icons import app_icon
+from advisor_app.ui.main_window import MainWindow
+from advisor_app.ui.style import apply_style
+from advisor_app.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+ORGANISATION = "advisor-console"
+EXIT_EMBEDDED_FAILED = 3
+_LAST_USER_KEY = "signin/last_username"
+
+
+def install_translator(app: QCoreApplication, language: str) -> QTranslator | None:
+    """Set the default locale and, for English, load ``i18n/console_en.qm``.
+
+    German is the source language, so German needs no translator. A missing ``.qm`` is logged
+    and the console stays German (the build compiles it with ``pyside6-lrelease``).
+    """
+    if language != "en":
+        QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+        return None
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+    translator = QTranslator(app)
+    if not translator.load("console_en", str(i18n_dir())):
+        log.warning("English translation console_en.qm not found in %s", i18n_dir())
+        return None
+    app.installTranslator(translator)
+    return translator
+
+
+def create_application(settings: Settings) -> QApplication:
+    """The QApplication with name, organisation, icon, locale, translation and style."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(ORGANISATION)
+    app.setDesktopFileName(APP_NAME)
+    app.setWindowIcon(app_icon())
+    app.setQuitOnLastWindowClosed(False)
+    install_translator(app, settings.console.language)  # before any text is translated
+    app.setApplicationDisplayName(QCoreApplication.translate("Console", "Beratungskonsole"))
+    apply_style(app)
+    return app
+
+
+def run_console(settings: Settings) -> int:
+    """Run the console until its window is closed; the return value is the exit code."""
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    create_application(settings)
+    return int(qasync.run(_main(settings)))
+
+
+class _QuitGuard(QObject):
+    """Turns the application's quit request into the resolution of the shutdown future."""
+
+    def __init__(self, future: asyncio.Future[None]) -> None:
+        super().__init__()
+        self._future = future
+
+    def resolve(self) -> None:
+        if not self._future.done():
+            self._future.set_result(None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Quit:
+            self.resolve()
+            return True
+        return False
+
+
+async def wait_for_dialog(dialog: QDialog) -> int:
+    """Open ``dialog`` window-modal without blocking the loop; its result when closed."""
+    future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    def finished(result: int) -> None:
+        if not future.done():
+            future.set_result(result)
+
+    dialog.finished.connect(finished)
+    dialog.open()
+    return await future
+
+
+async def show_error(parent: QWidget | None, title: str, text: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, parent)
+    await wait_for_dialog(box)
+
+
+@dataclass
+class Connection:
+    """A signed-in client and how the status bar names it."""
+
+    client: ServiceClient
+    advisor_name: str
+    label: str
+    embedded: EmbeddedService | None = None
+    username: str | None = None
+
+
+async def connect_embedded(settings: Settings, window: MainWindow) -> Connection:
+    """Start the bundled service; raises :class:`EmbeddedStartError` with a German message."""
+    window.show_starting(
+        QCoreApplication.translate("Console", "Lokaler Termindienst wird gestartet…")
+    )
+    log_path = settings.service.data_dir / "service.log"
+    try:
+        service = await EmbeddedService.start(
+            settings.service.data_dir, settings.console.embedded_port
+        )
+    except OSError as exc:  # the data folder or the program itself is not usable
+        log.error("embedded service could not be started: %s", exc)
+        raise EmbeddedStartError(
+            QCoreApplication.translate(
+                "Console",
+                "Der lokale Termindienst konnte nicht gestartet werden. Details stehen in {log}.",
+            ).format(log=log_path)
+        ) from exc
+    client = ServiceClient(service.url, token=service.token)
+    try:
+        advisor = await client.me()
+    except (ServiceUnreachable, NotSignedIn) as exc:
+        await client.close()
+        await service.stop()
+        raise EmbeddedStartError(
+            QCoreApplication.translate(
+                "Console", "Der lokale Termindienst antwortet nicht. Details stehen in {log}."
+            ).format(log=service.log_path)
+        ) from exc
+    return Connection(
+        client,
+        advisor.display_name,
+        QCoreApplication.translate("Console", "Lokaler Dienst"),
+        service,
+    )
+
+
+def remembered_username(settings: Settings) -> str | None:
+    if settings.console.username:
+        return settings.console.username
+    value = QSettings().value(_LAST_USER_KEY)
+    return str(value) if value else None
+
+
+async def connect_server(
+    settings: Settings, runner: TaskRunner, window: MainWindow
+) -> Connection | None:
+    """Sign in with the keyring's token or, failing that, the sign-in dialog (None: given up)."""
+    url = settings.console.server_url
+    assert url is not None
+    window.show_starting(
+        QCoreApplication.translate("Console", "Verbindung zu {url} wird hergestellt…").format(
+            url=url
+        )
+    )
+    client = ServiceClient(url, ca_bundle=settings.console.ca_bundle)
+    username = remembered_username(settings)
+    token = load_token(url, username) if username else None
+    if token and username:
+        client.token = token
+        try:
+            advisor = await client.me()
+            return Connection(client, advisor.display_name, url, username=advisor.username)
+        except NotSignedIn:
+            forget_token(url, username)
+            client.token = None
+        except ServiceUnreachable as exc:
+            # The token may well be valid: open the console, it keeps trying to reach the service.
+            log.warning("service unreachable at start: %s", exc.__cause__ or exc)
+            return Connection(client, username, url, username=username)
+    dialog = SignInDialog(client, runner, username=username, parent=window)
+    if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.advisor is None:
+        await client.close()
+        return None
+    QSettings().setValue(_LAST_USER_KEY, dialog.advisor.username)
+    return Connection(client, dialog.advisor.display_name, url, username=dialog.advisor.username)
+
+
+async def _main(settings: Settings) -> int:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    loop = asyncio.get_running_loop()
+    shutdown: asyncio.Future[None] = loop.create_future()
+    guard = _QuitGuard(shutdown)
+    app.installEventFilter(guard)
+    app.lastWindowClosed.connect(guard.resolve)
+    app.aboutToQuit.connect(guard.resolve)
+
+    runner = TaskRunner(loop, language=settings.console.language)
+    window = MainWindow(runner)
+    window.restore_geometry()
+    window.show()
+    connection: Connection | None = None
+    try:
+        if settings.console.server_url is None:
+            try:
+                connection = await connect_embedded(settings, window)
+            except EmbeddedStartError as exc:
+                await show_error(
+                    window, QCoreApplication.translate("Console", "Start nicht möglich"), str(exc)
+                )
+                return EXIT_EMBEDDED_FAILED
+        else:
+            connection = await connect_server(settings, runner, window)
+            if connection is None:
+                return 0
+        if not shutdown.done():
+            window.show_console(
+                connection.client,
+                advisor_name=connection.advisor_name,
+                connection=connection.label,
+                username=connection.username,
+                can_sign_in=connection.embedded is None,
+            )
+            await shutdown
+        return 0
+    finally:
+        app.removeEventFilter(guard)
+        window.close()
+        await runner.shutdown()
+        if connection is not None:
+            await connection.client.close()
+            if connection.embedded is not None:
+                await connection.embedded.stop()

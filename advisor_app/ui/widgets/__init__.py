@@ -1,0 +1,1 @@
+"""Reusable widgets that need no service."""

@@ -1,0 +1,98 @@
+"""Helpers for the console tests: let Qt and asyncio work until what a user sees is true."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Coroutine
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from time import monotonic
+from typing import Any, TypeVar
+
+from PySide6.QtTest import QTest
+
+from advisor_app.core.domain import BERLIN
+from advisor_app.core.protocol import AppointmentIn, GuestIn
+
+T = TypeVar("T")
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 10.0, message: str = "") -> None:
+    """Let Qt (and with it the qasync loop) work until ``predicate()`` holds."""
+    deadline = monotonic() + timeout
+    while not predicate():
+        if monotonic() > deadline:
+            raise AssertionError(message or f"condition not reached in {timeout} s")
+        QTest.qWait(10)
+
+
+def run(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T], timeout: float = 20) -> T:
+    """Run one coroutine on the test's qasync loop while Qt keeps processing events."""
+    task = loop.create_task(coro)
+    wait_until(task.done, timeout, f"{coro!r} did not finish")
+    return task.result()
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    """A Berlin wall-clock time as an aware datetime."""
+    return datetime.combine(day, time(hour, minute), tzinfo=BERLIN)
+
+
+def appointment(
+    day: date,
+    hour: int,
+    minute: int = 0,
+    *,
+    name: str = "Maria Schneider",
+    email: str | None = "maria.schneider@example.org",
+    topic: str = "Weiterbewilligung",
+    duration: int = 30,
+    guests: list[GuestIn] | None = None,
+    customer_number: str | None = None,
+) -> AppointmentIn:
+    return AppointmentIn(
+        starts_at=at(day, hour, minute),
+        duration_min=duration,
+        topic=topic,
+        citizen_name=name,
+        email=email,
+        guests=guests or [],
+        customer_number=customer_number,
+    )
+
+
+class Days:
+    """Hands each test its own future weekday, so tests sharing one service never overlap."""
+
+    def __init__(self) -> None:
+        self._next = datetime.now(BERLIN).date() + timedelta(days=3)
+
+    def take(self) -> date:
+        day = self._next
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        self._next = day + timedelta(days=1)
+        return day
+
+
+def admin(data_dir: Path, *args: str, password: str | None = None) -> None:
+    """Run the real ``advisor-console admin`` command on a service's data folder."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "advisor_app", "admin", "--data-dir", str(data_dir), *args],
+        input=None if password is None else password + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def add_advisor(data_dir: Path, username: str, name: str, password: str) -> None:
+    """Create an advisor account with the real ``admin`` command."""
+    admin(data_dir, "add", username, "--name", name, "--password-stdin", password=password)
