@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -69,6 +70,34 @@ async def citizen_socket(service: Service, link: str, phase: str) -> ClientWebSo
     state = await recv(ws)
     assert state == {"type": "state", "phase": phase, "reason": None}
     return ws
+
+
+@dataclass
+class Waiting:
+    """A citizen in the waiting room and the advisor watching it."""
+
+    appt: dict[str, Any]
+    link: str
+    token: str
+    advisor: ClientWebSocketResponse
+    citizen: ClientWebSocketResponse
+    pid: int
+
+
+async def citizen_waiting(service: Service, token: str, **fields: Any) -> Waiting:
+    """Schedule, consent, move to the room's opening, enter; the advisor saw the arrival."""
+    appt = await service.create(token, **fields)
+    link = link_token(appt)
+    await consent(service, link)
+    token = await monday_morning(service)
+    advisor = await advisor_socket(service, token)
+    service.clock.set(ROOM_OPEN)
+    citizen = await citizen_socket(service, link, "lobby")
+    await citizen.send_json({"type": "enter"})
+    assert (await recv(citizen))["phase"] == "waiting"
+    arrived = await recv(advisor)
+    assert arrived["type"] == "arrived"
+    return Waiting(appt, link, token, advisor, citizen, arrived["entry"]["participant_id"])
 
 
 async def test_citizen_waits_advisor_sees_and_admits(service: Service, token: str) -> None:
@@ -166,16 +195,8 @@ async def test_oversized_frame_closes_only_that_socket(service: Service, token: 
 async def test_reload_resumes_waiting_without_new_consent_or_enter(
     service: Service, token: str
 ) -> None:
-    appt = await service.create(token, name="Ali Yılmaz")
-    link = link_token(appt)
-    await consent(service, link)
-    token = await monday_morning(service)
-    advisor = await advisor_socket(service, token)
-    service.clock.set(ROOM_OPEN)
-    citizen = await citizen_socket(service, link, "lobby")
-    await citizen.send_json({"type": "enter"})
-    await recv(citizen)
-    pid = (await recv(advisor))["entry"]["participant_id"]
+    room = await citizen_waiting(service, token, name="Ali Yılmaz")
+    link, advisor, citizen, pid = room.link, room.advisor, room.citizen, room.pid
     await advisor.send_json({"type": "note", "participant_id": pid, "text": "Gleich geht es los"})
     await recv(citizen)
 
@@ -194,16 +215,8 @@ async def test_reload_resumes_waiting_without_new_consent_or_enter(
 
 async def test_gone_for_longer_than_the_grace_leaves_the_room(service: Service, token: str) -> None:
     service.app[HUB].reconnect_grace_s = 0.2
-    appt = await service.create(token)
-    link = link_token(appt)
-    await consent(service, link)
-    token = await monday_morning(service)
-    advisor = await advisor_socket(service, token)
-    service.clock.set(ROOM_OPEN)
-    citizen = await citizen_socket(service, link, "lobby")
-    await citizen.send_json({"type": "enter"})
-    await recv(citizen)
-    pid = (await recv(advisor))["entry"]["participant_id"]
+    room = await citizen_waiting(service, token)
+    advisor, citizen, pid = room.advisor, room.citizen, room.pid
     await citizen.close()
     await recv_type(advisor, "changed")
     gone = await recv_type(advisor, "departed")
@@ -244,16 +257,11 @@ async def test_socket_refuses_unknown_link_missing_consent_and_ended_appointment
 async def test_device_check_reaches_the_advisor_and_revocation_deletes_personal_data(
     service: Service, token: str
 ) -> None:
-    appt = await service.create(token, name="Erika Mustermann", customer_number="123D456789")
-    link = link_token(appt)
-    await consent(service, link)
-    token = await monday_morning(service)
-    advisor = await advisor_socket(service, token)
-    service.clock.set(ROOM_OPEN)
-    citizen = await citizen_socket(service, link, "lobby")
-    await citizen.send_json({"type": "enter"})
-    await recv(citizen)
-    pid = (await recv(advisor))["entry"]["participant_id"]
+    room = await citizen_waiting(
+        service, token, name="Erika Mustermann", customer_number="123D456789"
+    )
+    appt, link, token = room.appt, room.link, room.token
+    advisor, citizen, pid = room.advisor, room.citizen, room.pid
 
     check = {
         "browser": "Chrome 156",
