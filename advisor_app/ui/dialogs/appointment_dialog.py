@@ -43,6 +43,7 @@ from advisor_app.core.domain import (
 from advisor_app.core.protocol import AppointmentIn, AppointmentOut, GuestIn, OverlapInfo
 from advisor_app.ui.labels import language_label, time_range_text
 from advisor_app.ui.tasks import Failure
+from advisor_app.ui.widgets.dialog_error import DialogError
 from advisor_app.ui.widgets.guest_editor import GuestEditor
 from advisor_app.ui.widgets.time_edit import StepTimeEdit
 
@@ -130,16 +131,8 @@ class AppointmentDialog(QDialog):
         heading.setObjectName("pageTitle")
         outer.addWidget(heading)
 
-        self.error_box = QFrame()
-        self.error_box.setObjectName("dialogError")
-        error_layout = QHBoxLayout(self.error_box)
-        error_layout.setContentsMargins(12, 8, 12, 8)
-        self.error_text = QLabel()
-        self.error_text.setWordWrap(True)
-        self.error_text.setStyleSheet("color: #8c1d18;")
-        self.error_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        error_layout.addWidget(self.error_text)
-        self.error_box.hide()
+        self.error_box = DialogError()
+        self.error_text = self.error_box.label
         outer.addWidget(self.error_box)
 
         form = QFormLayout()
@@ -358,8 +351,7 @@ class AppointmentDialog(QDialog):
             row.show_error("")
 
     def _show_error(self, text: str) -> None:
-        self.error_text.setText(text)
-        self.error_box.show()
+        self.error_box.show_message(text)
 
     def _error_label_for(self, field: str | None) -> QLabel | None:
         if not field:

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -19,6 +18,7 @@ from advisor_app.client.credentials import store_token
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.protocol import AdvisorOut, LoginResponse
 from advisor_app.ui.tasks import Failure, TaskRunner
+from advisor_app.ui.widgets.dialog_error import DialogError
 
 
 class SignInDialog(QDialog):
@@ -65,15 +65,7 @@ class SignInDialog(QDialog):
         where.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(where)
 
-        self.error_box = QFrame()
-        self.error_box.setObjectName("dialogError")
-        box_layout = QHBoxLayout(self.error_box)
-        box_layout.setContentsMargins(12, 8, 12, 8)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #8c1d18;")
-        box_layout.addWidget(self.error)
-        self.error_box.hide()
+        self.error_box = DialogError()
         layout.addWidget(self.error_box)
 
         form = QFormLayout()
@@ -108,11 +100,10 @@ class SignInDialog(QDialog):
 
     @property
     def error_text(self) -> str:
-        return "" if self.error_box.isHidden() else self.error.text()
+        return self.error_box.text
 
     def _show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error_box.show()
+        self.error_box.show_message(text)
 
     def _set_busy(self, busy: bool) -> None:
         self.sign_in_button.setEnabled(not busy)
