@@ -67,9 +67,7 @@ def test_wrong_password_is_explained_then_sign_in_stores_the_token(
     add_advisor(service.log_path.parent, "anna", "Anna Berger", PASSWORD)
     dialog = make_dialog(service.url, "anna")
     assert dialog.username.text() == "anna"
-    assert service.url in " ".join(
-        label.text() for label in dialog.findChildren(QLabel)
-    )
+    assert service.url in " ".join(label.text() for label in dialog.findChildren(QLabel))
 
     _sign_in(qtbot, dialog, "nicht-das-passwort")
     wait_until(lambda: dialog.error_text != "", message="error shown")
