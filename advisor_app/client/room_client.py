@@ -17,7 +17,6 @@ from advisor_app.core.protocol import (
     Admit,
     AdvisorEvent,
     Hello,
-    Ping,
     SendAway,
     SendNote,
     SocketError,
@@ -129,9 +128,6 @@ class RoomClient:
 
     async def send_away(self, participant_id: int, reason: str = "") -> bool:
         return await self._send(SendAway(participant_id=participant_id, reason=reason))
-
-    async def ping(self, seq: int = 0) -> bool:
-        return await self._send(Ping(seq=seq))
 
     async def close(self) -> None:
         self._closed = True

@@ -88,7 +88,8 @@ async def not_found_page(request: web.Request, handler: Handler) -> web.StreamRe
         )
 
 
-def _window(request: web.Request, participant: Participant) -> AppointmentWindow:
+def window_of(request: web.Request, participant: Participant) -> AppointmentWindow:
+    """The time rules of a participant's appointment, with the configured grace period."""
     appt = participant.appointment
     return AppointmentWindow(
         appt.starts_at, appt.duration_min, request.app[keys.SETTINGS].service.grace_min
@@ -125,7 +126,7 @@ async def join_page(request: web.Request) -> web.Response:
             "This appointment was cancelled",
             "Your video appointment will not take place. Please contact your advisor.",
         )
-    window = _window(request, participant)
+    window = window_of(request, participant)
     state = window.link_state(request.app[keys.CLOCK].now())
     if state is LinkState.EXPIRED:
         return error_page(
@@ -177,7 +178,7 @@ async def _resolve_code(request: web.Request, raw_code: str) -> str:
             await session.refresh(participant, ["appointment"])
             if participant.appointment.status != AppointmentStatus.SCHEDULED.value:
                 continue
-            if _window(request, participant).code_valid(now):
+            if window_of(request, participant).code_valid(now):
                 return f"/j/{participant.link_token}"
     raise wrong
 

@@ -23,8 +23,9 @@ from advisor_app.core.timewindow import LinkState
 from advisor_app.paths import resources_dir
 from advisor_app.server import keys
 from advisor_app.server.auth import client_address
+from advisor_app.server.citizen import window_of
 from advisor_app.server.errors import ApiError, json_response, read_model
-from advisor_app.server.sockets import HUB, window_of
+from advisor_app.server.sockets import HUB
 from advisor_app.storage.models import ConsentRecord, DeviceCheck, Mail, Participant
 from advisor_app.storage.repositories import AppointmentRepo
 

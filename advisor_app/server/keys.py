@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -35,4 +34,3 @@ MAILER: web.AppKey[Mailer] = web.AppKey("mailer")
 LIMITER: web.AppKey[RateLimiter] = web.AppKey("limiter")
 #: Facts known only once the service runs (bound address).
 RUNTIME: web.AppKey[ServiceRuntime] = web.AppKey("runtime")
-BACKGROUND: web.AppKey[set[asyncio.Task[Any]]] = web.AppKey("background", set)

@@ -22,6 +22,3 @@ class RateLimiter:
             if not await self._limiter.hit(item, name, key):
                 allowed = False
         return allowed
-
-    async def reset(self) -> None:
-        await self._storage.reset()

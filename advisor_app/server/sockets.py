@@ -30,9 +30,10 @@ from advisor_app.core.protocol import (
     SocketError,
     WaitingEntry,
 )
-from advisor_app.core.timewindow import AppointmentWindow, LinkState
+from advisor_app.core.timewindow import LinkState
 from advisor_app.server import keys
 from advisor_app.server.auth import client_address
+from advisor_app.server.citizen import window_of
 from advisor_app.server.waiting_room import (
     CLOSE_ENDED,
     CLOSE_RATE_LIMITED,
@@ -90,12 +91,6 @@ async def _hello(ws: web.WebSocketResponse, adapter: TypeAdapter[Any]) -> Hello 
         return None
     parsed = _parse(adapter, msg.data)
     return parsed if isinstance(parsed, Hello) else None
-
-
-def window_of(request: web.Request, participant: Participant) -> AppointmentWindow:
-    appt = participant.appointment
-    grace = request.app[keys.SETTINGS].service.grace_min
-    return AppointmentWindow(appt.starts_at, appt.duration_min, grace)
 
 
 def entry_of(participant: Participant, now: Any) -> WaitingEntry:

@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from advisor_app.core.domain import AppointmentStatus, MailStatus, overlaps
+from advisor_app.core.domain import AppointmentStatus, overlaps
 from advisor_app.storage.models import (
     Advisor,
     AdvisorSession,
@@ -175,15 +175,6 @@ class MailRepo:
         )
         return list(await self.session.scalars(query))
 
-    async def failed(self, limit: int = 100) -> list[Mail]:
-        query = (
-            select(Mail)
-            .where(Mail.status == MailStatus.FAILED.value)
-            .order_by(Mail.id)
-            .limit(limit)
-        )
-        return list(await self.session.scalars(query))
-
 
 class StatsRepo:
     def __init__(self, session: AsyncSession) -> None:
@@ -191,9 +182,3 @@ class StatsRepo:
 
     def record(self, kind: str, day: date, value: float = 1.0) -> None:
         self.session.add(StatEvent(kind=kind, day=day, value=value))
-
-    async def totals(self, kind: str) -> float:
-        total = await self.session.scalar(
-            select(func.coalesce(func.sum(StatEvent.value), 0.0)).where(StatEvent.kind == kind)
-        )
-        return float(total or 0.0)
