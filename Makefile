@@ -14,8 +14,10 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 APT_RUN := libportaudio2 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 \
 	libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 \
 	libxcb-render-util0 libxcb-image0 libdbus-1-3 libfontconfig1 fonts-dejavu-core
-# ... and what the tests add: a virtual screen, and a PostgreSQL server for the portability test.
-APT_TEST := $(APT_RUN) xvfb xauth postgresql
+# ... and what the tests add: a virtual screen, a PostgreSQL server for the portability test,
+# Debian's Chromium as the citizen's browser (driven by Playwright) and npm for axe-core.
+APT_TEST := $(APT_RUN) xvfb xauth postgresql chromium
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint format i18n system-run system-test clean help
 
@@ -58,7 +60,14 @@ i18n: $(STAMP)
 run: system-run $(STAMP) i18n
 	$(BIN)/advisor-console
 
-test: system-test $(STAMP) i18n
+# axe-core from the npm registry, pinned by tests/e2e/package-lock.json (node/npm from Debian
+# when the machine has none).
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends npm; }
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
+test: system-test $(STAMP) i18n $(AXE)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
