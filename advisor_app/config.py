@@ -97,6 +97,12 @@ class ServiceSettings(_Section):
     #: Rate limits in the ``limits`` notation ("5/minute;30/hour").
     join_rate_limit: str = "5/minute;30/hour"
     login_rate_limit: str = "10/minute;100/hour"
+    #: Folder of the legal texts (``manifest.json`` plus ``<lang>/<doc>.html``) that replaces
+    #: the bundled ``resources/legal``; checked at service start.
+    legal_dir: Path | None = None
+    #: WebSocket connections per client address. Reloads and reconnects are normal; only
+    #: floods are refused. Raise it when many citizens share one address (a proxy, a benchmark).
+    socket_rate_limit: str = "60/minute"
 
     @property
     def resolved_database_url(self) -> str:

@@ -450,3 +450,24 @@ AdvisorEvent = Annotated[
 ]
 #: Everything the service sends on a citizen's socket.
 CitizenEvent = Annotated[RoomState | Note | Pong | SocketError, Field(discriminator="type")]
+
+
+# --- legal texts (GET /api/legal/<doc>?lang=xx) -----------------------------------------------
+
+#: The legal texts every deployment has; an agency's manifest may add further ones.
+LEGAL_DOCUMENTS = ("requirements", "consent", "rights", "privacy", "imprint")
+
+
+class LegalText(Model):
+    """One legal text in one language, rendered with the agency's settings."""
+
+    doc: str
+    #: The language of ``html``: the requested one, or the binding one when none exists.
+    lang: str
+    title: str
+    #: Trusted HTML fragment (h2/h3, p, lists, links) from the legal folder; no script.
+    html: str
+    version: str
+    binding_lang: str
+    #: True when ``lang`` is not the binding language: only the binding text is legally valid.
+    is_translation: bool

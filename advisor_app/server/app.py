@@ -12,7 +12,7 @@ from advisor_app import __version__
 from advisor_app.config import Settings
 from advisor_app.core.clock import Clock, SystemClock
 from advisor_app.core.protocol import ServiceInfo
-from advisor_app.server import appointments, citizen, citizen_api, keys, sockets
+from advisor_app.server import appointments, citizen, citizen_api, keys, legal, sockets
 from advisor_app.server.auth import Auth, handle_login, handle_logout, handle_me
 from advisor_app.server.errors import error_middleware, json_response
 from advisor_app.server.logs import keep_personal_data_out
@@ -104,8 +104,7 @@ def create_app(
         {
             "join": settings.service.join_rate_limit,
             "login": settings.service.login_rate_limit,
-            # Reloads and reconnects are normal; only floods are refused.
-            "socket": "60/minute",
+            "socket": settings.service.socket_rate_limit,
         }
     )
     app[keys.RUNTIME] = keys.ServiceRuntime(
@@ -126,4 +125,6 @@ def create_app(
     citizen.setup_routes(app)
     sockets.setup_routes(app)
     citizen_api.setup_routes(app)
+    # Legal texts: /legal/<doc> pages and /api/legal/<doc>, loaded and checked at start.
+    legal.setup_routes(app)
     return app

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-from functools import cache
-from pathlib import Path
-from typing import Any
 
 from aiohttp import web
 from sqlalchemy import delete
@@ -20,11 +16,11 @@ from advisor_app.core.protocol import (
     DeviceCheckOut,
 )
 from advisor_app.core.timewindow import LinkState
-from advisor_app.paths import resources_dir
 from advisor_app.server import keys
 from advisor_app.server.auth import client_address
 from advisor_app.server.citizen import window_of
 from advisor_app.server.errors import ApiError, json_response, read_model
+from advisor_app.server.legal import LEGAL
 from advisor_app.server.sockets import HUB
 from advisor_app.storage.models import ConsentRecord, DeviceCheck, Mail, Participant
 from advisor_app.storage.repositories import AppointmentRepo
@@ -34,11 +30,10 @@ MAX_NETTEST_BYTES = 4 * 1024 * 1024
 REVOKED_NAME = "– Einwilligung widerrufen –"
 
 
-@cache
-def legal_versions(folder: Path | None = None) -> dict[str, str]:
-    manifest = (folder or resources_dir() / "legal") / "manifest.json"
-    data: dict[str, Any] = json.loads(manifest.read_text(encoding="utf-8"))
-    return {"consent": str(data["consent"]), "privacy": str(data["privacy"])}
+def legal_versions(app: web.Application) -> dict[str, str]:
+    """The versions in force of the texts a citizen consents to (the agency's own, if set)."""
+    texts = app[LEGAL]
+    return {"consent": texts.version("consent"), "privacy": texts.version("privacy")}
 
 
 def _unknown() -> ApiError:
@@ -70,8 +65,7 @@ async def _participant(request: web.Request) -> Participant:
     return participant
 
 
-def _consent_state(participant: Participant) -> ConsentState:
-    versions = legal_versions()
+def _consent_state(participant: Participant, versions: dict[str, str]) -> ConsentState:
     latest = participant.consents[-1] if participant.consents else None
     active = latest is not None and latest.revoked_at is None
     current = (
@@ -112,7 +106,7 @@ async def citizen_view(request: web.Request) -> web.Response:
             room_closes_at=window.room_closes_at,
             server_now=now,
             link_state=window.link_state(now).value,
-            consent=_consent_state(participant),
+            consent=_consent_state(participant, legal_versions(request.app)),
         )
     )
 
@@ -120,7 +114,7 @@ async def citizen_view(request: web.Request) -> web.Response:
 async def give_consent(request: web.Request) -> web.Response:
     participant = await _participant(request)
     body = await read_model(request, ConsentIn)
-    versions = legal_versions()
+    versions = legal_versions(request.app)
     if (body.consent_version, body.privacy_version) != (versions["consent"], versions["privacy"]):
         raise ApiError(
             409,
@@ -129,7 +123,7 @@ async def give_consent(request: web.Request) -> web.Response:
             "aktuelle Fassung und stimmen Sie erneut zu.",
             "The consent text has changed; please read the current version.",
         )
-    state = _consent_state(participant)
+    state = _consent_state(participant, versions)
     if state.revoked:
         raise ApiError(
             409,
@@ -185,6 +179,14 @@ async def revoke_consent(request: web.Request) -> web.Response:
 
 async def device_check(request: web.Request) -> web.Response:
     participant = await _participant(request)
+    if _consent_state(participant, legal_versions(request.app)).accepted_consent_version is None:
+        # The consent covers the device check and what it stores: nothing before it.
+        raise ApiError(
+            409,
+            "consent_required",
+            "Bitte stimmen Sie zuerst der Einwilligungserklärung zu.",
+            "Please accept the consent declaration first.",
+        )
     body = await read_model(request, DeviceCheckIn)
     now = request.app[keys.CLOCK].now()
     async with request.app[keys.SESSIONS]() as session:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -23,6 +24,27 @@ log = logging.getLogger(__name__)
 
 class StartupError(Exception):
     """The service cannot start; the message says why in German."""
+
+
+def _raise_open_file_limit() -> None:
+    """Every waiting citizen holds a socket: lift the soft limit (often 1024) to the hard one."""
+    try:
+        import resource
+    except ImportError:  # Windows has no such limit to lift
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            log.info("open-file limit raised from %s to %s", soft, hard)
+
+
+def _freeze_startup_objects() -> None:
+    """Move everything built at start-up (modules, models, the app) out of the garbage
+    collector's way: a full collection then scans only what connections and requests add,
+    which keeps its pauses short with thousands of sockets open."""
+    gc.collect()
+    gc.freeze()
 
 
 def _watch_stdin(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
@@ -49,6 +71,7 @@ async def run(
         raise StartupError(
             f"Der Datenordner {svc.data_dir} kann nicht angelegt werden: {exc.strerror}"
         ) from exc
+    _raise_open_file_limit()
     app = create_app(settings, embedded_token=embedded_token)
     runner = web.AppRunner(app, access_log_class=AccessLogger, handle_signals=False)
     try:
@@ -70,6 +93,7 @@ async def run(
     if not svc.public_base_url:
         app[keys.RUNTIME].base_url = svc.resolved_public_base_url(port)
     url = svc.local_url(port)
+    _freeze_startup_objects()
 
     # Handlers first: whoever reads the ready line may stop the service right away.
     stop = asyncio.Event()

@@ -7,6 +7,7 @@ binary or out-of-order frame gets a :class:`SocketError` reply and changes nothi
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -30,7 +31,7 @@ from advisor_app.core.protocol import (
     SocketError,
     WaitingEntry,
 )
-from advisor_app.core.timewindow import LinkState
+from advisor_app.core.timewindow import AppointmentWindow, LinkState
 from advisor_app.server import keys
 from advisor_app.server.auth import client_address
 from advisor_app.server.citizen import window_of
@@ -59,6 +60,38 @@ BAD_MESSAGE = SocketError(
     message="Die Nachricht wurde nicht verstanden und nicht ausgeführt.",
     message_en="The message was not understood and was not carried out.",
 )
+UNKNOWN_LINK = SocketError(
+    error="unknown_link",
+    message="Dieser Link ist uns nicht bekannt.",
+    message_en="We do not know this link.",
+)
+CONSENT_REQUIRED = SocketError(
+    error="consent_required",
+    message="Bitte stimmen Sie zuerst der Einwilligungserklärung zu.",
+    message_en="Please accept the consent declaration first.",
+)
+
+
+def _citizen_ws() -> web.WebSocketResponse:
+    """A citizen's socket. No permessage-deflate: the frames are a few hundred bytes, and each
+    deflate context costs a waiting citizen about 100 KiB of service memory (zlib's window and
+    hash tables) for nothing."""
+    return web.WebSocketResponse(
+        heartbeat=HEARTBEAT_S, max_msg_size=MAX_MESSAGE_BYTES, compress=False
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Seat:
+    """What a citizen's socket keeps after hello: plain values, no database objects."""
+
+    advisor_id: int
+    entry: WaitingEntry
+    window: AppointmentWindow
+
+
+#: A refused hello: the message to send and the close code.
+Refusal = tuple[BaseModel, int]
 
 
 async def _send(ws: web.WebSocketResponse, message: BaseModel) -> None:
@@ -127,9 +160,32 @@ def entry_of(participant: Participant, now: Any) -> WaitingEntry:
     )
 
 
+async def _seat(request: web.Request, token: str) -> Seat | Refusal:
+    """Look the link up once; the ORM objects die with this frame, not with the socket."""
+    app = request.app
+    now = app[keys.CLOCK].now()
+    async with app[keys.SESSIONS]() as session:
+        participant = await AppointmentRepo(session).participant_in_context(token)
+    if participant is None:
+        return UNKNOWN_LINK, CLOSE_UNKNOWN
+    appt = participant.appointment
+    window = window_of(request, participant)
+    if (
+        appt.status == AppointmentStatus.CANCELLED.value
+        or window.link_state(now) is LinkState.EXPIRED
+    ):
+        return RoomState(phase=RoomPhase.CLOSED), CLOSE_ENDED
+    consents = participant.consents
+    if consents and all(c.revoked_at is not None for c in consents):
+        return RoomState(phase=RoomPhase.REVOKED), CLOSE_ENDED
+    if not consents:
+        return CONSENT_REQUIRED, CLOSE_UNAUTHORIZED
+    return Seat(appt.advisor_id, entry_of(participant, now), window)
+
+
 async def citizen_socket(request: web.Request) -> web.WebSocketResponse:
     app = request.app
-    ws = web.WebSocketResponse(heartbeat=HEARTBEAT_S, max_msg_size=MAX_MESSAGE_BYTES)
+    ws = _citizen_ws()
     await ws.prepare(request)
     if not await app[keys.LIMITER].hit("socket", client_address(request)):
         return await _refuse(
@@ -144,42 +200,15 @@ async def citizen_socket(request: web.Request) -> web.WebSocketResponse:
     hello = await _hello(ws, _citizen_messages)
     if hello is None:
         return await _refuse(ws, BAD_MESSAGE, CLOSE_UNAUTHORIZED)
-    now = app[keys.CLOCK].now()
-    async with app[keys.SESSIONS]() as session:
-        participant = await AppointmentRepo(session).participant_in_context(hello.token)
-    unknown = SocketError(
-        error="unknown_link",
-        message="Dieser Link ist uns nicht bekannt.",
-        message_en="We do not know this link.",
-    )
-    if participant is None:
-        return await _refuse(ws, unknown, CLOSE_UNKNOWN)
-    appt = participant.appointment
-    window = window_of(request, participant)
-    if (
-        appt.status == AppointmentStatus.CANCELLED.value
-        or window.link_state(now) is LinkState.EXPIRED
-    ):
-        await _send(ws, RoomState(phase=RoomPhase.CLOSED))
-        await ws.close(code=CLOSE_ENDED)
+    seat = await _seat(request, hello.token)
+    if not isinstance(seat, Seat):
+        message, code = seat
+        await _send(ws, message)
+        await ws.close(code=code)
         return ws
-    consents = participant.consents
-    if consents and all(c.revoked_at is not None for c in consents):
-        await _send(ws, RoomState(phase=RoomPhase.REVOKED))
-        await ws.close(code=CLOSE_ENDED)
-        return ws
-    if not consents:
-        return await _refuse(
-            ws,
-            SocketError(
-                error="consent_required",
-                message="Bitte stimmen Sie zuerst der Einwilligungserklärung zu.",
-                message_en="Please accept the consent declaration first.",
-            ),
-            CLOSE_UNAUTHORIZED,
-        )
     hub = app[HUB]
-    presence = await hub.attach_citizen(ws, appt.advisor_id, entry_of(participant, now), window)
+    presence = await hub.attach_citizen(ws, seat.advisor_id, seat.entry, seat.window)
+    del seat  # the presence holds what is still needed; its entry gets replaced on "enter"
     try:
         async for msg in ws:
             if msg.type is not WSMsgType.TEXT:
@@ -252,7 +281,13 @@ async def hub_ctx(app: web.Application) -> Any:
     await app[HUB].close()
 
 
+async def close_sockets(app: web.Application) -> None:
+    """On shutdown, close every socket at once instead of waiting out the handlers' timeout."""
+    await app[HUB].close()
+
+
 def setup_routes(app: web.Application) -> None:
     app.cleanup_ctx.append(hub_ctx)
+    app.on_shutdown.append(close_sockets)
     app.router.add_get("/ws/citizen", citizen_socket)
     app.router.add_get("/ws/advisor", advisor_socket)

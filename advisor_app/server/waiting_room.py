@@ -52,7 +52,7 @@ CLOSE_RATE_LIMITED = 4429
 CLOSE_ENDED = 4410
 
 
-@dataclass
+@dataclass(slots=True)
 class Presence:
     """One participant known to the hub (connected now, or within the reconnect grace)."""
 
@@ -63,6 +63,8 @@ class Presence:
     sockets: set[web.WebSocketResponse] = field(default_factory=set)
     notes: list[Note] = field(default_factory=list)
     gone: asyncio.TimerHandle | None = None
+    #: Why the advisor sent the participant away; repeated to a socket that reconnects.
+    reason: str | None = None
 
 
 class WaitingRoomHub:
@@ -73,6 +75,7 @@ class WaitingRoomHub:
         self._people: dict[int, Presence] = {}
         self._advisors: dict[int, set[web.WebSocketResponse]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._closing = False
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         """Run a notification from a synchronous callback, keeping a reference to it."""
@@ -100,21 +103,30 @@ class WaitingRoomHub:
     # --- sending -------------------------------------------------------------------------
 
     @staticmethod
-    async def _send(ws: web.WebSocketResponse, message: BaseModel) -> None:
+    async def _send_text(ws: web.WebSocketResponse, text: str) -> None:
         if ws.closed:
             return
         with contextlib.suppress(ConnectionError, RuntimeError):
-            await ws.send_str(message.model_dump_json())
+            await ws.send_str(text)
+
+    async def _send(self, ws: web.WebSocketResponse, message: BaseModel) -> None:
+        await self._send_text(ws, message.model_dump_json())
+
+    async def _fan_out(self, sockets: list[web.WebSocketResponse], message: BaseModel) -> None:
+        """Serialise once; a single socket (the usual case) is sent to without a task."""
+        if not sockets:
+            return
+        text = message.model_dump_json()
+        if len(sockets) == 1:
+            await self._send_text(sockets[0], text)
+        else:  # side by side, so one slow socket does not hold up the others
+            await asyncio.gather(*(self._send_text(ws, text) for ws in sockets))
 
     async def _to_advisor(self, advisor_id: int, message: BaseModel) -> None:
-        sockets = list(self._advisors.get(advisor_id, ()))
-        if sockets:
-            await asyncio.gather(*(self._send(ws, message) for ws in sockets))
+        await self._fan_out(list(self._advisors.get(advisor_id, ())), message)
 
     async def _to_citizen(self, presence: Presence, message: BaseModel) -> None:
-        sockets = list(presence.sockets)
-        if sockets:
-            await asyncio.gather(*(self._send(ws, message) for ws in sockets))
+        await self._fan_out(list(presence.sockets), message)
 
     # --- citizen side --------------------------------------------------------------------
 
@@ -135,7 +147,7 @@ class WaitingRoomHub:
             presence.gone = None
         presence.sockets.add(ws)
         presence.window = window
-        await self._send(ws, RoomState(phase=presence.phase))
+        await self._send(ws, RoomState(phase=presence.phase, reason=presence.reason))
         for note in presence.notes:
             await self._send(ws, note)
         if presence.phase is RoomPhase.WAITING and not presence.entry.online:
@@ -183,7 +195,7 @@ class WaitingRoomHub:
     def detach_citizen(self, presence: Presence, ws: web.WebSocketResponse) -> None:
         """A socket closed. Keep the place for the reconnect grace, then let it go."""
         presence.sockets.discard(ws)
-        if presence.sockets:
+        if presence.sockets or self._closing:
             return
         pid = presence.entry.participant_id
         if presence.phase is RoomPhase.WAITING:
@@ -218,6 +230,8 @@ class WaitingRoomHub:
         if presence is not None:
             if presence.gone is not None:
                 presence.gone.cancel()
+            # Before the sockets close: their detach must not report a "waiting, offline" person.
+            presence.phase = RoomPhase.REVOKED
             await self._to_citizen(presence, RoomState(phase=RoomPhase.REVOKED))
             for ws in list(presence.sockets):
                 await ws.close(code=CLOSE_ENDED)
@@ -290,6 +304,7 @@ class WaitingRoomHub:
             )
         was_waiting = presence.phase is RoomPhase.WAITING
         presence.phase = RoomPhase.SENT_AWAY
+        presence.reason = reason
         await self._to_citizen(presence, RoomState(phase=RoomPhase.SENT_AWAY, reason=reason))
         if was_waiting:
             await self._to_advisor(
@@ -298,14 +313,16 @@ class WaitingRoomHub:
         return None
 
     async def close(self) -> None:
-        for presence in self._people.values():
+        """Close every socket (in parallel) and forget everything; safe to call twice."""
+        self._closing = True
+        for presence in list(self._people.values()):
             if presence.gone is not None:
                 presence.gone.cancel()
-            for ws in list(presence.sockets):
-                await ws.close(code=WSCloseCode.GOING_AWAY)
-        for sockets in self._advisors.values():
-            for ws in list(sockets):
-                await ws.close(code=WSCloseCode.GOING_AWAY)
+        sockets = [ws for p in list(self._people.values()) for ws in list(p.sockets)]
+        sockets += [ws for group in list(self._advisors.values()) for ws in list(group)]
+        await asyncio.gather(
+            *(ws.close(code=WSCloseCode.GOING_AWAY) for ws in sockets), return_exceptions=True
+        )
         self._people.clear()
         self._advisors.clear()
         for task in list(self._tasks):

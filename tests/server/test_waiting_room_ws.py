@@ -9,7 +9,8 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from aiohttp import ClientWebSocketResponse, WSMsgType
+import pytest
+from aiohttp import ClientWebSocketResponse, WSCloseCode, WSMsgType
 
 from advisor_app.server.sockets import HUB
 from tests.helpers.service import MONDAY_11, Service
@@ -293,6 +294,11 @@ async def test_device_check_reaches_the_advisor_and_revocation_deletes_personal_
         "participant_id": pid,
         "appointment_id": appt["id"],
     }
+    departed = await recv_type(advisor, "departed")
+    assert departed == {"type": "departed", "participant_id": pid, "reason": "revoked"}
+    # Nothing after that: the closed socket must not bring the person back as "offline".
+    with pytest.raises(TimeoutError):
+        await advisor.receive(timeout=0.5)
     stored = await service.get(token, appt["id"])
     assert "Erika" not in json.dumps(stored)
     assert stored["customer_number"] is None and stored["email"] is None
@@ -304,3 +310,28 @@ async def test_device_check_reaches_the_advisor_and_revocation_deletes_personal_
     await ws.close()
     await advisor.close()
     await asyncio.sleep(0)
+
+
+async def test_sent_away_reason_is_shown_again_after_a_reload(service: Service, token: str) -> None:
+    room = await citizen_waiting(service, token, name="Jonas Becker")
+    reason = "Bitte vereinbaren Sie einen neuen Termin."
+    await room.advisor.send_json(
+        {"type": "send_away", "participant_id": room.pid, "reason": reason}
+    )
+    assert await recv(room.citizen) == {"type": "state", "phase": "sent_away", "reason": reason}
+    await room.citizen.close()
+    back = await service.client.ws_connect("/ws/citizen")
+    await back.send_json({"type": "hello", "token": room.link})
+    assert await recv(back) == {"type": "state", "phase": "sent_away", "reason": reason}
+    await back.send_json({"type": "enter"})  # sent away is final for this visit
+    assert (await recv(back))["error"] == "not_allowed"
+    await back.close()
+    await room.advisor.close()
+
+
+async def test_service_shutdown_closes_open_sockets_at_once(service: Service, token: str) -> None:
+    room = await citizen_waiting(service, token, name="Maria Schneider")
+    await service.app.shutdown()  # what aiohttp runs first when the service stops
+    for ws in (room.advisor, room.citizen):
+        msg = await ws.receive(timeout=2)
+        assert msg.type is WSMsgType.CLOSE and msg.data == WSCloseCode.GOING_AWAY
