@@ -1,0 +1,29 @@
+// Final pages: consent revoked, appointment over, link expired or unknown, service unreachable.
+
+import { h } from '../dom.js';
+import { t } from '../i18n.js';
+import { actions, button, status, step } from './common.js';
+
+const ENDINGS = {
+  revoked: { kind: 'ok', texts: ['revoked.text', 'revoked.contact'] },
+  closed: { kind: 'info', texts: ['closed.text'] },
+  expired: { kind: 'info', texts: ['expired.text'] },
+  cancelled: { kind: 'info', texts: ['cancelled.text'] },
+  unknown: { kind: 'error', texts: ['unknown.text'] },
+  failed: { kind: 'error', texts: ['app.error_network'], reload: true },
+};
+
+export function endView(app, name) {
+  const ending = ENDINGS[name] ?? ENDINGS.failed;
+  const key = ENDINGS[name] ? name : 'failed';
+  const [first, ...rest] = ending.texts;
+  const node = step(
+    key,
+    t(`${key}.title`),
+    status(ending.kind, t(first), { role: 'status' }),
+    ...rest.map((text) => h('p', { text: t(text) })),
+    ending.reload ? actions(button(t('app.reload'), () => location.reload())) : null,
+  );
+  void app;
+  return { node, title: t(`${key}.title`) };
+}

@@ -1,0 +1,169 @@
+// Steps around the waiting room: entering (with the countdown), waiting, admitted, sent away.
+
+import { startCall } from '../call.js';
+import { h } from '../dom.js';
+import { formatDate, formatDuration, formatTime, formatWhen, t } from '../i18n.js';
+import { actions, button, card, status, step } from './common.js';
+
+/** The socket's refusals in the page's language (the service's own text is German). */
+function roomErrorText(err) {
+  const key = `socket.${err.error}`;
+  const text = t(key);
+  return text === key ? err.message || t('socket.bad_message') : text;
+}
+
+export function enteringView(app) {
+  const v = app.view;
+  const opens = Date.parse(v.room_opens_at);
+  const closes = Date.parse(v.room_closes_at);
+  const countdown = h('p', { class: 'countdown', role: 'timer', id: 'countdown' });
+  const live = h('div', { class: 'live', role: 'status', id: 'enter-status' });
+  const enter = button(t('entering.button'), () => {
+    enter.disabled = true;
+    enter.textContent = t('entering.connecting');
+    live.replaceChildren();
+    app.enterRoom();
+  }, { id: 'enter-room', 'aria-describedby': 'countdown' });
+  const recheck = button(t('entering.recheck'), () => app.go('devices'), { kind: 'secondary' });
+  const closedNote = h('div', { hidden: true, id: 'room-closed' });
+  let state = null;
+  const tick = () => {
+    const now = app.now();
+    const next = now >= closes ? 'closed' : now >= opens ? 'open' : 'early';
+    if (next === 'early') {
+      countdown.textContent = t('entering.opens_in', { duration: formatDuration(opens - now) });
+    }
+    if (next === state) return;
+    const before = state;
+    state = next;
+    countdown.hidden = next !== 'early';
+    enter.hidden = next === 'closed';
+    closedNote.hidden = next !== 'closed';
+    if (!app.wantWaiting) {
+      enter.disabled = next !== 'open';
+      enter.textContent = t('entering.button');
+    }
+    if (next === 'open' && before === 'early') live.replaceChildren(status('ok', t('entering.now_open')));
+    if (next === 'closed') {
+      closedNote.replaceChildren(status('info', t('entering.closed_text')));
+      live.replaceChildren();
+    }
+  };
+  const timer = setInterval(tick, 1000);
+  tick();
+  const node = step(
+    'entering',
+    t('entering.title'),
+    h('p', { class: 'when', text: t('entering.when', { when: formatWhen(v.starts_at) }) }),
+    h('p', { text: t('entering.text') }),
+    h('p', { class: 'hint', text: t('entering.rule', { time: formatTime(v.room_opens_at) }) }),
+    countdown,
+    closedNote,
+    live,
+    actions(enter, recheck),
+  );
+  return {
+    node,
+    title: t('entering.title'),
+    dispose() {
+      clearInterval(timer);
+    },
+    onRoomError(err) {
+      live.replaceChildren(status('error', roomErrorText(err)));
+      state = null; // the service's clock may differ: draw again with the new offset
+      tick();
+      enter.disabled = state !== 'open';
+      enter.textContent = t('entering.button');
+    },
+  };
+}
+
+function noteItem(note) {
+  return h(
+    'li',
+    { class: 'note' },
+    h('span', { class: 'note-time', text: t('time.clock', { time: formatTime(note.at) }) }),
+    h('span', { class: 'note-text', text: note.text }),
+  );
+}
+
+export function waitingView(app) {
+  const v = app.view;
+  const list = h('ul', { class: 'notes', id: 'notes' }, app.notes.map(noteItem));
+  const empty = h('p', { class: 'hint', text: t('waiting.no_notes'), hidden: app.notes.length > 0 });
+  const cancel = button(t('waiting.cancel'), () => app.leaveRoom(), { kind: 'secondary', id: 'leave-room' });
+  const node = step(
+    'waiting',
+    t('waiting.title'),
+    h(
+      'div',
+      { class: 'card waiting-card' },
+      h('div', { class: 'pulse', 'aria-hidden': 'true' }, h('span'), h('span'), h('span')),
+      h('p', { class: 'strong', text: t('waiting.no_media') }),
+      h('p', { text: t('waiting.when', { date: formatDate(v.starts_at), time: formatTime(v.starts_at) }) }),
+      h('p', { text: t('waiting.informed') }),
+      h('p', { text: t('waiting.stay') }),
+    ),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'notes-title' },
+      h('h2', { id: 'notes-title', text: t('waiting.notes_heading') }),
+      h('div', { role: 'log', 'aria-live': 'polite', 'aria-labelledby': 'notes-title', id: 'notes-log' }, list),
+      empty,
+    ),
+    h('div', { class: 'live', role: 'status', id: 'waiting-status' }),
+    actions(cancel),
+  );
+  return {
+    node,
+    title: t('waiting.title'),
+    onNote(note) {
+      list.append(noteItem(note));
+      empty.hidden = true;
+    },
+    onRoomError(err) {
+      node.querySelector('#waiting-status').replaceChildren(status('error', roomErrorText(err)));
+    },
+  };
+}
+
+export function admittedView(app) {
+  const area = h('div', { class: 'call', id: 'call' });
+  const node = step(
+    'admitted',
+    t('admitted.title'),
+    h('p', { class: 'lead', text: t('admitted.text') }),
+    area,
+  );
+  let call = null;
+  return {
+    node,
+    title: t('admitted.title'),
+    mounted() {
+      call = startCall(area, { token: app.token, devices: app.store.get().devices ?? {} });
+    },
+    dispose() {
+      call?.stop();
+    },
+  };
+}
+
+export function sentAwayView(app) {
+  const node = step(
+    'sent_away',
+    t('sent_away.title'),
+    h('p', { class: 'lead', text: t('sent_away.text') }),
+    app.reason
+      ? card(t('sent_away.reason'), h('blockquote', { class: 'reason', id: 'sent-away-reason', text: app.reason }))
+      : null,
+    h('p', { text: t('sent_away.contact') }),
+    actions(
+      button(t('sent_away.back'), () => {
+        app.reason = '';
+        app.store.set({ reason: '' });
+        app.go('start');
+      }, { kind: 'secondary' }),
+    ),
+  );
+  return { node, title: t('sent_away.title') };
+}

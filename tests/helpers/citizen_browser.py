@@ -1,0 +1,298 @@
+"""The citizen web app in Debian's Chromium: a live service, the browser, the guard every page gets.
+
+Used by ``tests/e2e`` and by ``docs/screenshots/make_citizen_screenshots.py``. The service is the
+production app factory on a real 127.0.0.1 port with a :class:`ManualClock`; the browser is the
+system Chromium with a fake camera and microphone (never a downloaded browser).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import ClientWebSocketResponse, WSMsgType
+from aiohttp.test_utils import TestClient, TestServer
+from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
+from sqlalchemy import select
+
+from advisor_app.core.clock import ManualClock
+from advisor_app.server import keys
+from advisor_app.server.app import create_app
+from advisor_app.server.logs import AccessLogger
+from advisor_app.storage.models import DeviceCheck, Participant
+from tests.helpers.service import MONDAY_11, Service, make_settings
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream=fps=30",
+    "--autoplay-policy=no-user-gesture-required",
+    "--disable-gpu",
+    "--disable-background-networking",
+]
+AXE = Path(__file__).resolve().parents[1] / "e2e" / "node_modules" / "axe-core" / "axe.min.js"
+#: Monday 23 November 2026, two hours before the 11:00 appointment (Berlin).
+MORNING = MONDAY_11 - timedelta(hours=2)
+ROOM_OPEN = MONDAY_11 - timedelta(minutes=4)
+PHONE = {"width": 360, "height": 640}
+DESKTOP = {"width": 1280, "height": 800}
+ORGANISATION = "Jobcenter Musterstadt"
+SUPPORT_PHONE = "0800 4 555501"
+
+#: Reports every Content-Security-Policy violation to the console, where the guard sees it.
+_CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', (e) => {
+  console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI);
+});
+"""
+
+
+async def launch(playwright: Playwright) -> Browser:
+    """Debian's Chromium, headless, with fake media devices."""
+    executable = shutil.which("chromium")
+    assert executable, "Debian's chromium is not installed (make system-test)"
+    return await playwright.chromium.launch(
+        executable_path=executable, args=CHROMIUM_ARGS, headless=True
+    )
+
+
+@dataclass
+class Live:
+    """A running service, its address for the browser and a signed-in advisor."""
+
+    service: Service
+    base: str
+    advisor_token: str
+
+    @property
+    def clock(self) -> ManualClock:
+        return self.service.clock
+
+    async def appointment(
+        self, starts_at: datetime = MONDAY_11, **fields: Any
+    ) -> tuple[dict[str, Any], str]:
+        """A new appointment and the browser URL of the citizen's personal link."""
+        fields.setdefault("allow_overlap", True)  # several citizens at 11:00 are fine here
+        appt = await self.service.create(self.advisor_token, starts_at=starts_at, **fields)
+        path = urlsplit(appt["participants"][0]["link"]).path
+        return appt, self.base + path
+
+    async def consent(self, url: str) -> None:
+        """Consent through the API, as an earlier visit to the page would have done."""
+        token = url.rsplit("/", 1)[1]
+        status, view = await self.service.call("GET", f"/api/citizen/{token}")
+        assert status == 200, view
+        body = {
+            "consent_version": view["consent"]["consent_version"],
+            "privacy_version": view["consent"]["privacy_version"],
+            "language": "de",
+        }
+        status, view = await self.service.call("POST", f"/api/citizen/{token}/consent", json=body)
+        assert status == 200, view
+
+    async def device_checks(self) -> list[DeviceCheck]:
+        """Every device-check result the service stored, oldest first."""
+        async with self.service.app[keys.SESSIONS]() as session:
+            rows = await session.execute(select(DeviceCheck).order_by(DeviceCheck.id))
+            return list(rows.scalars())
+
+    async def participant(self, participant_id: int) -> Participant:
+        async with self.service.app[keys.SESSIONS]() as session:
+            row: Participant | None = await session.get(Participant, participant_id)
+            assert row is not None
+            return row
+
+    async def advisor_socket(self) -> ClientWebSocketResponse:
+        """The advisor's waiting-room socket, as the console opens it."""
+        ws = await self.service.client.ws_connect("/ws/advisor")
+        await ws.send_json({"type": "hello", "token": self.advisor_token})
+        assert (await receive(ws))["type"] == "waiting"
+        return ws
+
+
+@asynccontextmanager
+async def live_service(
+    tmp_path: Path, start: datetime = MORNING, **overrides: Any
+) -> AsyncIterator[Live]:
+    """The production app on 127.0.0.1 with a manual clock set to ``start``; ``overrides``
+    change service settings (e.g. ``socket_rate_limit``)."""
+    settings = make_settings(
+        tmp_path,
+        service={"organisation": ORGANISATION, "support_phone": SUPPORT_PHONE, **overrides},
+    )
+    clock = ManualClock(start)
+    app = create_app(settings, clock=clock)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server(access_log_class=AccessLogger)
+    client = TestClient(server)
+    await client.start_server()
+    try:
+        service = Service(client=client, clock=clock, settings=settings)
+        token = await service.signed_in("berater")
+        yield Live(service=service, base=str(server.make_url("")).rstrip("/"), advisor_token=token)
+    finally:
+        await client.close()
+
+
+async def receive(ws: ClientWebSocketResponse, timeout: float = 10.0) -> dict[str, Any]:
+    msg = await ws.receive(timeout=timeout)
+    assert msg.type is WSMsgType.TEXT, msg
+    return dict(json.loads(msg.data))
+
+
+async def receive_type(ws: ClientWebSocketResponse, kind: str, timeout: float = 10.0) -> Any:
+    """Skip other frames until one of ``kind`` arrives."""
+    for _ in range(20):
+        frame = await receive(ws, timeout)
+        if frame["type"] == kind:
+            return frame
+    raise AssertionError(f"no {kind} frame")
+
+
+@dataclass
+class Guard:
+    """What must never happen on a citizen page: a CSP violation, a script error, another host."""
+
+    origin: str
+    problems: list[str] = field(default_factory=list)
+
+    def attach(self, page: Page) -> None:
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda exc: self.problems.append(f"script error: {exc}"))
+        page.on("request", lambda req: self._check_url(req.url))
+        page.on("websocket", lambda ws: self._check_url(ws.url))
+
+    def _on_console(self, msg: Any) -> None:
+        text = msg.text
+        if "Content Security Policy" in text or text.startswith("CSP violation"):
+            self.problems.append(text)
+
+    def _check_url(self, url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob"):
+            return
+        if parts.netloc != urlsplit(self.origin).netloc:
+            self.problems.append(f"request to another host: {url}")
+
+    def check(self) -> None:
+        assert not self.problems, self.problems
+
+
+async def new_page(
+    browser: Browser, live: Live, *, viewport: dict[str, int] = PHONE, **options: Any
+) -> tuple[BrowserContext, Page, Guard]:
+    """A fresh context (own sessionStorage and permissions) with the guard attached."""
+    context = await browser.new_context(
+        viewport=viewport,  # type: ignore[arg-type]
+        locale=options.pop("locale", "de-DE"),
+        timezone_id=options.pop("timezone_id", "Europe/Berlin"),
+        reduced_motion="reduce",
+        **options,
+    )
+    await context.add_init_script(_CSP_LISTENER)
+    page = await context.new_page()
+    page.set_default_timeout(10_000)
+    guard = Guard(live.base)
+    guard.attach(page)
+    return context, page, guard
+
+
+# --- steps --------------------------------------------------------------------------------
+
+
+async def wait_step(page: Page, step: str) -> None:
+    await page.wait_for_selector(f'[data-step="{step}"]')
+
+
+async def no_horizontal_scroll(page: Page) -> None:
+    width = await page.evaluate("document.scrollingElement.scrollWidth")
+    viewport = page.viewport_size
+    assert viewport is not None
+    assert width <= viewport["width"], f"page is {width}px wide on a {viewport['width']}px screen"
+
+
+async def accept_consent(page: Page) -> None:
+    await page.check("#accept-consent")
+    await page.check("#accept-privacy")
+    await page.click("#consent-submit")
+    await wait_step(page, "devices")
+
+
+async def finish_device_check(page: Page) -> str:
+    """Wait for the automatic checks, play the chime, confirm it; the verdict it ends with."""
+    await page.wait_for_function(
+        "() => document.querySelector('#result')?.dataset.verdict !== 'pending'", timeout=20_000
+    )
+    await page.click("#play-chime")
+    await page.click("#heard-yes")
+    await page.wait_for_function(
+        "() => !document.querySelector('#heard-yes') || document.querySelector('#heard-yes')"
+        ".closest('.question').hidden"
+    )
+    return str(await page.get_attribute("#result", "data-verdict"))
+
+
+async def axe_findings(page: Page) -> list[dict[str, Any]]:
+    """axe-core's serious and critical findings on the page as it is now."""
+    if not await page.evaluate("typeof window.axe === 'object'"):
+        await page.add_script_tag(path=str(AXE))
+    result = await page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))"
+    )
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def citizen_journey(url: str, reached: Any) -> None:
+    """A child process's whole citizen visit, reporting each step on ``reached`` (a queue).
+
+    Link, consent, device check (until green), entering, waiting room, admission. Used by the
+    console's test, whose own loop is Qt's.
+    """
+    try:
+        asyncio.run(_journey(url, reached))
+    except BaseException as exc:  # reported to the test, never swallowed
+        reached.put(f"failed: {exc!r}")
+
+
+async def _journey(url: str, reached: Any) -> None:
+    async with async_playwright() as playwright:
+        browser = await launch(playwright)
+        context = await browser.new_context(
+            viewport=PHONE,  # type: ignore[arg-type]
+            locale="de-DE",
+            timezone_id="Europe/Berlin",
+        )
+        page = await context.new_page()
+        page.set_default_timeout(20_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        await page.goto(url)
+        await wait_step(page, "start")
+        await page.click("#start-continue")
+        await wait_step(page, "consent")
+        await accept_consent(page)
+        await finish_device_check(page)
+        # Green once the fake microphone's beep was heard (a changed result is sent again).
+        await page.wait_for_function(
+            "() => document.querySelector('#result')?.dataset.verdict === 'green'"
+        )
+        reached.put("verdict green")
+        await page.click("#devices-continue")
+        await wait_step(page, "entering")
+        await page.click("#enter-room")
+        await wait_step(page, "waiting")
+        reached.put("waiting")
+        await page.wait_for_selector('[data-step="admitted"]', timeout=30_000)
+        reached.put("admitted")
+        await browser.close()
+        reached.put(f"script errors: {errors}" if errors else "closed without script errors")
