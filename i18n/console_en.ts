@@ -241,6 +241,53 @@
     </message>
 </context>
 <context>
+    <name>ArrivalAlerts</name>
+    <message>
+        <source>{name} ({role})</source>
+        <translation>{name} ({role})</translation>
+    </message>
+    <message>
+        <source>{person} ist im Wartezimmer</source>
+        <translation>{person} is in the waiting room</translation>
+    </message>
+    <message>
+        <source>Termin um {time}</source>
+        <translation>Appointment at {time}</translation>
+    </message>
+    <message>
+        <source>{n} Personen sind neu im Wartezimmer</source>
+        <translation>{n} people have entered the waiting room</translation>
+    </message>
+    <message>
+        <source>{person} ({time})</source>
+        <translation>{person} ({time})</translation>
+    </message>
+</context>
+<context>
+    <name>CallPage</name>
+    <message>
+        <source>Gespräch</source>
+        <extracomment>The session ended (the advisor pressed &quot;Gespräch beenden&quot;, or it was ended for them).</extracomment>
+        <translation>Call</translation>
+    </message>
+    <message>
+        <source>Gespräch beenden</source>
+        <translation>End call</translation>
+    </message>
+    <message>
+        <source>Eingelassen. Bild und Ton werden in dieser Version der Konsole noch nicht übertragen.</source>
+        <translation>Admitted. This version of the console does not transmit video and sound yet.</translation>
+    </message>
+    <message>
+        <source>Zurzeit kein Gespräch.</source>
+        <translation>No call at the moment.</translation>
+    </message>
+    <message>
+        <source>Termin {day}, {time} ({duration})</source>
+        <translation>Appointment {day}, {time} ({duration})</translation>
+    </message>
+</context>
+<context>
     <name>Console</name>
     <message>
         <source>Beratungskonsole</source>
@@ -406,6 +453,10 @@
         <translation>cancelled</translation>
     </message>
     <message>
+        <source>{time} Uhr</source>
+        <translation>{time}</translation>
+    </message>
+    <message>
         <source>{start}–{end} Uhr</source>
         <translation>{start}–{end}</translation>
     </message>
@@ -416,6 +467,131 @@
     <message>
         <source>{minutes} Min.</source>
         <translation>{minutes} min</translation>
+    </message>
+    <message>
+        <source>in Ordnung</source>
+        <extracomment>The device check&apos;s traffic light; ``None`` is &quot;not checked&quot;. Text always goes with it.</extracomment>
+        <translation>good</translation>
+    </message>
+    <message>
+        <source>eingeschränkt</source>
+        <translation>limited</translation>
+    </message>
+    <message>
+        <source>Probleme</source>
+        <translation>problems</translation>
+    </message>
+    <message>
+        <source>nicht geprüft</source>
+        <translation>not checked</translation>
+    </message>
+    <message>
+        <source>Kamera, Mikrofon und Verbindung reichen für ein Videogespräch.</source>
+        <translation>Camera, microphone and connection are good enough for a video call.</translation>
+    </message>
+    <message>
+        <source>Ein Videogespräch ist möglich, Bild oder Ton können aber stocken.</source>
+        <translation>A video call is possible, but video or sound may stutter.</translation>
+    </message>
+    <message>
+        <source>Ein Videogespräch wird voraussichtlich nicht gelingen.</source>
+        <translation>A video call will probably not work.</translation>
+    </message>
+    <message>
+        <source>Die Person hat den Technikcheck nicht gemacht.</source>
+        <translation>This person has not done the device check.</translation>
+    </message>
+    <message>
+        <source>Computer</source>
+        <translation>Computer</translation>
+    </message>
+    <message>
+        <source>Tablet</source>
+        <translation>Tablet</translation>
+    </message>
+    <message>
+        <source>Smartphone</source>
+        <translation>Smartphone</translation>
+    </message>
+    <message>
+        <source>unbekannt</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <source>funktioniert</source>
+        <translation>works</translation>
+    </message>
+    <message>
+        <source>nicht gefunden</source>
+        <translation>not found</translation>
+    </message>
+    <message>
+        <source>nicht freigegeben</source>
+        <translation>not allowed</translation>
+    </message>
+    <message>
+        <source>Fehler</source>
+        <translation>error</translation>
+    </message>
+    <message>
+        <source>{rate} Mbit/s</source>
+        <translation>{rate} Mbit/s</translation>
+    </message>
+    <message>
+        <source>{rate} kbit/s</source>
+        <translation>{rate} kbit/s</translation>
+    </message>
+    <message>
+        <source>{ms} ms</source>
+        <translation>{ms} ms</translation>
+    </message>
+    <message>
+        <source>seit &lt; 1 Min.</source>
+        <translation>for &lt; 1 min</translation>
+    </message>
+    <message>
+        <source>seit {minutes} Min.</source>
+        <translation>for {minutes} min</translation>
+    </message>
+    <message>
+        <source>seit {hours} Std. {minutes} Min.</source>
+        <translation>for {hours} h {minutes} min</translation>
+    </message>
+    <message>
+        <source>Browser</source>
+        <translation>Browser</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <source>Gerät</source>
+        <translation>Device</translation>
+    </message>
+    <message>
+        <source>Upload</source>
+        <translation>Upload</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>Download</translation>
+    </message>
+    <message>
+        <source>Antwortzeit</source>
+        <translation>Round trip</translation>
+    </message>
+    <message>
+        <source>Kamera</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <source>Mikrofon</source>
+        <translation>Microphone</translation>
+    </message>
+    <message>
+        <source>Lautsprecher</source>
+        <translation>Speaker</translation>
     </message>
 </context>
 <context>
@@ -435,6 +611,14 @@
     <message>
         <source>Termine</source>
         <translation>Appointments</translation>
+    </message>
+    <message>
+        <source>Wartezimmer</source>
+        <translation>Waiting room</translation>
+    </message>
+    <message>
+        <source>Gespräch</source>
+        <translation>Call</translation>
     </message>
     <message>
         <source>Postausgang</source>
@@ -462,6 +646,41 @@
     <message>
         <source>Meldung schließen</source>
         <translation>Close message</translation>
+    </message>
+</context>
+<context>
+    <name>NoteDialog</name>
+    <message>
+        <source>Nachricht senden</source>
+        <translation>Send message</translation>
+    </message>
+    <message>
+        <source>Nachricht an {name}</source>
+        <translation>Message to {name}</translation>
+    </message>
+    <message>
+        <source>Die Nachricht erscheint sofort im Wartezimmer der Person. Bitte schreiben Sie kurz und ohne persönliche Daten.</source>
+        <translation>The message appears in the person&apos;s waiting room at once. Please keep it short and free of personal data.</translation>
+    </message>
+    <message>
+        <source>Nachricht</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>Ihre Nachricht</source>
+        <translation>Your message</translation>
+    </message>
+    <message>
+        <source>Abbrechen</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Senden</source>
+        <translation>Send</translation>
+    </message>
+    <message>
+        <source>{count} von {limit} Zeichen</source>
+        <translation>{count} of {limit} characters</translation>
     </message>
 </context>
 <context>
@@ -607,6 +826,53 @@
     </message>
 </context>
 <context>
+    <name>SendAwayDialog</name>
+    <message>
+        <source>Das Gespräch muss leider verschoben werden. Wir melden uns bei Ihnen.</source>
+        <translation>Unfortunately the appointment has to be postponed. We will contact you.</translation>
+    </message>
+    <message>
+        <source>Heute ist leider kein Gespräch möglich. Bitte vereinbaren Sie einen neuen Termin.</source>
+        <translation>Unfortunately a conversation is not possible today. Please arrange a new appointment.</translation>
+    </message>
+    <message>
+        <source>Ihre Technik reicht für ein Videogespräch leider nicht aus. Wir rufen Sie an.</source>
+        <translation>Unfortunately your equipment is not sufficient for a video call. We will phone you.</translation>
+    </message>
+    <message>
+        <source>Wegschicken</source>
+        <translation>Send away</translation>
+    </message>
+    <message>
+        <source>{name} aus dem Wartezimmer wegschicken?</source>
+        <translation>Send {name} away from the waiting room?</translation>
+    </message>
+    <message>
+        <source>Die Person verlässt das Wartezimmer und liest den Grund in ihrem Browser. Der Termin wird dadurch nicht abgesagt.</source>
+        <translation>The person leaves the waiting room and reads the reason in their browser. This does not cancel the appointment.</translation>
+    </message>
+    <message>
+        <source>Grund</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Eigener Grund:</source>
+        <translation>Own reason:</translation>
+    </message>
+    <message>
+        <source>Eigener Grund</source>
+        <translation>Own reason</translation>
+    </message>
+    <message>
+        <source>Was die Person lesen soll</source>
+        <translation>What the person should read</translation>
+    </message>
+    <message>
+        <source>Abbrechen</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>SignInDialog</name>
     <message>
         <source>Anmelden – Beratungskonsole</source>
@@ -646,6 +912,246 @@
     <message>
         <source>Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es erneut; bleibt der Fehler, wenden Sie sich an die IT.</source>
         <translation>An unexpected error occurred. Please try again; if the error persists, contact IT.</translation>
+    </message>
+</context>
+<context>
+    <name>WaitingDetail</name>
+    <message>
+        <source>Ich komme in wenigen Minuten.</source>
+        <translation>I will be with you in a few minutes.</translation>
+    </message>
+    <message>
+        <source>Bitte haben Sie noch etwas Geduld.</source>
+        <translation>Please bear with us a little longer.</translation>
+    </message>
+    <message>
+        <source>Ich bin gleich für Sie da.</source>
+        <translation>I will be right with you.</translation>
+    </message>
+    <message>
+        <source>dd.MM.yyyy</source>
+        <translation>dd/MM/yyyy</translation>
+    </message>
+    <message>
+        <source>Wählen Sie links eine Person aus.</source>
+        <extracomment>A ready-made message was chosen (its text, in the interface&apos;s language).</extracomment>
+        <translation>Select a person on the left.</translation>
+    </message>
+    <message>
+        <source>Einlassen</source>
+        <translation>Admit</translation>
+    </message>
+    <message>
+        <source>Nachricht senden</source>
+        <translation>Send message</translation>
+    </message>
+    <message>
+        <source>Eigene Nachricht…</source>
+        <translation>Own message…</translation>
+    </message>
+    <message>
+        <source>Wegschicken</source>
+        <translation>Send away</translation>
+    </message>
+    <message>
+        <source>Termin</source>
+        <translation>Appointment</translation>
+    </message>
+    <message>
+        <source>Im Wartezimmer</source>
+        <translation>In the waiting room</translation>
+    </message>
+    <message>
+        <source>Verbindung</source>
+        <translation>Connection</translation>
+    </message>
+    <message>
+        <source>Einwilligung</source>
+        <translation>Consent</translation>
+    </message>
+    <message>
+        <source>Technikcheck</source>
+        <translation>Device check</translation>
+    </message>
+    <message>
+        <source>Heute</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>{day}, {time} ({duration})</source>
+        <translation>{day}, {time} ({duration})</translation>
+    </message>
+    <message>
+        <source>verbunden</source>
+        <translation>connected</translation>
+    </message>
+    <message>
+        <source>Verbindung unterbrochen</source>
+        <translation>Connection lost</translation>
+    </message>
+    <message>
+        <source>erteilt am {date} um {time}</source>
+        <translation>given on {date} at {time}</translation>
+    </message>
+    <message>
+        <source>erteilt</source>
+        <translation>given</translation>
+    </message>
+    <message>
+        <source>{time}, {waited}</source>
+        <translation>{time}, {waited}</translation>
+    </message>
+    <message>
+        <source>Geprüft um {time}.</source>
+        <translation>Checked at {time}.</translation>
+    </message>
+</context>
+<context>
+    <name>WaitingList</name>
+    <message>
+        <source>Personen im Wartezimmer</source>
+        <extracomment>The selected participant&apos;s id, or 0 when nobody is selected.</extracomment>
+        <translation>People in the waiting room</translation>
+    </message>
+</context>
+<context>
+    <name>WaitingModel</name>
+    <message>
+        <source>Technikcheck: {verdict}</source>
+        <extracomment>The participant id of a row (``Qt.UserRole``).</extracomment>
+        <translation>Device check: {verdict}</translation>
+    </message>
+    <message>
+        <source>Termin</source>
+        <translation>Appointment</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Wartet</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <source>Technik</source>
+        <translation>Devices</translation>
+    </message>
+    <message>
+        <source>Verbindung</source>
+        <translation>Connection</translation>
+    </message>
+    <message>
+        <source>verbunden</source>
+        <translation>connected</translation>
+    </message>
+    <message>
+        <source>Verbindung unterbrochen</source>
+        <translation>Connection lost</translation>
+    </message>
+    <message>
+        <source>Im Wartezimmer seit {time}</source>
+        <translation>In the waiting room since {time}</translation>
+    </message>
+    <message>
+        <source>Die Verbindung der Person ist abgebrochen. Sie behält ihren Platz, wenn sie sich gleich wieder verbindet.</source>
+        <translation>The person&apos;s connection dropped. They keep their place if they reconnect soon.</translation>
+    </message>
+</context>
+<context>
+    <name>WaitingRoomPage</name>
+    <message>
+        <source>Wartezimmer</source>
+        <extracomment>The service confirmed an admission this console asked for (the :class:`WaitingEntry`). How many people are waiting now. Somebody new entered the waiting room (the number of new people). A participant revoked their consent (participant id); the call page drops them too. Names of everybody seen here, for the messages after they are gone (the service deletes a name when its consent is revoked, the console still has to say who).</extracomment>
+        <translation>Waiting room</translation>
+    </message>
+    <message>
+        <source>Verbindung zum Wartezimmer</source>
+        <translation>Connection to the waiting room</translation>
+    </message>
+    <message>
+        <source>Ton bei Ankunft</source>
+        <translation>Sound on arrival</translation>
+    </message>
+    <message>
+        <source>Ein kurzer Ton, wenn jemand das Wartezimmer betritt (nie während eines Gesprächs).</source>
+        <translation>A short sound when somebody enters the waiting room (never during a call).</translation>
+    </message>
+    <message>
+        <source>Zurzeit wartet niemand.</source>
+        <translation>Nobody is waiting at the moment.</translation>
+    </message>
+    <message>
+        <source>Sobald jemand das Wartezimmer betritt, erscheint die Person hier. Sie hören einen Ton und sehen eine Mitteilung.</source>
+        <translation>As soon as somebody enters the waiting room, they appear here. You hear a sound and see a notification.</translation>
+    </message>
+    <message>
+        <source>Niemand wartet</source>
+        <translation>Nobody is waiting</translation>
+    </message>
+    <message>
+        <source>1 Person wartet</source>
+        <translation>1 person is waiting</translation>
+    </message>
+    <message>
+        <source>{n} Personen warten</source>
+        <translation>{n} people are waiting</translation>
+    </message>
+    <message>
+        <source>Live verbunden</source>
+        <translation>Live</translation>
+    </message>
+    <message>
+        <source>Verbindung unterbrochen – wird wiederhergestellt…</source>
+        <translation>Connection lost – reconnecting…</translation>
+    </message>
+    <message>
+        <source>Verbindung wird hergestellt…</source>
+        <translation>Connecting…</translation>
+    </message>
+    <message>
+        <source>Die Liste zeigt den letzten bekannten Stand. Einlassen, Nachrichten und Wegschicken sind wieder möglich, sobald die Verbindung steht.</source>
+        <translation>The list shows the last known state. Admitting, messages and sending away are possible again once the connection is back.</translation>
+    </message>
+    <message>
+        <source>Keine Verbindung zum Dienst.</source>
+        <translation>No connection to the service.</translation>
+    </message>
+    <message>
+        <source>Beenden Sie zuerst das laufende Gespräch, um diese Person einzulassen.</source>
+        <translation>End the current call first to admit this person.</translation>
+    </message>
+    <message>
+        <source>{name} wurde weggeschickt.</source>
+        <translation>{name} was sent away.</translation>
+    </message>
+    <message>
+        <source>{name} wurde an einem anderen Arbeitsplatz weggeschickt.</source>
+        <translation>{name} was sent away from another workstation.</translation>
+    </message>
+    <message>
+        <source>{name} wurde an einem anderen Arbeitsplatz eingelassen.</source>
+        <translation>{name} was admitted at another workstation.</translation>
+    </message>
+    <message>
+        <source>{name} hat das Wartezimmer verlassen.</source>
+        <translation>{name} has left the waiting room.</translation>
+    </message>
+    <message>
+        <source>{name} ist nicht mehr verbunden und hat das Wartezimmer verlassen.</source>
+        <translation>{name} lost the connection and has left the waiting room.</translation>
+    </message>
+    <message>
+        <source>{name} hat die Einwilligung widerrufen.</source>
+        <translation>{name} has revoked their consent.</translation>
+    </message>
+    <message>
+        <source>Eine teilnehmende Person hat die Einwilligung widerrufen.</source>
+        <translation>A participant has revoked their consent.</translation>
+    </message>
+    <message>
+        <source>Die Nachricht an {name} ist gesendet.</source>
+        <translation>The message to {name} has been sent.</translation>
     </message>
 </context>
 </TS>

@@ -58,6 +58,11 @@ class ServiceClient:
         self._ca_bundle = ca_bundle
         self._session: aiohttp.ClientSession | None = None
 
+    @property
+    def ca_bundle(self) -> Path | None:
+        """The CA certificates the service's TLS certificate is checked against (None: system)."""
+        return self._ca_bundle
+
     def _ssl(self) -> ssl.SSLContext | bool:
         if self._ca_bundle is None:
             return True

@@ -244,6 +244,8 @@ async def _main(settings: Settings) -> int:
     finally:
         app.removeEventFilter(guard)
         window.close()
+        if window.room is not None:
+            await window.room.close()  # the waiting-room socket says goodbye properly
         await runner.shutdown()
         if connection is not None:
             await connection.client.close()

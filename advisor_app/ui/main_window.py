@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, QSize, Qt
+import logging
+
+from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QProgressBar,
     QStackedWidget,
@@ -19,11 +19,20 @@ from PySide6.QtWidgets import (
 
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.clock import Clock
+from advisor_app.core.protocol import WaitingEntry
+from advisor_app.ui.alerts import ArrivalAlerts, Notifier, TrayNotifier
+from advisor_app.ui.chime import ChimePlayer, SoundDeviceChime
 from advisor_app.ui.dialogs.sign_in import SignInDialog
 from advisor_app.ui.icons import app_icon
+from advisor_app.ui.pages.call import CallPage
 from advisor_app.ui.pages.outbox import OutboxPage
 from advisor_app.ui.pages.schedule import SchedulePage
+from advisor_app.ui.pages.waiting_room import WaitingRoomPage
+from advisor_app.ui.room_feed import RoomFeed
 from advisor_app.ui.tasks import TaskRunner
+from advisor_app.ui.widgets.navigation import Navigation
+
+log = logging.getLogger(__name__)
 
 
 class StartingView(QWidget):
@@ -55,20 +64,33 @@ class StartingView(QWidget):
 
 
 class MainWindow(QMainWindow):
-    """Beratungskonsole – Videotermine."""
+    """Beratungskonsole – Videotermine.
+
+    ``chime`` and ``notifier`` announce arrivals in the waiting room (defaults: the sound
+    device and the system tray); tests pass recording ones.
+    """
 
     def __init__(
         self,
         runner: TaskRunner,
         *,
         clock: Clock | None = None,
+        chime: ChimePlayer | None = None,
+        notifier: Notifier | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._runner = runner
         self._clock = clock
+        self._chime = chime
+        self._notifier = notifier
         self.schedule: SchedulePage | None = None
+        self.waiting_room: WaitingRoomPage | None = None
+        self.call: CallPage | None = None
         self.outbox: OutboxPage | None = None
+        self.room: RoomFeed | None = None
+        self._attention = False
+        self._can_sign_in = False
         self._client: ServiceClient | None = None
         self._username: str | None = None
         self._sign_in: SignInDialog | None = None
@@ -108,17 +130,29 @@ class MainWindow(QMainWindow):
         connection: str,
         username: str | None = None,
         can_sign_in: bool = False,
+        room: RoomFeed | None = None,
     ) -> None:
-        """Build the pages for a connected service and show the schedule.
+        """Build the pages for a connected service, connect the waiting room, show the schedule.
 
         ``can_sign_in``: a central service; when it no longer accepts the token, the sign-in
         dialog asks for the password again (the embedded service never signs anyone out).
+        ``room``: the waiting-room connection (default: one for ``client``'s service and token).
         """
         self._client = client
         self._username = username
+        self._can_sign_in = can_sign_in
         if can_sign_in:
             self._runner.signed_out.connect(self._on_signed_out)
+        self.room = room or RoomFeed(client, self._runner, parent=self)
+        self.room.signed_out.connect(self._on_room_signed_out)
+        alerts = ArrivalAlerts(
+            self._chime or SoundDeviceChime(),
+            self._notifier or TrayNotifier(self, on_clicked=self._on_notification_clicked),
+            in_session=lambda: self.in_session,
+        )
         self.schedule = SchedulePage(client, self._runner, clock=self._clock)
+        self.waiting_room = WaitingRoomPage(self.room, alerts, clock=self._clock)
+        self.call = CallPage()
         self.outbox = OutboxPage(client, self._runner)
         new_action = QAction(self.tr("Neuer Termin"), self)
         new_action.setShortcut(QKeySequence.StandardKey.New)
@@ -129,42 +163,78 @@ class MainWindow(QMainWindow):
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        self.navigation = QListWidget()
-        self.navigation.setObjectName("navigation")
-        self.navigation.setFixedWidth(170)
-        self.navigation.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.navigation = Navigation()
         self.pages = QStackedWidget()
         for label, page in (
             (self.tr("Termine"), self.schedule),
+            (self.tr("Wartezimmer"), self.waiting_room),
+            (self.tr("Gespräch"), self.call),
             (self.tr("Postausgang"), self.outbox),
         ):
-            item = QListWidgetItem(label)
-            item.setSizeHint(QSize(0, 42))
-            self.navigation.addItem(item)
+            self.navigation.add_page(label, page)
             self.pages.addWidget(page)
+        self._set_call_visible(False)
         self.navigation.currentRowChanged.connect(self._on_navigation_changed)
         layout.addWidget(self.navigation)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
         self.navigation.setCurrentRow(0)
 
+        self.waiting_room.count_changed.connect(self._on_waiting_count_changed)
+        self.waiting_room.arrived.connect(self._on_arrived)
+        self.waiting_room.admitted.connect(self._on_admitted)
+        self.waiting_room.consent_revoked.connect(self._on_consent_revoked)
+        self.call.ended.connect(self._on_call_ended)
+
         self.connection_label.setText(connection)
         self.connection_label.setToolTip(client.base_url)
         self.advisor_label.setText(self.tr("Angemeldet: {name}").format(name=advisor_name))
+        self.room.start()
 
     def navigation_labels(self) -> list[str]:
+        """The navigation's visible entries (the call page only during a session)."""
         if not hasattr(self, "navigation"):
             return []
-        return [self.navigation.item(i).text() for i in range(self.navigation.count())]
+        return self.navigation.labels()
 
-    def show_page(self, index: int) -> None:
+    def show_page(self, page: QWidget | int) -> None:
+        """Show ``page`` (a page widget, or its position in the navigation)."""
+        index = page if isinstance(page, int) else self.pages.indexOf(page)
         self.navigation.setCurrentRow(index)
+
+    @property
+    def in_session(self) -> bool:
+        """A call is on: arrivals only change the badge, no sound, no notification."""
+        return self.call is not None and self.call.active
+
+    def waiting_badge(self) -> tuple[int, bool]:
+        """The waiting room's badge: how many wait, and whether it asks for attention."""
+        if self.waiting_room is None:
+            return 0, False
+        return self.navigation.badge(self.waiting_room)
+
+    def _set_call_visible(self, visible: bool) -> None:
+        assert self.call is not None
+        item = self.navigation.item_for(self.call)
+        if item is not None:
+            item.setHidden(not visible)
+
+    def _show_badge(self) -> None:
+        if self.waiting_room is not None:
+            self.navigation.set_badge(
+                self.waiting_room, self.waiting_room.count, attention=self._attention
+            )
 
     # --- Qt events and slots ------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("window/geometry", self.saveGeometry())
         super().closeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self._seen_waiting_room()
 
     def restore_geometry(self) -> None:
         geometry = QSettings().value("window/geometry")
@@ -195,12 +265,60 @@ class MainWindow(QMainWindow):
         self.advisor_label.setText(
             self.tr("Angemeldet: {name}").format(name=dialog.advisor.display_name)
         )
+        if self.room is not None:
+            self.room.start()  # the waiting room again, with the new token
         page = self.pages.currentWidget()
         if isinstance(page, SchedulePage | OutboxPage):
             page.refresh()
 
+    def _seen_waiting_room(self) -> None:
+        """The advisor looks at the waiting room: the badge stops asking for attention."""
+        if self._attention and self.pages.currentWidget() is self.waiting_room:
+            self._attention = False
+            self._show_badge()
+
     def _on_navigation_changed(self, row: int) -> None:
         self.pages.setCurrentIndex(row)
+        self._seen_waiting_room()
+
+    def _on_room_signed_out(self) -> None:
+        if self._can_sign_in:
+            self._on_signed_out()
+        else:
+            log.warning("the local service refused the console's token for the waiting room")
+
+    def _on_notification_clicked(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        if self.waiting_room is not None and not self.in_session:
+            self.show_page(self.waiting_room)
+
+    def _on_waiting_count_changed(self, _count: int) -> None:
+        self._show_badge()
+
+    def _on_arrived(self, _new: int) -> None:
+        if self.pages.currentWidget() is not self.waiting_room or not self.isActiveWindow():
+            self._attention = True
+            self._show_badge()
+
+    def _on_admitted(self, entry: WaitingEntry) -> None:
+        assert self.call is not None
+        assert self.waiting_room is not None
+        self.call.add(entry)
+        self.waiting_room.set_session(self.call.appointment_id)
+        self._set_call_visible(True)
+        self.show_page(self.call)
+
+    def _on_consent_revoked(self, participant_id: int) -> None:
+        if self.call is not None:
+            self.call.remove(participant_id)
+
+    def _on_call_ended(self) -> None:
+        assert self.waiting_room is not None
+        self.waiting_room.set_session(None)
+        self.show_page(self.waiting_room)
+        self._set_call_visible(False)
 
     def _on_reachable_changed(self, reachable: bool) -> None:
         if reachable:

@@ -30,10 +30,10 @@ QFrame#overlapBox {
 QFrame#dialogError {
     background: #fdecea; border: 1px solid #f3c1bd; border-radius: 6px;
 }
-QTreeWidget, QPlainTextEdit, QCalendarWidget QAbstractItemView {
+QTreeView, QPlainTextEdit, QCalendarWidget QAbstractItemView {
     background: #ffffff; border: 1px solid #d9dee5; border-radius: 6px;
 }
-QTreeWidget::item { padding: 5px 2px; }
+QTreeView::item { padding: 5px 2px; }
 QCalendarWidget QWidget#qt_calendar_navigationbar {
     background: #ffffff; border-bottom: 1px solid #e1e5eb; border-top-left-radius: 6px;
     border-top-right-radius: 6px;
@@ -62,6 +62,7 @@ QPushButton[primary="true"] {
 QPushButton[primary="true"]:hover { background: #245ca6; }
 QPushButton[primary="true"]:disabled { background: #9db2cf; border-color: #9db2cf; }
 QPushButton[danger="true"] { color: #b3261e; }
+QPushButton[danger="true"]:disabled { color: #a0a7b1; }
 QLineEdit[invalid="true"], QDateEdit[invalid="true"], QTimeEdit[invalid="true"] {
     border: 1px solid #b3261e; border-radius: 3px;
 }

@@ -81,6 +81,11 @@ class TaskRunner(QObject):
         self._reachable: bool | None = None
 
     @property
+    def language(self) -> str:
+        """The interface's language ("de" or "en"): which text of a refusal to show."""
+        return self._language
+
+    @property
     def busy(self) -> bool:
         return any(not task.done() for task in self._tasks.values())
 

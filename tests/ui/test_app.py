@@ -19,7 +19,9 @@ from advisor_app.client.embedded import EmbeddedService
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.config import Settings
 from advisor_app.paths import i18n_dir
+from advisor_app.ui.alerts import Notifier
 from advisor_app.ui.app import install_translator, run_console
+from advisor_app.ui.chime import ChimePlayer
 from advisor_app.ui.dialogs.sign_in import SignInDialog
 from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.tasks import TaskRunner
@@ -37,7 +39,7 @@ def make_window(
     windows: list[MainWindow] = []
 
     def make(api: ServiceClient) -> MainWindow:
-        window = MainWindow(runner)
+        window = MainWindow(runner, chime=ChimePlayer(), notifier=Notifier())
         qtbot.addWidget(window)
         window.show()
         window.show_console(api, advisor_name="Anna Berger", connection="Lokaler Dienst")
@@ -52,12 +54,13 @@ def test_main_window_shows_pages_and_connection(
 ) -> None:
     window = make_window(client)
     assert window.windowTitle() == "Beratungskonsole – Videotermine"
-    assert window.navigation_labels() == ["Termine", "Postausgang"]
+    assert window.navigation_labels() == ["Termine", "Wartezimmer", "Postausgang"]
     assert window.connection_label.text() == "Lokaler Dienst"
     assert window.advisor_label.text() == "Angemeldet: Anna Berger"
     wait_until(lambda: window.state_label.text() == "Verbunden")
     assert window.pages.currentWidget() is window.schedule
-    window.show_page(1)
+    assert window.outbox is not None
+    window.show_page(window.outbox)
     assert window.pages.currentWidget() is window.outbox
 
 
@@ -95,7 +98,7 @@ def test_english_translation_is_applied(
 ) -> None:
     window = make_window(client)
     assert window.windowTitle() == "Advisor console – video appointments"
-    assert window.navigation_labels() == ["Appointments", "Outbox"]
+    assert window.navigation_labels() == ["Appointments", "Waiting room", "Outbox"]
     assert window.advisor_label.text() == "Signed in: Anna Berger"
     schedule = window.schedule
     assert schedule is not None
@@ -106,6 +109,27 @@ def test_english_translation_is_applied(
     assert header.text(0) == "Time"
     wait_until(lambda: window.state_label.text() == "Connected")
     assert re.fullmatch(r"\w+day, \d{1,2} \w+ \d{4}", schedule.day_title.text())
+    room = window.waiting_room
+    assert room is not None
+    window.show_page(room)
+    assert [room.list.model().headerData(c, Qt.Orientation.Horizontal) for c in range(5)] == [
+        "Appointment",
+        "Name",
+        "Waiting",
+        "Devices",
+        "Connection",
+    ]
+    assert room.summary.text() in ("Nobody is waiting", "1 person is waiting") or (
+        room.summary.text().endswith("people are waiting")
+    )
+    assert room.chime_box.text() == "Sound on arrival"
+    assert [a.text() for a in room.detail.note_menu.actions()[:3]] == [
+        "I will be with you in a few minutes.",
+        "Please bear with us a little longer.",
+        "I will be right with you.",
+    ]
+    assert room.detail.admit_button.text() == "Admit"
+    wait_until(lambda: room.connection_text() == "Live")
 
 
 # --- the whole program: run_console in embedded mode -------------------------------------

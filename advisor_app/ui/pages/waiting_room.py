@@ -1,0 +1,426 @@
+"""Wartezimmer: who is waiting right now, their device check, and admit / message / send away.
+
+The page lives on the events of the advisor's waiting-room socket (:class:`RoomFeed`): a
+snapshot after every (re)connect, then arrivals, changes (device check, connection) and
+departures. It never polls. The "waiting since" texts move with a timer every few seconds.
+Arrivals are announced through :class:`ArrivalAlerts` (chime and notification, silent during
+a session); admitting somebody is confirmed by the service before the call page opens.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from pydantic import BaseModel
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from advisor_app.core.clock import Clock, SystemClock
+from advisor_app.core.protocol import (
+    Arrived,
+    ConsentRevoked,
+    Departed,
+    EntryChanged,
+    SocketError,
+    WaitingEntry,
+    WaitingSnapshot,
+)
+from advisor_app.ui.alerts import ArrivalAlerts
+from advisor_app.ui.dialogs.note_dialog import NoteDialog
+from advisor_app.ui.dialogs.send_away_dialog import SendAwayDialog
+from advisor_app.ui.labels import OFFLINE_COLOUR, ONLINE_COLOUR
+from advisor_app.ui.room_feed import RoomFeed
+from advisor_app.ui.widgets.message_bar import Level, MessageBar
+from advisor_app.ui.widgets.waiting_detail import WaitingDetail
+from advisor_app.ui.widgets.waiting_list import WaitingList, WaitingModel
+
+TICK_MS = 5_000
+NOTE_MS = 10_000
+_CONNECTING_COLOUR = "#8a8f98"
+
+
+class WaitingRoomPage(QWidget):
+    """Lists the people waiting for the signed-in advisor, sorted by appointment time."""
+
+    #: The service confirmed an admission this console asked for (the :class:`WaitingEntry`).
+    admitted = Signal(object)
+    #: How many people are waiting now.
+    count_changed = Signal(int)
+    #: Somebody new entered the waiting room (the number of new people).
+    arrived = Signal(int)
+    #: A participant revoked their consent (participant id); the call page drops them too.
+    consent_revoked = Signal(int)
+
+    def __init__(
+        self,
+        room: RoomFeed,
+        alerts: ArrivalAlerts,
+        *,
+        clock: Clock | None = None,
+        tick_ms: int = TICK_MS,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._room = room
+        self._alerts = alerts
+        self._clock = clock or SystemClock()
+        self._model = WaitingModel(self._clock.now(), self)
+        self._had_snapshot = False
+        self._connection_text = ""
+        self._was_online = False
+        self._session_appointment: int | None = None
+        #: Names of everybody seen here, for the messages after they are gone (the service
+        #: deletes a name when its consent is revoked, the console still has to say who).
+        self._names: dict[int, str] = {}
+        self._admitting: dict[int, WaitingEntry] = {}
+        self._sending_away: set[int] = set()
+        self._timer = QTimer(self)
+        self._timer.setInterval(tick_ms)
+        self._timer.timeout.connect(self._on_tick)
+        self._setup_ui()
+        room.event_received.connect(self._on_room_event)
+        room.online_changed.connect(self._on_online_changed)
+        self._show_connection()
+        self._show_count()
+
+    # --- layout -------------------------------------------------------------------------
+
+    def _setup_ui(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.setSpacing(12)
+
+        header = QHBoxLayout()
+        header.setSpacing(16)
+        title = QLabel(self.tr("Wartezimmer"))
+        title.setObjectName("pageTitle")
+        header.addWidget(title)
+        self.summary = QLabel()
+        self.summary.setObjectName("hint")
+        header.addWidget(self.summary, 0, Qt.AlignmentFlag.AlignBottom)
+        header.addStretch(1)
+        self.connection = QLabel()
+        self.connection.setTextFormat(Qt.TextFormat.RichText)
+        self.connection.setAccessibleName(self.tr("Verbindung zum Wartezimmer"))
+        header.addWidget(self.connection)
+        self.chime_box = QCheckBox(self.tr("Ton bei Ankunft"))
+        self.chime_box.setToolTip(
+            self.tr(
+                "Ein kurzer Ton, wenn jemand das Wartezimmer betritt (nie während eines Gesprächs)."
+            )
+        )
+        self.chime_box.setChecked(self._alerts.chime_enabled)
+        self.chime_box.toggled.connect(self._on_chime_toggled)
+        header.addWidget(self.chime_box)
+        layout.addLayout(header)
+
+        self.message_bar = MessageBar(self)
+        layout.addWidget(self.message_bar)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        self.list_stack = QStackedWidget()
+        empty = QWidget()
+        empty.setObjectName("emptyWaiting")
+        empty_layout = QVBoxLayout(empty)
+        empty_layout.addStretch(2)
+        self.empty_title = QLabel(self.tr("Zurzeit wartet niemand."))
+        self.empty_title.setObjectName("sectionTitle")
+        self.empty_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty_layout.addWidget(self.empty_title)
+        self.empty_hint = QLabel(
+            self.tr(
+                "Sobald jemand das Wartezimmer betritt, erscheint die Person hier. "
+                "Sie hören einen Ton und sehen eine Mitteilung."
+            )
+        )
+        self.empty_hint.setObjectName("hint")
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setWordWrap(True)
+        empty_layout.addWidget(self.empty_hint)
+        empty_layout.addStretch(3)
+        self.list_stack.addWidget(empty)
+        self.list = WaitingList(self._model)
+        self.list.selection_changed.connect(self._on_selection_changed)
+        self.list_stack.addWidget(self.list)
+        splitter.addWidget(self.list_stack)
+
+        self.detail = WaitingDetail()
+        self.detail.setMinimumWidth(400)
+        self.detail.admit_requested.connect(self._on_admit_clicked)
+        self.detail.note_chosen.connect(self._on_note_chosen)
+        self.detail.custom_note_requested.connect(self._on_custom_note_clicked)
+        self.detail.send_away_requested.connect(self._on_send_away_clicked)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([640, 420])
+        layout.addWidget(splitter, 1)
+
+    # --- state --------------------------------------------------------------------------
+
+    @property
+    def count(self) -> int:
+        return self._model.rowCount()
+
+    def entries(self) -> list[WaitingEntry]:
+        return self._model.entries()
+
+    def selected_entry(self) -> WaitingEntry | None:
+        return self._model.entry(self.list.selected_id())
+
+    def select(self, participant_id: int) -> None:
+        self.list.select(participant_id)
+
+    def connection_text(self) -> str:
+        """The connection indicator's words (without the coloured dot)."""
+        return self._connection_text
+
+    def set_session(self, appointment_id: int | None) -> None:
+        """The appointment of the running session (None: no session): others cannot join it."""
+        self._session_appointment = appointment_id
+        self._show_actions()
+
+    def _show_count(self) -> None:
+        count = self.count
+        if count == 0:
+            text = self.tr("Niemand wartet")
+        elif count == 1:
+            text = self.tr("1 Person wartet")
+        else:
+            text = self.tr("{n} Personen warten").format(n=count)
+        self.summary.setText(text)
+        self.list_stack.setCurrentIndex(1 if count else 0)
+        self.count_changed.emit(count)
+
+    def _show_connection(self) -> None:
+        if self._room.online:
+            colour, text = ONLINE_COLOUR, self.tr("Live verbunden")
+        elif self._was_online:
+            colour = OFFLINE_COLOUR
+            text = self.tr("Verbindung unterbrochen – wird wiederhergestellt…")
+        else:
+            colour, text = _CONNECTING_COLOUR, self.tr("Verbindung wird hergestellt…")
+        self._connection_text = text
+        self.connection.setText(f'<span style="color:{colour}; font-size:13pt">●</span> {text}')
+        self.connection.setToolTip(
+            ""
+            if self._room.online
+            else self.tr(
+                "Die Liste zeigt den letzten bekannten Stand. Einlassen, Nachrichten und "
+                "Wegschicken sind wieder möglich, sobald die Verbindung steht."
+            )
+        )
+
+    def _show_selected(self) -> None:
+        self.detail.show_entry(self.selected_entry(), self._clock.now())
+        self._show_actions()
+
+    def _show_actions(self) -> None:
+        entry = self.detail.entry
+        if entry is None:
+            return
+        other_session = (
+            self._session_appointment is not None
+            and entry.appointment_id != self._session_appointment
+        )
+        hint = ""
+        if not self._room.online:
+            hint = self.tr("Keine Verbindung zum Dienst.")
+        elif other_session:
+            hint = self.tr("Beenden Sie zuerst das laufende Gespräch, um diese Person einzulassen.")
+        self.detail.set_actions(enabled=self._room.online, admit=not other_session, hint=hint)
+
+    def _name(self, participant_id: int) -> str | None:
+        return self._names.get(participant_id)
+
+    def _info(self, text: str) -> None:
+        self.message_bar.show_message(text, Level.INFO, hide_after_ms=NOTE_MS)
+
+    # --- Qt events ----------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._on_tick()
+        self._timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._timer.stop()
+        super().hideEvent(event)
+
+    # --- slots: the live room -------------------------------------------------------------
+
+    def _on_tick(self) -> None:
+        now = self._clock.now()
+        self._model.set_now(now)
+        self.detail.show_time(now)
+
+    def _on_online_changed(self, online: bool) -> None:
+        if online:
+            self._was_online = True
+        self._show_connection()
+        self._show_actions()
+
+    def _on_room_event(self, event: BaseModel) -> None:
+        if isinstance(event, WaitingSnapshot):
+            self._on_snapshot(event.entries)
+        elif isinstance(event, Arrived):
+            self._on_arrived(event.entry)
+        elif isinstance(event, EntryChanged):
+            self._on_changed(event.entry)
+        elif isinstance(event, Departed):
+            self._on_departed(event)
+        elif isinstance(event, ConsentRevoked):
+            self._on_consent_revoked(event.participant_id)
+        elif isinstance(event, SocketError):
+            self.message_bar.show_error(self._room.error_text(event))
+
+    def _remember(self, entry: WaitingEntry) -> None:
+        self._names[entry.participant_id] = entry.name
+
+    def _on_snapshot(self, entries: list[WaitingEntry]) -> None:
+        for entry in entries:
+            self._remember(entry)
+        was_empty = self.count == 0
+        new = self._model.replace_all(entries)
+        if self._had_snapshot and new:
+            # Arrivals while the connection was down: announce them now.
+            self._alerts.announce(new)
+            self.arrived.emit(len(new))
+        self._had_snapshot = True
+        self._after_change(was_empty)
+
+    def _on_arrived(self, entry: WaitingEntry) -> None:
+        self._remember(entry)
+        was_empty = self.count == 0
+        if self._model.upsert(entry):
+            self._alerts.announce([entry])
+            self.arrived.emit(1)
+        self._after_change(was_empty)
+
+    def _on_changed(self, entry: WaitingEntry) -> None:
+        if self._model.entry(entry.participant_id) is None:
+            # Not (or no longer) waiting: after a departure the service may still report the
+            # closing socket of that person; it must not bring them back into the list.
+            return
+        self._remember(entry)
+        self._model.upsert(entry)
+        self._after_change()
+
+    def _after_change(self, was_empty: bool = False) -> None:
+        """Counts, empty state, selection and detail after any change of the list."""
+        if was_empty and self.count and not self.list.selected_id():
+            first = self._model.entry_at(0)
+            if first is not None:
+                self.list.select(first.participant_id)
+        self._show_count()
+        self._show_selected()
+
+    def _on_departed(self, event: Departed) -> None:
+        pid = event.participant_id
+        entry = self._model.remove(pid)
+        admitting = self._admitting.pop(pid, None)
+        sent_away = pid in self._sending_away
+        self._sending_away.discard(pid)
+        name = entry.name if entry is not None else self._name(pid)
+        if event.reason == "admitted" and admitting is not None:
+            self.admitted.emit(entry or admitting)
+        elif entry is not None and name is not None:
+            self._tell_departure(event.reason, name, sent_away)
+        self._after_change()
+
+    def _tell_departure(self, reason: str, name: str, sent_away: bool) -> None:
+        if reason == "sent_away":
+            text = (
+                self.tr("{name} wurde weggeschickt.")
+                if sent_away
+                else self.tr("{name} wurde an einem anderen Arbeitsplatz weggeschickt.")
+            )
+        elif reason == "admitted":
+            text = self.tr("{name} wurde an einem anderen Arbeitsplatz eingelassen.")
+        elif reason == "left":
+            text = self.tr("{name} hat das Wartezimmer verlassen.")
+        elif reason == "timeout":
+            text = self.tr("{name} ist nicht mehr verbunden und hat das Wartezimmer verlassen.")
+        else:
+            return  # "revoked" has its own message; "closed": the appointment is over
+        self._info(text.format(name=name))
+
+    def _on_consent_revoked(self, participant_id: int) -> None:
+        entry = self._model.remove(participant_id)
+        name = entry.name if entry is not None else self._names.get(participant_id)
+        self._names.pop(participant_id, None)  # the service deleted it; so do we
+        self._admitting.pop(participant_id, None)
+        if name:
+            text = self.tr("{name} hat die Einwilligung widerrufen.").format(name=name)
+        else:
+            text = self.tr("Eine teilnehmende Person hat die Einwilligung widerrufen.")
+        self.message_bar.show_message(text, Level.INFO)
+        self.consent_revoked.emit(participant_id)
+        self._after_change()
+
+    # --- slots: the advisor's actions -----------------------------------------------------
+
+    def _on_selection_changed(self, _participant_id: int) -> None:
+        self._show_selected()
+
+    def _on_chime_toggled(self, enabled: bool) -> None:
+        self._alerts.chime_enabled = enabled
+
+    def _on_admit_clicked(self) -> None:
+        entry = self.selected_entry()
+        if entry is None or entry.participant_id in self._admitting:
+            return
+        self._admitting[entry.participant_id] = entry
+        self._room.admit(entry.participant_id, on_sent=partial(self._on_admit_sent, entry))
+
+    def _on_admit_sent(self, entry: WaitingEntry, sent: bool) -> None:
+        if not sent:
+            self._admitting.pop(entry.participant_id, None)
+
+    def _on_note_chosen(self, text: str) -> None:
+        entry = self.selected_entry()
+        if entry is not None:
+            self._send_note(entry, text)
+
+    def _on_custom_note_clicked(self) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        dialog = NoteDialog(entry.name, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._send_note(entry, dialog.text))
+        dialog.open()
+
+    def _send_note(self, entry: WaitingEntry, text: str) -> None:
+        if not text.strip():
+            return
+        self._room.note(entry.participant_id, text, on_sent=partial(self._on_note_sent, entry))
+
+    def _on_note_sent(self, entry: WaitingEntry, sent: bool) -> None:
+        if sent:
+            self.message_bar.show_note(
+                self.tr("Die Nachricht an {name} ist gesendet.").format(name=entry.name)
+            )
+
+    def _on_send_away_clicked(self) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        dialog = SendAwayDialog(entry.name, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._send_away(entry, dialog.reason))
+        dialog.open()
+
+    def _send_away(self, entry: WaitingEntry, reason: str) -> None:
+        self._sending_away.add(entry.participant_id)
+        self._room.send_away(entry.participant_id, reason)

@@ -1,0 +1,297 @@
+"""Who is waiting: a table model of :class:`WaitingEntry` rows and the view that shows it.
+
+Rows are kept sorted by appointment time (then arrival). Changes are applied row by row
+(insert, move, change, remove) rather than by a reset, so the advisor's selection and scroll
+position survive every event of the live waiting room.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from datetime import datetime
+from enum import IntEnum
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTreeView,
+    QWidget,
+)
+
+from advisor_app.core.domain import Role
+from advisor_app.core.protocol import WaitingEntry
+from advisor_app.ui.icons import dot_icon
+from advisor_app.ui.labels import (
+    OFFLINE_COLOUR,
+    ONLINE_COLOUR,
+    clock_label,
+    clock_text,
+    device_check_rows,
+    duration_text,
+    role_label,
+    verdict_colour,
+    verdict_label,
+    waited_text,
+)
+from advisor_app.ui.widgets.appointment_list import TwoLineDelegate
+
+Index = QModelIndex | QPersistentModelIndex
+#: The participant id of a row (``Qt.UserRole``).
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class Column(IntEnum):
+    WHEN = 0
+    PERSON = 1
+    WAITING = 2
+    CHECK = 3
+    CONNECTION = 4
+
+
+def _key(entry: WaitingEntry) -> tuple[datetime, datetime, int]:
+    return (entry.starts_at, entry.waiting_since, entry.participant_id)
+
+
+def device_check_tooltip(entry: WaitingEntry) -> str:
+    """The device check's details as a small table (rich text, user data escaped)."""
+    check = entry.device_check
+    if check is None:
+        return verdict_label(None)
+    rows = device_check_rows(check)
+    body = "".join(
+        f"<tr><td>{escape(label)}&nbsp;&nbsp;</td><td>{escape(value)}</td></tr>"
+        for label, value in rows
+    )
+    title = QCoreApplication.translate("WaitingModel", "Technikcheck: {verdict}").format(
+        verdict=verdict_label(check.verdict)
+    )
+    return f"<b>{escape(title)}</b><table>{body}</table>"
+
+
+class WaitingModel(QAbstractTableModel):
+    """The waiting room's entries, sorted by appointment time; ``now`` drives "seit …"."""
+
+    def __init__(self, now: datetime, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._entries: list[WaitingEntry] = []
+        self._now = now
+
+    # --- data access --------------------------------------------------------------------
+
+    def entries(self) -> list[WaitingEntry]:
+        return list(self._entries)
+
+    def entry(self, participant_id: int) -> WaitingEntry | None:
+        return next((e for e in self._entries if e.participant_id == participant_id), None)
+
+    def row_of(self, participant_id: int) -> int:
+        return next(
+            (i for i, e in enumerate(self._entries) if e.participant_id == participant_id), -1
+        )
+
+    def entry_at(self, row: int) -> WaitingEntry | None:
+        return self._entries[row] if 0 <= row < len(self._entries) else None
+
+    # --- changes ------------------------------------------------------------------------
+
+    def set_now(self, now: datetime) -> None:
+        """Move the clock: the "waiting since" column is painted again."""
+        self._now = now
+        if self._entries:
+            self.dataChanged.emit(
+                self.index(0, Column.WAITING), self.index(len(self._entries) - 1, Column.WAITING)
+            )
+
+    def upsert(self, entry: WaitingEntry) -> bool:
+        """Add or replace ``entry`` at its sorted place; True if it was new."""
+        row = self.row_of(entry.participant_id)
+        if row < 0:
+            keys = [_key(e) for e in self._entries]
+            at = bisect.bisect(keys, _key(entry))
+            self.beginInsertRows(QModelIndex(), at, at)
+            self._entries.insert(at, entry)
+            self.endInsertRows()
+            return True
+        others = [_key(e) for i, e in enumerate(self._entries) if i != row]
+        target = bisect.bisect(others, _key(entry))
+        if target != row:
+            # Qt counts the destination before the row is taken out.
+            dest = target if target < row else target + 1
+            self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), dest)
+            del self._entries[row]
+            self._entries.insert(target, entry)
+            self.endMoveRows()
+            row = target
+        else:
+            self._entries[row] = entry
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+        return False
+
+    def remove(self, participant_id: int) -> WaitingEntry | None:
+        row = self.row_of(participant_id)
+        if row < 0:
+            return None
+        self.beginRemoveRows(QModelIndex(), row, row)
+        entry = self._entries.pop(row)
+        self.endRemoveRows()
+        return entry
+
+    def replace_all(self, entries: Sequence[WaitingEntry]) -> list[WaitingEntry]:
+        """Take a snapshot of the room; returns the entries that were not known before."""
+        wanted = {e.participant_id for e in entries}
+        for entry in list(self._entries):
+            if entry.participant_id not in wanted:
+                self.remove(entry.participant_id)
+        return [e for e in entries if self.upsert(e)]
+
+    # --- Qt model interface -------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation is not Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return {
+            Column.WHEN: self.tr("Termin"),
+            Column.PERSON: self.tr("Name"),
+            Column.WAITING: self.tr("Wartet"),
+            Column.CHECK: self.tr("Technik"),
+            Column.CONNECTION: self.tr("Verbindung"),
+        }[Column(section)]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        entry = self.entry_at(index.row()) if index.isValid() else None
+        if entry is None:
+            return None
+        column = Column(index.column())
+        if role == ID_ROLE:
+            return entry.participant_id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(entry, column)
+        if role == Qt.ItemDataRole.DecorationRole:
+            if column is Column.CHECK:
+                check = entry.device_check
+                return dot_icon(verdict_colour(check.verdict if check else None))
+            if column is Column.CONNECTION:
+                return dot_icon(ONLINE_COLOUR if entry.online else OFFLINE_COLOUR)
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and column is Column.CONNECTION
+            and not entry.online
+        ):
+            return QBrush(QColor("#9f1f1b"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(entry, column)
+        return None
+
+    def _text(self, entry: WaitingEntry, column: Column) -> str:
+        if column is Column.WHEN:
+            return clock_text(entry.starts_at) + "\n" + duration_text(entry.duration_min)
+        if column is Column.PERSON:
+            if entry.role is Role.CITIZEN:
+                return entry.name
+            return entry.name + "\n" + role_label(entry.role)
+        if column is Column.WAITING:
+            return waited_text(entry.waiting_since, self._now)
+        if column is Column.CHECK:
+            check = entry.device_check
+            return verdict_label(check.verdict if check else None)
+        if entry.online:
+            return self.tr("verbunden")
+        return self.tr("Verbindung unterbrochen")
+
+    def _tooltip(self, entry: WaitingEntry, column: Column) -> str | None:
+        if column is Column.CHECK:
+            return device_check_tooltip(entry)
+        if column is Column.WAITING:
+            return self.tr("Im Wartezimmer seit {time}").format(
+                time=clock_label(entry.waiting_since)
+            )
+        if column is Column.CONNECTION and not entry.online:
+            return self.tr(
+                "Die Verbindung der Person ist abgebrochen. Sie behält ihren Platz, "
+                "wenn sie sich gleich wieder verbindet."
+            )
+        if column is Column.PERSON:
+            return entry.name
+        return None
+
+
+class WaitingList(QTreeView):
+    """The list of waiting people; the selection follows the participant across changes."""
+
+    #: The selected participant's id, or 0 when nobody is selected.
+    selection_changed = Signal(int)
+
+    def __init__(self, model: WaitingModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._setup_ui()
+
+    def _setup_ui(self) -> None:
+        self.setObjectName("waitingList")
+        self.setModel(self._model)
+        self._delegate = TwoLineDelegate(self)
+        self.setItemDelegateForColumn(Column.WHEN, self._delegate)
+        self.setItemDelegateForColumn(Column.PERSON, self._delegate)
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setAlternatingRowColors(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setAllColumnsShowFocus(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setAccessibleName(self.tr("Personen im Wartezimmer"))
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionsMovable(False)
+        header.setSectionResizeMode(Column.PERSON, QHeaderView.ResizeMode.Stretch)
+        for column in (Column.WHEN, Column.WAITING, Column.CHECK, Column.CONNECTION):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.selectionModel().selectionChanged.connect(self._on_selection_changed)
+
+    def selected_id(self) -> int:
+        rows = self.selectionModel().selectedRows()
+        return int(rows[0].data(ID_ROLE)) if rows else 0
+
+    def select(self, participant_id: int) -> None:
+        row = self._model.row_of(participant_id)
+        if row < 0:
+            return
+        index = self._model.index(row, 0)
+        self.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.scrollTo(index)
+
+    def row_texts(self) -> list[list[str]]:
+        """What each row shows, column by column (for tests and screen readers)."""
+        model = self._model
+        return [
+            [str(model.index(row, col).data()) for col in Column] for row in range(model.rowCount())
+        ]
+
+    def _on_selection_changed(self) -> None:
+        self.selection_changed.emit(self.selected_id())
