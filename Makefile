@@ -19,12 +19,13 @@ APT_RUN := libportaudio2 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-
 APT_TEST := $(APT_RUN) xvfb xauth postgresql chromium
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint format i18n system-run system-test clean help
+.PHONY: run test lint format i18n system-run system-test bench-waiting-room clean help
 
 help:
 	@echo "make run    start the console (embedded service, SQLite)"
 	@echo "make test   install test dependencies and run the whole suite"
 	@echo "make lint   ruff and mypy"
+	@echo "make bench-waiting-room  2000 simulated citizens in one service: latency, memory"
 
 # Install missing Debian packages (as root, or through sudo); never prompts.
 define apt_install
@@ -69,6 +70,11 @@ $(AXE): tests/e2e/package.json tests/e2e/package-lock.json
 
 test: system-test $(STAMP) i18n $(AXE)
 	$(BIN)/python -m pytest
+
+# 2000 citizens (WebSocket clients in 4 processes) wait at 20 advisors in one `serve` process;
+# fails when a citizen or event is lost, or when a target is missed. See benchmarks/README.md.
+bench-waiting-room: $(STAMP)
+	$(BIN)/python -m benchmarks.waiting_room --fail-on-miss
 
 lint: $(STAMP)
 	$(BIN)/ruff check advisor_app tests benchmarks

@@ -1,0 +1,1 @@
+"""Benchmarks that run the real service (``make bench-waiting-room``)."""

@@ -1,0 +1,90 @@
+"""The advisors' side of the waiting-room benchmark: signed-in console sockets that note when
+each event arrives (``time.monotonic()``, comparable with the citizens' processes)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+from benchmarks.service import PASSWORD
+
+
+@dataclass
+class Desk:
+    """The advisors' console sockets, noting when each event arrives."""
+
+    errors: list[str]
+    sockets: list[aiohttp.ClientWebSocketResponse] = field(default_factory=list)
+    phase: str = "warmup"
+    arrivals: dict[str, dict[int, float]] = field(default_factory=dict)
+    admitted: dict[int, float] = field(default_factory=dict)
+    events: int = 0
+    closing: bool = False
+    _readers: list[asyncio.Task[None]] = field(default_factory=list)
+    _news: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def open(self, http: aiohttp.ClientSession, base_url: str, usernames: list[str]) -> None:
+        for username in usernames:
+            body = {"username": username, "password": PASSWORD}
+            async with http.post(f"{base_url}/api/login", json=body) as resp:
+                reply = await resp.json()
+                if resp.status != 200:
+                    raise RuntimeError(f"login {username}: {resp.status} {reply}")
+            ws = await http.ws_connect(f"{base_url}/ws/advisor")  # as the console: no deflate
+            await ws.send_str(json.dumps({"type": "hello", "token": reply["token"]}))
+            snapshot = await ws.receive_json(timeout=10)
+            if snapshot.get("type") != "waiting":
+                raise RuntimeError(f"advisor {username}: no snapshot but {snapshot}")
+            self.sockets.append(ws)
+            self._readers.append(asyncio.create_task(self._read(username, ws)))
+
+    async def _read(self, username: str, ws: aiohttp.ClientWebSocketResponse) -> None:
+        async for msg in ws:
+            now = time.monotonic()
+            self.events += 1
+            data: dict[str, Any] = json.loads(msg.data)
+            kind = data.get("type")
+            if kind == "arrived":
+                pid = int(data["entry"]["participant_id"])
+                seen = self.arrivals.setdefault(self.phase, {})
+                if pid in seen:
+                    self.errors.append(f"{username}: participant {pid} arrived twice")
+                seen[pid] = now
+            elif kind == "departed" and data["reason"] == "admitted":
+                self.admitted[int(data["participant_id"])] = now
+            elif kind == "departed" and data["reason"] == "left" and self.phase == "again":
+                pass
+            elif kind == "changed" and not data["entry"]["online"] and self.phase == "closing":
+                pass  # the citizens' processes are closing their sockets
+            else:
+                self.errors.append(f"{username}: unexpected event {msg.data[:200]}")
+            self._news.set()
+        if not self.closing:
+            self.errors.append(f"{username}: socket closed by the service ({ws.close_code})")
+
+    async def admit(self, advisor: int, pid: int) -> float:
+        sent = time.monotonic()
+        await self.sockets[advisor].send_str(json.dumps({"type": "admit", "participant_id": pid}))
+        return sent
+
+    async def wait_for(self, seen: dict[int, float], pids: Sequence[int], within: float) -> None:
+        """Until every one of ``pids`` is in ``seen`` (filled by the readers), or ``within`` s."""
+        wanted = set(pids)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(within):
+                while len(seen) < len(wanted) or not wanted <= seen.keys():
+                    self._news.clear()
+                    await self._news.wait()
+
+    async def close(self) -> None:
+        self.closing = True
+        for ws in self.sockets:
+            await ws.close()
+        await asyncio.gather(*self._readers)

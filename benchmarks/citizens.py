@@ -1,0 +1,307 @@
+"""Simulated citizens for the waiting-room benchmark: one worker process, many browsers.
+
+Each citizen does what the citizen web app does: read its appointment
+(``GET /api/citizen/<token>``), accept the current consent and privacy texts, send a device
+check, open ``/ws/citizen`` (offering permessage-deflate, as every current browser does), say
+hello and wait in the lobby. Afterwards the worker obeys its parent's commands, sent over a
+:mod:`multiprocessing` pipe: enter the waiting room at given times, leave and enter again, report
+when the service admitted someone, close. Times are ``time.monotonic()`` readings: on Linux
+``CLOCK_MONOTONIC`` is one clock for all processes, so the parent can subtract them from its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import multiprocessing
+import resource
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+import aiohttp
+
+#: What a browser on a laptop reports after the device check (the consent text lists these).
+DEVICE_CHECK = {
+    "browser": "Chrome 131",
+    "os": "Windows 11",
+    "device_type": "desktop",
+    "upload_kbps": 12_000,
+    "download_kbps": 48_000,
+    "rtt_ms": 23,
+    "camera": "ok",
+    "microphone": "ok",
+    "speaker": "ok",
+    "verdict": "green",
+}
+#: Browsers offer permessage-deflate with a 15-bit window (aiohttp's ``compress=15``).
+BROWSER_COMPRESS = 15
+ENTER = json.dumps({"type": "enter"})
+LEAVE = json.dumps({"type": "leave"})
+STEP_TIMEOUT_S = 30.0
+
+
+def raise_open_file_limit() -> int:
+    """Lift the soft limit of open files to the hard one; returns the limit in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+@dataclass
+class Citizen:
+    """One simulated browser tab."""
+
+    pid: int  # the participant's id in the service (not a process id)
+    token: str
+    errors: list[str]
+    ws: aiohttp.ClientWebSocketResponse | None = None
+    phase: str | None = None
+    admitted_at: float | None = None
+    closing: bool = False
+    _expected: dict[str, asyncio.Future[float]] = field(default_factory=dict)
+    _reader: asyncio.Task[None] | None = None
+
+    def expect(self, phase: str) -> asyncio.Future[float]:
+        """A future resolved with the time the service puts this citizen into ``phase``."""
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self._expected[phase] = future
+        return future
+
+    def error(self, text: str) -> None:
+        self.errors.append(f"citizen {self.pid}: {text}")
+
+    async def join(self, http: aiohttp.ClientSession, base_url: str) -> float:
+        """The journey up to the lobby; returns how long it took in seconds."""
+        started = time.monotonic()
+        api = f"{base_url}/api/citizen/{self.token}"
+        async with http.get(api) as resp:
+            view = await resp.json()
+            if resp.status != 200:
+                raise RuntimeError(f"GET appointment: {resp.status} {view}")
+        consent = {
+            "consent_version": view["consent"]["consent_version"],
+            "privacy_version": view["consent"]["privacy_version"],
+            "language": "de",
+        }
+        async with http.post(f"{api}/consent", json=consent) as resp:
+            body = await resp.json()
+            if resp.status != 200 or not body["consent"]["accepted"]:
+                raise RuntimeError(f"POST consent: {resp.status} {body}")
+        async with http.post(f"{api}/device-check", json=DEVICE_CHECK) as resp:
+            body = await resp.json()
+            if resp.status != 201:
+                raise RuntimeError(f"POST device check: {resp.status} {body}")
+        self.ws = await http.ws_connect(
+            f"{base_url}/ws/citizen", compress=BROWSER_COMPRESS, autoping=True
+        )
+        lobby = self.expect("lobby")
+        self._reader = asyncio.create_task(self._read(self.ws), name=f"citizen-{self.pid}")
+        await self.ws.send_str(json.dumps({"type": "hello", "token": self.token}))
+        await asyncio.wait_for(lobby, STEP_TIMEOUT_S)
+        return time.monotonic() - started
+
+    async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        async for msg in ws:
+            now = time.monotonic()
+            if msg.type is not aiohttp.WSMsgType.TEXT:
+                self.error(f"unexpected frame {msg.type!r}")
+                continue
+            data: dict[str, Any] = json.loads(msg.data)
+            kind = data.get("type")
+            if kind == "state":
+                self.phase = str(data["phase"])
+                if self.phase == "admitted":
+                    self.admitted_at = now
+                future = self._expected.pop(self.phase, None)
+                if future is not None and not future.done():
+                    future.set_result(now)
+            elif kind == "error":
+                self.error(f"error reply {data.get('error')}: {data.get('message_en')}")
+            else:
+                self.error(f"unexpected message {kind}")
+        if not self.closing:
+            self.error(f"socket closed by the service (code {ws.close_code})")
+
+    async def send(self, text: str) -> float:
+        """Send one frame; returns the time just before it left."""
+        assert self.ws is not None
+        sent = time.monotonic()
+        await self.ws.send_str(text)
+        return sent
+
+    async def close(self) -> None:
+        self.closing = True
+        if self.ws is not None:
+            await self.ws.close()
+        if self._reader is not None:
+            await self._reader
+
+
+class Worker:
+    """The citizens of one process and the commands of the parent."""
+
+    def __init__(self, conn: Connection, base_url: str, citizens: list[tuple[int, str]]) -> None:
+        self.conn = conn
+        self.base_url = base_url
+        self.errors: list[str] = []
+        self.citizens = {pid: Citizen(pid, token, self.errors) for pid, token in citizens}
+
+    async def _recv(self) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(None, self.conn.recv)
+
+    async def join_all(self, http: aiohttp.ClientSession, concurrency: int) -> dict[str, Any]:
+        gate = asyncio.Semaphore(concurrency)
+        durations: list[float] = []
+
+        async def one(citizen: Citizen) -> None:
+            async with gate:
+                try:
+                    durations.append(await citizen.join(http, self.base_url))
+                except Exception as exc:  # every failure is reported, none is hidden
+                    citizen.error(f"join failed: {type(exc).__name__}: {exc}")
+
+        started = time.monotonic()
+        await asyncio.gather(*(one(c) for c in self.citizens.values()))
+        return {
+            "joined": len(durations),
+            "durations": durations,
+            "seconds": time.monotonic() - started,
+            "errors": len(self.errors),
+        }
+
+    async def enter(self, t0: float, schedule: list[tuple[int, float]], again: bool) -> Any:
+        """Press "enter" at ``t0 + offset`` (after "leave" when ``again``); report send times."""
+        sent: dict[int, float] = {}
+        waiting: dict[int, asyncio.Future[float]] = {}
+        lobby: list[asyncio.Future[float]] = []
+        for pid, offset in schedule:
+            delay = t0 + offset - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            citizen = self.citizens[pid]
+            if citizen.ws is None or citizen.ws.closed:
+                continue  # its join failure is already reported
+            if again:
+                lobby.append(citizen.expect("lobby"))
+                await citizen.send(LEAVE)
+            waiting[pid] = citizen.expect("waiting")
+            sent[pid] = await citizen.send(ENTER)
+        replies = [*lobby, *waiting.values()]
+        if replies:
+            _, pending = await asyncio.wait(replies, timeout=STEP_TIMEOUT_S)
+            if pending:
+                self.errors.append(f"{len(pending)} state replies missing after enter")
+        echo = {pid: f.result() for pid, f in waiting.items() if f.done()}
+        return {"sent": sent, "echo": echo}
+
+    async def admitted(self, pids: list[int], deadline: float) -> dict[int, float]:
+        """When each of ``pids`` saw phase "admitted" (waiting until ``deadline`` at most)."""
+        while time.monotonic() < deadline:
+            if all(self.citizens[p].admitted_at is not None for p in pids):
+                break
+            await asyncio.sleep(0.05)
+        return {p: at for p in pids if (at := self.citizens[p].admitted_at) is not None}
+
+    async def run(self, concurrency: int) -> None:
+        connector = aiohttp.TCPConnector(limit=0, force_close=True)
+        async with aiohttp.ClientSession(connector=connector) as http:
+            joined = await self.join_all(http, concurrency)
+            # The clients are the instrument: their own collector pauses must not show up as
+            # the service's latency, so the long-lived sockets are taken out of its way.
+            gc.collect()
+            gc.freeze()
+            self.conn.send(("joined", joined))
+            while True:
+                command, *args = await self._recv()
+                if command in ("enter", "reenter"):
+                    t0, schedule = args
+                    reply = await self.enter(t0, schedule, again=command == "reenter")
+                    self.conn.send(("entered", reply))
+                elif command == "admitted":
+                    pids, deadline = args
+                    self.conn.send(("admitted", await self.admitted(pids, deadline)))
+                elif command == "close":
+                    await asyncio.gather(*(c.close() for c in self.citizens.values()))
+                    usage = resource.getrusage(resource.RUSAGE_SELF)
+                    cpu_s = usage.ru_utime + usage.ru_stime
+                    self.conn.send(("closed", {"errors": self.errors, "cpu_s": cpu_s}))
+                    return
+                else:
+                    raise ValueError(f"unknown command {command}")
+
+
+def worker_main(
+    conn: Connection, base_url: str, citizens: list[tuple[int, str]], concurrency: int
+) -> None:
+    """Entry point of a worker process (started with the ``spawn`` method)."""
+    raise_open_file_limit()
+    try:
+        asyncio.run(Worker(conn, base_url, citizens).run(concurrency))
+    finally:
+        conn.close()
+
+
+@dataclass
+class Workers:
+    """The parent's side: the citizen processes and their pipes."""
+
+    procs: list[BaseProcess]
+    conns: list[Connection]
+    owner: dict[int, int]  # participant id -> worker index
+
+    @classmethod
+    def start(
+        cls, base_url: str, citizens: list[tuple[int, str]], procs: int, concurrency: int
+    ) -> Workers:
+        """Spread ``citizens`` (participant id, link token) over ``procs`` new processes."""
+        ctx = multiprocessing.get_context("spawn")
+        shares: list[list[tuple[int, str]]] = [[] for _ in range(procs)]
+        owner: dict[int, int] = {}
+        for i, (pid, token) in enumerate(citizens):
+            shares[i % procs].append((pid, token))
+            owner[pid] = i % procs
+        started: list[BaseProcess] = []
+        conns: list[Connection] = []
+        for i, share in enumerate(shares):
+            parent, child = ctx.Pipe()
+            proc = ctx.Process(
+                target=worker_main,
+                args=(child, base_url, share, concurrency),
+                name=f"citizens-{i}",
+                daemon=True,
+            )
+            proc.start()
+            child.close()
+            started.append(proc)
+            conns.append(parent)
+        return cls(started, conns, owner)
+
+    async def recv_all(self, expected: str, within: float = 600.0) -> list[Any]:
+        """One reply from every process, all of kind ``expected``."""
+        loop = asyncio.get_running_loop()
+
+        async def one(conn: Connection) -> Any:
+            kind, payload = await loop.run_in_executor(None, conn.recv)
+            if kind != expected:
+                raise RuntimeError(f"a citizen process answered {kind}, expected {expected}")
+            return payload
+
+        return await asyncio.wait_for(asyncio.gather(*(one(c) for c in self.conns)), within)
+
+    def split(self, schedule: list[tuple[int, float]]) -> list[list[tuple[int, float]]]:
+        parts: list[list[tuple[int, float]]] = [[] for _ in self.conns]
+        for pid, offset in schedule:
+            parts[self.owner[pid]].append((pid, offset))
+        return parts
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(timeout=5)
