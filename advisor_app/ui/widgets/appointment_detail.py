@@ -12,8 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
-    QStackedLayout,
     QVBoxLayout,
     QWidget,
 )
@@ -32,19 +30,7 @@ from advisor_app.ui.labels import (
     time_range_text,
 )
 from advisor_app.ui.labels import day_text as format_day
-
-
-def _label(
-    text: str = "", name: str = "", parent: QWidget | None = None, *, rich: bool = False
-) -> QLabel:
-    """A selectable, wrapping label; plain text unless ``rich`` (names may contain "<")."""
-    label = QLabel(text, parent)
-    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setWordWrap(True)
-    if name:
-        label.setObjectName(name)
-    return label
+from advisor_app.ui.widgets.detail_panel import build_detail_panel, label
 
 
 def _dot(colour: str) -> str:
@@ -67,31 +53,12 @@ class AppointmentDetail(QFrame):
         self.show_appointment(None)
 
     def _setup_ui(self) -> None:
-        self.setObjectName("panel")
-        self._stack = QStackedLayout(self)
+        empty = self.tr("Wählen Sie links einen Termin aus.")
+        self._stack, layout = build_detail_panel(self, empty)
 
-        self._empty = _label(self.tr("Wählen Sie links einen Termin aus."), "hint")
-        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._stack.addWidget(self._empty)
-
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setStyleSheet("QScrollArea { background: transparent; }")
-        body = QWidget()
-        body.setObjectName("detailBody")
-        body.setStyleSheet("QWidget#detailBody { background: transparent; }")
-        scroll.setWidget(body)
-        self._stack.addWidget(scroll)
-
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(20, 18, 20, 18)
-        layout.setSpacing(12)
-
-        self.title = _label(name="detailTitle")
+        self.title = label(name="detailTitle")
         layout.addWidget(self.title)
-        self.status = _label(rich=True)
+        self.status = label(rich=True)
         self.status.hide()
         layout.addWidget(self.status)
 
@@ -99,14 +66,14 @@ class AppointmentDetail(QFrame):
         facts.setHorizontalSpacing(16)
         facts.setVerticalSpacing(6)
         facts.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
-        self.when = _label()
-        self.topic = _label()
-        self.customer_number = _label()
-        self.language = _label()
-        facts.addRow(_label(self.tr("Termin"), "hint"), self.when)
-        facts.addRow(_label(self.tr("Thema"), "hint"), self.topic)
-        facts.addRow(_label(self.tr("Kundennummer"), "hint"), self.customer_number)
-        facts.addRow(_label(self.tr("Einladung auf"), "hint"), self.language)
+        self.when = label()
+        self.topic = label()
+        self.customer_number = label()
+        self.language = label()
+        facts.addRow(label(self.tr("Termin"), "hint"), self.when)
+        facts.addRow(label(self.tr("Thema"), "hint"), self.topic)
+        facts.addRow(label(self.tr("Kundennummer"), "hint"), self.customer_number)
+        facts.addRow(label(self.tr("Einladung auf"), "hint"), self.language)
         layout.addLayout(facts)
 
         actions = QHBoxLayout()
@@ -125,7 +92,7 @@ class AppointmentDetail(QFrame):
         layout.addLayout(actions)
 
         layout.addWidget(self._rule())
-        layout.addWidget(_label(self.tr("Teilnehmende"), "sectionTitle"))
+        layout.addWidget(label(self.tr("Teilnehmende"), "sectionTitle"))
         self._participants_slot = QVBoxLayout()
         self._participants_slot.setContentsMargins(0, 0, 0, 0)
         self._participants = QWidget()
@@ -133,14 +100,14 @@ class AppointmentDetail(QFrame):
         layout.addLayout(self._participants_slot)
 
         layout.addWidget(self._rule())
-        layout.addWidget(_label(self.tr("Zugang der Bürgerin / des Bürgers"), "sectionTitle"))
+        layout.addWidget(label(self.tr("Zugang der Bürgerin / des Bürgers"), "sectionTitle"))
         access = QVBoxLayout()
         access.setSpacing(6)
         self.link = QLineEdit()
         self.link.setReadOnly(True)
         self.link.setAccessibleName(self.tr("Persönlicher Link"))
         self.link.setCursorPosition(0)
-        access.addWidget(_label(self.tr("Persönlicher Link"), "hint"))
+        access.addWidget(label(self.tr("Persönlicher Link"), "hint"))
         access.addWidget(self.link)
         link_buttons = QHBoxLayout()
         link_buttons.setSpacing(8)
@@ -153,8 +120,8 @@ class AppointmentDetail(QFrame):
         link_buttons.addStretch(1)
         access.addLayout(link_buttons)
         access.addSpacing(6)
-        access.addWidget(_label(self.tr("Einwahlcode (für die Einwahl ohne Link)"), "hint"))
-        self.dial_code = _label(name="dialCode")
+        access.addWidget(label(self.tr("Einwahlcode (für die Einwahl ohne Link)"), "hint"))
+        self.dial_code = label(name="dialCode")
         self.dial_code.setStyleSheet("font-size: 15pt; font-weight: 600; letter-spacing: 1px;")
         access.addWidget(self.dial_code)
         layout.addLayout(access)
@@ -229,7 +196,7 @@ class AppointmentDetail(QFrame):
             if index:
                 grid.addSpacing(8)
             grid.addWidget(
-                _label(
+                label(
                     f"<b>{escape(participant.name)}</b> · {escape(role_label(participant.role))}",
                     "participantName",
                     rich=True,
@@ -238,7 +205,7 @@ class AppointmentDetail(QFrame):
             status = participant.mail_status
             mail = escape(participant.email) if participant.email else self.tr("ohne E-Mail")
             grid.addWidget(
-                _label(
+                label(
                     f"{mail}&nbsp;&nbsp;{_dot(mail_status_colour(status).name())} "
                     f"{escape(mail_status_label(status))}",
                     "participantStatus",
@@ -246,7 +213,7 @@ class AppointmentDetail(QFrame):
                 )
             )
             if status is MailStatus.FAILED and participant.mail_error:
-                error = _label(participant.mail_error, "participantError")
+                error = label(participant.mail_error, "participantError")
                 error.setStyleSheet(f"color: {ERROR_COLOUR};")
                 grid.addWidget(error)
         old = self._participants

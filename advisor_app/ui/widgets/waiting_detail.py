@@ -17,9 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
-    QScrollArea,
-    QStackedLayout,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -39,6 +36,7 @@ from advisor_app.ui.labels import (
     verdict_sentence,
     waited_text,
 )
+from advisor_app.ui.widgets.detail_panel import build_detail_panel, label
 
 
 def ready_notes() -> list[str]:
@@ -48,17 +46,6 @@ def ready_notes() -> list[str]:
         QCoreApplication.translate("WaitingDetail", "Bitte haben Sie noch etwas Geduld."),
         QCoreApplication.translate("WaitingDetail", "Ich bin gleich für Sie da."),
     ]
-
-
-def _label(text: str = "", name: str = "", *, rich: bool = False) -> QLabel:
-    """A selectable, wrapping label; plain text unless ``rich`` (names may contain "<")."""
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setWordWrap(True)
-    if name:
-        label.setObjectName(name)
-    return label
 
 
 def _dot(colour: str) -> str:
@@ -88,30 +75,11 @@ class WaitingDetail(QFrame):
         self._setup_ui()
 
     def _setup_ui(self) -> None:
-        self.setObjectName("panel")
-        self._stack = QStackedLayout(self)
-
-        self._empty = _label(self.tr("Wählen Sie links eine Person aus."), "hint")
-        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._stack.addWidget(self._empty)
-
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setStyleSheet("QScrollArea { background: transparent; }")
-        body = QWidget()
-        body.setObjectName("detailBody")
-        body.setStyleSheet("QWidget#detailBody { background: transparent; }")
-        scroll.setWidget(body)
-        self._stack.addWidget(scroll)
-
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(20, 18, 20, 18)
-        layout.setSpacing(12)
-        self.title = _label(name="detailTitle")
+        empty = self.tr("Wählen Sie links eine Person aus.")
+        self._stack, layout = build_detail_panel(self, empty)
+        self.title = label(name="detailTitle")
         layout.addWidget(self.title)
-        self.role = _label(name="hint")
+        self.role = label(name="hint")
         layout.addWidget(self.role)
 
         actions = QHBoxLayout()
@@ -138,7 +106,7 @@ class WaitingDetail(QFrame):
         actions.addStretch(1)
         actions.addWidget(self.send_away_button)
         layout.addLayout(actions)
-        self.action_hint = _label(name="hint")
+        self.action_hint = label(name="hint")
         self.action_hint.hide()
         layout.addWidget(self.action_hint)
 
@@ -146,19 +114,19 @@ class WaitingDetail(QFrame):
         facts.setHorizontalSpacing(16)
         facts.setVerticalSpacing(6)
         facts.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.when = _label()
-        self.waiting = _label()
-        self.connection = _label(rich=True)
-        self.consent = _label()
-        facts.addRow(_label(self.tr("Termin"), "hint"), self.when)
-        facts.addRow(_label(self.tr("Im Wartezimmer"), "hint"), self.waiting)
-        facts.addRow(_label(self.tr("Verbindung"), "hint"), self.connection)
-        facts.addRow(_label(self.tr("Einwilligung"), "hint"), self.consent)
+        self.when = label()
+        self.waiting = label()
+        self.connection = label(rich=True)
+        self.consent = label()
+        facts.addRow(label(self.tr("Termin"), "hint"), self.when)
+        facts.addRow(label(self.tr("Im Wartezimmer"), "hint"), self.waiting)
+        facts.addRow(label(self.tr("Verbindung"), "hint"), self.connection)
+        facts.addRow(label(self.tr("Einwilligung"), "hint"), self.consent)
         layout.addLayout(facts)
 
         layout.addWidget(self._rule())
-        layout.addWidget(_label(self.tr("Technikcheck"), "sectionTitle"))
-        self.verdict = _label(rich=True)
+        layout.addWidget(label(self.tr("Technikcheck"), "sectionTitle"))
+        self.verdict = label(rich=True)
         layout.addWidget(self.verdict)
         self.check_form = QFormLayout()
         self.check_form.setHorizontalSpacing(16)
@@ -166,7 +134,7 @@ class WaitingDetail(QFrame):
         self.check_form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self._check_rows: list[tuple[QLabel, QLabel]] = []
         for _ in range(9):
-            name, value = _label(name="hint"), _label()
+            name, value = label(name="hint"), label()
             self.check_form.addRow(name, value)
             self._check_rows.append((name, value))
         layout.addLayout(self.check_form)
