@@ -30,7 +30,7 @@ from advisor_app.ui.labels import (
     time_range_text,
 )
 from advisor_app.ui.labels import day_text as format_day
-from advisor_app.ui.widgets.detail_panel import build_detail_panel, label
+from advisor_app.ui.widgets.detail_panel import build_detail_panel, label, rule
 
 
 def _dot(colour: str) -> str:
@@ -91,7 +91,7 @@ class AppointmentDetail(QFrame):
         actions.addWidget(self.cancel_button)
         layout.addLayout(actions)
 
-        layout.addWidget(self._rule())
+        layout.addWidget(rule())
         layout.addWidget(label(self.tr("Teilnehmende"), "sectionTitle"))
         self._participants_slot = QVBoxLayout()
         self._participants_slot.setContentsMargins(0, 0, 0, 0)
@@ -99,7 +99,7 @@ class AppointmentDetail(QFrame):
         self._participants_slot.addWidget(self._participants)
         layout.addLayout(self._participants_slot)
 
-        layout.addWidget(self._rule())
+        layout.addWidget(rule())
         layout.addWidget(label(self.tr("Zugang der Bürgerin / des Bürgers"), "sectionTitle"))
         access = QVBoxLayout()
         access.setSpacing(6)
@@ -126,13 +126,6 @@ class AppointmentDetail(QFrame):
         access.addWidget(self.dial_code)
         layout.addLayout(access)
         layout.addStretch(1)
-
-    @staticmethod
-    def _rule() -> QFrame:
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setStyleSheet("color: #e1e5eb;")
-        return line
 
     # --- data ---------------------------------------------------------------------------
 

@@ -20,6 +20,14 @@ def label(
     return widget
 
 
+def rule() -> QFrame:
+    """A thin horizontal line between the sections of a panel."""
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setStyleSheet("color: #e1e5eb;")
+    return line
+
+
 def build_detail_panel(panel: QWidget, empty_text: str) -> tuple[QStackedLayout, QVBoxLayout]:
     """Page 0 of the returned stack shows ``empty_text``; page 1 scrolls the returned layout."""
     panel.setObjectName("panel")

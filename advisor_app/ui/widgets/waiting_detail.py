@@ -36,7 +36,7 @@ from advisor_app.ui.labels import (
     verdict_sentence,
     waited_text,
 )
-from advisor_app.ui.widgets.detail_panel import build_detail_panel, label
+from advisor_app.ui.widgets.detail_panel import build_detail_panel, label, rule
 
 
 def ready_notes() -> list[str]:
@@ -124,7 +124,7 @@ class WaitingDetail(QFrame):
         facts.addRow(label(self.tr("Einwilligung"), "hint"), self.consent)
         layout.addLayout(facts)
 
-        layout.addWidget(self._rule())
+        layout.addWidget(rule())
         layout.addWidget(label(self.tr("Technikcheck"), "sectionTitle"))
         self.verdict = label(rich=True)
         layout.addWidget(self.verdict)
@@ -139,13 +139,6 @@ class WaitingDetail(QFrame):
             self._check_rows.append((name, value))
         layout.addLayout(self.check_form)
         layout.addStretch(1)
-
-    @staticmethod
-    def _rule() -> QFrame:
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setStyleSheet("color: #e1e5eb;")
-        return line
 
     # --- data ---------------------------------------------------------------------------
 
