@@ -160,6 +160,51 @@ class SmtpSettings(_Section):
         return None
 
 
+class IceSettings(_Section):
+    """STUN and TURN servers handed to every participant of a call.
+
+    On one machine or a LAN, host candidates are enough and both lists stay empty. TURN uses
+    the time-limited credentials of the TURN REST scheme (coturn's ``use-auth-secret``): the
+    shared secret comes only from ``ADVISOR_ICE__TURN_SECRET`` or ``turn_secret_file``.
+    """
+
+    #: e.g. ``["stun:turn.example.de:3478"]``
+    stun_urls: list[str] = Field(default_factory=list)
+    #: e.g. ``["turn:turn.example.de:3478?transport=udp", "turns:turn.example.de:5349"]``
+    turn_urls: list[str] = Field(default_factory=list)
+    #: Only from the environment, never from a file of settings.
+    turn_secret: SecretStr | None = None
+    #: A file holding the shared secret, readable only by the service account.
+    turn_secret_file: Path | None = None
+    #: How long handed-out TURN credentials stay valid.
+    turn_ttl_s: int = Field(default=6 * 3600, ge=60, le=7 * 24 * 3600)
+    #: "relay" forces every call through TURN (strict networks); "all" lets ICE choose.
+    transport_policy: Literal["all", "relay"] = "all"
+
+    @field_validator("stun_urls", "turn_urls")
+    @classmethod
+    def _urls(cls, value: list[str]) -> list[str]:
+        for url in value:
+            if not url.startswith(("stun:", "stuns:", "turn:", "turns:")):
+                raise ValueError(
+                    f"„{url}“ ist keine STUN/TURN-Adresse (stun:, stuns:, turn:, turns:)."
+                )
+        return value
+
+    def read_turn_secret(self) -> str | None:
+        if self.turn_secret is not None:
+            return self.turn_secret.get_secret_value()
+        if self.turn_secret_file is not None:
+            try:
+                return self.turn_secret_file.read_text(encoding="utf-8").strip() or None
+            except OSError as exc:
+                raise ConfigError(
+                    f"Die TURN-Geheimnisdatei {self.turn_secret_file} ist nicht lesbar: "
+                    f"{exc.strerror}"
+                ) from exc
+        return None
+
+
 class Settings(BaseSettings):
     """All settings of console and service."""
 
@@ -174,6 +219,7 @@ class Settings(BaseSettings):
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
     service: ServiceSettings = Field(default_factory=ServiceSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    ice: IceSettings = Field(default_factory=IceSettings)
 
     @classmethod
     def settings_customise_sources(

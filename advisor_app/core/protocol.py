@@ -471,3 +471,22 @@ class LegalText(Model):
     binding_lang: str
     #: True when ``lang`` is not the binding language: only the binding text is legally valid.
     is_translation: bool
+
+
+# --- call: ICE servers (GET /api/ice, GET /api/citizen/<token>/ice) -------------------------
+
+
+class IceServer(Model):
+    """One STUN or TURN server as ``RTCPeerConnection`` takes it."""
+
+    urls: list[str]
+    username: str | None = None
+    credential: str | None = None
+
+
+class IceConfig(Model):
+    """The ICE servers of a call; TURN credentials expire at ``expires_at``."""
+
+    ice_servers: list[IceServer] = Field(default_factory=list)
+    ice_transport_policy: Literal["all", "relay"] = "all"
+    expires_at: datetime | None = None

@@ -177,16 +177,22 @@ async def revoke_consent(request: web.Request) -> web.Response:
     return web.json_response({"revoked": True})
 
 
-async def device_check(request: web.Request) -> web.Response:
+async def participant_with_consent(request: web.Request) -> Participant:
+    """The link's participant, who must have consented (409 otherwise)."""
     participant = await _participant(request)
     if _consent_state(participant, legal_versions(request.app)).accepted_consent_version is None:
-        # The consent covers the device check and what it stores: nothing before it.
         raise ApiError(
             409,
             "consent_required",
             "Bitte stimmen Sie zuerst der Einwilligungserklärung zu.",
             "Please accept the consent declaration first.",
         )
+    return participant
+
+
+async def device_check(request: web.Request) -> web.Response:
+    # The consent covers the device check and what it stores: nothing before it.
+    participant = await participant_with_consent(request)
     body = await read_model(request, DeviceCheckIn)
     now = request.app[keys.CLOCK].now()
     async with request.app[keys.SESSIONS]() as session:
