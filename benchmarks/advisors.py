@@ -63,6 +63,8 @@ class Desk:
                 pass
             elif kind == "changed" and not data["entry"]["online"] and self.phase == "closing":
                 pass  # the citizens' processes are closing their sockets
+            elif kind == "presence" and not data["online"]:
+                pass  # an admitted citizen's socket closed: the console would show it
             else:
                 self.errors.append(f"{username}: unexpected event {msg.data[:200]}")
             self._news.set()

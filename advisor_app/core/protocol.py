@@ -376,8 +376,88 @@ class SendAway(Model):
     reason: Annotated[str, Field(max_length=MAX_NOTE_LENGTH)] = ""
 
 
-CitizenMessage = Annotated[Hello | Enter | Leave | Ping, Field(discriminator="type")]
-AdvisorMessage = Annotated[Hello | Admit | SendNote | SendAway | Ping, Field(discriminator="type")]
+# --- call signaling (relayed by the service between an advisor and an admitted participant) ---
+
+#: Largest SDP the service relays (an offer with candidates is a few KiB).
+MAX_SDP_LENGTH = 32 * 1024
+
+
+class Ready(Model):
+    """The participant's page has its devices and waits for an offer (also after a reload)."""
+
+    kind: Literal["ready"] = "ready"
+
+
+class Description(Model):
+    """An SDP offer (always the console's) or answer (always the participant's)."""
+
+    kind: Literal["offer", "answer"]
+    sdp: Annotated[str, Field(min_length=1, max_length=MAX_SDP_LENGTH)]
+
+
+class Candidate(Model):
+    """A trickled ICE candidate; an empty ``candidate`` means: no more candidates."""
+
+    kind: Literal["candidate"] = "candidate"
+    candidate: Annotated[str, Field(max_length=1000)]
+    sdp_mid: Annotated[str, Field(max_length=64)] | None = None
+    sdp_mline_index: Annotated[int, Field(ge=0, le=64)] | None = None
+
+
+SignalPayload = Annotated[Ready | Description | Candidate, Field(discriminator="kind")]
+
+
+class CitizenSignal(Model):
+    """Participant to service (and service to participant): one step of the negotiation."""
+
+    type: Literal["signal"] = "signal"
+    payload: SignalPayload
+
+
+class AdvisorSignal(Model):
+    """Advisor to service (and service to advisor, naming the participant it came from)."""
+
+    type: Literal["signal"] = "signal"
+    participant_id: int
+    payload: SignalPayload
+
+
+class Hangup(Model):
+    """The participant ends the call ("Auflegen")."""
+
+    type: Literal["hangup"] = "hangup"
+
+
+class EndCall(Model):
+    """The advisor ends the call for this participant."""
+
+    type: Literal["end_call"] = "end_call"
+    participant_id: int
+
+
+class CallEnded(Model):
+    """Service to advisor: a participant's part of the call is over."""
+
+    type: Literal["call_ended"] = "call_ended"
+    participant_id: int
+    by: Literal["participant", "advisor", "timeout", "closed"]
+
+
+class PeerPresence(Model):
+    """Service to advisor: an admitted participant's socket dropped (or came back)."""
+
+    type: Literal["presence"] = "presence"
+    participant_id: int
+    online: bool
+
+
+CitizenMessage = Annotated[
+    Hello | Enter | Leave | Ping | CitizenSignal | Hangup, Field(discriminator="type")
+]
+AdvisorMessage = Annotated[
+    Hello | Admit | SendNote | SendAway | Ping | AdvisorSignal | EndCall,
+    Field(discriminator="type"),
+]
 
 
 class RoomPhase(StrEnum):
@@ -386,6 +466,7 @@ class RoomPhase(StrEnum):
     ADMITTED = "admitted"
     SENT_AWAY = "sent_away"
     REVOKED = "revoked"
+    ENDED = "ended"  # the call is over; the participant may enter the waiting room again
     CLOSED = "closed"  # the appointment is over or cancelled
 
 
@@ -445,11 +526,22 @@ class SocketError(Model):
 
 #: Everything the service sends on the advisor's socket.
 AdvisorEvent = Annotated[
-    WaitingSnapshot | Arrived | EntryChanged | Departed | ConsentRevoked | Pong | SocketError,
+    WaitingSnapshot
+    | Arrived
+    | EntryChanged
+    | Departed
+    | ConsentRevoked
+    | Pong
+    | SocketError
+    | AdvisorSignal
+    | CallEnded
+    | PeerPresence,
     Field(discriminator="type"),
 ]
 #: Everything the service sends on a citizen's socket.
-CitizenEvent = Annotated[RoomState | Note | Pong | SocketError, Field(discriminator="type")]
+CitizenEvent = Annotated[
+    RoomState | Note | Pong | SocketError | CitizenSignal, Field(discriminator="type")
+]
 
 
 # --- legal texts (GET /api/legal/<doc>?lang=xx) -----------------------------------------------
@@ -490,3 +582,53 @@ class IceConfig(Model):
     ice_servers: list[IceServer] = Field(default_factory=list)
     ice_transport_policy: Literal["all", "relay"] = "all"
     expires_at: datetime | None = None
+
+
+# --- call: the data channel (console and participant's browser, peer to peer) ----------------
+
+#: Longest chat message, in characters.
+MAX_CHAT_LENGTH = 2000
+#: Label of the one data channel the console opens with every participant.
+CHANNEL_LABEL = "call"
+
+
+class ChatMessage(Model):
+    """A chat line; only the two ends see it, nothing stores it."""
+
+    type: Literal["chat"] = "chat"
+    id: Annotated[str, Field(min_length=1, max_length=64)]
+    text: Annotated[str, Field(min_length=1, max_length=MAX_CHAT_LENGTH)]
+    at: AwareDatetime
+
+
+class MediaState(Model):
+    """What the sender transmits right now, so the other side can say "Kamera aus"."""
+
+    type: Literal["media"] = "media"
+    camera: bool
+    microphone: bool
+
+
+class Alive(Model):
+    """Sent every second by both ends; silence for a few seconds means the peer is gone."""
+
+    type: Literal["alive"] = "alive"
+    seq: Annotated[int, Field(ge=0)] = 0
+
+
+class Bye(Model):
+    """The sender hangs up now (the service is told as well)."""
+
+    type: Literal["bye"] = "bye"
+
+
+class IdCheckStep(Model):
+    """Console to participant: show the ID-check instruction for this step."""
+
+    type: Literal["idcheck"] = "idcheck"
+    step: Literal["front", "back", "done", "cancelled"]
+
+
+ChannelMessage = Annotated[
+    ChatMessage | MediaState | Alive | Bye | IdCheckStep, Field(discriminator="type")
+]

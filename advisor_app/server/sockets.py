@@ -17,9 +17,13 @@ from advisor_app.core.domain import AppointmentStatus, Role
 from advisor_app.core.protocol import (
     Admit,
     AdvisorMessage,
+    AdvisorSignal,
     CitizenMessage,
+    CitizenSignal,
     DeviceCheckOut,
+    EndCall,
     Enter,
+    Hangup,
     Hello,
     Leave,
     Ping,
@@ -220,6 +224,10 @@ async def citizen_socket(request: web.Request) -> web.WebSocketResponse:
                 error = await hub.enter(presence, app[keys.CLOCK].now())
             elif isinstance(parsed, Leave):
                 await hub.leave(presence)
+            elif isinstance(parsed, CitizenSignal):
+                error = await hub.signal_from_citizen(presence, parsed.payload)
+            elif isinstance(parsed, Hangup):
+                error = await hub.hangup(presence)
             elif isinstance(parsed, Ping):
                 await _send(ws, Pong(seq=parsed.seq))
             else:
@@ -264,6 +272,12 @@ async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
                 )
             elif isinstance(parsed, SendAway):
                 error = await hub.send_away(advisor.id, parsed.participant_id, parsed.reason)
+            elif isinstance(parsed, AdvisorSignal):
+                error = await hub.signal_from_advisor(
+                    advisor.id, parsed.participant_id, parsed.payload
+                )
+            elif isinstance(parsed, EndCall):
+                error = await hub.end_call(advisor.id, parsed.participant_id)
             elif isinstance(parsed, Ping):
                 await _send(ws, Pong(seq=parsed.seq))
             else:

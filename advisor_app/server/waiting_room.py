@@ -22,19 +22,24 @@ from pydantic import BaseModel, TypeAdapter
 
 from advisor_app.core.protocol import (
     AdvisorMessage,
+    AdvisorSignal,
     Arrived,
+    CallEnded,
     CitizenMessage,
+    CitizenSignal,
     ConsentRevoked,
     Departed,
     DeviceCheckOut,
     EntryChanged,
     Note,
+    PeerPresence,
     RoomPhase,
     RoomState,
     SocketError,
     WaitingEntry,
     WaitingSnapshot,
 )
+from advisor_app.core.protocol import SignalPayload as Payload
 from advisor_app.core.timewindow import AppointmentWindow, LinkState
 
 log = logging.getLogger(__name__)
@@ -42,7 +47,10 @@ log = logging.getLogger(__name__)
 _citizen_messages: TypeAdapter[Any] = TypeAdapter(CitizenMessage)
 _advisor_messages: TypeAdapter[Any] = TypeAdapter(AdvisorMessage)
 
-MAX_MESSAGE_BYTES = 4096
+#: Large enough for an SDP offer with its candidates; everything else is a few hundred bytes.
+MAX_MESSAGE_BYTES = 64 * 1024
+#: Signaling frames a participant may send per minute (a negotiation needs a few dozen).
+MAX_SIGNALS_PER_MINUTE = 300
 HELLO_TIMEOUT_S = 10.0
 HEARTBEAT_S = 15.0
 #: Close codes (4000–4999 are for applications).
@@ -50,6 +58,18 @@ CLOSE_UNAUTHORIZED = 4401
 CLOSE_UNKNOWN = 4404
 CLOSE_RATE_LIMITED = 4429
 CLOSE_ENDED = 4410
+
+
+_NOT_IN_CALL = SocketError(
+    error="not_in_call",
+    message="Diese Person ist nicht (mehr) im Gespräch.",
+    message_en="This person is not in the call.",
+)
+_TOO_MANY_SIGNALS = SocketError(
+    error="rate_limited",
+    message="Zu viele Verbindungsnachrichten. Bitte warten Sie einen Moment.",
+    message_en="Too many signaling messages.",
+)
 
 
 @dataclass(slots=True)
@@ -65,6 +85,8 @@ class Presence:
     gone: asyncio.TimerHandle | None = None
     #: Why the advisor sent the participant away; repeated to a socket that reconnects.
     reason: str | None = None
+    #: Signaling frames in the current minute (start of the minute, count): a flood guard.
+    signal_window: tuple[float, int] = (0.0, 0)
 
 
 class WaitingRoomHub:
@@ -153,6 +175,10 @@ class WaitingRoomHub:
         if presence.phase is RoomPhase.WAITING and not presence.entry.online:
             presence.entry = presence.entry.model_copy(update={"online": True})
             await self._to_advisor(advisor_id, EntryChanged(entry=presence.entry))
+        elif presence.phase is RoomPhase.ADMITTED and len(presence.sockets) == 1:
+            await self._to_advisor(
+                advisor_id, PeerPresence(participant_id=entry.participant_id, online=True)
+            )
         return presence
 
     async def enter(self, presence: Presence, now: datetime) -> SocketError | None:
@@ -171,7 +197,7 @@ class WaitingRoomHub:
             )
         if presence.phase is RoomPhase.WAITING:
             return None  # a second "enter" (double click, second tab) changes nothing
-        if presence.phase is not RoomPhase.LOBBY:
+        if presence.phase not in (RoomPhase.LOBBY, RoomPhase.ENDED):
             return SocketError(
                 error="not_allowed",
                 message="Sie können den Beratungsraum gerade nicht betreten.",
@@ -192,6 +218,38 @@ class WaitingRoomHub:
             )
         await self._to_citizen(presence, RoomState(phase=presence.phase))
 
+    def _signal_allowed(self, presence: Presence) -> bool:
+        now = asyncio.get_running_loop().time()
+        start, count = presence.signal_window
+        if now - start >= 60.0:
+            start, count = now, 0
+        presence.signal_window = (start, count + 1)
+        return count < MAX_SIGNALS_PER_MINUTE
+
+    async def signal_from_citizen(self, presence: Presence, payload: Payload) -> SocketError | None:
+        """Relay one negotiation step to the advisor: only for an admitted participant."""
+        if presence.phase is not RoomPhase.ADMITTED:
+            return _NOT_IN_CALL
+        if not self._signal_allowed(presence):
+            return _TOO_MANY_SIGNALS
+        await self._to_advisor(
+            presence.advisor_id,
+            AdvisorSignal(participant_id=presence.entry.participant_id, payload=payload),
+        )
+        return None
+
+    async def hangup(self, presence: Presence) -> SocketError | None:
+        """The participant ends the call; they may enter the waiting room again later."""
+        if presence.phase is not RoomPhase.ADMITTED:
+            return _NOT_IN_CALL
+        presence.phase = RoomPhase.ENDED
+        await self._to_citizen(presence, RoomState(phase=RoomPhase.ENDED))
+        await self._to_advisor(
+            presence.advisor_id,
+            CallEnded(participant_id=presence.entry.participant_id, by="participant"),
+        )
+        return None
+
     def detach_citizen(self, presence: Presence, ws: web.WebSocketResponse) -> None:
         """A socket closed. Keep the place for the reconnect grace, then let it go."""
         presence.sockets.discard(ws)
@@ -201,6 +259,12 @@ class WaitingRoomHub:
         if presence.phase is RoomPhase.WAITING:
             presence.entry = presence.entry.model_copy(update={"online": False})
             self._spawn(self._to_advisor(presence.advisor_id, EntryChanged(entry=presence.entry)))
+        elif presence.phase is RoomPhase.ADMITTED:
+            self._spawn(
+                self._to_advisor(
+                    presence.advisor_id, PeerPresence(participant_id=pid, online=False)
+                )
+            )
         loop = asyncio.get_running_loop()
         presence.gone = loop.call_later(self.reconnect_grace_s, self._expire, pid)
 
@@ -213,6 +277,12 @@ class WaitingRoomHub:
             self._spawn(
                 self._to_advisor(
                     presence.advisor_id, Departed(participant_id=participant_id, reason="timeout")
+                )
+            )
+        elif presence.phase is RoomPhase.ADMITTED:
+            self._spawn(
+                self._to_advisor(
+                    presence.advisor_id, CallEnded(participant_id=participant_id, by="timeout")
                 )
             )
 
@@ -275,6 +345,32 @@ class WaitingRoomHub:
         await self._to_advisor(
             advisor_id, Departed(participant_id=participant_id, reason="admitted")
         )
+        return None
+
+    async def signal_from_advisor(
+        self, advisor_id: int, participant_id: int, payload: Payload
+    ) -> SocketError | None:
+        """Relay one negotiation step to an admitted participant of this advisor."""
+        presence = self._own(advisor_id, participant_id)
+        if presence is None or presence.phase is not RoomPhase.ADMITTED:
+            return _NOT_IN_CALL
+        if not presence.sockets:
+            return SocketError(
+                error="not_connected",
+                message="Diese Person ist gerade nicht verbunden.",
+                message_en="This person is not connected.",
+            )
+        await self._to_citizen(presence, CitizenSignal(payload=payload))
+        return None
+
+    async def end_call(self, advisor_id: int, participant_id: int) -> SocketError | None:
+        """The advisor ends the call for one participant; the page shows its closing step."""
+        presence = self._own(advisor_id, participant_id)
+        if presence is None or presence.phase is not RoomPhase.ADMITTED:
+            return _NOT_IN_CALL
+        presence.phase = RoomPhase.ENDED
+        await self._to_citizen(presence, RoomState(phase=RoomPhase.ENDED))
+        await self._to_advisor(advisor_id, CallEnded(participant_id=participant_id, by="advisor"))
         return None
 
     async def note(
