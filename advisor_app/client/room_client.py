@@ -16,9 +16,12 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from advisor_app.core.protocol import (
     Admit,
     AdvisorEvent,
+    AdvisorSignal,
+    EndCall,
     Hello,
     SendAway,
     SendNote,
+    SignalPayload,
     SocketError,
     WaitingSnapshot,
 )
@@ -128,6 +131,13 @@ class RoomClient:
 
     async def send_away(self, participant_id: int, reason: str = "") -> bool:
         return await self._send(SendAway(participant_id=participant_id, reason=reason))
+
+    async def signal(self, participant_id: int, payload: SignalPayload) -> bool:
+        """One negotiation step to an admitted participant (relayed by the service)."""
+        return await self._send(AdvisorSignal(participant_id=participant_id, payload=payload))
+
+    async def end_call(self, participant_id: int) -> bool:
+        return await self._send(EndCall(participant_id=participant_id))
 
     async def close(self) -> None:
         self._closed = True

@@ -16,6 +16,7 @@ from advisor_app.core.protocol import (
     AppointmentList,
     AppointmentOut,
     ErrorReply,
+    IceConfig,
     LoginRequest,
     LoginResponse,
     MailList,
@@ -154,6 +155,10 @@ class ServiceClient:
         )
         self.token = result.token
         return result
+
+    async def ice(self) -> IceConfig:
+        """The STUN/TURN servers (with fresh TURN credentials) for a call."""
+        return await self._get("/api/ice", IceConfig)
 
     async def me(self) -> AdvisorOut:
         """The advisor the token belongs to; raises :class:`NotSignedIn` for a stale token."""

@@ -6,6 +6,7 @@ same ones, so a change of the protocol is a change in one place.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -592,12 +593,25 @@ MAX_CHAT_LENGTH = 2000
 CHANNEL_LABEL = "call"
 
 
+def clean_chat_text(raw: str) -> str:
+    """A chat text as it is sent and shown: NFC, line breaks kept, other control characters
+    dropped, blank lines at the ends removed; empty or too long is an error."""
+    text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text if ch == "\n" or not unicodedata.category(ch).startswith("C"))
+    text = text.strip()
+    if not text:
+        raise ValueError("Die Nachricht ist leer.")
+    if len(text) > MAX_CHAT_LENGTH:
+        raise ValueError(f"Die Nachricht ist zu lang (höchstens {MAX_CHAT_LENGTH} Zeichen).")
+    return text
+
+
 class ChatMessage(Model):
     """A chat line; only the two ends see it, nothing stores it."""
 
     type: Literal["chat"] = "chat"
     id: Annotated[str, Field(min_length=1, max_length=64)]
-    text: Annotated[str, Field(min_length=1, max_length=MAX_CHAT_LENGTH)]
+    text: Annotated[str, Field(max_length=4 * MAX_CHAT_LENGTH), AfterValidator(clean_chat_text)]
     at: AwareDatetime
 
 

@@ -178,7 +178,7 @@ async def test_from_the_link_to_admission(browser: Browser, live: Live) -> None:
     # Admission: the call placeholder takes over.
     await advisor.send_json({"type": "admit", "participant_id": pid})
     await wait_step(page, "admitted")
-    assert await heading(page) == "Sie wurden in den Beratungsraum eingelassen"
+    assert await heading(page) == "Videogespräch"
     await expect(page.get_by_test_id("call-status")).to_contain_text("Verbindung wird aufgebaut")
     assert await focused_id(page) == "step-title"
     await no_horizontal_scroll(page)

@@ -47,6 +47,8 @@ export function citizenApi(token) {
     consent: (body) => request('POST', `${base}/consent`, body),
     revoke: () => request('DELETE', `${base}/consent`),
     deviceCheck: (body) => request('POST', `${base}/device-check`, body),
+    /** {ice_servers, ice_transport_policy, expires_at}: STUN/TURN for the call. */
+    ice: () => request('GET', `${base}/ice`),
     nettestUrl: `${base}/nettest`,
   };
 }

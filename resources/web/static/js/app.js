@@ -9,7 +9,8 @@ import { DeviceCheck } from './devicecheck.js';
 import { consentView } from './views/consent.js';
 import { devicesView } from './views/devices.js';
 import { endView } from './views/end.js';
-import { admittedView, enteringView, sentAwayView, waitingView } from './views/room.js';
+import { callView } from './views/call.js';
+import { enteringView, sentAwayView, waitingView } from './views/room.js';
 import { startView } from './views/start.js';
 
 const VIEWS = {
@@ -18,13 +19,13 @@ const VIEWS = {
   devices: devicesView,
   entering: enteringView,
   waiting: waitingView,
-  admitted: admittedView,
+  admitted: callView,
   sent_away: sentAwayView,
 };
 /** Steps that need the waiting-room socket. */
 const ROOM_STEPS = new Set(['entering', 'waiting', 'admitted']);
 /** Steps after the consent: they show the "Einwilligung widerrufen" control. */
-const CONSENTED_STEPS = new Set(['start', 'devices', 'entering', 'waiting', 'admitted', 'sent_away']);
+const CONSENTED_STEPS = new Set(['start', 'devices', 'entering', 'waiting', 'admitted', 'sent_away', 'ended']);
 const PROGRESS = [
   ['start', ['start']],
   ['consent', ['consent']],
@@ -67,6 +68,7 @@ class App {
     this.notes = [];
     this.reason = this.store.get().reason ?? '';
     this.deviceCheck = null;
+    this.call = null;
     this.linkLost = false;
     this.root = document.getElementById('app');
   }
@@ -359,6 +361,7 @@ class App {
       onState: (msg) => this.onState(msg),
       onNote: (note) => this.onNote(note),
       onError: (err) => this.onRoomError(err),
+      onSignal: (payload) => this.current?.onSignal?.(payload),
       onLink: (status) => this.onLink(status),
     });
     this.room.connect();
@@ -378,7 +381,23 @@ class App {
   enterRoom() {
     this.wantWaiting = true;
     this.ensureRoom();
-    if (this.phase === 'lobby') this.room.enter();
+    if (this.phase === 'lobby' || this.phase === 'ended') this.room.enter();
+  }
+
+  /** "Auflegen": goodbye to the console, the service is told, the closing page. */
+  hangUp() {
+    this.call?.close();
+    this.room?.hangup();
+    this.wantWaiting = false;
+    this.go('ended');
+  }
+
+  /** The console said goodbye on the data channel (the service's word follows). */
+  callEndedByAdvisor() {
+    if (this.step === 'admitted') {
+      this.wantWaiting = false;
+      this.go('ended');
+    }
   }
 
   /** "Abbrechen" in the waiting room. */
@@ -402,6 +421,10 @@ class App {
       case 'admitted':
         this.wantWaiting = false;
         if (this.step !== 'admitted') this.go('admitted');
+        break;
+      case 'ended':
+        if (this.wantWaiting) this.room.enter();
+        else if (this.step === 'waiting' || this.step === 'admitted') this.go('ended');
         break;
       case 'sent_away':
         this.wantWaiting = false;

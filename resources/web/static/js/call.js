@@ -1,22 +1,300 @@
-// The call itself (WebRTC with the advisor) is a later issue. This is its hook: the app calls
-// `startCall` once the advisor admitted the citizen and `stop` when the view goes away.
+// The call with the advisor: the browser's own WebRTC, the console always makes the offer.
+//
+// The page gets its camera and microphone, then says "ready" through the waiting-room socket;
+// the console answers with an offer (again after a reload or a failed connection), the page
+// answers and trickles its candidates. Chat and the "alive" heartbeat go over the data
+// channel the console opened. Nothing here touches the DOM: views/call.js draws it.
 
-import { h } from './dom.js';
-import { t } from './i18n.js';
+export const ALIVE_EVERY_MS = 1000;
+export const SILENCE_MS = 4000;
+const MAX_CHAT = 2000;
+
+/** Does this browser do WebRTC at all? */
+export function webrtcSupported() {
+  return typeof window.RTCPeerConnection === 'function' && !!navigator.mediaDevices?.getUserMedia;
+}
+
+function videoConstraints(deviceId, facingMode) {
+  const base = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
+  if (deviceId) return { ...base, deviceId: { exact: deviceId } };
+  if (facingMode) return { ...base, facingMode: { ideal: facingMode } };
+  return base;
+}
+
+const AUDIO = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
 
 /**
- * Start the call view inside `container`.
- * ctx: { token, devices: {camera, microphone, speaker} (chosen device ids or null) }
- * Returns a handle with `stop()`.
+ * Camera and microphone, as much of them as the browser gives: both, else one, else none.
+ * Returns { stream, problems: ['camera_denied' | 'camera_missing' | 'microphone_…'] }.
  */
-export function startCall(container, ctx) {
-  const status = h('p', { class: 'status busy', role: 'status', 'data-testid': 'call-status' });
-  status.textContent = t('call.connecting');
-  container.append(status);
-  void ctx;
+export async function openLocalMedia(devices = {}) {
+  const video = videoConstraints(devices.camera);
+  const audio = devices.microphone ? { ...AUDIO, deviceId: { exact: devices.microphone } } : AUDIO;
+  const attempts = [
+    { video, audio },
+    { audio },
+    { video },
+  ];
+  const problems = [];
+  let lastError = null;
+  for (const constraints of attempts) {
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia(constraints);
+      if (!constraints.video) problems.push(problemOf('camera', lastError));
+      if (!constraints.audio) problems.push(problemOf('microphone', lastError));
+      return { stream, problems };
+    } catch (err) {
+      lastError = lastError ?? err;
+      // A chosen device that vanished: try the browser's default before giving up.
+      if (err?.name === 'OverconstrainedError' && (devices.camera || devices.microphone)) {
+        return openLocalMedia({});
+      }
+    }
+  }
   return {
-    stop() {
-      status.remove();
-    },
+    stream: new MediaStream(),
+    problems: [problemOf('camera', lastError), problemOf('microphone', lastError)],
   };
+}
+
+function problemOf(kind, err) {
+  const name = err?.name ?? '';
+  if (name === 'NotAllowedError' || name === 'SecurityError') return `${kind}_denied`;
+  if (name === 'NotReadableError' || name === 'AbortError') return `${kind}_busy`;
+  return `${kind}_missing`;
+}
+
+/**
+ * The camera keeps its resolution when bandwidth is short (the frame rate gives way): the
+ * advisor must be able to read an identity document held up to it.
+ */
+async function keepResolution(sender) {
+  try {
+    const params = sender.getParameters();
+    params.degradationPreference = 'maintain-resolution';
+    for (const encoding of params.encodings ?? []) encoding.maxBitrate = 2_500_000;
+    await sender.setParameters(params);
+  } catch (err) {
+    console.warn('call: sender parameters not applied', err?.name);
+  }
+}
+
+/** Is `value` a chat message as the console sends it? (Text is only ever shown as text.) */
+function validChat(msg) {
+  return (
+    typeof msg.id === 'string' && msg.id.length > 0 && msg.id.length <= 64 &&
+    typeof msg.text === 'string' && msg.text.trim().length > 0 && msg.text.length <= 4 * MAX_CHAT &&
+    typeof msg.at === 'string' && !Number.isNaN(Date.parse(msg.at))
+  );
+}
+
+export class CallConnection {
+  /**
+   * room: the waiting-room socket (Room); ice: {ice_servers, ice_transport_policy};
+   * handlers: onRemoteTrack(stream), onState(state), onChat(msg), onRemoteMedia(state),
+   * onIdCheck(step), onBye().
+   * state: 'connecting' | 'connected' | 'interrupted' | 'closed'.
+   */
+  constructor(room, ice, handlers) {
+    this.room = room;
+    this.ice = ice;
+    this.handlers = handlers;
+    this.pc = null;
+    this.channel = null;
+    this.local = new MediaStream();
+    this.remote = new MediaStream();
+    this.state = 'connecting';
+    this.lastHeard = 0;
+    this.seq = 0;
+    this.aliveTimer = null;
+    this.closed = false;
+    this.media = { camera: false, microphone: false };
+  }
+
+  /** Tell the console we are ready for its offer (first time, and after a failure). */
+  ready() {
+    if (this.closed) return;
+    this.setState('connecting');
+    this.room.send({ type: 'signal', payload: { kind: 'ready' } });
+  }
+
+  setLocal(stream) {
+    this.local = stream;
+    this.media = {
+      camera: stream.getVideoTracks().some((t) => t.readyState === 'live' && t.enabled),
+      microphone: stream.getAudioTracks().some((t) => t.readyState === 'live' && t.enabled),
+    };
+  }
+
+  track(kind) {
+    return (kind === 'video' ? this.local.getVideoTracks() : this.local.getAudioTracks())[0] ?? null;
+  }
+
+  /** A step of the negotiation from the console (relayed by the service). */
+  async onSignal(payload) {
+    if (this.closed || !payload) return;
+    if (payload.kind === 'offer' && typeof payload.sdp === 'string') await this.answer(payload.sdp);
+  }
+
+  newPeerConnection() {
+    this.dropPeerConnection();
+    const pc = new RTCPeerConnection({
+      iceServers: (this.ice?.ice_servers ?? []).map((s) => ({
+        urls: s.urls,
+        ...(s.username ? { username: s.username, credential: s.credential } : {}),
+      })),
+      iceTransportPolicy: this.ice?.ice_transport_policy === 'relay' ? 'relay' : 'all',
+    });
+    this.pc = pc;
+    this.remote = new MediaStream();
+    pc.onicecandidate = (event) => {
+      if (pc !== this.pc) return;
+      const c = event.candidate;
+      this.room.send({
+        type: 'signal',
+        payload: c
+          ? { kind: 'candidate', candidate: c.candidate, sdp_mid: c.sdpMid, sdp_mline_index: c.sdpMLineIndex }
+          : { kind: 'candidate', candidate: '' },
+      });
+    };
+    pc.ontrack = (event) => {
+      if (pc !== this.pc) return;
+      this.remote.addTrack(event.track);
+      this.handlers.onRemoteTrack?.(this.remote);
+    };
+    pc.ondatachannel = (event) => this.attachChannel(pc, event.channel);
+    pc.onconnectionstatechange = () => {
+      if (pc !== this.pc) return;
+      if (pc.connectionState === 'failed') {
+        this.setState('interrupted');
+        this.ready(); // a fresh negotiation, led by the console
+      } else if (pc.connectionState === 'disconnected') {
+        this.setState('interrupted');
+      }
+    };
+    return pc;
+  }
+
+  async answer(sdp) {
+    const pc = this.newPeerConnection();
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+    for (const transceiver of pc.getTransceivers()) {
+      const kind = transceiver.receiver.track.kind;
+      transceiver.direction = 'sendrecv';
+      await transceiver.sender.replaceTrack(this.track(kind));
+      if (kind === 'video') await keepResolution(transceiver.sender);
+    }
+    await pc.setLocalDescription(await pc.createAnswer());
+    if (pc !== this.pc) return;
+    this.room.send({ type: 'signal', payload: { kind: 'answer', sdp: pc.localDescription.sdp } });
+  }
+
+  /** Send `track` (or nothing) as our audio or video, without a new negotiation. */
+  async replaceTrack(kind, track) {
+    if (!this.pc) return;
+    for (const transceiver of this.pc.getTransceivers()) {
+      if (transceiver.receiver.track.kind === kind) await transceiver.sender.replaceTrack(track);
+    }
+  }
+
+  // --- data channel -------------------------------------------------------------------------
+
+  attachChannel(pc, channel) {
+    if (pc !== this.pc) return;
+    this.channel = channel;
+    channel.onopen = () => {
+      this.lastHeard = Date.now();
+      this.sendMedia();
+      clearInterval(this.aliveTimer);
+      this.aliveTimer = setInterval(() => this.alive(), ALIVE_EVERY_MS);
+      this.setState('connected');
+    };
+    channel.onmessage = (event) => this.receive(channel, event.data);
+    channel.onclose = () => {
+      if (channel === this.channel && !this.closed) this.setState('interrupted');
+    };
+  }
+
+  receive(channel, data) {
+    if (channel !== this.channel) return;
+    this.lastHeard = Date.now();
+    if (this.state === 'interrupted') this.setState('connected');
+    let msg;
+    try {
+      msg = JSON.parse(data);
+    } catch {
+      console.warn('call: dropped a malformed message');
+      return;
+    }
+    if (!msg || typeof msg !== 'object') return;
+    if (msg.type === 'chat' && validChat(msg)) this.handlers.onChat?.(msg);
+    else if (msg.type === 'media') {
+      this.handlers.onRemoteMedia?.({ camera: msg.camera === true, microphone: msg.microphone === true });
+    } else if (msg.type === 'idcheck' && typeof msg.step === 'string') this.handlers.onIdCheck?.(msg.step);
+    else if (msg.type === 'bye') this.handlers.onBye?.();
+    else if (msg.type !== 'alive') console.warn('call: ignored a message', String(msg.type).slice(0, 20));
+  }
+
+  send(message) {
+    if (this.channel?.readyState !== 'open') return false;
+    this.channel.send(JSON.stringify(message));
+    return true;
+  }
+
+  alive() {
+    this.send({ type: 'alive', seq: ++this.seq });
+    if (this.state === 'connected' && Date.now() - this.lastHeard > SILENCE_MS) {
+      this.setState('interrupted');
+    }
+  }
+
+  sendMedia() {
+    this.send({ type: 'media', ...this.media });
+  }
+
+  setMedia(media) {
+    this.media = { ...this.media, ...media };
+    this.sendMedia();
+  }
+
+  /** Send a chat line; returns the message as shown on our side, or null when not connected. */
+  sendChat(text) {
+    const clean = String(text).replace(/\r\n?/g, '\n').trim().slice(0, MAX_CHAT);
+    if (!clean) return null;
+    const msg = {
+      type: 'chat',
+      id: crypto.randomUUID ? crypto.randomUUID().replace(/-/g, '') : String(Date.now()) + Math.random(),
+      text: clean,
+      at: new Date().toISOString(),
+    };
+    return this.send(msg) ? msg : null;
+  }
+
+  setState(state) {
+    if (state === this.state) return;
+    this.state = state;
+    this.handlers.onState?.(state);
+  }
+
+  dropPeerConnection() {
+    clearInterval(this.aliveTimer);
+    this.aliveTimer = null;
+    const pc = this.pc;
+    this.pc = null;
+    this.channel = null;
+    if (pc) {
+      pc.onicecandidate = pc.ontrack = pc.ondatachannel = pc.onconnectionstatechange = null;
+      pc.close();
+    }
+  }
+
+  /** Hang up here: a goodbye on the channel, then every connection and device released. */
+  close({ sayBye = true } = {}) {
+    if (this.closed) return;
+    if (sayBye) this.send({ type: 'bye' });
+    this.closed = true;
+    this.dropPeerConnection();
+    for (const track of this.local.getTracks()) track.stop();
+    this.setState('closed');
+  }
 }

@@ -12,6 +12,7 @@ const RATE_LIMITED = 4429;
 export class Room {
   /**
    * handlers: onState({phase, reason}), onNote({text, at}), onError({error, message}),
+   * onSignal(payload) (the call's negotiation, from the console),
    * onLink(status) with status 'connecting' | 'online' | 'lost' | 'ended'.
    */
   constructor(token, handlers) {
@@ -71,6 +72,8 @@ export class Room {
       this.handlers.onState(msg);
     } else if (msg.type === 'note') {
       this.handlers.onNote(msg);
+    } else if (msg.type === 'signal') {
+      this.handlers.onSignal?.(msg.payload);
     } else if (msg.type === 'pong') {
       this.lastPong = Date.now();
     } else if (msg.type === 'error') {
@@ -92,6 +95,10 @@ export class Room {
 
   leave() {
     return this.send({ type: 'leave' });
+  }
+
+  hangup() {
+    return this.send({ type: 'hangup' });
   }
 
   ping() {

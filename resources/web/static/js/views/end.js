@@ -5,6 +5,7 @@ import { t } from '../i18n.js';
 import { actions, button, status, step } from './common.js';
 
 const ENDINGS = {
+  ended: { kind: 'ok', texts: ['ended.text', 'ended.thanks'], again: true },
   revoked: { kind: 'ok', texts: ['revoked.text', 'revoked.contact'] },
   closed: { kind: 'info', texts: ['closed.text'] },
   expired: { kind: 'info', texts: ['expired.text'] },
@@ -23,7 +24,9 @@ export function endView(app, name) {
     status(ending.kind, t(first), { role: 'status' }),
     ...rest.map((text) => h('p', { text: t(text) })),
     ending.reload ? actions(button(t('app.reload'), () => location.reload())) : null,
+    ending.again && app.view?.link_state !== 'expired'
+      ? actions(button(t('ended.again'), () => app.go('entering'), { kind: 'secondary', id: 'enter-again' }))
+      : null,
   );
-  void app;
   return { node, title: t(`${key}.title`) };
 }

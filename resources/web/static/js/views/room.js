@@ -1,6 +1,5 @@
 // Steps around the waiting room: entering (with the countdown), waiting, admitted, sent away.
 
-import { startCall } from '../call.js';
 import { h } from '../dom.js';
 import { formatDate, formatDuration, formatTime, formatWhen, t } from '../i18n.js';
 import { actions, button, card, status, step } from './common.js';
@@ -123,27 +122,6 @@ export function waitingView(app) {
     },
     onRoomError(err) {
       node.querySelector('#waiting-status').replaceChildren(status('error', roomErrorText(err)));
-    },
-  };
-}
-
-export function admittedView(app) {
-  const area = h('div', { class: 'call', id: 'call' });
-  const node = step(
-    'admitted',
-    t('admitted.title'),
-    h('p', { class: 'lead', text: t('admitted.text') }),
-    area,
-  );
-  let call = null;
-  return {
-    node,
-    title: t('admitted.title'),
-    mounted() {
-      call = startCall(area, { token: app.token, devices: app.store.get().devices ?? {} });
-    },
-    dispose() {
-      call?.stop();
     },
   };
 }

@@ -1,0 +1,260 @@
+"""The console's side of a call: local camera and microphone, one link per participant, chat.
+
+No Qt here: the UI wraps a :class:`CallSession` in an adapter (``ui/call_controller.py``) that
+turns its callbacks into signals. Devices are opened through injected openers, so the call runs
+the same with a real camera, a video file or a generated test picture. A device that is
+missing or fails is reported once and the call goes on with what works.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiortc.contrib.media import MediaRelay
+from aiortc.mediastreams import MediaStreamTrack
+from pydantic import BaseModel
+
+from advisor_app.client.peer import PeerLink, PeerListener, SignalSender
+from advisor_app.core.protocol import (
+    AdvisorSignal,
+    CallEnded,
+    ChatMessage,
+    IceConfig,
+    IdCheckStep,
+    MediaState,
+    SignalPayload,
+    clean_chat_text,
+)
+
+log = logging.getLogger(__name__)
+
+#: Opens a device and returns its track; raises when the device cannot be used.
+TrackOpener = Callable[[], Awaitable[MediaStreamTrack]]
+
+
+@dataclass(frozen=True, slots=True)
+class MediaProblem:
+    """A device that does not work, in German and English, for the call page."""
+
+    kind: str  # "camera" | "microphone" | "speaker"
+    message: str
+    message_en: str
+
+
+@dataclass
+class MediaOpeners:
+    camera: TrackOpener | None = None
+    microphone: TrackOpener | None = None
+
+
+def _problem(kind: str, exc: BaseException) -> MediaProblem:
+    message = getattr(exc, "message", None)
+    message_en = getattr(exc, "message_en", None)
+    if not message:
+        what = "Die Kamera" if kind == "camera" else "Das Mikrofon"
+        message = f"{what} kann nicht verwendet werden."
+        message_en = f"The {kind} cannot be used."
+    return MediaProblem(kind, str(message), str(message_en or message))
+
+
+@dataclass
+class CallListener(PeerListener):
+    """The session's reports: everything of :class:`PeerListener`, plus device problems."""
+
+    problem: Callable[[MediaProblem], None] = lambda _problem: None
+    local_media: Callable[[MediaState], None] = lambda _state: None
+
+
+@dataclass
+class CallSession:
+    """One call of the console with up to three participants."""
+
+    send_signal: SignalSender
+    listener: CallListener
+    ice: IceConfig
+    openers: MediaOpeners = field(default_factory=MediaOpeners)
+    codec: str = "VP8"
+    links: dict[int, PeerLink] = field(default_factory=dict)
+    camera: MediaStreamTrack | None = None
+    microphone: MediaStreamTrack | None = None
+    microphone_on: bool = True
+    _relay: MediaRelay = field(default_factory=MediaRelay)
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    _closed: bool = False
+
+    # --- devices ----------------------------------------------------------------------------
+
+    async def start(self, *, camera: bool = True, microphone: bool = True) -> None:
+        """Open the devices the advisor wants; what fails is reported, the call goes on."""
+        if camera:
+            await self.set_camera(True)
+        if microphone:
+            self.microphone = await self._open("microphone", self.openers.microphone)
+            self._share("audio")
+        self._media_changed()
+
+    async def _open(self, kind: str, opener: TrackOpener | None) -> MediaStreamTrack | None:
+        if opener is None:
+            return None
+        try:
+            return await opener()
+        except Exception as exc:  # every device failure ends here, with a message
+            log.warning("%s unavailable: %s", kind, exc)
+            self.listener.problem(_problem(kind, exc))
+            return None
+
+    async def set_camera(self, enabled: bool) -> bool:
+        """Switch the camera on (opens the device) or off (releases it); True when on."""
+        if enabled and self.camera is None:
+            self.camera = await self._open("camera", self.openers.camera)
+        elif not enabled and self.camera is not None:
+            track, self.camera = self.camera, None
+            self._share("video")
+            track.stop()
+        if self._closed:
+            await self._stop_local()
+            return False
+        self._share("video")
+        self._media_changed()
+        return self.camera is not None
+
+    def set_microphone(self, enabled: bool) -> bool:
+        """Mute (nothing is sent at all) or unmute; True when the microphone is live."""
+        self.microphone_on = enabled
+        self._share("audio")
+        self._media_changed()
+        return self.microphone_live
+
+    @property
+    def microphone_live(self) -> bool:
+        return self.microphone is not None and self.microphone_on
+
+    def device_lost(self, kind: str, problem: MediaProblem) -> None:
+        """A device stopped during the call (unplugged): report it and send nothing for it."""
+        self.listener.problem(problem)
+        if kind == "camera" and self.camera is not None:
+            track, self.camera = self.camera, None
+            self._share("video")
+            track.stop()
+        elif kind == "microphone" and self.microphone is not None:
+            track, self.microphone = self.microphone, None
+            self._share("audio")
+            track.stop()
+        self._media_changed()
+
+    def _source(self, kind: str) -> MediaStreamTrack | None:
+        if kind == "video":
+            return self.camera
+        return self.microphone if self.microphone_on else None
+
+    def _share(self, kind: str, links: list[PeerLink] | None = None) -> None:
+        """Give every link its own view of the local track (or none)."""
+        source = self._source(kind)
+        for link in links if links is not None else list(self.links.values()):
+            proxy = (
+                self._relay.subscribe(source, buffered=kind == "audio")
+                if source is not None
+                else None
+            )
+            link.set_track(kind, proxy)
+
+    def _media_changed(self) -> None:
+        state = self.media_state
+        for link in self.links.values():
+            link.set_local_media(state)
+        self.listener.local_media(state)
+
+    @property
+    def media_state(self) -> MediaState:
+        return MediaState(camera=self.camera is not None, microphone=self.microphone_live)
+
+    # --- participants -----------------------------------------------------------------------
+
+    def add(self, participant_id: int) -> PeerLink:
+        """An admitted participant joins; the link waits for the page's "ready"."""
+        link = self.links.get(participant_id)
+        if link is None:
+            link = PeerLink(participant_id, self.ice, self.send_signal, self.listener, self.codec)
+            self.links[participant_id] = link
+            self._share("audio", [link])
+            self._share("video", [link])
+            link.set_local_media(self.media_state)
+        return link
+
+    async def on_signal(self, participant_id: int, payload: SignalPayload) -> None:
+        link = self.links.get(participant_id)
+        if link is None:
+            log.info("signal from participant %s, who is not in this call", participant_id)
+            return
+        await link.handle(payload)
+
+    def handle_event(self, event: BaseModel) -> bool:
+        """An event of the advisor's socket: True when it belonged to this call.
+
+        Signals go to their link; a participant whose call ended (hung up, ended by another
+        console of the same advisor, gone for longer than the grace) leaves the call.
+        """
+        if isinstance(event, AdvisorSignal) and event.participant_id in self.links:
+            self._spawn(self.on_signal(event.participant_id, event.payload))
+            return True
+        if isinstance(event, CallEnded) and event.participant_id in self.links:
+            self._spawn(self.remove(event.participant_id, say_bye=False))
+            return True
+        return False
+
+    def _spawn(self, coro: Any) -> None:
+        task: asyncio.Task[None] = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("call task failed", exc_info=task.exception())
+
+    async def remove(self, participant_id: int, *, say_bye: bool = True) -> None:
+        link = self.links.pop(participant_id, None)
+        if link is not None:
+            await link.close(say_bye=say_bye)
+
+    # --- chat and control -------------------------------------------------------------------
+
+    def send_chat(self, text: str) -> ChatMessage:
+        """Send a chat line to everyone in the call; the message as the page shows it."""
+        message = ChatMessage(id=uuid.uuid4().hex, text=clean_chat_text(text), at=datetime.now(UTC))
+        for link in self.links.values():
+            link.send(message)
+        return message
+
+    def send_idcheck_step(self, participant_id: int, step: str) -> bool:
+        link = self.links.get(participant_id)
+        return link is not None and link.send(IdCheckStep.model_validate({"step": step}))
+
+    # --- end --------------------------------------------------------------------------------
+
+    async def _stop_local(self) -> None:
+        for track in (self.camera, self.microphone):
+            if track is not None:
+                track.stop()
+        self.camera = None
+        self.microphone = None
+
+    async def close(self) -> None:
+        """End the call: goodbye to everyone, every connection and device released."""
+        self._closed = True
+        for task in list(self._tasks):
+            task.cancel()
+        links = list(self.links.values())
+        self.links.clear()
+        await asyncio.gather(*(link.close() for link in links), return_exceptions=True)
+        await self._stop_local()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed

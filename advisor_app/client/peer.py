@@ -1,0 +1,441 @@
+"""One aiortc peer connection from the console to one participant's browser.
+
+The console always makes the offer: the participant's page says "ready" (first time, or again
+after a reload) and the link negotiates a fresh connection with audio and video both ways plus
+one data channel. Local tracks are switched with ``replaceTrack``, never by renegotiating.
+Every received track is read all the time; of the video only the newest frame is kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+from aiortc import (
+    RTCConfiguration,
+    RTCDataChannel,
+    RTCIceServer,
+    RTCPeerConnection,
+    RTCRtpSender,
+    RTCRtpTransceiver,
+    RTCSessionDescription,
+)
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from aiortc.rtcconfiguration import RTCIceTransportPolicy
+from aiortc.sdp import candidate_from_sdp
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from advisor_app.core.protocol import (
+    CHANNEL_LABEL,
+    Alive,
+    Bye,
+    Candidate,
+    ChannelMessage,
+    ChatMessage,
+    Description,
+    IceConfig,
+    MediaState,
+    Ready,
+    SignalPayload,
+)
+from advisor_app.core.quality import QualitySample
+
+log = logging.getLogger(__name__)
+
+_channel: TypeAdapter[Any] = TypeAdapter(ChannelMessage)
+
+#: Seconds between the "alive" messages on the data channel ...
+ALIVE_EVERY_S = 1.0
+#: ... and the silence after which the other side counts as interrupted.
+SILENCE_S = 4.0
+STATS_EVERY_S = 2.0
+
+SignalSender = Callable[[int, SignalPayload], Awaitable[bool]]
+
+
+class PeerState(StrEnum):
+    WAITING = "waiting"  # admitted, the page has not said "ready" yet
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    INTERRUPTED = "interrupted"
+    ENDED = "ended"
+
+
+class FrameSlot:
+    """The newest decoded video frame of one track, and how many arrived (for the fps)."""
+
+    def __init__(self) -> None:
+        self.frame: Any = None  # av.VideoFrame
+        self.count = 0
+        self._times: deque[float] = deque(maxlen=90)
+
+    def put(self, frame: Any) -> None:
+        self.frame = frame
+        self.count += 1
+        self._times.append(time.monotonic())
+
+    def fps(self, window_s: float = 2.0) -> float:
+        now = time.monotonic()
+        recent = [t for t in self._times if now - t <= window_s]
+        if len(recent) < 2:
+            return 0.0
+        return (len(recent) - 1) / max(recent[-1] - recent[0], 1e-6)
+
+    def clear(self) -> None:
+        self.frame = None
+
+
+@dataclass
+class PeerListener:
+    """What a link reports; every callback runs on the event loop's thread."""
+
+    state: Callable[[int, PeerState], None] = lambda _pid, _state: None
+    chat: Callable[[int, ChatMessage], None] = lambda _pid, _msg: None
+    remote_media: Callable[[int, MediaState], None] = lambda _pid, _state: None
+    quality: Callable[[int, QualitySample], None] = lambda _pid, _sample: None
+    #: Received audio frames (``av.AudioFrame``) for the speaker.
+    audio: Callable[[int, Any], None] = lambda _pid, _frame: None
+    bye: Callable[[int], None] = lambda _pid: None
+
+
+def rtc_configuration(ice: IceConfig) -> RTCConfiguration:
+    return RTCConfiguration(
+        iceServers=[
+            RTCIceServer(urls=s.urls, username=s.username, credential=s.credential)
+            for s in ice.ice_servers
+        ],
+        iceTransportPolicy=RTCIceTransportPolicy(ice.ice_transport_policy),
+    )
+
+
+def _prefer(transceiver: RTCRtpTransceiver, codec: str) -> None:
+    """Offer ``codec`` first (VP8 by default, H.264 where asked), the others as fall-back."""
+    codecs = RTCRtpSender.getCapabilities("video").codecs
+    wanted = f"video/{codec}".lower()
+    first = [c for c in codecs if c.mimeType.lower() == wanted]
+    transceiver.setCodecPreferences(first + [c for c in codecs if c not in first])
+
+
+def audio_level_dbfs(frame: Any) -> float:
+    """The RMS level of an ``av.AudioFrame`` in dBFS (−120 for silence)."""
+    samples = frame.to_ndarray().astype(np.float32)
+    if samples.size == 0:
+        return -120.0
+    scale = 32768.0 if frame.format.name.startswith("s16") else 1.0
+    rms = float(np.sqrt(np.mean(np.square(samples / scale))))
+    return max(-120.0, 20.0 * float(np.log10(rms))) if rms > 0 else -120.0
+
+
+@dataclass
+class _Counters:
+    at: float = 0.0
+    bytes_in: int = 0
+    bytes_out: int = 0
+    received: int = 0
+    lost: int = 0
+
+
+@dataclass
+class PeerLink:
+    """The console's connection to one participant."""
+
+    participant_id: int
+    ice: IceConfig
+    send_signal: SignalSender
+    listener: PeerListener
+    codec: str = "VP8"
+    video: FrameSlot = field(default_factory=FrameSlot)
+    audio_dbfs: float = -120.0
+    state: PeerState = PeerState.WAITING
+    remote_media: MediaState | None = None
+    _pc: RTCPeerConnection | None = None
+    _channel: RTCDataChannel | None = None
+    _senders: dict[str, RTCRtpSender] = field(default_factory=dict)
+    _tracks: dict[str, MediaStreamTrack | None] = field(
+        default_factory=lambda: {"audio": None, "video": None}
+    )
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    _pending: list[Candidate] = field(default_factory=list)
+    _last_heard: float = 0.0
+    _seq: int = 0
+    _counters: _Counters = field(default_factory=_Counters)
+    _local_media: MediaState = field(
+        default_factory=lambda: MediaState(camera=False, microphone=False)
+    )
+    _closed: bool = False
+
+    # --- negotiation ------------------------------------------------------------------------
+
+    async def handle(self, payload: SignalPayload) -> None:
+        """One step from the participant's page, relayed by the service."""
+        if self._closed:
+            return
+        if isinstance(payload, Ready):
+            await self.negotiate()
+        elif isinstance(payload, Description) and payload.kind == "answer":
+            await self._answer(payload.sdp)
+        elif isinstance(payload, Candidate):
+            if self._pc is not None and self._pc.remoteDescription is not None:
+                await self._add_candidate(payload)
+            else:
+                self._pending.append(payload)
+        else:
+            log.warning("participant %s sent an unexpected %s", self.participant_id, payload.kind)
+
+    async def negotiate(self) -> None:
+        """A fresh connection and offer (the page is new, or came back after a reload)."""
+        await self._close_pc()
+        self._set_state(PeerState.CONNECTING)
+        pc = RTCPeerConnection(rtc_configuration(self.ice))
+        self._pc = pc
+        for kind in ("audio", "video"):
+            transceiver = pc.addTransceiver(kind, direction="sendrecv")
+            if kind == "video":
+                _prefer(transceiver, self.codec)
+            self._senders[kind] = transceiver.sender
+            track = self._tracks[kind]
+            if track is not None:
+                transceiver.sender.replaceTrack(track)
+        channel = pc.createDataChannel(CHANNEL_LABEL, ordered=True)
+        self._channel = channel
+        channel.on("open", lambda: self._on_channel_open(channel))
+        channel.on("message", lambda data: self._on_channel_message(channel, data))
+        pc.on("track", lambda track: self._on_track(pc, track))
+        pc.on("connectionstatechange", lambda: self._on_connection_state(pc))
+        await pc.setLocalDescription(await pc.createOffer())
+        if pc is not self._pc:
+            return  # superseded while gathering
+        sdp = pc.localDescription.sdp
+        if not await self.send_signal(self.participant_id, Description(kind="offer", sdp=sdp)):
+            log.warning("offer to participant %s not sent: no service", self.participant_id)
+
+    async def _answer(self, sdp: str) -> None:
+        pc = self._pc
+        if pc is None or pc.signalingState != "have-local-offer":
+            log.info("participant %s: answer without an open offer dropped", self.participant_id)
+            return
+        try:
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+        except (ValueError, RuntimeError) as exc:  # aiortc's errors for a malformed SDP
+            log.warning("participant %s: answer refused: %s", self.participant_id, exc)
+            return
+        pending, self._pending = self._pending, []
+        for candidate in pending:
+            await self._add_candidate(candidate)
+
+    async def _add_candidate(self, payload: Candidate) -> None:
+        if self._pc is None or not payload.candidate:
+            return  # an empty candidate ends the list; aiortc needs no word for that
+        text = payload.candidate.removeprefix("candidate:")
+        try:
+            candidate = candidate_from_sdp(text)
+        except (ValueError, IndexError) as exc:
+            log.warning("participant %s: bad ICE candidate dropped: %s", self.participant_id, exc)
+            return
+        candidate.sdpMid = payload.sdp_mid
+        candidate.sdpMLineIndex = payload.sdp_mline_index
+        with contextlib.suppress(ValueError):
+            await self._pc.addIceCandidate(candidate)
+
+    # --- local tracks -------------------------------------------------------------------------
+
+    def set_track(self, kind: str, track: MediaStreamTrack | None) -> None:
+        """Send ``track`` (or nothing) as this link's audio or video, without renegotiating."""
+        old = self._tracks.get(kind)
+        self._tracks[kind] = track
+        sender = self._senders.get(kind)
+        if sender is not None:
+            sender.replaceTrack(track)
+        if old is not None and old is not track:
+            old.stop()
+
+    def set_local_media(self, state: MediaState) -> None:
+        self._local_media = state
+        self.send(state)
+
+    # --- data channel ---------------------------------------------------------------------
+
+    def send(self, message: BaseModel) -> bool:
+        channel = self._channel
+        if channel is None or channel.readyState != "open":
+            return False
+        channel.send(message.model_dump_json())
+        return True
+
+    def _on_channel_open(self, channel: RTCDataChannel) -> None:
+        if channel is not self._channel:
+            return
+        self._last_heard = time.monotonic()
+        self.send(self._local_media)
+        self._spawn(self._keep_alive(channel))
+        self._spawn(self._watch_stats())
+        self._set_state(PeerState.CONNECTED)
+
+    def _on_channel_message(self, channel: RTCDataChannel, data: str | bytes) -> None:
+        if channel is not self._channel:
+            return
+        self._last_heard = time.monotonic()
+        if self.state is PeerState.INTERRUPTED:
+            self._set_state(PeerState.CONNECTED)
+        try:
+            message = _channel.validate_json(data)
+        except ValidationError:
+            log.warning(
+                "participant %s: dropped a malformed data-channel message (%d bytes)",
+                self.participant_id,
+                len(data),
+            )
+            return
+        if isinstance(message, ChatMessage):
+            self.listener.chat(self.participant_id, message)
+        elif isinstance(message, MediaState):
+            self.remote_media = message
+            self.listener.remote_media(self.participant_id, message)
+        elif isinstance(message, Bye):
+            self.listener.bye(self.participant_id)
+        elif not isinstance(message, Alive):
+            log.info("participant %s: ignored %s", self.participant_id, message.type)
+
+    async def _keep_alive(self, channel: RTCDataChannel) -> None:
+        while channel is self._channel and channel.readyState == "open":
+            self._seq += 1
+            channel.send(Alive(seq=self._seq).model_dump_json())
+            silent = time.monotonic() - self._last_heard
+            if silent > SILENCE_S and self.state is PeerState.CONNECTED:
+                log.info("participant %s silent for %.1f s", self.participant_id, silent)
+                self._set_state(PeerState.INTERRUPTED)
+            await asyncio.sleep(ALIVE_EVERY_S)
+
+    # --- received media ---------------------------------------------------------------------
+
+    def _on_track(self, pc: RTCPeerConnection, track: MediaStreamTrack) -> None:
+        if pc is not self._pc:
+            return
+        if track.kind == "video":
+            self._spawn(self._pump_video(track))
+        else:
+            self._spawn(self._pump_audio(track))
+
+    async def _pump_video(self, track: MediaStreamTrack) -> None:
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                return
+            self.video.put(frame)
+
+    async def _pump_audio(self, track: MediaStreamTrack) -> None:
+        count = 0
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                return
+            count += 1
+            if count % 5 == 0:  # the level every 100 ms is plenty for a meter
+                self.audio_dbfs = audio_level_dbfs(frame)
+            self.listener.audio(self.participant_id, frame)
+
+    # --- connection state and statistics ---------------------------------------------------
+
+    def _on_connection_state(self, pc: RTCPeerConnection) -> None:
+        if pc is not self._pc or self._closed:
+            return
+        log.info("participant %s: connection %s", self.participant_id, pc.connectionState)
+        if pc.connectionState in ("disconnected", "failed", "closed"):
+            self._set_state(PeerState.INTERRUPTED)
+
+    async def _watch_stats(self) -> None:
+        pc = self._pc
+        while pc is not None and pc is self._pc and not self._closed:
+            await asyncio.sleep(STATS_EVERY_S)
+            if pc is not self._pc:
+                return
+            try:
+                report = await pc.getStats()
+            except Exception:  # a connection closing under our feet has no statistics
+                log.debug("statistics unavailable", exc_info=True)
+                continue
+            self.listener.quality(self.participant_id, self._sample(report))
+
+    def _sample(self, report: Any) -> QualitySample:
+        now = time.monotonic()
+        bytes_in = bytes_out = received = lost = 0
+        rtts: list[float] = []
+        for stats in report.values():
+            if stats.type == "inbound-rtp":
+                bytes_in += stats.bytesReceived
+                received += stats.packetsReceived
+                lost += max(0, stats.packetsLost)
+            elif stats.type == "outbound-rtp":
+                bytes_out += stats.bytesSent
+            elif stats.type == "remote-inbound-rtp" and stats.roundTripTime:
+                rtts.append(stats.roundTripTime * 1000.0)
+        old = self._counters
+        span = now - old.at if old.at else 0.0
+        self._counters = _Counters(now, bytes_in, bytes_out, received, lost)
+        if span <= 0:
+            return QualitySample(None, None, 0.0, 0.0, self.video.fps())
+        delta_packets = (received - old.received) + (lost - old.lost)
+        loss = 100.0 * (lost - old.lost) / delta_packets if delta_packets > 0 else 0.0
+        return QualitySample(
+            rtt_ms=max(rtts) if rtts else None,
+            loss_pct=max(0.0, loss),
+            kbps_in=8 * (bytes_in - old.bytes_in) / span / 1000.0,
+            kbps_out=8 * (bytes_out - old.bytes_out) / span / 1000.0,
+            fps_in=self.video.fps(),
+        )
+
+    # --- life cycle -----------------------------------------------------------------------
+
+    def _set_state(self, state: PeerState) -> None:
+        if state is not self.state:
+            self.state = state
+            self.listener.state(self.participant_id, state)
+
+    def _spawn(self, coro: Any) -> None:
+        task: asyncio.Task[None] = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _close_pc(self) -> None:
+        pc, self._pc = self._pc, None
+        self._channel = None
+        self._senders.clear()
+        self._pending.clear()
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if pc is not None:
+            await pc.close()
+        self.video.clear()
+
+    async def close(self, *, say_bye: bool = True) -> None:
+        """Hang up this link: a goodbye on the channel, then everything is released."""
+        if self._closed:
+            return
+        if say_bye:
+            self.send(Bye())
+            await asyncio.sleep(0.05)  # let SCTP carry the goodbye before the transport goes
+        self._closed = True
+        await self._close_pc()
+        for kind in ("audio", "video"):
+            track = self._tracks[kind]
+            self._tracks[kind] = None
+            if track is not None:
+                track.stop()
+        self._set_state(PeerState.ENDED)
+
+    @property
+    def connection(self) -> RTCPeerConnection | None:
+        """The current peer connection (for tests and the benchmark)."""
+        return self._pc

@@ -1,0 +1,285 @@
+// The call view: the advisor large, oneself small, the controls, the chat.
+//
+// Works at 360×640 (controls in one row under the picture, chat below) and on a desktop
+// (chat beside the picture). Chat text only ever goes in as text; only http(s) links become
+// links, opened in a new tab without the opener or a referrer.
+
+import { CallConnection, openLocalMedia, webrtcSupported } from '../call.js';
+import { h, icon } from '../dom.js';
+import { formatTime, t } from '../i18n.js';
+import { status } from './common.js';
+
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
+
+/** Chat text as nodes: plain text, with http(s) addresses as safe links. */
+export function chatNodes(text) {
+  const nodes = [];
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    let href = match[0].replace(/[.,;:!?)\]]+$/, '');
+    if (match.index > last) nodes.push(text.slice(last, match.index));
+    let url = null;
+    try {
+      url = new URL(href);
+    } catch {
+      url = null;
+    }
+    if (url && (url.protocol === 'https:' || url.protocol === 'http:')) {
+      nodes.push(h('a', { href: url.href, target: '_blank', rel: 'noopener noreferrer' }, href));
+    } else {
+      nodes.push(href);
+    }
+    last = match.index + href.length;
+  }
+  if (last < text.length) nodes.push(text.slice(last));
+  return nodes;
+}
+
+function toggle(id, iconName) {
+  return h('button', { type: 'button', class: 'ctl', id, 'aria-pressed': 'true' }, icon(iconName), h('span', { class: 'ctl-label' }));
+}
+
+function setToggle(button, on, labelOn, labelOff) {
+  button.setAttribute('aria-pressed', on ? 'true' : 'false');
+  button.classList.toggle('off', !on);
+  button.querySelector('.ctl-label').textContent = on ? labelOn : labelOff;
+}
+
+export function callView(app) {
+  const remoteVideo = h('video', { id: 'remote-video', autoplay: true, playsinline: true, 'aria-label': t('call.remote_label') });
+  const remoteOff = h('div', { class: 'remote-off', id: 'remote-off', hidden: true }, icon('camera_off'), h('span', { text: t('call.remote_camera_off') }));
+  const selfVideo = h('video', { id: 'self-video', class: 'self', autoplay: true, playsinline: true, muted: true, 'aria-label': t('call.self_label') });
+  const callStatus = h('p', { class: 'call-status', role: 'status', id: 'call-status', 'data-testid': 'call-status', 'data-state': 'connecting' }, t('call.connecting'));
+  const idOverlay = h('div', { class: 'id-overlay', id: 'id-overlay', hidden: true }, h('div', { class: 'id-frame', 'aria-hidden': 'true' }), h('p', { class: 'id-text', id: 'id-text', role: 'status' }));
+  const stage = h('div', { class: 'stage', id: 'stage' }, remoteVideo, remoteOff, selfVideo, idOverlay, callStatus);
+
+  const camera = toggle('toggle-camera', 'camera');
+  const microphone = toggle('toggle-microphone', 'mic');
+  const flip = h('button', { type: 'button', class: 'ctl', id: 'switch-camera', hidden: true }, icon('flip'), h('span', { class: 'ctl-label', text: t('call.switch_camera') }));
+  const fullscreen = h('button', { type: 'button', class: 'ctl', id: 'fullscreen', hidden: !document.fullscreenEnabled }, icon('fullscreen'), h('span', { class: 'ctl-label', text: t('call.fullscreen') }));
+  const hangup = h('button', { type: 'button', class: 'ctl hangup', id: 'hangup' }, icon('hangup'), h('span', { class: 'ctl-label', text: t('call.hangup') }));
+  const controls = h('div', { class: 'controls', role: 'toolbar', 'aria-label': t('call.controls_label') }, camera, microphone, flip, fullscreen, hangup);
+
+  const log = h('ol', { class: 'chat-log', id: 'chat-log' });
+  const empty = h('p', { class: 'hint', id: 'chat-empty', text: t('call.chat_empty') });
+  const input = h('textarea', { id: 'chat-input', rows: 2, maxlength: 2000, 'aria-describedby': 'chat-hint', disabled: true });
+  const send = h('button', { type: 'submit', class: 'primary', id: 'chat-send', disabled: true }, t('call.chat_send'));
+  const form = h(
+    'form',
+    { class: 'chat-form', id: 'chat-form' },
+    h('label', { for: 'chat-input', text: t('call.chat_label') }),
+    input,
+    h('p', { class: 'hint', id: 'chat-hint', text: t('call.chat_hint') }),
+    send,
+  );
+  const chat = h(
+    'section',
+    { class: 'card chat', 'aria-labelledby': 'chat-title' },
+    h('h2', { id: 'chat-title', text: t('call.chat_title') }),
+    h('div', { role: 'log', 'aria-live': 'polite', 'aria-labelledby': 'chat-title', class: 'chat-scroll' }, empty, log),
+    form,
+  );
+  const notices = h('div', { class: 'notices', id: 'call-notices' });
+  const node = h(
+    'div',
+    { class: 'step step-admitted call-layout', 'data-step': 'admitted' },
+    h('h1', { id: 'step-title', tabindex: '-1', class: 'visually-hidden', text: t('call.title') }),
+    h('div', { class: 'call-main' }, stage, controls, notices),
+    chat,
+  );
+
+  let call = null;
+  let facing = 'user';
+  let stopped = false;
+  const problems = new Set();
+
+  const notice = (key, kind = 'warn') => {
+    if (problems.has(key)) return;
+    problems.add(key);
+    notices.append(status(kind, t(`call.problem.${key}`), { 'data-problem': key }));
+  };
+
+  const showState = (state) => {
+    callStatus.dataset.state = state;
+    const text = { connecting: t('call.connecting'), connected: '', interrupted: t('call.interrupted'), closed: '' }[state] ?? '';
+    callStatus.textContent = text;
+    callStatus.hidden = !text;
+    const live = state === 'connected';
+    input.disabled = !live;
+    send.disabled = !live;
+  };
+
+  const addChat = (msg, mine) => {
+    empty.hidden = true;
+    log.append(
+      h(
+        'li',
+        { class: mine ? 'mine' : 'theirs' },
+        h('span', { class: 'chat-meta' }, `${mine ? t('call.chat_me') : t('call.chat_them')} · ${t('time.clock', { time: formatTime(msg.at) })}`),
+        h('span', { class: 'chat-text' }, chatNodes(msg.text)),
+      ),
+    );
+    log.parentElement.scrollTop = log.parentElement.scrollHeight;
+  };
+
+  const refreshToggles = () => {
+    const cam = call?.track('video');
+    const mic = call?.track('audio');
+    setToggle(camera, !!cam && cam.enabled && cam.readyState === 'live', t('call.camera_on'), t('call.camera_off'));
+    setToggle(microphone, !!mic && mic.enabled && mic.readyState === 'live', t('call.microphone_on'), t('call.microphone_off'));
+    camera.disabled = problems.has('camera_denied');
+    microphone.disabled = !mic;
+    selfVideo.hidden = !cam || cam.readyState !== 'live';
+  };
+
+  const watchEnd = (track, kind) => {
+    track.addEventListener('ended', () => {
+      if (stopped || call?.track(kind) !== track) return;
+      notice(`${kind === 'video' ? 'camera' : 'microphone'}_lost`);
+      call.local.removeTrack(track);
+      void call.replaceTrack(kind, null);
+      call.setMedia(kind === 'video' ? { camera: false } : { microphone: false });
+      refreshToggles();
+    });
+  };
+
+  const useStream = (stream) => {
+    call.setLocal(stream);
+    selfVideo.srcObject = stream.getVideoTracks().length ? stream : null;
+    for (const track of stream.getTracks()) watchEnd(track, track.kind);
+    refreshToggles();
+  };
+
+  const cameraOn = async (constraints) => {
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ video: constraints });
+      const track = stream.getVideoTracks()[0];
+      for (const old of call.local.getVideoTracks()) {
+        old.stop();
+        call.local.removeTrack(old);
+      }
+      call.local.addTrack(track);
+      watchEnd(track, 'video');
+      selfVideo.srcObject = call.local;
+      await call.replaceTrack('video', track);
+      call.setMedia({ camera: true });
+    } catch {
+      notice('camera_missing');
+    }
+    refreshToggles();
+  };
+
+  camera.addEventListener('click', async () => {
+    const track = call?.track('video');
+    if (track && track.readyState === 'live') {
+      // Off means off: the device is released (its light goes out) and nothing is sent.
+      track.stop();
+      call.local.removeTrack(track);
+      await call.replaceTrack('video', null);
+      call.setMedia({ camera: false });
+      refreshToggles();
+    } else if (call) {
+      camera.disabled = true;
+      await cameraOn({ width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 }, facingMode: { ideal: facing } });
+    }
+  });
+  microphone.addEventListener('click', () => {
+    const track = call?.track('audio');
+    if (!track) return;
+    track.enabled = !track.enabled; // muted: silence is sent, nothing of the room
+    call.setMedia({ microphone: track.enabled });
+    refreshToggles();
+  });
+  flip.addEventListener('click', async () => {
+    facing = facing === 'user' ? 'environment' : 'user';
+    selfVideo.classList.toggle('mirror', facing === 'user');
+    await cameraOn({ width: { ideal: 1280 }, height: { ideal: 720 }, facingMode: { exact: facing } });
+  });
+  fullscreen.addEventListener('click', () => {
+    if (document.fullscreenElement) void document.exitFullscreen();
+    else void node.querySelector('.call-main').requestFullscreen?.();
+  });
+  hangup.addEventListener('click', () => {
+    hangup.disabled = true;
+    app.hangUp();
+  });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const msg = call?.sendChat(input.value);
+    if (msg) {
+      addChat(msg, true);
+      input.value = '';
+    }
+    input.focus();
+  });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  const start = async () => {
+    if (!webrtcSupported()) {
+      showState('closed');
+      notice('no_webrtc', 'error');
+      return;
+    }
+    const ice = await app.api.ice().catch(() => ({ ice_servers: [], ice_transport_policy: 'all' }));
+    if (stopped) return;
+    call = new CallConnection(app.room, ice, {
+      onRemoteTrack: (stream) => {
+        if (remoteVideo.srcObject !== stream) remoteVideo.srcObject = stream;
+      },
+      onState: showState,
+      onChat: (msg) => addChat(msg, false),
+      onRemoteMedia: (media) => {
+        remoteOff.hidden = media.camera;
+      },
+      onIdCheck: (step) => showIdCheck(step),
+      onBye: () => app.callEndedByAdvisor(),
+    });
+    app.call = call;
+    const { stream, problems: found } = await openLocalMedia(app.store.get().devices ?? {});
+    if (stopped) {
+      for (const track of stream.getTracks()) track.stop();
+      return;
+    }
+    for (const problem of found) notice(problem);
+    useStream(stream);
+    const cameras = (await navigator.mediaDevices.enumerateDevices().catch(() => [])).filter((d) => d.kind === 'videoinput');
+    flip.hidden = cameras.length < 2 || !call.track('video');
+    selfVideo.classList.add('mirror');
+    call.ready();
+  };
+
+  const showIdCheck = (step) => {
+    const active = step === 'front' || step === 'back';
+    idOverlay.hidden = !active;
+    stage.classList.toggle('id-check', active);
+    if (active) idOverlay.querySelector('#id-text').textContent = t(`call.idcheck.${step}`);
+  };
+
+  return {
+    node,
+    title: t('call.title'),
+    mounted() {
+      showState('connecting');
+      refreshToggles();
+      start().catch((err) => {
+        console.error(err);
+        notice('failed', 'error');
+      });
+    },
+    onSignal(payload) {
+      void call?.onSignal(payload).catch((err) => console.warn('call: signal failed', err));
+    },
+    dispose() {
+      stopped = true;
+      call?.close({ sayBye: false });
+      if (app.call === call) app.call = null;
+      remoteVideo.srcObject = null;
+      selfVideo.srcObject = null;
+    },
+  };
+}

@@ -1,0 +1,136 @@
+"""The console's call stack without its window: the real RoomClient and CallSession.
+
+Used by the Chromium call tests and the call benchmark. The camera is a generated test
+picture and the microphone a tone (no devices here); everything else is production code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from advisor_app.client.call import CallListener, CallSession, MediaOpeners, MediaProblem
+from advisor_app.client.peer import PeerLink, PeerState, audio_level_dbfs
+from advisor_app.client.room_client import RoomClient
+from advisor_app.core.protocol import (
+    Arrived,
+    ChatMessage,
+    Departed,
+    IceConfig,
+    MediaState,
+    WaitingSnapshot,
+)
+from tests.helpers.media import PatternTrack, ToneTrack
+
+
+async def _pattern() -> PatternTrack:
+    return PatternTrack()
+
+
+async def _tone() -> ToneTrack:
+    return ToneTrack()
+
+
+@dataclass
+class ConsoleSide:
+    """A signed-in console: waiting-room socket, call session, and what it received."""
+
+    room: RoomClient
+    session: CallSession
+    events: asyncio.Queue[BaseModel] = field(default_factory=asyncio.Queue)
+    chats: list[ChatMessage] = field(default_factory=list)
+    remote_media: list[MediaState] = field(default_factory=list)
+    problems: list[MediaProblem] = field(default_factory=list)
+    byes: list[int] = field(default_factory=list)
+    states: list[tuple[int, PeerState]] = field(default_factory=list)
+    #: Highest audio level (dBFS) received per participant.
+    audio_peak: dict[int, float] = field(default_factory=dict)
+    online: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def next(self, kind: type[BaseModel], timeout: float = 15.0) -> Any:
+        """Skip other events until one of ``kind`` arrives."""
+        async with asyncio.timeout(timeout):
+            while True:
+                event = await self.events.get()
+                if isinstance(event, kind):
+                    return event
+
+    async def admit_next(self) -> PeerLink:
+        """Wait for somebody in the waiting room, admit them, and start their link."""
+        arrived = await self.next(Arrived)
+        pid = arrived.entry.participant_id
+        assert await self.room.admit(pid)
+        departed = await self.next(Departed)
+        assert (departed.participant_id, departed.reason) == (pid, "admitted")
+        return self.session.add(pid)
+
+    async def wait_for(self, check: Callable[[], bool], timeout: float = 20.0) -> None:
+        async with asyncio.timeout(timeout):
+            while not check():
+                await asyncio.sleep(0.05)
+
+
+@asynccontextmanager
+async def console_side(
+    base_url: str,
+    token: str,
+    *,
+    ice: IceConfig | None = None,
+    openers: MediaOpeners | None = None,
+    codec: str = "VP8",
+) -> AsyncIterator[ConsoleSide]:
+    """A console connected to the service at ``base_url`` with its devices open."""
+    side: ConsoleSide | None = None
+
+    def on_event(event: BaseModel) -> None:
+        assert side is not None
+        if isinstance(event, WaitingSnapshot):
+            side.online.set()
+        if not side.session.handle_event(event):
+            side.events.put_nowait(event)
+
+    def on_audio(pid: int, frame: Any) -> None:
+        assert side is not None
+        level = audio_level_dbfs(frame)
+        side.audio_peak[pid] = max(side.audio_peak.get(pid, -120.0), level)
+
+    room = RoomClient(base_url, token, on_event)
+    listener = CallListener()
+    session = CallSession(
+        room.signal,
+        listener,
+        ice or IceConfig(),
+        openers or MediaOpeners(camera=_pattern, microphone=_tone),
+        codec=codec,
+    )
+    side = ConsoleSide(room, session)
+    listener.chat = lambda _pid, msg: side.chats.append(msg)
+    listener.remote_media = lambda _pid, state: side.remote_media.append(state)
+    listener.problem = side.problems.append
+    listener.bye = side.byes.append
+    listener.state = lambda pid, state: side.states.append((pid, state))
+    listener.audio = on_audio
+    task = asyncio.create_task(room.run())
+    try:
+        async with asyncio.timeout(10):
+            await side.online.wait()
+        await session.start()
+        yield side
+    finally:
+        await session.close()
+        await room.close()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def luma(frame: Any) -> np.ndarray:
+    """The Y plane of a decoded frame."""
+    return np.asarray(frame.to_ndarray(format="gray"))
