@@ -267,16 +267,84 @@
     <name>CallPage</name>
     <message>
         <source>Gespräch</source>
-        <extracomment>The session ended (the advisor pressed &quot;Gespräch beenden&quot;, or it was ended for them).</extracomment>
+        <extracomment>The session ended (the advisor pressed &quot;Gespräch beenden&quot;, or the last one left).</extracomment>
         <translation>Call</translation>
+    </message>
+    <message>
+        <source>Gesprächsdauer</source>
+        <translation>Call duration</translation>
     </message>
     <message>
         <source>Gespräch beenden</source>
         <translation>End call</translation>
     </message>
     <message>
-        <source>Eingelassen. Bild und Ton werden in dieser Version der Konsole noch nicht übertragen.</source>
-        <translation>Admitted. This version of the console does not transmit video and sound yet.</translation>
+        <source>Eigenes Kamerabild</source>
+        <translation>Own camera picture</translation>
+    </message>
+    <message>
+        <source>Kamera: an</source>
+        <translation>Camera: on</translation>
+    </message>
+    <message>
+        <source>Kamera: aus</source>
+        <translation>Camera: off</translation>
+    </message>
+    <message>
+        <source>Kein Mikrofon</source>
+        <translation>No microphone</translation>
+    </message>
+    <message>
+        <source>Mikrofon: an</source>
+        <translation>Microphone: on</translation>
+    </message>
+    <message>
+        <source>Mikrofon: stumm</source>
+        <translation>Microphone: muted</translation>
+    </message>
+    <message>
+        <source>Kamera aus</source>
+        <translation>Camera off</translation>
+    </message>
+    <message>
+        <source>Verbindung: wird gemessen …</source>
+        <translation>Connection: measuring …</translation>
+    </message>
+    <message>
+        <source>gut</source>
+        <translation>good</translation>
+    </message>
+    <message>
+        <source>mittel</source>
+        <translation>fair</translation>
+    </message>
+    <message>
+        <source>schlecht</source>
+        <translation>poor</translation>
+    </message>
+    <message>
+        <source>wird gemessen …</source>
+        <translation>measuring …</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&quot;color:{colour}; font-weight:600&quot;&gt;● Verbindung: {word}&lt;/span&gt; &amp;nbsp; Laufzeit {rtt} · Verlust {loss} · {rate} Mbit/s</source>
+        <translation>&lt;span style=&quot;color:{colour}; font-weight:600&quot;&gt;● Connection: {word}&lt;/span&gt; &amp;nbsp; round trip {rtt} · loss {loss} · {rate} Mbit/s</translation>
+    </message>
+    <message>
+        <source>Dauer: –</source>
+        <translation>Duration: –</translation>
+    </message>
+    <message>
+        <source>Dauer: {time}</source>
+        <translation>Duration: {time}</translation>
+    </message>
+    <message>
+        <source>Teilnehmende Person</source>
+        <translation>Participant</translation>
+    </message>
+    <message>
+        <source>Sie</source>
+        <translation>You</translation>
     </message>
     <message>
         <source>Zurzeit kein Gespräch.</source>
@@ -285,6 +353,29 @@
     <message>
         <source>Termin {day}, {time} ({duration})</source>
         <translation>Appointment {day}, {time} ({duration})</translation>
+    </message>
+</context>
+<context>
+    <name>ChatPanel</name>
+    <message>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <source>Noch keine Nachrichten. Der Chat wird nicht gespeichert.</source>
+        <translation>No messages yet. The chat is not stored.</translation>
+    </message>
+    <message>
+        <source>Nachricht schreiben (Enter sendet)</source>
+        <translation>Write a message (Enter sends)</translation>
+    </message>
+    <message>
+        <source>Chatnachricht</source>
+        <translation>Chat message</translation>
+    </message>
+    <message>
+        <source>Senden</source>
+        <translation>Send</translation>
     </message>
 </context>
 <context>
@@ -724,6 +815,29 @@
     <message>
         <source>Die E-Mail wird erneut gesendet.</source>
         <translation>The e-mail is being sent again.</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteTile</name>
+    <message>
+        <source>Warten auf die Verbindung …</source>
+        <translation>Waiting for the connection …</translation>
+    </message>
+    <message>
+        <source>Verbindung wird aufgebaut …</source>
+        <translation>Connecting …</translation>
+    </message>
+    <message>
+        <source>Verbindung unterbrochen</source>
+        <translation>Connection interrupted</translation>
+    </message>
+    <message>
+        <source>Gespräch beendet</source>
+        <translation>Call ended</translation>
+    </message>
+    <message>
+        <source>Kamera aus</source>
+        <translation>Camera off</translation>
     </message>
 </context>
 <context>

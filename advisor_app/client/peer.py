@@ -371,12 +371,12 @@ class PeerLink:
         bytes_in = bytes_out = received = lost = 0
         rtts: list[float] = []
         for stats in report.values():
-            if stats.type == "inbound-rtp":
+            if stats.type == "transport":  # one with BUNDLE: everything in and out
                 bytes_in += stats.bytesReceived
+                bytes_out += stats.bytesSent
+            elif stats.type == "inbound-rtp":
                 received += stats.packetsReceived
                 lost += max(0, stats.packetsLost)
-            elif stats.type == "outbound-rtp":
-                bytes_out += stats.bytesSent
             elif stats.type == "remote-inbound-rtp" and stats.roundTripTime:
                 rtts.append(stats.roundTripTime * 1000.0)
         old = self._counters
@@ -404,7 +404,14 @@ class PeerLink:
     def _spawn(self, coro: Any) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(coro)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error(
+                "participant %s: call task failed", self.participant_id, exc_info=task.exception()
+            )
 
     async def _close_pc(self) -> None:
         pc, self._pc = self._pc, None

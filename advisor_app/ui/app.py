@@ -244,6 +244,8 @@ async def _main(settings: Settings) -> int:
     finally:
         app.removeEventFilter(guard)
         window.close()
+        if window.call_controller is not None:
+            await window.call_controller.close()  # goodbye to everyone in a running call
         if window.room is not None:
             await window.room.close()  # the waiting-room socket says goodbye properly
         await runner.shutdown()

@@ -17,10 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from advisor_app.client.call import MediaOpeners
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.clock import Clock
 from advisor_app.core.protocol import WaitingEntry
 from advisor_app.ui.alerts import ArrivalAlerts, Notifier, TrayNotifier
+from advisor_app.ui.call_controller import CallController, OpenersFactory
 from advisor_app.ui.chime import ChimePlayer, SoundDeviceChime
 from advisor_app.ui.dialogs.sign_in import SignInDialog
 from advisor_app.ui.icons import app_icon
@@ -77,16 +79,19 @@ class MainWindow(QMainWindow):
         clock: Clock | None = None,
         chime: ChimePlayer | None = None,
         notifier: Notifier | None = None,
+        media: OpenersFactory | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._runner = runner
+        self._media = media or MediaOpeners
         self._clock = clock
         self._chime = chime
         self._notifier = notifier
         self.schedule: SchedulePage | None = None
         self.waiting_room: WaitingRoomPage | None = None
         self.call: CallPage | None = None
+        self.call_controller: CallController | None = None
         self.outbox: OutboxPage | None = None
         self.room: RoomFeed | None = None
         self._attention = False
@@ -152,7 +157,10 @@ class MainWindow(QMainWindow):
         )
         self.schedule = SchedulePage(client, self._runner, clock=self._clock)
         self.waiting_room = WaitingRoomPage(self.room, alerts, clock=self._clock)
-        self.call = CallPage()
+        self.call_controller = CallController(
+            client, self.room, self._runner, self._media, parent=self
+        )
+        self.call = CallPage(self.call_controller)
         self.outbox = OutboxPage(client, self._runner)
         new_action = QAction(self.tr("Neuer Termin"), self)
         new_action.setShortcut(QKeySequence.StandardKey.New)

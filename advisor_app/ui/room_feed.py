@@ -62,6 +62,11 @@ class RoomFeed(QObject):
         return self._online
 
     @property
+    def room_client(self) -> RoomClient | None:
+        """The socket's client, for the call's signaling (None when not started)."""
+        return self._room
+
+    @property
     def language(self) -> str:
         return self._runner.language
 

@@ -38,6 +38,7 @@ CHROMIUM_ARGS = [
     "--disable-gpu",
     "--disable-background-networking",
 ]
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 AXE = Path(__file__).resolve().parents[1] / "e2e" / "node_modules" / "axe-core" / "axe.min.js"
 #: Monday 23 November 2026, two hours before the 11:00 appointment (Berlin).
 MORNING = MONDAY_11 - timedelta(hours=2)
@@ -294,5 +295,101 @@ async def _journey(url: str, reached: Any) -> None:
         reached.put("waiting")
         await page.wait_for_selector('[data-step="admitted"]', timeout=30_000)
         reached.put("admitted")
+        await browser.close()
+        reached.put(f"script errors: {errors}" if errors else "closed without script errors")
+
+
+#: What the call page receives: picture size, decoded frames, audio level, remote camera state.
+CALL_REPORT = """
+async () => {
+  const video = document.querySelector('#remote-video');
+  const stream = video && video.srcObject;
+  let audioDb = -120;
+  if (stream && stream.getAudioTracks().length) {
+    const ctx = new AudioContext();
+    const analyser = ctx.createAnalyser();
+    analyser.fftSize = 2048;
+    ctx.createMediaStreamSource(stream).connect(analyser);
+    const data = new Float32Array(analyser.fftSize);
+    let peak = 0;
+    for (let i = 0; i < 20; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      analyser.getFloatTimeDomainData(data);
+      peak = Math.max(peak, Math.sqrt(data.reduce((s, v) => s + v * v, 0) / data.length));
+    }
+    await ctx.close();
+    audioDb = peak > 0 ? 20 * Math.log10(peak) : -120;
+  }
+  return {
+    width: video ? video.videoWidth : 0,
+    height: video ? video.videoHeight : 0,
+    frames: video ? video.getVideoPlaybackQuality().totalVideoFrames : 0,
+    audioDb,
+    remoteCameraOff: !document.querySelector('#remote-off')?.hidden,
+  };
+}
+"""
+
+
+def citizen_call(url: str, reached: Any, commands: Any) -> None:
+    """A child process's citizen who joins the call and then follows ``commands`` (a queue):
+    ``report``, ``chat:<text>``, ``expect-chat:<text>``, ``hangup``, ``wait-ended``, ``close``.
+    Each answer goes on ``reached``."""
+    try:
+        asyncio.run(_call(url, reached, commands))
+    except BaseException as exc:  # reported to the test, never swallowed
+        reached.put(f"failed: {exc!r}")
+
+
+async def _call(url: str, reached: Any, commands: Any) -> None:
+    async with async_playwright() as playwright:
+        browser = await launch(playwright)
+        context = await browser.new_context(
+            viewport=DESKTOP,  # type: ignore[arg-type]
+            locale="de-DE",
+            timezone_id="Europe/Berlin",
+        )
+        page = await context.new_page()
+        page.set_default_timeout(30_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        await page.goto(url)
+        await wait_step(page, "start")
+        await page.click("#start-continue")
+        await wait_step(page, "consent")
+        await accept_consent(page)
+        await page.click("#devices-continue")
+        await wait_step(page, "entering")
+        await page.click("#enter-room")
+        await wait_step(page, "waiting")
+        reached.put("waiting")
+        await page.wait_for_selector('[data-step="admitted"]', timeout=60_000)
+        await page.wait_for_selector("#call-status", state="hidden", timeout=30_000)
+        reached.put("connected")
+        while True:
+            command: str = await asyncio.to_thread(commands.get)
+            if command == "report":
+                reached.put(json.dumps(await page.evaluate(CALL_REPORT)))
+            elif command.startswith("chat:"):
+                await page.fill("#chat-input", command.removeprefix("chat:"))
+                await page.press("#chat-input", "Enter")
+                reached.put("sent")
+            elif command.startswith("expect-chat:"):
+                text = command.removeprefix("expect-chat:")
+                await page.locator("#chat-log li.theirs", has_text=text).wait_for()
+                reached.put("chat seen")
+            elif command == "screenshot":
+                path = SHOTS / "citizen_call.png"
+                await page.screenshot(path=str(path))
+                reached.put("screenshot")
+            elif command == "hangup":
+                await page.click("#hangup")
+                await wait_step(page, "ended")
+                reached.put("ended")
+            elif command == "wait-ended":
+                await wait_step(page, "ended")
+                reached.put("ended")
+            else:
+                break
         await browser.close()
         reached.put(f"script errors: {errors}" if errors else "closed without script errors")

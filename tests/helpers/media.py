@@ -65,6 +65,11 @@ class PatternTrack(MediaStreamTrack):
         self._background = np.tile(ramp, (height, 1))
         self._start: float | None = None
         self._count = 0
+        self._latest: Any = None
+
+    def latest_frame(self) -> Any:
+        """The newest frame sent (the console's own preview shows it)."""
+        return self._latest
 
     async def recv(self) -> Any:
         if self.readyState != "live":
@@ -87,6 +92,7 @@ class PatternTrack(MediaStreamTrack):
         frame.pts = int(self._count * VIDEO_CLOCK / self.fps)
         frame.time_base = fractions.Fraction(1, VIDEO_CLOCK)
         self._count += 1
+        self._latest = frame
         return frame
 
 

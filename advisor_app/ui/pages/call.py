@@ -1,49 +1,128 @@
-"""Gespräch: the session with the people admitted from the waiting room.
+"""Gespräch: the running call with the people admitted from the waiting room.
 
-For now the page shows who was admitted (name, role, appointment); the call issue puts the
-video, the microphone and the chat here. While the page has participants the console is "in a
-session": arrivals make no sound and show no notification.
+The remote pictures large (one tile per participant), the own camera small, camera and
+microphone toggles whose state is always written on them, a call timer, the connection
+quality in plain words, the chat, and "Gespräch beenden". While the page has participants the
+console is "in a session": arrivals make no sound and show no notification.
 """
 
 from __future__ import annotations
 
+import time
+from functools import partial
 from html import escape
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
+from advisor_app.client.call import MediaProblem
+from advisor_app.client.peer import PeerState
 from advisor_app.core.domain import to_berlin
-from advisor_app.core.protocol import WaitingEntry
+from advisor_app.core.protocol import ChatMessage, MediaState, WaitingEntry
+from advisor_app.core.quality import QualityLevel, QualitySample
+from advisor_app.ui.call_controller import CallController
 from advisor_app.ui.labels import day_text, duration_text, role_label, time_range_text
+from advisor_app.ui.widgets.chat_panel import ChatPanel
+from advisor_app.ui.widgets.message_bar import MessageBar
+from advisor_app.ui.widgets.video_view import VideoView
+
+_LEVEL_COLOURS = {
+    QualityLevel.GOOD: "#1e6b34",
+    QualityLevel.FAIR: "#8a5a00",
+    QualityLevel.POOR: "#b3261e",
+    QualityLevel.UNKNOWN: "#5b6573",
+}
+
+
+class RemoteTile(QFrame):
+    """One participant's picture with name, role and connection state."""
+
+    def __init__(self, entry: WaitingEntry, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entry = entry
+        self.state = PeerState.WAITING
+        self.camera_on = True
+        self.setObjectName("remoteTile")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.video = VideoView(30)
+        layout.addWidget(self.video, 1)
+        self.caption = QLabel()
+        self.caption.setObjectName("tileCaption")
+        layout.addWidget(self.caption)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.caption.setText(f"{self.entry.name} · {role_label(self.entry.role)}")
+        texts = {
+            PeerState.WAITING: self.tr("Warten auf die Verbindung …"),
+            PeerState.CONNECTING: self.tr("Verbindung wird aufgebaut …"),
+            PeerState.INTERRUPTED: self.tr("Verbindung unterbrochen"),
+            PeerState.ENDED: self.tr("Gespräch beendet"),
+        }
+        if self.state is PeerState.CONNECTED:
+            text = "" if self.camera_on else self.tr("Kamera aus")
+        else:
+            text = texts[self.state]
+        self.video.set_placeholder(text)
+        if self.state is not PeerState.CONNECTED or not self.camera_on:
+            self.video.set_source(None)
+
+    @property
+    def status_text(self) -> str:
+        return self.video.placeholder
 
 
 class CallPage(QWidget):
-    """The running session; "Gespräch beenden" ends it."""
+    """The running call; "Gespräch beenden" ends it for everyone."""
 
-    #: The session ended (the advisor pressed "Gespräch beenden", or it was ended for them).
+    #: The session ended (the advisor pressed "Gespräch beenden", or the last one left).
     ended = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: CallController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._controller = controller
         self._participants: list[WaitingEntry] = []
+        self._tiles: dict[int, RemoteTile] = {}
+        self._quality: dict[int, QualitySample] = {}
+        self._connected_at: float | None = None
         self._setup_ui()
+        controller.peer_state_changed.connect(self._on_peer_state)
+        controller.chat_received.connect(self._on_chat)
+        controller.remote_media_changed.connect(self._on_remote_media)
+        controller.quality_changed.connect(self._on_quality)
+        controller.problem.connect(self._on_problem)
+        controller.local_media_changed.connect(self._on_local_media)
+        controller.participant_left.connect(self._on_participant_left)
         self._show()
 
     def _setup_ui(self) -> None:
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 16)
-        layout.setSpacing(12)
+        layout.setContentsMargins(24, 16, 24, 12)
+        layout.setSpacing(10)
         header = QHBoxLayout()
         title = QLabel(self.tr("Gespräch"))
         title.setObjectName("pageTitle")
         header.addWidget(title)
+        header.addSpacing(16)
+        self.timer_label = QLabel()
+        self.timer_label.setObjectName("callTimer")
+        self.timer_label.setAccessibleName(self.tr("Gesprächsdauer"))
+        header.addWidget(self.timer_label)
+        header.addSpacing(16)
+        self.quality_label = QLabel()
+        self.quality_label.setTextFormat(Qt.TextFormat.RichText)
+        header.addWidget(self.quality_label)
         header.addStretch(1)
         self.end_button = QPushButton(self.tr("Gespräch beenden"))
         self.end_button.setProperty("danger", True)
@@ -51,30 +130,59 @@ class CallPage(QWidget):
         header.addWidget(self.end_button)
         layout.addLayout(header)
 
-        panel = QFrame()
-        panel.setObjectName("panel")
-        panel_layout = QVBoxLayout(panel)
-        panel_layout.setContentsMargins(24, 20, 24, 20)
-        panel_layout.setSpacing(10)
         self.when = QLabel()
         self.when.setObjectName("sectionTitle")
-        panel_layout.addWidget(self.when)
+        layout.addWidget(self.when)
         self.people = QLabel()
         self.people.setTextFormat(Qt.TextFormat.RichText)
         self.people.setWordWrap(True)
-        self.people.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        panel_layout.addWidget(self.people)
-        self.notice = QLabel(
-            self.tr(
-                "Eingelassen. Bild und Ton werden in dieser Version der Konsole noch nicht "
-                "übertragen."
-            )
-        )
-        self.notice.setObjectName("hint")
-        self.notice.setWordWrap(True)
-        panel_layout.addWidget(self.notice)
-        panel_layout.addStretch(1)
-        layout.addWidget(panel, 1)
+        layout.addWidget(self.people)
+        self.messages = MessageBar()
+        layout.addWidget(self.messages)
+
+        body = QHBoxLayout()
+        body.setSpacing(16)
+        left = QVBoxLayout()
+        left.setSpacing(8)
+        self.stage = QFrame()
+        self.stage.setObjectName("panel")
+        self.grid = QGridLayout(self.stage)
+        self.grid.setContentsMargins(8, 8, 8, 8)
+        self.grid.setSpacing(8)
+        left.addWidget(self.stage, 1)
+
+        controls = QHBoxLayout()
+        controls.setSpacing(10)
+        self.preview = VideoView(15, mirror=True)
+        self.preview.setFixedSize(224, 126)
+        self.preview.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.preview.setAccessibleName(self.tr("Eigenes Kamerabild"))
+        controls.addWidget(self.preview)
+        buttons = QVBoxLayout()
+        self.camera_button = QPushButton()
+        self.camera_button.setCheckable(True)
+        self.camera_button.clicked.connect(self._on_camera_clicked)
+        self.microphone_button = QPushButton()
+        self.microphone_button.setCheckable(True)
+        self.microphone_button.clicked.connect(self._on_microphone_clicked)
+        for button in (self.camera_button, self.microphone_button):
+            button.setMinimumWidth(170)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        controls.addLayout(buttons)
+        controls.addStretch(1)
+        left.addLayout(controls)
+        body.addLayout(left, 3)
+
+        self.chat = ChatPanel()
+        self.chat.setMinimumWidth(280)
+        self.chat.send_requested.connect(self._on_chat_send)
+        body.addWidget(self.chat, 1)
+        layout.addLayout(body, 1)
+
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._on_tick)
 
     # --- state --------------------------------------------------------------------------
 
@@ -91,39 +199,87 @@ class CallPage(QWidget):
     def appointment_id(self) -> int | None:
         return self._participants[0].appointment_id if self._participants else None
 
+    def tile(self, participant_id: int) -> RemoteTile | None:
+        return self._tiles.get(participant_id)
+
     def add(self, entry: WaitingEntry) -> None:
-        """Somebody was admitted: they join the session (a guest joins the citizen)."""
+        """Somebody was admitted: they join the call (a guest joins the citizen)."""
         others = [p for p in self._participants if p.participant_id != entry.participant_id]
         self._participants = [*others, entry]
+        tile = self._tiles.get(entry.participant_id)
+        if tile is None:
+            tile = RemoteTile(entry)
+            self._tiles[entry.participant_id] = tile
+        else:
+            tile.entry = entry
+            tile.state = PeerState.WAITING
+            tile.refresh()
+        self._layout_tiles()
+        if not self._tick.isActive():
+            self._tick.start()
+            self.preview.set_source(self._controller.local_frame)
+        self._controller.join(entry.participant_id)
         self._show()
 
     def remove(self, participant_id: int) -> None:
-        """Somebody left the session (consent revoked); the last one ends it."""
+        """Somebody left the call (consent revoked); the last one ends it."""
+        if participant_id not in self._tiles:
+            return
+        if len(self._participants) <= 1:
+            self.end()
+            return
+        self._drop(participant_id)
+        self._controller.remove(participant_id)
+        self._show()
+
+    def _drop(self, participant_id: int) -> bool:
         before = len(self._participants)
         self._participants = [p for p in self._participants if p.participant_id != participant_id]
-        if len(self._participants) == before:
-            return
-        if self._participants:
-            self._show()
-        else:
-            self.end()
+        tile = self._tiles.pop(participant_id, None)
+        if tile is not None:
+            tile.video.set_source(None)
+            tile.deleteLater()
+        self._quality.pop(participant_id, None)
+        self._layout_tiles()
+        return len(self._participants) != before
 
     def end(self) -> None:
+        """End the call for everyone; the chat and all pictures are gone."""
         if not self._participants:
             return
+        self._controller.hang_up()
+        for pid in list(self._tiles):
+            self._drop(pid)
         self._participants = []
+        self._connected_at = None
+        self._tick.stop()
+        self.preview.set_source(None)
+        self.chat.clear()
+        self.messages.hide()
+        self._quality.clear()
         self._show()
         self.ended.emit()
 
     def texts(self) -> list[str]:
         return [self.when.text(), self.people.text()]
 
+    def _layout_tiles(self) -> None:
+        while self.grid.count():
+            self.grid.takeAt(0)
+        tiles = [self._tiles[p.participant_id] for p in self._participants]
+        columns = 1 if len(tiles) <= 1 else 2
+        for index, tile in enumerate(tiles):
+            self.grid.addWidget(tile, index // columns, index % columns)
+
     def _show(self) -> None:
         self.end_button.setEnabled(self.active)
+        self._show_media(self._controller.media_state())
         if not self._participants:
             self.when.setText(self.tr("Zurzeit kein Gespräch."))
             self.people.clear()
-            self.notice.hide()
+            self.timer_label.clear()
+            self.quality_label.clear()
+            self.chat.set_enabled(False)
             return
         first = self._participants[0]
         local = to_berlin(first.starts_at)
@@ -141,9 +297,139 @@ class CallPage(QWidget):
                 for p in self._participants
             )
         )
-        self.notice.show()
+        self._show_quality()
+        self._on_tick()
+
+    def _show_media(self, state: MediaState) -> None:
+        session = self._controller.session
+        has_camera = session is not None and session.camera is not None
+        self.camera_button.setChecked(state.camera)
+        self.camera_button.setText(
+            self.tr("Kamera: an") if state.camera else self.tr("Kamera: aus")
+        )
+        self.camera_button.setEnabled(self.active)
+        self.camera_button.setProperty("off", not state.camera)
+        has_microphone = session is not None and session.microphone is not None
+        self.microphone_button.setChecked(state.microphone)
+        if not has_microphone and self.active:
+            self.microphone_button.setText(self.tr("Kein Mikrofon"))
+        else:
+            self.microphone_button.setText(
+                self.tr("Mikrofon: an") if state.microphone else self.tr("Mikrofon: stumm")
+            )
+        self.microphone_button.setEnabled(self.active and has_microphone)
+        self.preview.set_placeholder(
+            "" if has_camera else (self.tr("Kamera aus") if self.active else "")
+        )
+
+    def _show_quality(self) -> None:
+        if not self._quality:
+            self.quality_label.setText(self.tr("Verbindung: wird gemessen …"))
+            return
+        worst = max(
+            self._quality.values(),
+            key=lambda s: (
+                list(QualityLevel).index(s.level) if s.level is not QualityLevel.UNKNOWN else -1
+            ),
+        )
+        words = {
+            QualityLevel.GOOD: self.tr("gut"),
+            QualityLevel.FAIR: self.tr("mittel"),
+            QualityLevel.POOR: self.tr("schlecht"),
+            QualityLevel.UNKNOWN: self.tr("wird gemessen …"),
+        }
+        rtt = "–" if worst.rtt_ms is None else f"{worst.rtt_ms:.0f} ms"
+        loss = "–" if worst.loss_pct is None else f"{worst.loss_pct:.1f} %".replace(".", ",")
+        rate = f"{(worst.kbps_in + worst.kbps_out) / 1000:.1f}".replace(".", ",")
+        colour = _LEVEL_COLOURS[worst.level]
+        self.quality_label.setText(
+            self.tr(
+                '<span style="color:{colour}; font-weight:600">● Verbindung: {word}</span>'
+                " &nbsp; Laufzeit {rtt} · Verlust {loss} · {rate} Mbit/s"
+            ).format(colour=colour, word=words[worst.level], rtt=rtt, loss=loss, rate=rate)
+        )
+
+    @property
+    def quality_text(self) -> str:
+        return self.quality_label.text()
 
     # --- slots --------------------------------------------------------------------------
+
+    def _on_tick(self) -> None:
+        if self._connected_at is None:
+            self.timer_label.setText(self.tr("Dauer: –"))
+            return
+        seconds = int(time.monotonic() - self._connected_at)
+        self.timer_label.setText(
+            self.tr("Dauer: {time}").format(
+                time=f"{seconds // 3600:d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+            )
+        )
+
+    def _on_peer_state(self, participant_id: int, state: str) -> None:
+        tile = self._tiles.get(participant_id)
+        if tile is None:
+            return
+        tile.state = PeerState(state)
+        tile.refresh()
+        if tile.state is PeerState.CONNECTED:
+            if self._connected_at is None:
+                self._connected_at = time.monotonic()
+            self.chat.set_enabled(True)
+            if tile.camera_on:
+                tile.video.set_source(partial(self._controller.remote_frame, participant_id))
+        self.chat.set_enabled(any(t.state is PeerState.CONNECTED for t in self._tiles.values()))
+
+    def _on_remote_media(self, participant_id: int, state: object) -> None:
+        tile = self._tiles.get(participant_id)
+        if tile is None or not isinstance(state, MediaState):
+            return
+        tile.camera_on = state.camera
+        tile.refresh()
+        if tile.state is PeerState.CONNECTED and state.camera:
+            tile.video.set_source(partial(self._controller.remote_frame, participant_id))
+
+    def _on_chat(self, participant_id: int, message: object) -> None:
+        if not isinstance(message, ChatMessage):
+            return
+        tile = self._tiles.get(participant_id)
+        who = tile.entry.name if tile is not None else self.tr("Teilnehmende Person")
+        self.chat.add(who, message.text, message.at, mine=False)
+
+    def _on_chat_send(self, text: str) -> None:
+        message = self._controller.send_chat(text)
+        if message is not None:
+            self.chat.add(self.tr("Sie"), message.text, message.at, mine=True)
+
+    def _on_quality(self, participant_id: int, sample: object) -> None:
+        if isinstance(sample, QualitySample) and participant_id in self._tiles:
+            self._quality[participant_id] = sample
+            self._show_quality()
+
+    def _on_problem(self, problem: object) -> None:
+        if isinstance(problem, MediaProblem):
+            text = problem.message_en if self._controller.language == "en" else problem.message
+            self.messages.show_error(text)
+
+    def _on_local_media(self, state: object) -> None:
+        if isinstance(state, MediaState):
+            self._show_media(state)
+
+    def _on_participant_left(self, participant_id: int) -> None:
+        """Hung up, or gone for longer than the grace: their tile goes, the last one ends."""
+        if participant_id not in self._tiles:
+            return
+        if len(self._participants) <= 1:
+            self.end()
+            return
+        self._drop(participant_id)
+        self._show()
+
+    def _on_camera_clicked(self, checked: bool) -> None:
+        self._controller.set_camera(checked)
+
+    def _on_microphone_clicked(self, checked: bool) -> None:
+        self._controller.set_microphone(checked)
 
     def _on_end_clicked(self) -> None:
         self.end()

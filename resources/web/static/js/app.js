@@ -165,6 +165,7 @@ class App {
   }
 
   progress() {
+    if (this.step === 'admitted') return null; // the call needs the room on small screens
     const index = PROGRESS.findIndex(([, steps]) => steps.includes(this.step));
     if (index < 0) return null;
     const items = PROGRESS.map(([key], i) => {

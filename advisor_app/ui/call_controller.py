@@ -1,0 +1,234 @@
+"""The call as Qt signals: a thin adapter around :class:`CallSession`.
+
+The session runs on the console's qasync loop, so its callbacks already arrive on the GUI
+thread; this adapter re-emits them as signals and starts the session's coroutines through the
+task runner. Widgets only connect slots and call plain methods.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
+from pydantic import BaseModel
+from PySide6.QtCore import QObject, Signal
+
+from advisor_app.client.call import CallListener, CallSession, MediaOpeners, MediaProblem
+from advisor_app.client.peer import PeerLink, PeerState
+from advisor_app.client.service_client import ServiceClient
+from advisor_app.core.protocol import (
+    AdvisorSignal,
+    CallEnded,
+    ChatMessage,
+    IceConfig,
+    MediaState,
+    PeerPresence,
+    SignalPayload,
+)
+from advisor_app.ui.room_feed import RoomFeed
+from advisor_app.ui.tasks import Failure, TaskRunner
+
+log = logging.getLogger(__name__)
+
+#: Makes the device openers for a new call (the devices page's choice at that moment).
+OpenersFactory = Callable[[], MediaOpeners]
+
+
+class CallController(QObject):
+    """Starts, runs and ends the console's call; one at a time."""
+
+    peer_state_changed = Signal(int, str)  # participant id, PeerState value
+    chat_received = Signal(int, object)  # participant id, ChatMessage
+    remote_media_changed = Signal(int, object)  # participant id, MediaState
+    quality_changed = Signal(int, object)  # participant id, QualitySample
+    problem = Signal(object)  # MediaProblem
+    local_media_changed = Signal(object)  # MediaState
+    #: A participant's part ended without the advisor (hung up, gone for good).
+    participant_left = Signal(int)
+
+    def __init__(
+        self,
+        client: ServiceClient,
+        room: RoomFeed,
+        runner: TaskRunner,
+        openers: OpenersFactory,
+        *,
+        codec: str = "VP8",
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._client = client
+        self._room = room
+        self._runner = runner
+        self._openers = openers
+        self._codec = codec
+        self.session: CallSession | None = None
+        self._waiting: list[int] = []  # admitted before the session had its ICE servers
+        self._early: list[BaseModel] = []  # their signals meanwhile (the page's "ready")
+        self._starting: asyncio.Task[None] | None = None
+        room.event_received.connect(self._on_room_event)
+
+    # --- start ------------------------------------------------------------------------------
+
+    @property
+    def active(self) -> bool:
+        return self.session is not None
+
+    @property
+    def language(self) -> str:
+        return self._runner.language
+
+    def join(self, participant_id: int) -> None:
+        """An admitted participant joins the call (the first one starts it)."""
+        if self.session is not None:
+            self.session.add(participant_id)
+            return
+        self._waiting.append(participant_id)
+        if len(self._waiting) == 1:
+            self._starting = self._runner.run(
+                "call-start", self._start(), on_error=self._on_start_failed, owner=self
+            )
+
+    async def _start(self) -> None:
+        try:
+            ice = await self._client.ice()
+        except Exception:  # an old service without /api/ice: host candidates still work
+            log.warning("no ICE servers from the service; using host candidates only")
+            ice = IceConfig()
+        emit = self._emit
+        listener = CallListener(
+            state=lambda pid, state: emit(self.peer_state_changed, pid, state.value),
+            chat=lambda pid, msg: emit(self.chat_received, pid, msg),
+            remote_media=lambda pid, state: emit(self.remote_media_changed, pid, state),
+            quality=lambda pid, sample: emit(self.quality_changed, pid, sample),
+            bye=lambda pid: emit(self.peer_state_changed, pid, PeerState.ENDED.value),
+            problem=lambda problem: emit(self.problem, problem),
+            local_media=lambda state: emit(self.local_media_changed, state),
+        )
+        session = CallSession(self._signal, listener, ice, self._openers(), codec=self._codec)
+        self.session = session
+        for pid in self._waiting:
+            session.add(pid)
+        self._waiting.clear()
+        early, self._early = self._early, []
+        for event in early:
+            session.handle_event(event)
+        await session.start()  # a page that is ready meanwhile gets its offer; tracks follow
+
+    def _emit(self, signal: Any, *args: Any) -> None:
+        """Emit unless this adapter is already gone (a call's last words at quit)."""
+        if shiboken6.isValid(self):
+            signal.emit(*args)
+
+    def _on_start_failed(self, failure: Failure) -> None:
+        self._waiting.clear()
+        self._early.clear()
+        self.problem.emit(MediaProblem("call", failure.message, failure.message))
+
+    async def _signal(self, participant_id: int, payload: SignalPayload) -> bool:
+        room = self._room.room_client
+        if room is None:
+            return False
+        return await room.signal(participant_id, payload)
+
+    # --- during the call --------------------------------------------------------------------
+
+    def link(self, participant_id: int) -> PeerLink | None:
+        return self.session.links.get(participant_id) if self.session else None
+
+    def remote_frame(self, participant_id: int) -> Any:
+        link = self.link(participant_id)
+        return link.video.frame if link is not None else None
+
+    def local_frame(self) -> Any:
+        """The own camera's newest frame (an ``av.VideoFrame`` or a BGR array), or None."""
+        camera = self.session.camera if self.session else None
+        if camera is None:
+            return None
+        for name in ("latest_bgr", "latest_frame"):  # a device camera, or a generated picture
+            latest = getattr(camera, name, None)
+            if callable(latest):
+                return latest()
+        return None
+
+    def set_camera(self, enabled: bool) -> None:
+        if self.session is not None:
+            self._runner.run("call-camera", self.session.set_camera(enabled), owner=self)
+
+    def set_microphone(self, enabled: bool) -> None:
+        if self.session is not None:
+            self.session.set_microphone(enabled)
+
+    def send_chat(self, text: str) -> ChatMessage | None:
+        if self.session is None:
+            return None
+        return self.session.send_chat(text)
+
+    def media_state(self) -> MediaState:
+        if self.session is None:
+            return MediaState(camera=False, microphone=False)
+        return self.session.media_state
+
+    # --- end --------------------------------------------------------------------------------
+
+    def remove(self, participant_id: int) -> None:
+        """One participant leaves (consent revoked, removed): their link is closed."""
+        if self.session is not None:
+            self._runner.run(f"call-remove-{participant_id}", self.session.remove(participant_id))
+
+    def hang_up(self) -> None:
+        """ "Gespräch beenden": goodbye to everyone, the service is told, devices released."""
+        session, self.session = self.session, None
+        if self._starting is not None and not self._starting.done():
+            self._starting.cancel()  # ended before the devices were open
+            pids, self._waiting = list(self._waiting), []
+            room = self._room.room_client
+            if room is not None:
+                self._runner.run("call-end", self._end_only(room, pids))
+        self._waiting.clear()
+        self._early.clear()
+        if session is None:
+            return
+        pids = list(session.links)
+        room = self._room.room_client
+        self._runner.run("call-end", self._end(session, pids, room))
+
+    @staticmethod
+    async def _end(session: CallSession, pids: list[int], room: Any) -> None:
+        await session.close()
+        if room is not None:
+            for pid in pids:
+                await room.end_call(pid)
+
+    @staticmethod
+    async def _end_only(room: Any, pids: list[int]) -> None:
+        for pid in pids:
+            await room.end_call(pid)
+
+    async def close(self) -> None:
+        """At quit: end a running call at once."""
+        session, self.session = self.session, None
+        if session is not None:
+            pids = list(session.links)
+            await self._end(session, pids, self._room.room_client)
+
+    # --- slots ------------------------------------------------------------------------------
+
+    def _on_room_event(self, event: BaseModel) -> None:
+        session = self.session
+        if session is None:
+            if isinstance(event, AdvisorSignal) and event.participant_id in self._waiting:
+                self._early.append(event)
+            return
+        if isinstance(event, PeerPresence) and event.participant_id in session.links:
+            if not event.online:
+                self.peer_state_changed.emit(event.participant_id, PeerState.INTERRUPTED.value)
+            return
+        leaving = isinstance(event, CallEnded) and event.participant_id in session.links
+        session.handle_event(event)
+        if leaving:
+            assert isinstance(event, CallEnded)
+            self.participant_left.emit(event.participant_id)

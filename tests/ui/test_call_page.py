@@ -1,0 +1,175 @@
+"""The console's call page with a real peer: Chromium as the citizen, in a child process.
+
+The console is the whole main window against the real embedded service; its camera is a
+generated test picture and its microphone a tone (there are no devices here).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import queue
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from advisor_app.client.call import MediaOpeners
+from advisor_app.client.service_client import ServiceClient
+from advisor_app.ui.main_window import MainWindow
+from advisor_app.ui.tasks import TaskRunner
+from tests.helpers.citizen_browser import citizen_call
+from tests.helpers.console_call import _pattern, _tone
+from tests.ui.citizens import book
+from tests.ui.support import run, wait_until
+from tests.ui.test_waiting_room import Console, RecordingChime, RecordingNotifier
+
+pytestmark = [pytest.mark.gui, pytest.mark.e2e]
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+class CallingCitizen:
+    """Chromium in its own process: joins, then answers commands on a queue."""
+
+    def __init__(self, url: str) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.reached: multiprocessing.Queue[str] = ctx.Queue()
+        self.commands: multiprocessing.Queue[str] = ctx.Queue()
+        self.process = ctx.Process(
+            target=citizen_call, args=(url, self.reached, self.commands), name="citizen-call"
+        )
+        self.process.start()
+
+    def answer(self, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            QTest.qWait(50)  # the console's loop keeps turning while the browser works
+            try:
+                return self.reached.get_nowait()
+            except queue.Empty:
+                continue
+        raise AssertionError("the browser did not answer")
+
+    def expect(self, step: str) -> None:
+        got = self.answer()
+        assert got == step, got
+
+    def ask(self, command: str) -> str:
+        self.commands.put(command)
+        return self.answer()
+
+    def report(self) -> dict[str, Any]:
+        return dict(json.loads(self.ask("report")))
+
+    def stop(self) -> None:
+        self.commands.put("close")
+        self.process.join(timeout=20)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+@pytest.fixture
+def calling_console(
+    loop: asyncio.AbstractEventLoop, qtbot: QtBot, runner: TaskRunner, client: ServiceClient
+) -> Console:
+    window = MainWindow(
+        runner,
+        chime=RecordingChime(),
+        notifier=RecordingNotifier(),
+        media=lambda: MediaOpeners(camera=_pattern, microphone=_tone),
+    )
+    qtbot.addWidget(window)
+    window.resize(1400, 860)
+    window.show()
+    window.show_console(client, advisor_name="Anna Berger", connection="Lokaler Dienst")
+    assert window.waiting_room is not None
+    wait_until(lambda: window.waiting_room.connection_text() == "Live verbunden")
+    return Console(window, window._chime, window._notifier)  # type: ignore[arg-type]
+
+
+def test_a_call_with_chromium_on_the_call_page(
+    loop: asyncio.AbstractEventLoop,
+    qtbot: QtBot,
+    calling_console: Console,
+    client: ServiceClient,
+    request: pytest.FixtureRequest,
+) -> None:
+    console = calling_console
+    window = console.window
+    appt = run(loop, book(client, "Clara Chromium"))
+    citizen = CallingCitizen(appt.citizen.link)
+    request.addfinalizer(citizen.stop)
+    citizen.expect("waiting")
+    console.select("Clara Chromium")
+    pid = console.entry("Clara Chromium").participant_id
+    qtbot.mouseClick(console.page.detail.admit_button, Qt.MouseButton.LeftButton)
+    citizen.expect("connected")
+    call = window.call
+    assert call is not None and window.pages.currentWidget() is call
+
+    # The citizen's picture is drawn large, the own picture small, both toggles say "an".
+    tile = call.tile(pid)
+    assert tile is not None
+    wait_until(lambda: tile.video.showing_video and tile.video.frames_drawn > 10, timeout=20)
+    assert tile.status_text == ""
+    assert "Clara Chromium" in tile.caption.text()
+    wait_until(lambda: call.preview.showing_video, message="own preview")
+    assert call.camera_button.text() == "Kamera: an" and call.camera_button.isChecked()
+    assert call.microphone_button.text() == "Mikrofon: an"
+    try:
+        wait_until(lambda: "Verbindung: gut" in call.quality_text, timeout=20)
+    except AssertionError as exc:
+        raise AssertionError(call.quality_text) from exc
+    assert "ms" in call.quality_text and "Mbit/s" in call.quality_text
+    wait_until(lambda: call.timer_label.text().startswith("Dauer: 0:00:0"))
+
+    # The page sees and hears the console.
+    got = citizen.report()
+    assert (got["width"], got["height"]) == (1280, 720), got
+    assert got["frames"] > 10 and got["audioDb"] > -30, got
+
+    # Chat both ways; the advisor's text reaches the page, the citizen's shows on the console.
+    call.chat.input.setPlainText(
+        "Guten Tag, Frau Chromium! <b>Unterlagen</b>: https://www.arbeitsagentur.de"
+    )
+    qtbot.mouseClick(call.chat.send_button, Qt.MouseButton.LeftButton)
+    assert citizen.ask("expect-chat:Guten Tag, Frau Chromium") == "chat seen"
+    assert citizen.ask("chat:Hallo, ich sehe Sie!") == "sent"
+    wait_until(lambda: call.chat.count == 2, message="citizen's chat line")
+    html = call.chat.log.toHtml()
+    assert "Hallo, ich sehe Sie!" in html
+    assert (
+        "&lt;b&gt;Unterlagen&lt;/b&gt;" in html and 'href="https://www.arbeitsagentur.de"' in html
+    )
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(SHOTS / "console_call.png"))
+    assert citizen.ask("screenshot") == "screenshot"
+
+    # Camera off: released, the button says so, the page shows "Kamera ist ausgeschaltet".
+    qtbot.mouseClick(call.camera_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: call.camera_button.text() == "Kamera: aus")
+    controller = window.call_controller
+    assert controller is not None and controller.session is not None
+    assert controller.session.camera is None
+    wait_until(lambda: citizen.report()["remoteCameraOff"], timeout=10)
+    qtbot.mouseClick(call.microphone_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: call.microphone_button.text() == "Mikrofon: stumm")
+
+    # The citizen hangs up: the console ends the call by itself and is back at the waiting room.
+    session = controller.session
+    link = session.links[pid]
+    assert citizen.ask("hangup") == "ended"
+    wait_until(lambda: not window.in_session, timeout=15, message="call ended")
+    assert window.pages.currentWidget() is window.waiting_room
+    wait_until(lambda: link.connection is None and not session.links)
+    assert controller.session is None and session.closed
+    assert call.chat.count == 0  # the chat is gone with the call
+    citizen.stop()
+    assert citizen.answer() == "closed without script errors"
