@@ -19,13 +19,14 @@ APT_RUN := libportaudio2 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-
 APT_TEST := $(APT_RUN) xvfb xauth postgresql chromium
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint format i18n system-run system-test bench-waiting-room clean help
+.PHONY: run test lint format i18n system-run system-test bench-waiting-room bench-call clean help
 
 help:
 	@echo "make run    start the console (embedded service, SQLite)"
 	@echo "make test   install test dependencies and run the whole suite"
 	@echo "make lint   ruff and mypy"
 	@echo "make bench-waiting-room  2000 simulated citizens in one service: latency, memory"
+	@echo "make bench-call  console-to-Chromium call: setup, fps, CPU, latency"
 
 # Install missing Debian packages (as root, or through sudo); never prompts.
 define apt_install
@@ -87,3 +88,8 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache i18n/*.qm
+
+# The console's call against Chromium plus a Chromium-to-Chromium baseline, 20 s each way;
+# see benchmarks/README.md.
+bench-call: system-test $(STAMP)
+	$(BIN)/python -m benchmarks.call --fail-on-miss
