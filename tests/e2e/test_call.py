@@ -8,15 +8,32 @@ chat goes both ways, and hanging up from either side tears both down.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import multiprocessing
+import os
+import shutil
+import signal
+import time
+from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Page, async_playwright, expect
 
+from advisor_app.client.call import MediaOpeners
 from advisor_app.client.peer import PeerState
 from advisor_app.core.protocol import CallEnded
 from tests.e2e.test_citizen_journey import LIVE_TRACKS, RECORD_TRACKS, to_room
-from tests.helpers.citizen_browser import ROOM_OPEN, Live, new_page, wait_step
-from tests.helpers.console_call import ConsoleSide, console_side
+from tests.helpers.citizen_browser import (
+    CHROMIUM_ARGS,
+    PHONE,
+    ROOM_OPEN,
+    Live,
+    new_page,
+    receive_type,
+    wait_step,
+)
+from tests.helpers.console_call import ConsoleSide, _tone, console_child, console_side
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
@@ -156,3 +173,187 @@ async def test_the_advisor_ends_the_call_and_the_citizen_may_come_back(
         await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
         guard.check()  # type: ignore[attr-defined]
         await context.close()  # type: ignore[attr-defined]
+
+
+CAPTURE_CHANNELS = """
+window.__channels = [];
+const RealPC = window.RTCPeerConnection;
+window.RTCPeerConnection = function (...args) {
+  const pc = new RealPC(...args);
+  pc.addEventListener('datachannel', (e) => window.__channels.push(e.channel));
+  return pc;
+};
+window.RTCPeerConnection.prototype = RealPC.prototype;
+"""
+NO_WEBRTC = "delete window.RTCPeerConnection;"
+
+
+async def test_a_citizen_without_camera_talks_and_chats_and_garbage_is_dropped(
+    browser: Browser, live: Live, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.e2e.test_citizen_journey import DENY_CAMERA
+
+    async with console_side(live.base, live.advisor_token) as console:
+        _, url = await live.appointment()
+        await live.consent(url)
+        live.clock.set(ROOM_OPEN)
+        context, page, guard = await new_page(browser, live)
+        await context.add_init_script(DENY_CAMERA)
+        await context.add_init_script(CAPTURE_CHANNELS)
+        await page.goto(url)
+        await to_room(page)
+        await page.click("#enter-room")
+        await wait_step(page, "waiting")
+        link = await console.admit_next()
+        pid = link.participant_id
+        await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
+        # The citizen is told, and takes part with sound: the console hears the microphone.
+        notice = page.locator('[data-problem="camera_denied"]')
+        await expect(notice).to_contain_text("Ihre Kamera ist nicht freigegeben")
+        await expect(page.locator("#toggle-camera")).to_be_disabled()
+        await expect(page.locator("#self-video")).to_be_hidden()
+        await console.wait_for(lambda: console.audio_peak.get(pid, -120.0) > -40.0)
+        await console.wait_for(lambda: bool(console.remote_media))
+        assert console.remote_media[-1].camera is False
+        assert link.video.count == 0
+        # The citizen still sees the console.
+        await page.wait_for_function(
+            "() => document.querySelector('#remote-video').videoWidth === 1280"
+        )
+        # Garbage from the page is dropped with a log line, the call goes on.
+        await page.evaluate(
+            "() => { const c = window.__channels.at(-1); c.send('kein json'); "
+            "c.send(JSON.stringify({type: 'chat', id: 'x', text: '', at: 'gestern'})); "
+            "c.send(JSON.stringify({type: 'media', camera: 'ja'})); }"
+        )
+        await page.fill("#chat-input", "Trotzdem da")
+        await page.press("#chat-input", "Enter")
+        await console.wait_for(lambda: bool(console.chats))
+        assert [m.text for m in console.chats] == ["Trotzdem da"]
+        dropped = [r for r in caplog.records if "dropped a malformed data-channel" in r.message]
+        assert len(dropped) == 3
+        assert link.state is PeerState.CONNECTED
+        guard.check()
+        await context.close()
+
+
+async def test_a_browser_without_webrtc_gets_a_clear_message(browser: Browser, live: Live) -> None:
+    _, url = await live.appointment()
+    await live.consent(url)
+    live.clock.set(ROOM_OPEN)
+    advisor = await live.advisor_socket()
+    context, page, guard = await new_page(browser, live)
+    await context.add_init_script(NO_WEBRTC)
+    await page.goto(url)
+    await to_room(page)
+    await page.click("#enter-room")
+    await wait_step(page, "waiting")
+    pid = (await receive_type(advisor, "arrived"))["entry"]["participant_id"]
+    await advisor.send_json({"type": "admit", "participant_id": pid})
+    await wait_step(page, "admitted")
+    await expect(page.locator('[data-problem="no_webrtc"]')).to_contain_text(
+        "Ihr Browser unterstützt keine Videogespräche"
+    )
+    await expect(page.locator("#hangup")).to_be_enabled()
+    await advisor.close()
+    guard.check()
+    await context.close()
+
+
+async def test_a_console_without_camera_says_so_and_the_citizen_sees_camera_off(
+    browser: Browser, live: Live
+) -> None:
+    class Busy(Exception):
+        message = "Die Kamera wird gerade von einem anderen Programm verwendet."
+        message_en = "The camera is in use by another program."
+
+    async def busy_camera() -> Any:
+        raise Busy
+
+    openers = MediaOpeners(camera=busy_camera, microphone=_tone)
+    async with console_side(live.base, live.advisor_token, openers=openers) as console:
+        assert [p.message for p in console.problems] == [Busy.message]
+        assert console.session.media_state.camera is False
+        page, pid, (context, guard) = await join(browser, live, console)
+        await expect(page.locator("#remote-off")).to_be_visible()
+        await expect(page.locator("#remote-off")).to_contain_text("ausgeschaltet")
+        link = console.session.links[pid]
+        await console.wait_for(lambda: link.video.count > 10)  # the other way still works
+        guard.check()  # type: ignore[attr-defined]
+        await context.close()  # type: ignore[attr-defined]
+
+
+def _kill_browser(profile: Path) -> int:
+    """SIGKILL every process of the Chromium that uses ``profile``: a crash, no goodbye."""
+    killed = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            if str(profile).encode() in (proc / "cmdline").read_bytes():
+                os.kill(int(proc.name), signal.SIGKILL)
+                killed += 1
+    return killed
+
+
+async def test_a_crashed_browser_is_shown_as_interrupted_within_seconds(
+    live: Live, tmp_path: Path
+) -> None:
+    profile = tmp_path / "chromium-profile"
+    async with console_side(live.base, live.advisor_token) as console, async_playwright() as pw:
+        context = await pw.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=shutil.which("chromium"),
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport=PHONE,  # type: ignore[arg-type]
+        )
+        page = context.pages[0] if context.pages else await context.new_page()
+        _, url = await live.appointment()
+        await live.consent(url)
+        live.clock.set(ROOM_OPEN)
+        await page.goto(url)
+        await to_room(page)
+        await page.click("#enter-room")
+        await wait_step(page, "waiting")
+        link = await console.admit_next()
+        await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
+        await console.wait_for(lambda: link.video.count > 5)
+        crashed = time.monotonic()
+        assert _kill_browser(profile) > 0
+        await console.wait_for(lambda: link.state is PeerState.INTERRUPTED, timeout=10)
+        assert time.monotonic() - crashed < 6
+        with contextlib.suppress(Exception):
+            await context.close()
+
+
+async def test_a_crashed_console_is_shown_as_interrupted_on_the_page(
+    browser: Browser, live: Live
+) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    out: Any = ctx.Queue()
+    child = ctx.Process(target=console_child, args=(live.base, live.advisor_token, out))
+    child.start()
+    try:
+        assert await asyncio.to_thread(out.get, True, 30) == "ready"
+        _, url = await live.appointment()
+        await live.consent(url)
+        live.clock.set(ROOM_OPEN)
+        context, page, guard = await new_page(browser, live)
+        await page.goto(url)
+        await to_room(page)
+        await page.click("#enter-room")
+        await wait_step(page, "admitted")
+        assert await asyncio.to_thread(out.get, True, 30) == "connected"
+        await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
+        crashed = time.monotonic()
+        child.kill()
+        status = page.locator("#call-status")
+        await expect(status).to_contain_text("Die Verbindung ist unterbrochen", timeout=8_000)
+        assert time.monotonic() - crashed < 8
+        await expect(page.locator("#chat-input")).to_be_disabled()
+        guard.check()
+        await context.close()
+    finally:
+        child.kill()
+        child.join(timeout=10)

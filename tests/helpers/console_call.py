@@ -134,3 +134,18 @@ async def console_side(
 def luma(frame: Any) -> np.ndarray:
     """The Y plane of a decoded frame."""
     return np.asarray(frame.to_ndarray(format="gray"))
+
+
+def console_child(base_url: str, token: str, out: Any) -> None:
+    """A console in a child process that admits the first arrival and then stays in the call
+    until it is killed (the tests kill it: a crash without a goodbye)."""
+
+    async def main() -> None:
+        async with console_side(base_url, token) as console:
+            out.put("ready")
+            link = await console.admit_next()
+            await console.wait_for(lambda: link.state is PeerState.CONNECTED, timeout=30)
+            out.put("connected")
+            await asyncio.Event().wait()
+
+    asyncio.run(main())
