@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", type=Path, dest="serve_config", help="Konfigurationsdatei")
     serve.add_argument("--database-url", help="SQLAlchemy-URL, z. B. postgresql+asyncpg://…")
     serve.add_argument("--public-url", help="Adresse, unter der Bürger den Dienst erreichen")
+    serve.add_argument("--tls-cert", type=Path, help="TLS-Zertifikatskette (PEM)")
+    serve.add_argument("--tls-key", type=Path, help="privater TLS-Schlüssel (PEM, ohne Passwort)")
     serve.add_argument("--stop-on-stdin-eof", action="store_true", help=argparse.SUPPRESS)
 
     admin = sub.add_parser("admin", help="Beraterkonten eines Dienstes verwalten")
@@ -70,6 +72,8 @@ def _cli_overrides(args: argparse.Namespace) -> dict[str, Any]:
         ("data_dir", "data_dir"),
         ("database_url", "database_url"),
         ("public_url", "public_base_url"),
+        ("tls_cert", "tls_cert"),
+        ("tls_key", "tls_key"),
     ):
         value = getattr(args, attr, None)
         if value is not None:

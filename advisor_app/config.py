@@ -12,6 +12,7 @@ file only the service account can read, the advisor token from the OS keyring.
 from __future__ import annotations
 
 import contextvars
+import ipaddress
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -108,6 +109,27 @@ class ServiceSettings(_Section):
     #: WebSocket connections per client address. Reloads and reconnects are normal; only
     #: floods are refused. Raise it when many citizens share one address (a proxy, a benchmark).
     socket_rate_limit: str = "60/minute"
+    #: TLS without a reverse proxy: certificate chain and private key (PEM). The key file is
+    #: readable only by the service account; it must not be protected by a password.
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    #: Reverse proxies (addresses or networks) whose ``X-Forwarded-For`` and
+    #: ``X-Forwarded-Proto`` are believed, e.g. ``["127.0.0.1"]`` for nginx on the same host.
+    trusted_proxies: list[str] = Field(default_factory=list)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"„{item}“ ist keine IP-Adresse und kein Netz.") from exc
+        return value
+
+    @property
+    def tls(self) -> bool:
+        return self.tls_cert is not None or self.tls_key is not None
 
     @property
     def resolved_database_url(self) -> str:
@@ -133,7 +155,7 @@ class ServiceSettings(_Section):
             host = "::1"
         if ":" in host and not host.startswith("["):
             host = f"[{host}]"
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
 
 class SmtpSettings(_Section):
