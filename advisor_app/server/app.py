@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 from sqlalchemy import text
 
 from advisor_app import __version__
@@ -96,7 +97,7 @@ def create_app(
 ) -> web.Application:
     """Build the service. ``transport`` replaces the mail transport (benchmarks only)."""
     keep_personal_data_out()
-    middlewares = [error_middleware, citizen.not_found_page]
+    middlewares: list[Middleware] = [error_middleware, citizen.not_found_page]
     if settings.service.trusted_proxies:
         middlewares.insert(0, forwarded_middleware(settings.service.trusted_proxies))
     app = web.Application(middlewares=middlewares, client_max_size=256 * 1024)
