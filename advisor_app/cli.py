@@ -54,7 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     reset.add_argument("username")
     reset.add_argument("--password-stdin", action="store_true", help="Passwort von stdin lesen")
 
-    selftest = sub.add_parser("self-test", help="alle nativen Bestandteile laden und berichten")
+    selftest = sub.add_parser(
+        "self-test",
+        help="alle Bestandteile laden, Einstellungen und (mit --server-url) den Dienst prüfen",
+    )
     selftest.add_argument("--part", choices=["qt"], help=argparse.SUPPRESS)
     return parser
 
@@ -96,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "self-test":
         from advisor_app.selftest import run_self_test
 
-        return run_self_test(args.part)
+        return run_self_test(args.part, config_file=args.config, server_url=args.server_url)
     try:
         settings = _settings(args)
     except ConfigError as exc:

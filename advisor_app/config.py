@@ -363,7 +363,13 @@ def load_settings(
         return Settings(**dict(cli or {}))
     except ConfigError:
         raise
-    except Exception as exc:  # pydantic.ValidationError and friends
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {str(e['msg']).removeprefix('Value error, ')}"
+            for e in exc.errors()
+        )
+        raise ConfigError(f"Ungültige Einstellungen: {problems}") from exc
+    except Exception as exc:
         raise ConfigError(f"Ungültige Einstellungen: {exc}") from exc
     finally:
         _LAYERS.reset(token)
