@@ -104,6 +104,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = _settings(args)
     except ConfigError as exc:
         print(f"Fehler in der Konfiguration: {exc}", file=sys.stderr)
+        if args.command is None:
+            # the console is started from a menu, where nobody reads stderr
+            from advisor_app.ui.dialogs.start_problem import show_config_problem
+
+            show_config_problem(str(exc))
         return 2
     if args.command == "serve":
         return _serve(settings, args)
