@@ -24,7 +24,7 @@ APT_DIST := $(APT_RUN) gnome-keyring dbus-daemon
 DIST_STAMP := $(VENV)/.installed-dist
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint format i18n dist msi system-run system-test system-dist bench-waiting-room \
+.PHONY: run test lint format i18n dist system-run system-test system-dist bench-waiting-room \
 	clean help
 
 help:
@@ -32,7 +32,6 @@ help:
 	@echo "make test   install test dependencies and run the whole suite"
 	@echo "make lint   ruff and mypy"
 	@echo "make dist   frozen console in dist/advisor-console, then its self-test"
-	@echo "make msi    an MSI (wixl) from dist/advisor-console, for trying the WiX source"
 	@echo "make bench-waiting-room  2000 simulated citizens in one service: latency, memory"
 
 # Install missing Debian packages (as root, or through sudo); never prompts.
@@ -94,11 +93,6 @@ dist: system-dist $(DIST_STAMP) i18n
 	  --workpath build/pyinstaller installers/advisor-console.spec
 	dbus-run-session -- sh -c 'printf x | gnome-keyring-daemon --unlock --components=secrets \
 	  >/dev/null && $(BIN)/python installers/check_frozen.py dist/advisor-console/advisor-console'
-
-# Only to try the WiX source here: the MSI of a Linux build installs nothing useful on
-# Windows. The real MSI is built by .github/workflows/installers.yml from a Windows build.
-msi: $(STAMP)
-	$(BIN)/python -m installers.windows.build_msi --source dist/advisor-console --out dist
 
 # 2000 citizens (WebSocket clients in 4 processes) wait at 20 advisors in one `serve` process;
 # fails when a citizen or event is lost, or when a target is missed. See benchmarks/README.md.
