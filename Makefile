@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh Debian machine:
 #   make run   – the console with its embedded service and SQLite database
 #   make test  – everything the tests need, then the whole suite
+#   make dist  – the frozen console (PyInstaller, one folder) in dist/, checked by its self-test
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -15,16 +16,23 @@ APT_RUN := libportaudio2 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-
 	libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 \
 	libxcb-render-util0 libxcb-image0 libdbus-1-3 libfontconfig1 fonts-dejavu-core
 # ... and what the tests add: a virtual screen, a PostgreSQL server for the portability test,
-# Debian's Chromium as the citizen's browser (driven by Playwright) and npm for axe-core.
-APT_TEST := $(APT_RUN) xvfb xauth postgresql chromium
+# Debian's Chromium as the citizen's browser (driven by Playwright) and npm for axe-core,
+# coturn for the relay-only call, wixl and msitools to build and read the MSI, systemd for
+# systemd-analyze (checks the unit file; nothing is started).
+APT_TEST := $(APT_RUN) xvfb xauth postgresql chromium coturn wixl msitools systemd
+# ... and what the frozen build's check adds: a Secret Service for the keyring part.
+APT_DIST := $(APT_RUN) gnome-keyring dbus-daemon
+DIST_STAMP := $(VENV)/.installed-dist
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint format i18n system-run system-test bench-waiting-room bench-call clean help
+.PHONY: run test lint format i18n dist system-run system-test system-dist bench-waiting-room \
+	bench-call clean help
 
 help:
 	@echo "make run    start the console (embedded service, SQLite)"
 	@echo "make test   install test dependencies and run the whole suite"
 	@echo "make lint   ruff and mypy"
+	@echo "make dist   frozen console in dist/advisor-console, then its self-test"
 	@echo "make bench-waiting-room  2000 simulated citizens in one service: latency, memory"
 	@echo "make bench-call  console-to-Chromium call: setup, fps, CPU, latency"
 
@@ -45,6 +53,9 @@ system-run:
 
 system-test:
 	$(call apt_install,$(APT_TEST))
+
+system-dist:
+	$(call apt_install,$(APT_DIST))
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
@@ -72,19 +83,32 @@ $(AXE): tests/e2e/package.json tests/e2e/package-lock.json
 test: system-test $(STAMP) i18n $(AXE)
 	$(BIN)/python -m pytest
 
+$(DIST_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install -q -e ".[dev,dist]"
+	touch $(DIST_STAMP)
+
+# The frozen console (installers/advisor-console.spec), then what IT would run after installing
+# it: --version, self-test (with a Secret Service for the keyring), serve and /healthz.
+dist: system-dist $(DIST_STAMP) i18n
+	rm -rf dist/advisor-console build/pyinstaller
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+	  --workpath build/pyinstaller installers/advisor-console.spec
+	dbus-run-session -- sh -c 'printf x | gnome-keyring-daemon --unlock --components=secrets \
+	  >/dev/null && $(BIN)/python installers/check_frozen.py dist/advisor-console/advisor-console'
+
 # 2000 citizens (WebSocket clients in 4 processes) wait at 20 advisors in one `serve` process;
 # fails when a citizen or event is lost, or when a target is missed. See benchmarks/README.md.
 bench-waiting-room: $(STAMP)
 	$(BIN)/python -m benchmarks.waiting_room --fail-on-miss
 
 lint: $(STAMP)
-	$(BIN)/ruff check advisor_app tests benchmarks
-	$(BIN)/ruff format --check advisor_app tests benchmarks
+	$(BIN)/ruff check advisor_app tests benchmarks installers
+	$(BIN)/ruff format --check advisor_app tests benchmarks installers
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix advisor_app tests benchmarks
-	$(BIN)/ruff format advisor_app tests benchmarks
+	$(BIN)/ruff check --fix advisor_app tests benchmarks installers
+	$(BIN)/ruff format advisor_app tests benchmarks installers
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache i18n/*.qm

@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", type=Path, dest="serve_config", help="Konfigurationsdatei")
     serve.add_argument("--database-url", help="SQLAlchemy-URL, z. B. postgresql+asyncpg://…")
     serve.add_argument("--public-url", help="Adresse, unter der Bürger den Dienst erreichen")
+    serve.add_argument("--tls-cert", type=Path, help="TLS-Zertifikatskette (PEM)")
+    serve.add_argument("--tls-key", type=Path, help="privater TLS-Schlüssel (PEM, ohne Passwort)")
     serve.add_argument("--stop-on-stdin-eof", action="store_true", help=argparse.SUPPRESS)
 
     admin = sub.add_parser("admin", help="Beraterkonten eines Dienstes verwalten")
@@ -52,7 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     reset.add_argument("username")
     reset.add_argument("--password-stdin", action="store_true", help="Passwort von stdin lesen")
 
-    selftest = sub.add_parser("self-test", help="alle nativen Bestandteile laden und berichten")
+    selftest = sub.add_parser(
+        "self-test",
+        help="alle Bestandteile laden, Einstellungen und (mit --server-url) den Dienst prüfen",
+    )
     selftest.add_argument("--part", choices=["qt"], help=argparse.SUPPRESS)
     return parser
 
@@ -70,6 +75,8 @@ def _cli_overrides(args: argparse.Namespace) -> dict[str, Any]:
         ("data_dir", "data_dir"),
         ("database_url", "database_url"),
         ("public_url", "public_base_url"),
+        ("tls_cert", "tls_cert"),
+        ("tls_key", "tls_key"),
     ):
         value = getattr(args, attr, None)
         if value is not None:
@@ -92,11 +99,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "self-test":
         from advisor_app.selftest import run_self_test
 
-        return run_self_test(args.part)
+        return run_self_test(args.part, config_file=args.config, server_url=args.server_url)
     try:
         settings = _settings(args)
     except ConfigError as exc:
         print(f"Fehler in der Konfiguration: {exc}", file=sys.stderr)
+        if args.command is None:
+            # the console is started from a menu, where nobody reads stderr
+            from advisor_app.ui.dialogs.start_problem import show_config_problem
+
+            show_config_problem(str(exc))
         return 2
     if args.command == "serve":
         return _serve(settings, args)

@@ -1,7 +1,9 @@
 """One typed settings object, layered: defaults < machine < user < --config file < env < CLI.
 
-Machine-wide configuration is written by the installers (MSI, macOS profile) or by IT into
-``/etc``; user configuration lives in the user's config folder. Environment variables use the
+The machine layer is the machine-wide ``config.toml`` (``/etc/xdg/advisor-console`` on Linux,
+ProgramData on Windows) and, above it, the values IT presets through the MSI (registry) or a
+macOS configuration profile (see :mod:`advisor_app.managed`); user configuration lives in the
+user's config folder. Environment variables use the
 prefix ``ADVISOR_`` and ``__`` between section and field (``ADVISOR_SMTP__HOST``). Secrets are
 never read from configuration files: the SMTP password comes from the environment or from a
 file only the service account can read, the advisor token from the OS keyring.
@@ -10,19 +12,23 @@ file only the service account can read, the advisor token from the OS keyring.
 from __future__ import annotations
 
 import contextvars
+import ipaddress
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from advisor_app import managed
 
 APP_NAME = "advisor-console"
 CONFIG_FILE_NAME = "config.toml"
@@ -103,6 +109,27 @@ class ServiceSettings(_Section):
     #: WebSocket connections per client address. Reloads and reconnects are normal; only
     #: floods are refused. Raise it when many citizens share one address (a proxy, a benchmark).
     socket_rate_limit: str = "60/minute"
+    #: TLS without a reverse proxy: certificate chain and private key (PEM). The key file is
+    #: readable only by the service account; it must not be protected by a password.
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    #: Reverse proxies (addresses or networks) whose ``X-Forwarded-For`` and
+    #: ``X-Forwarded-Proto`` are believed, e.g. ``["127.0.0.1"]`` for nginx on the same host.
+    trusted_proxies: list[str] = Field(default_factory=list)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"„{item}“ ist keine IP-Adresse und kein Netz.") from exc
+        return value
+
+    @property
+    def tls(self) -> bool:
+        return self.tls_cert is not None or self.tls_key is not None
 
     @property
     def resolved_database_url(self) -> str:
@@ -128,7 +155,7 @@ class ServiceSettings(_Section):
             host = "::1"
         if ":" in host and not host.startswith("["):
             host = f"[{host}]"
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
 
 class SmtpSettings(_Section):
@@ -230,12 +257,44 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # First wins: command line, environment, then the files, most specific first.
-        files = [TomlConfigSettingsSource(settings_cls, p) for p in reversed(_FILES.get())]
-        return (init_settings, env_settings, *files)
+        # First wins: command line, environment, the files above the machine layer (most
+        # specific first), the managed values, the machine file.
+        layers = _LAYERS.get() or _Layers()
+        files = [TomlConfigSettingsSource(settings_cls, p) for p in reversed(layers.files)]
+        machine: list[PydanticBaseSettingsSource] = [_ManagedSource(settings_cls, layers.managed)]
+        if layers.machine_file is not None:
+            machine.append(TomlConfigSettingsSource(settings_cls, layers.machine_file))
+        return (init_settings, env_settings, *files, *machine)
 
 
-_FILES: contextvars.ContextVar[Sequence[Path]] = contextvars.ContextVar("_FILES", default=())
+class _ManagedSource(PydanticBaseSettingsSource):
+    """The values from the registry or a configuration profile, already nested."""
+
+    def __init__(self, settings_cls: type[BaseSettings], values: Mapping[str, Any]) -> None:
+        super().__init__(settings_cls)
+        self._values = values
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return self._values.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(self._values)
+
+
+class _Layers:
+    def __init__(
+        self,
+        machine_file: Path | None = None,
+        managed: Mapping[str, Any] | None = None,
+        files: Sequence[Path] = (),
+    ) -> None:
+        self.machine_file = machine_file
+        self.managed: Mapping[str, Any] = managed or {}
+        self.files = files
+
+
+_LAYERS: contextvars.ContextVar[_Layers | None] = contextvars.ContextVar("_LAYERS", default=None)
+_SECTIONS: dict[str, type[_Section]] = {"console": ConsoleSettings, "ice": IceSettings}
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -261,28 +320,56 @@ def _check_no_secrets(path: Path, data: Mapping[str, Any]) -> None:
             )
 
 
+def read_managed(reader: managed.Reader | None) -> dict[str, Any]:
+    """The preset values of IT (registry, configuration profile), checked section by section
+    so that a wrong value names where it was set."""
+    try:
+        origin, values = managed.read(reader)
+    except managed.ManagedError as exc:
+        raise ConfigError(str(exc)) from exc
+    for section, fields in values.items():
+        try:
+            _SECTIONS[section].model_validate(fields)
+        except ValidationError as exc:
+            problems = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+            raise ConfigError(f"Voreinstellung in {origin} ungültig: {problems}") from exc
+    return values
+
+
 def load_settings(
     *,
     cli: Mapping[str, Any] | None = None,
     config_file: Path | None = None,
     machine_file: Path | None = None,
     user_file: Path | None = None,
+    managed_reader: managed.Reader | Literal["platform"] | None = "platform",
 ) -> Settings:
-    """Build the settings from all layers. ``cli`` is a nested mapping of command-line values."""
-    layers = [machine_file or machine_config_path(), user_file or user_config_path()]
+    """Build the settings from all layers. ``cli`` is a nested mapping of command-line values;
+    ``managed_reader`` reads IT's preset values (default: this platform's registry or
+    configuration profile; tests pass their own)."""
+    machine = machine_file or machine_config_path()
+    layers = [user_file or user_config_path()]
     if config_file is not None:
         if not config_file.is_file():
             raise ConfigError(f"Die Konfigurationsdatei {config_file} gibt es nicht.")
         layers.append(config_file)
     existing = [p for p in layers if p.is_file()]
-    for path in existing:
+    for path in [machine, *existing] if machine.is_file() else existing:
         _check_no_secrets(path, _read_toml(path))
-    token = _FILES.set(existing)
+    reader = managed.platform_reader() if managed_reader == "platform" else managed_reader
+    preset = read_managed(reader)
+    token = _LAYERS.set(_Layers(machine if machine.is_file() else None, preset, existing))
     try:
         return Settings(**dict(cli or {}))
     except ConfigError:
         raise
-    except Exception as exc:  # pydantic.ValidationError and friends
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {str(e['msg']).removeprefix('Value error, ')}"
+            for e in exc.errors()
+        )
+        raise ConfigError(f"Ungültige Einstellungen: {problems}") from exc
+    except Exception as exc:
         raise ConfigError(f"Ungültige Einstellungen: {exc}") from exc
     finally:
-        _FILES.reset(token)
+        _LAYERS.reset(token)

@@ -1,8 +1,10 @@
 """``advisor-console self-test``: load every native part and say plainly which one fails.
 
 The frozen installers run this after installation, so it must work without a network, a
-display or a camera. The Qt check runs in a child process because a broken platform plugin
-aborts the process instead of raising.
+display or a camera. Then the set-up is checked (:mod:`advisor_app.selftest_setup`):
+configuration layers, data folder, and the configured service when there is one. The Qt
+check runs in a child process because a broken platform plugin aborts the process instead of
+raising.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from advisor_app import __version__
 from advisor_app.paths import resources_dir, self_command
@@ -163,14 +166,22 @@ def _safe(fn: Callable[[], Check]) -> Check:
         return Check(label, False, f"{type(exc).__name__}: {exc}")
 
 
-def run_self_test(part: str | None = None) -> int:
+def run_self_test(
+    part: str | None = None, *, config_file: Path | None = None, server_url: str | None = None
+) -> int:
     if part == "qt":
         from advisor_app.ui.selftest_qt import qt_report
 
         print(QT_CHILD_MARKER + qt_report(), flush=True)
         return 0
+    from advisor_app.selftest_setup import setup_checks
+
     print(f"advisor-console {__version__} – Selbsttest / self-test")
     results = [_safe(fn) for fn in CHECKS]
+    try:
+        results += setup_checks(config_file, server_url)
+    except Exception as exc:  # a check that breaks is a failing part, not a traceback
+        results.append(Check("Einrichtung", False, f"{type(exc).__name__}: {exc}"))
     width = max(len(r.name) for r in results)
     for r in results:
         mark = "OK    " if r.ok else "FEHLER"

@@ -397,6 +397,10 @@
         <translation>Local service</translation>
     </message>
     <message>
+        <source>Verbindung zu {url} wird geprüft…</source>
+        <translation>Checking the connection to {url}…</translation>
+    </message>
+    <message>
         <source>Verbindung zu {url} wird hergestellt…</source>
         <translation>Connecting to {url}…</translation>
     </message>
@@ -1019,6 +1023,64 @@
     <message>
         <source>Bitte geben Sie Benutzername und Passwort ein.</source>
         <translation>Please enter user name and password.</translation>
+    </message>
+</context>
+<context>
+    <name>StartProblem</name>
+    <message>
+        <source>Die eingestellte Serveradresse ist ungültig.</source>
+        <translation>The configured server address is not valid.</translation>
+    </message>
+    <message>
+        <source>Die eingestellte Zertifikatsdatei der Dienststelle ist nicht verwendbar.</source>
+        <translation>The configured certificate file of your agency cannot be used.</translation>
+    </message>
+    <message>
+        <source>Das Zertifikat des Servers wird nicht anerkannt. Zu Ihrer Sicherheit wurde keine Verbindung aufgebaut.</source>
+        <translation>The server&apos;s certificate is not trusted. For your safety, no connection was made.</translation>
+    </message>
+    <message>
+        <source>Der Termindienst ist nicht erreichbar.</source>
+        <translation>The appointment service cannot be reached.</translation>
+    </message>
+    <message>
+        <source>Unter der eingestellten Serveradresse antwortet kein Termindienst.</source>
+        <translation>No appointment service answers at the configured server address.</translation>
+    </message>
+    <message>
+        <source>Beratungskonsole – Einstellungen fehlerhaft</source>
+        <translation>Advisor console – settings are faulty</translation>
+    </message>
+    <message>
+        <source>Die Beratungskonsole kann wegen fehlerhafter Einstellungen nicht starten.</source>
+        <translation>The advisor console cannot start because its settings are faulty.</translation>
+    </message>
+    <message>
+        <source>Bitte geben Sie Ihrer IT diese Angaben weiter:</source>
+        <translation>Please pass these details on to your IT:</translation>
+    </message>
+</context>
+<context>
+    <name>StartProblemBox</name>
+    <message>
+        <source>Verbindung nicht möglich</source>
+        <translation>No connection possible</translation>
+    </message>
+    <message>
+        <source>Bitte geben Sie Ihrer IT diese Angaben weiter:</source>
+        <translation>Please pass these details on to your IT:</translation>
+    </message>
+    <message>
+        <source>Erneut versuchen</source>
+        <translation>Try again</translation>
+    </message>
+    <message>
+        <source>Trotzdem öffnen</source>
+        <translation>Open anyway</translation>
+    </message>
+    <message>
+        <source>Beenden</source>
+        <translation>Quit</translation>
     </message>
 </context>
 <context>

@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 from sqlalchemy import text
 
 from advisor_app import __version__
@@ -17,6 +18,7 @@ from advisor_app.server.auth import Auth, handle_login, handle_logout, handle_me
 from advisor_app.server.errors import error_middleware, json_response
 from advisor_app.server.logs import keep_personal_data_out
 from advisor_app.server.mail import MailComposer, Mailer, Transport, transport_for
+from advisor_app.server.proxy import forwarded_middleware
 from advisor_app.server.ratelimit import RateLimiter
 from advisor_app.server.retention import retention_ctx
 from advisor_app.storage.db import create_engine, migrate, session_factory
@@ -95,9 +97,10 @@ def create_app(
 ) -> web.Application:
     """Build the service. ``transport`` replaces the mail transport (benchmarks only)."""
     keep_personal_data_out()
-    app = web.Application(
-        middlewares=[error_middleware, citizen.not_found_page], client_max_size=256 * 1024
-    )
+    middlewares: list[Middleware] = [error_middleware, citizen.not_found_page]
+    if settings.service.trusted_proxies:
+        middlewares.insert(0, forwarded_middleware(settings.service.trusted_proxies))
+    app = web.Application(middlewares=middlewares, client_max_size=256 * 1024)
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = clock or SystemClock()
     app[keys.LIMITER] = RateLimiter(

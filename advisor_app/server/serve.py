@@ -18,6 +18,7 @@ from advisor_app.core.protocol import SERVICE_READY_PREFIX
 from advisor_app.server import keys
 from advisor_app.server.app import create_app
 from advisor_app.server.logs import AccessLogger
+from advisor_app.server.tls import TlsError, server_context
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,10 @@ async def run(
         raise StartupError(
             f"Der Datenordner {svc.data_dir} kann nicht angelegt werden: {exc.strerror}"
         ) from exc
+    try:
+        ssl_context = server_context(svc.tls_cert, svc.tls_key)
+    except TlsError as exc:
+        raise StartupError(str(exc)) from exc
     _raise_open_file_limit()
     app = create_app(settings, embedded_token=embedded_token)
     runner = web.AppRunner(app, access_log_class=AccessLogger, handle_signals=False)
@@ -79,7 +84,7 @@ async def run(
     except Exception as exc:
         await runner.cleanup()
         raise StartupError(f"Der Dienst konnte nicht starten: {exc}") from exc
-    site = web.TCPSite(runner, svc.host, svc.port, shutdown_timeout=5)
+    site = web.TCPSite(runner, svc.host, svc.port, shutdown_timeout=5, ssl_context=ssl_context)
     try:
         await site.start()
     except OSError as exc:

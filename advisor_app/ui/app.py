@@ -21,10 +21,12 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from advisor_app import __version__
 from advisor_app.client.credentials import forget_token, load_token
 from advisor_app.client.embedded import EmbeddedService, EmbeddedStartError
+from advisor_app.client.preflight import check_server
 from advisor_app.client.service_client import NotSignedIn, ServiceClient, ServiceUnreachable
 from advisor_app.config import APP_NAME, Settings
 from advisor_app.paths import i18n_dir
 from advisor_app.ui.dialogs.sign_in import SignInDialog
+from advisor_app.ui.dialogs.start_problem import Choice, StartProblemBox
 from advisor_app.ui.icons import app_icon
 from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.style import apply_style
@@ -34,6 +36,7 @@ log = logging.getLogger(__name__)
 
 ORGANISATION = "advisor-console"
 EXIT_EMBEDDED_FAILED = 3
+EXIT_SERVER_PROBLEM = 4
 _LAST_USER_KEY = "signin/last_username"
 
 
@@ -169,6 +172,32 @@ def remembered_username(settings: Settings) -> str | None:
     return str(value) if value else None
 
 
+async def server_usable(settings: Settings, window: MainWindow) -> bool:
+    """Check the configured service before signing in; on a problem, ask what to do.
+
+    False: the advisor quit. True: the service answers, or it is unreachable and the advisor
+    chose to open the console anyway (it keeps trying to connect).
+    """
+    url = settings.console.server_url
+    assert url is not None
+    while True:
+        window.show_starting(
+            QCoreApplication.translate("Console", "Verbindung zu {url} wird geprüft…").format(
+                url=url
+            )
+        )
+        problem = await check_server(url, settings.console.ca_bundle)
+        if problem is None:
+            return True
+        log.warning("service at start: %s", problem.for_it.replace("\n", "; "))
+        box = StartProblemBox(problem, parent=window)
+        await wait_for_dialog(box)
+        if box.choice is Choice.OFFLINE:
+            return True
+        if box.choice is Choice.QUIT:
+            return False
+
+
 async def connect_server(
     settings: Settings, runner: TaskRunner, window: MainWindow
 ) -> Connection | None:
@@ -228,6 +257,8 @@ async def _main(settings: Settings) -> int:
                 )
                 return EXIT_EMBEDDED_FAILED
         else:
+            if not await server_usable(settings, window):
+                return EXIT_SERVER_PROBLEM
             connection = await connect_server(settings, runner, window)
             if connection is None:
                 return 0

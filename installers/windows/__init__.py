@@ -1,0 +1,1 @@
+"""The Windows installer: WiX source, built with wixl (msitools)."""
