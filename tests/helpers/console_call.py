@@ -27,7 +27,7 @@ from advisor_app.core.protocol import (
     MediaState,
     WaitingSnapshot,
 )
-from tests.helpers.media import PatternTrack, ToneTrack
+from tests.helpers.call_media import PatternTrack, ToneTrack
 
 
 async def _pattern() -> PatternTrack:
