@@ -15,8 +15,10 @@ APT_RUN := libportaudio2 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-
 	libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 \
 	libxcb-render-util0 libxcb-image0 libdbus-1-3 libfontconfig1 fonts-dejavu-core
 # ... and what the tests add: a virtual screen, a PostgreSQL server for the portability test,
-# Debian's Chromium as the citizen's browser (driven by Playwright) and npm for axe-core.
-APT_TEST := $(APT_RUN) xvfb xauth postgresql chromium
+# Debian's Chromium as the citizen's browser (driven by Playwright), npm for axe-core, and a
+# PulseAudio server the media tests start with a null sink (no sound card needed).
+APT_TEST := $(APT_RUN) xvfb xauth postgresql chromium pulseaudio pulseaudio-utils \
+	libasound2-plugins
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint format i18n system-run system-test bench-waiting-room clean help
