@@ -25,6 +25,7 @@ from advisor_app.ui.chime import ChimePlayer, SoundDeviceChime
 from advisor_app.ui.dialogs.sign_in import SignInDialog
 from advisor_app.ui.icons import app_icon
 from advisor_app.ui.pages.call import CallPage
+from advisor_app.ui.pages.devices import DevicesPage
 from advisor_app.ui.pages.outbox import OutboxPage
 from advisor_app.ui.pages.schedule import SchedulePage
 from advisor_app.ui.pages.waiting_room import WaitingRoomPage
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.waiting_room: WaitingRoomPage | None = None
         self.call: CallPage | None = None
         self.outbox: OutboxPage | None = None
+        self.devices: DevicesPage | None = None
         self.room: RoomFeed | None = None
         self._attention = False
         self._can_sign_in = False
@@ -154,6 +156,7 @@ class MainWindow(QMainWindow):
         self.waiting_room = WaitingRoomPage(self.room, alerts, clock=self._clock)
         self.call = CallPage()
         self.outbox = OutboxPage(client, self._runner)
+        self.devices = DevicesPage(self._runner)
         new_action = QAction(self.tr("Neuer Termin"), self)
         new_action.setShortcut(QKeySequence.StandardKey.New)
         new_action.triggered.connect(self.schedule.new_button.click)
@@ -170,6 +173,7 @@ class MainWindow(QMainWindow):
             (self.tr("Wartezimmer"), self.waiting_room),
             (self.tr("Gespräch"), self.call),
             (self.tr("Postausgang"), self.outbox),
+            (self.tr("Geräte"), self.devices),
         ):
             self.navigation.add_page(label, page)
             self.pages.addWidget(page)

@@ -15,8 +15,11 @@ WIDTH, HEIGHT, FPS = 640, 360, 15.0
 
 
 def grey(index: int) -> int:
-    """The grey level of frame ``index`` in the test video (JPEG keeps flat areas exact)."""
-    return 20 + 3 * index
+    """The grey level of frame ``index`` in the test video (JPEG keeps flat areas exact).
+
+    It repeats after 75 frames (five seconds); :func:`frame_index` is exact below that.
+    """
+    return 20 + 3 * (index % 75)
 
 
 def frame_index(bgr: npt.NDArray[np.uint8]) -> int:
@@ -55,3 +58,16 @@ def no_audio_devices() -> Iterator[None]:
     finally:
         os.environ["PULSE_SERVER"] = saved
         reinit_portaudio()
+
+
+def write_pattern_video(path: Path, seconds: float = 20.0) -> Path:
+    """A camera-like MJPG AVI (640×360, 15 fps): the moving test pattern."""
+    from advisor_app.client.media.synthetic import TestPatternTrack
+
+    pattern = TestPatternTrack(WIDTH, HEIGHT, FPS)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), FPS, (WIDTH, HEIGHT))
+    assert writer.isOpened()
+    for index in range(int(seconds * FPS)):
+        writer.write(pattern.render(index, index))
+    writer.release()
+    return path

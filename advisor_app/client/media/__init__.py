@@ -19,9 +19,14 @@ from advisor_app.client.media.devices import (
     list_speakers,
 )
 from advisor_app.client.media.microphone import MicrophoneTrack, open_microphone
-from advisor_app.client.media.problems import MediaUnavailable, Problem, ProblemCallback
+from advisor_app.client.media.problems import (
+    MediaUnavailable,
+    Problem,
+    ProblemCallback,
+    attempt,
+)
 from advisor_app.client.media.processing import AudioProcessing
-from advisor_app.client.media.speaker import SpeakerOutput
+from advisor_app.client.media.speaker import SpeakerOutput, open_speaker
 from advisor_app.client.media.synthetic import TestPatternTrack, ToneTrack
 
 __all__ = [
@@ -37,9 +42,11 @@ __all__ = [
     "SpeakerOutput",
     "TestPatternTrack",
     "ToneTrack",
+    "attempt",
     "list_cameras",
     "list_microphones",
     "list_speakers",
     "open_camera",
     "open_microphone",
+    "open_speaker",
 ]

@@ -369,6 +369,9 @@ async def open_camera(
     except TimeoutError:
         capture.stop()  # the thread releases the device whenever the driver lets it go
         raise MediaUnavailable(CAMERA_BUSY) from None
+    except asyncio.CancelledError:
+        capture.stop()  # nobody wants it any more
+        raise
     if failed is not None:
         await asyncio.to_thread(capture.close)
         raise MediaUnavailable(failed)

@@ -146,7 +146,7 @@ class MicrophoneTrack(MediaStreamTrack):
         super().__init__()
         self.processing = processing
         self._event_loop = loop  # not ``_loop``: pyee's emitter (aiortc's base) owns that
-        self._lock = threading.Lock()
+        self._buffer_lock = threading.Lock()  # not ``_lock``: pyee's emitter owns that
         self._frames: deque[tuple[int, Samples]] = deque(maxlen=_MAX_FRAMES)
         self._carry = np.zeros(0, dtype=np.int16)
         self._half: Samples | None = None
@@ -161,7 +161,7 @@ class MicrophoneTrack(MediaStreamTrack):
 
     def feed(self, samples: Samples) -> None:
         """Captured mono s16 samples (any count; sliced into 10 ms blocks)."""
-        with self._lock:
+        with self._buffer_lock:
             data = np.concatenate((self._carry, samples)) if len(self._carry) else samples
             whole = len(data) // BLOCK * BLOCK
             self._carry = data[whole:].copy()
@@ -210,7 +210,7 @@ class MicrophoneTrack(MediaStreamTrack):
         while True:
             if self.readyState != "live":
                 raise MediaStreamError
-            with self._lock:
+            with self._buffer_lock:
                 item = self._frames.popleft() if self._frames else None
                 if item is None:
                     self._event.clear()
@@ -234,8 +234,19 @@ class MicrophoneTrack(MediaStreamTrack):
     def _on_lost(self) -> None:
         self._close_stream()
 
+    def _attach(self, stream: Any) -> bool:
+        """Keep the stream just opened (PortAudio's thread); False: already stopped, closed."""
+        with self._buffer_lock:
+            if self.readyState == "live":
+                self._stream = stream
+                return True
+        stream.abort()
+        stream.close()
+        return False
+
     def _close_stream(self) -> None:
-        stream, self._stream = self._stream, None
+        with self._buffer_lock:
+            stream, self._stream = self._stream, None
         if stream is not None:
             try:
                 stream.abort()
@@ -244,8 +255,9 @@ class MicrophoneTrack(MediaStreamTrack):
                 log.debug("closing the microphone stream: %s", exc)
 
     def stop(self) -> None:
-        """End the track and release the microphone."""
-        super().stop()
+        """End the track and release the microphone (also one still being opened)."""
+        with self._buffer_lock:
+            super().stop()
         self.watch.close()
         self._close_stream()
 
@@ -268,7 +280,7 @@ async def open_microphone(
         raise MediaUnavailable(MICROPHONE_NOT_FOUND) from exc
     track = MicrophoneTrack(loop, processing, on_problem)
 
-    def start() -> Any:
+    def start() -> bool:
         stream = sd.InputStream(
             device=index,
             samplerate=SAMPLE_RATE,
@@ -280,13 +292,18 @@ async def open_microphone(
             finished_callback=track.watch.finished,
         )
         stream.start()
-        return stream
+        return track._attach(stream)  # closes it if the track was stopped meanwhile
 
     try:
-        track._stream = await asyncio.to_thread(start)
+        attached = await asyncio.to_thread(start)
+    except asyncio.CancelledError:  # nobody wants it: the thread closes what it opens
+        track.stop()
+        raise
     except Exception as exc:  # PortAudioError, or a device that vanished meanwhile
         log.warning("microphone %r cannot be opened: %s", device, exc)
         raise MediaUnavailable(MICROPHONE_FAILED) from exc
+    if not attached:
+        raise MediaUnavailable(MICROPHONE_FAILED)
     if processing is not None:
         processing.set_capture_delay(float(track._stream.latency))
     track.watch.start()

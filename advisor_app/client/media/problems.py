@@ -7,9 +7,12 @@ service's error replies (``message`` / ``message_en``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class Device(StrEnum):
@@ -131,3 +134,11 @@ AUDIO_SYSTEM_MISSING = Problem(
     "The system’s audio library (PortAudio) is missing. Sound is not possible; video and "
     "chat continue. Please contact IT.",
 )
+
+
+async def attempt(coro: Coroutine[Any, Any, T]) -> T | MediaUnavailable:
+    """``await coro``, with a refused device returned instead of raised (for the widgets)."""
+    try:
+        return await coro
+    except MediaUnavailable as exc:
+        return exc

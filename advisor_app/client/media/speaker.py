@@ -118,18 +118,24 @@ class SpeakerOutput:
                 finished_callback=self.watch.finished,
             )
             stream.start()
-            return stream
-
-        try:
-            stream = await asyncio.to_thread(start)
-        except Exception as exc:
-            log.warning("speaker %r cannot be opened: %s", self.device, exc)
-            return self._report(SPEAKER_FAILED)
-        if self._closed:
+            with self._feeds_lock:  # closed meanwhile: this thread closes what it opened
+                if not self._closed:
+                    self._stream = stream
+                    return stream
             stream.abort()
             stream.close()
             return None
-        self._stream = stream
+
+        try:
+            stream = await asyncio.to_thread(start)
+        except asyncio.CancelledError:
+            self.stop()
+            raise
+        except Exception as exc:
+            log.warning("speaker %r cannot be opened: %s", self.device, exc)
+            return self._report(SPEAKER_FAILED)
+        if stream is None:
+            return None
         if self.processing is not None:
             self.processing.set_render_delay(float(stream.latency) + _PRIME / SAMPLE_RATE)
         self.watch.start()
@@ -161,7 +167,8 @@ class SpeakerOutput:
         self.played_blocks += 1
 
     def _close_stream(self) -> None:
-        stream, self._stream = self._stream, None
+        with self._feeds_lock:
+            stream, self._stream = self._stream, None
         if stream is not None:
             try:
                 stream.abort()
@@ -214,17 +221,32 @@ class SpeakerOutput:
                 with self._feeds_lock:
                     self._feeds.pop(track, None)
 
-    async def close(self) -> None:
-        """Stop reading every track and release the device."""
-        self._closed = True
+    def stop(self) -> list[asyncio.Task[None]]:
+        """Stop reading every track and release the device now; returns the ending readers."""
+        with self._feeds_lock:
+            self._closed = True
         self.watch.close()
         readers = list(self._readers.values())
         for task in readers:
             task.cancel()
-        await asyncio.gather(*readers, return_exceptions=True)
         self._readers.clear()
         with self._feeds_lock:
             self._feeds.clear()
+        self._close_stream()  # a device still opening is closed by _open when it arrives
+        return readers
+
+    async def close(self) -> None:
+        """:meth:`stop`, then wait until the readers and the opening have ended."""
+        readers = self.stop()
+        await asyncio.gather(*readers, return_exceptions=True)
         if not self.opened.done():
             await asyncio.gather(self.opened, return_exceptions=True)
-        await asyncio.to_thread(self._close_stream)
+
+
+async def open_speaker(
+    device: str | None, processing: AudioProcessing | None, on_problem: ProblemCallback
+) -> SpeakerOutput:
+    """A :class:`SpeakerOutput` whose device has been opened (or found missing: reported)."""
+    speaker = SpeakerOutput(device, processing, on_problem)
+    await speaker.opened
+    return speaker
