@@ -111,10 +111,10 @@ def check_audio_processing() -> Check:
         np.mean(out[tail].astype(float) ** 2) / np.mean(echo[tail].astype(float) ** 2) + 1e-12
     )
     if drop > -20:
-        return Check("Echounterdrückung (livekit)", False, f"Echo nur {drop:.0f} dB leiser")
+        return Check("Echounterdrückung (APM)", False, f"Echo nur {drop:.0f} dB leiser")
     from importlib.metadata import version
 
-    return Check("Echounterdrückung (livekit)", True, f"{version('livekit')}; Echo {drop:.0f} dB")
+    return Check("Echounterdrückung (APM)", True, f"{version('livekit')}; Echo {drop:.0f} dB")
 
 
 def check_camera_module() -> Check:

@@ -33,7 +33,7 @@ def test_self_test_reports_every_part(tmp_path: Path) -> None:
         "PyAV (FFmpeg)",
         "OpenCV",
         "PortAudio (sounddevice)",
-        "Echounterdrückung (livekit)",
+        "Echounterdrückung (APM)",
         "Kamera (OpenCV)",
         "aiortc (WebRTC)",
         "Schlüsselbund (keyring)",
