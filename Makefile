@@ -18,8 +18,10 @@ APT_RUN := libportaudio2 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-
 # ... and what the tests add: a virtual screen, a PostgreSQL server for the portability test,
 # Debian's Chromium as the citizen's browser (driven by Playwright) and npm for axe-core,
 # coturn for the relay-only call, wixl and msitools to build and read the MSI, systemd for
-# systemd-analyze (checks the unit file; nothing is started).
-APT_TEST := $(APT_RUN) xvfb xauth postgresql chromium coturn wixl msitools systemd
+# systemd-analyze (checks the unit file; nothing is started), and a PulseAudio server the
+# media tests start with a null sink (no sound card needed).
+APT_TEST := $(APT_RUN) xvfb xauth postgresql chromium coturn wixl msitools systemd \
+	pulseaudio pulseaudio-utils libasound2-plugins
 # ... and what the frozen build's check adds: a Secret Service for the keyring part.
 APT_DIST := $(APT_RUN) gnome-keyring dbus-daemon
 DIST_STAMP := $(VENV)/.installed-dist

@@ -95,6 +95,59 @@ def check_portaudio() -> Check:
     return Check("PortAudio (sounddevice)", True, f"{version}; {note}")
 
 
+def check_audio_processing() -> Check:
+    """livekit's APM loads and removes a synthetic echo (two seconds, offline)."""
+    import numpy as np
+
+    from advisor_app.client.media.processing import BLOCK, SAMPLE_RATE, AudioProcessing
+
+    apm = AudioProcessing()
+    rng = np.random.default_rng(0)
+    far = (rng.standard_normal(2 * SAMPLE_RATE) * 3000).astype(np.int16)
+    echo = np.concatenate((np.zeros(BLOCK * 3, np.int16), far[: -BLOCK * 3] // 2))
+    out = np.zeros_like(echo)
+    for i in range(0, len(far), BLOCK):
+        apm.process_render(far[i : i + BLOCK])
+        out[i : i + BLOCK] = apm.process_capture(echo[i : i + BLOCK])
+    tail = slice(SAMPLE_RATE, None)
+    drop = 10 * np.log10(
+        np.mean(out[tail].astype(float) ** 2) / np.mean(echo[tail].astype(float) ** 2) + 1e-12
+    )
+    if drop > -20:
+        return Check("Echounterdrückung (APM)", False, f"Echo nur {drop:.0f} dB leiser")
+    from importlib.metadata import version
+
+    return Check("Echounterdrückung (APM)", True, f"{version('livekit')}; Echo {drop:.0f} dB")
+
+
+def check_camera_module() -> Check:
+    """The capture thread opens a generated video file, delivers a frame and closes."""
+    import tempfile
+    from pathlib import Path
+
+    import cv2
+    import numpy as np
+
+    from advisor_app.client.media.camera import CameraCapture
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "check.avi"
+        writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 15, (320, 180))
+        for value in range(0, 250, 50):
+            writer.write(np.full((180, 320, 3), value, dtype=np.uint8))
+        writer.release()
+        capture = CameraCapture(str(path))
+        capture.start()
+        problem = capture.opened.result(timeout=10)
+        frame = capture.newest
+        closed = capture.close()
+    if problem is not None or frame is None:
+        return Check("Kamera (OpenCV)", False, "Testvideo liefert kein Bild")
+    if not closed:
+        return Check("Kamera (OpenCV)", False, "Aufnahme-Thread endet nicht")
+    return Check("Kamera (OpenCV)", True, f"Aufnahme-Thread: {capture.width}×{capture.height}")
+
+
 def check_aiortc() -> Check:
     from aiortc import RTCPeerConnection
 
@@ -153,6 +206,8 @@ CHECKS: list[Callable[[], Check]] = [
     check_av,
     check_opencv,
     check_portaudio,
+    check_audio_processing,
+    check_camera_module,
     check_aiortc,
     check_keyring,
 ]

@@ -414,6 +414,81 @@
     </message>
 </context>
 <context>
+    <name>DevicesPage</name>
+    <message>
+        <source>Geräte</source>
+        <translation>Devices</translation>
+    </message>
+    <message>
+        <source>Wählen Sie Kamera, Mikrofon und Lautsprecher für Ihre Videotermine und prüfen Sie sie hier. Die Auswahl gilt für alle folgenden Gespräche.</source>
+        <translation>Choose the camera, microphone and speaker for your video appointments and check them here. The choice applies to all following calls.</translation>
+    </message>
+    <message>
+        <source>Kamera</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <source>Kein Bild</source>
+        <translation>No picture</translation>
+    </message>
+    <message>
+        <source>Vorschau Ihrer Kamera</source>
+        <translation>Preview of your camera</translation>
+    </message>
+    <message>
+        <source>Mikrofon</source>
+        <translation>Microphone</translation>
+    </message>
+    <message>
+        <source>Pegel</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <source>Pegel des Mikrofons</source>
+        <translation>Microphone level</translation>
+    </message>
+    <message>
+        <source>Sprechen Sie: Der Balken sollte sich bewegen.</source>
+        <translation>Speak: the bar should move.</translation>
+    </message>
+    <message>
+        <source>Lautsprecher</source>
+        <translation>Speaker</translation>
+    </message>
+    <message>
+        <source>Testton abspielen</source>
+        <translation>Play test tone</translation>
+    </message>
+    <message>
+        <source>Echounterdrückung, Rauschunterdrückung und Pegelanpassung</source>
+        <translation>Echo cancellation, noise suppression and gain control</translation>
+    </message>
+    <message>
+        <source>Empfohlen. Schalten Sie dies nur aus, wenn Ihr Headset oder Ihre Konferenzanlage das selbst übernimmt.</source>
+        <translation>Recommended. Switch this off only if your headset or conference system does it itself.</translation>
+    </message>
+    <message>
+        <source>Systemstandard</source>
+        <translation>System default</translation>
+    </message>
+    <message>
+        <source>Keine Kamera gefunden</source>
+        <translation>No camera found</translation>
+    </message>
+    <message>
+        <source>Kamera wird geöffnet …</source>
+        <translation>Opening the camera …</translation>
+    </message>
+    <message>
+        <source>Bild: {width} × {height} Pixel, {fps} Bilder pro Sekunde</source>
+        <translation>Picture: {width} × {height} pixels, {fps} frames per second</translation>
+    </message>
+    <message>
+        <source>Sie sollten jetzt einen kurzen Ton hören.</source>
+        <translation>You should hear a short tone now.</translation>
+    </message>
+</context>
+<context>
     <name>GuestEditor</name>
     <message>
         <source>Person hinzufügen</source>
@@ -718,6 +793,10 @@
     <message>
         <source>Postausgang</source>
         <translation>Outbox</translation>
+    </message>
+    <message>
+        <source>Geräte</source>
+        <translation>Devices</translation>
     </message>
     <message>
         <source>Angemeldet: {name}</source>

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
+
+from tests.helpers.pulse import PulseServer, reinit_portaudio
 
 _ROOT = Path(tempfile.mkdtemp(prefix="advisor-tests-"))
 for var, sub in (
@@ -22,3 +27,19 @@ os.environ["PYTHON_KEYRING_BACKEND"] = "keyrings.alt.file.PlaintextKeyring"
 for key in list(os.environ):
     if key.startswith("ADVISOR_"):
         del os.environ[key]
+# Audio: PortAudio talks to PulseAudio only through our own test server (``pulse_audio``),
+# never to the developer's desktop sound (and never autospawns one, also not as root).
+_PULSE = _ROOT / "pulse"
+os.environ["PULSE_SERVER"] = f"unix:{_PULSE / 'native'}"
+os.environ["PULSE_COOKIE"] = str(_PULSE / "cookie")
+
+
+@pytest.fixture(scope="session")
+def pulse_audio() -> Iterator[PulseServer]:
+    """A real PulseAudio server with a null sink (speaker) and its monitor (microphone)."""
+    server = PulseServer(_PULSE, _PULSE / "native")
+    server.start()
+    reinit_portaudio()
+    yield server
+    server.stop()
+    reinit_portaudio()

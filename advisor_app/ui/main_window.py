@@ -27,6 +27,7 @@ from advisor_app.ui.chime import ChimePlayer, SoundDeviceChime
 from advisor_app.ui.dialogs.sign_in import SignInDialog
 from advisor_app.ui.icons import app_icon
 from advisor_app.ui.pages.call import CallPage
+from advisor_app.ui.pages.devices import DevicesPage
 from advisor_app.ui.pages.outbox import OutboxPage
 from advisor_app.ui.pages.schedule import SchedulePage
 from advisor_app.ui.pages.waiting_room import WaitingRoomPage
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self.call: CallPage | None = None
         self.call_controller: CallController | None = None
         self.outbox: OutboxPage | None = None
+        self.devices: DevicesPage | None = None
         self.room: RoomFeed | None = None
         self._attention = False
         self._can_sign_in = False
@@ -162,6 +164,7 @@ class MainWindow(QMainWindow):
         )
         self.call = CallPage(self.call_controller)
         self.outbox = OutboxPage(client, self._runner)
+        self.devices = DevicesPage(self._runner)
         new_action = QAction(self.tr("Neuer Termin"), self)
         new_action.setShortcut(QKeySequence.StandardKey.New)
         new_action.triggered.connect(self.schedule.new_button.click)
@@ -178,6 +181,7 @@ class MainWindow(QMainWindow):
             (self.tr("Wartezimmer"), self.waiting_room),
             (self.tr("Gespräch"), self.call),
             (self.tr("Postausgang"), self.outbox),
+            (self.tr("Geräte"), self.devices),
         ):
             self.navigation.add_page(label, page)
             self.pages.addWidget(page)

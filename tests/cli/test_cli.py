@@ -33,6 +33,8 @@ def test_self_test_reports_every_part(tmp_path: Path) -> None:
         "PyAV (FFmpeg)",
         "OpenCV",
         "PortAudio (sounddevice)",
+        "Echounterdrückung (APM)",
+        "Kamera (OpenCV)",
         "aiortc (WebRTC)",
         "Schlüsselbund (keyring)",
     ):

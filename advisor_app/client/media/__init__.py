@@ -1,0 +1,52 @@
+"""The console's media devices, without Qt: camera, microphone, speaker, audio processing.
+
+The call code uses exactly these names::
+
+    track = await open_camera(prefs.camera, on_problem)          # CameraTrack
+    mic = await open_microphone(prefs.microphone, apm, on_problem)  # MicrophoneTrack
+    speaker = SpeakerOutput(prefs.speaker, apm, on_problem)       # add_track / close
+
+Each raises :class:`MediaUnavailable` (``message`` German, ``message_en`` English) when the
+device cannot be opened; ``on_problem(message, message_en)`` reports later losses.
+"""
+
+from advisor_app.client.media.camera import CameraCapture, CameraTrack, open_camera
+from advisor_app.client.media.devices import (
+    DeviceInfo,
+    MediaPreferences,
+    list_cameras,
+    list_microphones,
+    list_speakers,
+)
+from advisor_app.client.media.microphone import MicrophoneTrack, open_microphone
+from advisor_app.client.media.problems import (
+    MediaUnavailable,
+    Problem,
+    ProblemCallback,
+    attempt,
+)
+from advisor_app.client.media.processing import AudioProcessing
+from advisor_app.client.media.speaker import SpeakerOutput, open_speaker
+from advisor_app.client.media.synthetic import TestPatternTrack, ToneTrack
+
+__all__ = [
+    "AudioProcessing",
+    "CameraCapture",
+    "CameraTrack",
+    "DeviceInfo",
+    "MediaPreferences",
+    "MediaUnavailable",
+    "MicrophoneTrack",
+    "Problem",
+    "ProblemCallback",
+    "SpeakerOutput",
+    "TestPatternTrack",
+    "ToneTrack",
+    "attempt",
+    "list_cameras",
+    "list_microphones",
+    "list_speakers",
+    "open_camera",
+    "open_microphone",
+    "open_speaker",
+]

@@ -1,0 +1,509 @@
+"""Geräte: choose and test camera (live preview), microphone (level meter) and speaker (tone).
+
+The devices are opened only while the page is visible and released when the advisor leaves
+it. Every choice is saved at once (``ui/media_prefs.py``), where the call reads it. What cannot
+work is said in plain German (English with an English interface) beside the device.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from functools import partial
+
+import shiboken6
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QHideEvent, QImage, QPixmap, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from advisor_app.client.media import (
+    AudioProcessing,
+    CameraTrack,
+    DeviceInfo,
+    MediaPreferences,
+    MediaUnavailable,
+    MicrophoneTrack,
+    SpeakerOutput,
+    ToneTrack,
+    attempt,
+    list_cameras,
+    list_microphones,
+    list_speakers,
+    open_camera,
+    open_microphone,
+    open_speaker,
+)
+from advisor_app.client.media.problems import CAMERA_NOT_FOUND, Problem
+from advisor_app.ui.media_prefs import load_media_preferences, save_media_preferences
+from advisor_app.ui.tasks import TaskRunner
+
+PREVIEW_MS = 40
+METER_MS = 50
+TONE_S = 1.5
+# The level meter shows −60 dBFS … 0 dBFS.
+METER_FLOOR_DB = -60.0
+
+
+class _Preview(QLabel):
+    """The camera picture, always 16:9 (the height follows the width)."""
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return width * 9 // 16
+
+    def sizeHint(self) -> QSize:
+        return QSize(640, 360)
+
+
+class _Section(QFrame):
+    """A white panel with a title, the device choice and a status line."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("panel")
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(16, 14, 16, 14)
+        self.layout_.setSpacing(8)
+        heading = QLabel(title)
+        heading.setObjectName("sectionTitle")
+        self.layout_.addWidget(heading)
+        self.combo = QComboBox()
+        self.combo.setAccessibleName(title)
+        self.layout_.addWidget(self.combo)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.hide()
+
+    def show_status(self, text: str, *, error: bool) -> None:
+        self.status.setObjectName("fieldError" if error else "hint")
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+
+    def choice(self) -> str | None:
+        data = self.combo.currentData()
+        return str(data) if data else None
+
+
+class DevicesPage(QWidget):
+    """The advisor picks and checks the devices for video calls.
+
+    ``cameras`` lists the cameras to offer (default: the machine's; tests pass a video file).
+    """
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        *,
+        cameras: Callable[[], list[DeviceInfo]] = list_cameras,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._list_cameras = cameras
+        self._active = False
+        self._generation = {"camera": 0, "microphone": 0, "speaker": 0}
+        self._camera: CameraTrack | None = None
+        self._microphone: MicrophoneTrack | None = None
+        self._speaker: SpeakerOutput | None = None
+        self._processing: AudioProcessing | None = None
+        self._shown_frame: object = None
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setInterval(PREVIEW_MS)
+        self._preview_timer.timeout.connect(self._on_preview_timer)
+        self._meter_timer = QTimer(self)
+        self._meter_timer.setInterval(METER_MS)
+        self._meter_timer.timeout.connect(self._on_meter_timer)
+        self._setup_ui()
+
+    def _setup_ui(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.setSpacing(12)
+        title = QLabel(self.tr("Geräte"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        intro = QLabel(
+            self.tr(
+                "Wählen Sie Kamera, Mikrofon und Lautsprecher für Ihre Videotermine und prüfen "
+                "Sie sie hier. Die Auswahl gilt für alle folgenden Gespräche."
+            )
+        )
+        intro.setObjectName("hint")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        columns = QHBoxLayout()
+        columns.setSpacing(16)
+        left = QVBoxLayout()
+        self.camera = _Section(self.tr("Kamera"))
+        self.preview = _Preview(self.tr("Kein Bild"))
+        self.preview.setObjectName("preview")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setMinimumSize(320, 180)
+        self.preview.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.preview.setStyleSheet("background: #1f2a37; color: #c9d3e0; border-radius: 6px;")
+        self.preview.setAccessibleName(self.tr("Vorschau Ihrer Kamera"))
+        self.camera.layout_.addWidget(self.preview)
+        self.camera.layout_.addWidget(self.camera.status)
+        self.camera.combo.currentIndexChanged.connect(self._on_camera_chosen)
+        left.addWidget(self.camera)
+        left.addStretch(1)
+        columns.addLayout(left, 3)
+
+        right = QVBoxLayout()
+        right.setSpacing(16)
+        self.microphone = _Section(self.tr("Mikrofon"))
+        meter_row = QHBoxLayout()
+        meter_label = QLabel(self.tr("Pegel"))
+        meter_row.addWidget(meter_label)
+        self.meter = QProgressBar()
+        self.meter.setRange(0, 100)
+        self.meter.setTextVisible(False)
+        self.meter.setFixedHeight(14)
+        self.meter.setStyleSheet(
+            "QProgressBar { border: 1px solid #c3cad4; border-radius: 4px; background: #fff; }"
+            "QProgressBar::chunk { background: #2e7d32; border-radius: 3px; }"
+        )
+        self.meter.setAccessibleName(self.tr("Pegel des Mikrofons"))
+        meter_row.addWidget(self.meter, 1)
+        self.microphone.layout_.addLayout(meter_row)
+        hint = QLabel(self.tr("Sprechen Sie: Der Balken sollte sich bewegen."))
+        hint.setObjectName("hint")
+        self.microphone.layout_.addWidget(hint)
+        self.microphone.layout_.addWidget(self.microphone.status)
+        self.microphone.combo.currentIndexChanged.connect(self._on_microphone_chosen)
+        right.addWidget(self.microphone)
+
+        self.speaker = _Section(self.tr("Lautsprecher"))
+        self.tone_button = QPushButton(self.tr("Testton abspielen"))
+        self.tone_button.setEnabled(False)
+        self.tone_button.clicked.connect(self._on_tone_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.tone_button)
+        row.addStretch(1)
+        self.speaker.layout_.addLayout(row)
+        self.speaker.layout_.addWidget(self.speaker.status)
+        self.speaker.combo.currentIndexChanged.connect(self._on_speaker_chosen)
+        right.addWidget(self.speaker)
+
+        processing = QFrame()
+        processing.setObjectName("panel")
+        box = QVBoxLayout(processing)
+        box.setContentsMargins(16, 14, 16, 14)
+        self.processing_box = QCheckBox(
+            self.tr("Echounterdrückung, Rauschunterdrückung und Pegelanpassung")
+        )
+        self.processing_box.setChecked(True)
+        self.processing_box.toggled.connect(self._on_processing_toggled)
+        box.addWidget(self.processing_box)
+        note = QLabel(
+            self.tr(
+                "Empfohlen. Schalten Sie dies nur aus, wenn Ihr Headset oder Ihre "
+                "Konferenzanlage das selbst übernimmt."
+            )
+        )
+        note.setObjectName("hint")
+        note.setWordWrap(True)
+        box.addWidget(note)
+        right.addWidget(processing)
+        right.addStretch(1)
+        columns.addLayout(right, 2)
+        layout.addLayout(columns, 1)
+
+    # --- what the page shows ------------------------------------------------------------
+
+    @property
+    def preferences(self) -> MediaPreferences:
+        return MediaPreferences(
+            camera=self.camera.choice(),
+            microphone=self.microphone.choice(),
+            speaker=self.speaker.choice(),
+            audio_processing=self.processing_box.isChecked(),
+        )
+
+    def _pick(self, message: str, message_en: str) -> str:
+        """The media layer's message in the interface's language."""
+        return message_en if self._runner.language == "en" else message
+
+    def _text(self, problem: Problem | MediaUnavailable) -> str:
+        return self._pick(problem.message, problem.message_en)
+
+    def _fill(self, section: _Section, devices: list[DeviceInfo], chosen: str | None) -> None:
+        combo = section.combo
+        combo.blockSignals(True)
+        try:
+            combo.clear()
+            if section is not self.camera:
+                combo.addItem(self.tr("Systemstandard"), "")
+            for device in devices:
+                combo.addItem(device.name, device.id)
+            index = combo.findData(chosen or "")
+            combo.setCurrentIndex(max(index, 0))
+            combo.setEnabled(combo.count() > 0)
+            if section is self.camera and not devices:
+                combo.setPlaceholderText(self.tr("Keine Kamera gefunden"))
+        finally:
+            combo.blockSignals(False)
+
+    # --- opening and releasing ----------------------------------------------------------
+
+    def _scan(self) -> None:
+        prefs = load_media_preferences()
+        self.processing_box.blockSignals(True)
+        self.processing_box.setChecked(prefs.audio_processing)
+        self.processing_box.blockSignals(False)
+        for name, lister, section, chosen in (
+            ("camera", self._list_cameras, self.camera, prefs.camera),
+            ("microphone", list_microphones, self.microphone, prefs.microphone),
+            ("speaker", list_speakers, self.speaker, prefs.speaker),
+        ):
+            self._runner.run(
+                f"devices-list-{name}",
+                asyncio.to_thread(lister),  # probing may take a moment: off the GUI thread
+                on_done=partial(self._on_listed, section, chosen),
+                owner=self,
+            )
+
+    def _open(self, section: _Section) -> None:
+        if not self._active:
+            return
+        if section is self.camera:
+            self._open_camera()
+        elif section is self.microphone:
+            self._open_microphone()
+        else:
+            self._open_speaker()
+
+    def _ensure_processing(self) -> AudioProcessing:
+        if self._processing is None:
+            self._processing = AudioProcessing(self.processing_box.isChecked())
+        return self._processing
+
+    def _open_camera(self) -> None:
+        self._release_camera()
+        generation = self._next("camera")
+        device = self.camera.choice()
+        if device is None:
+            self.camera.show_status(self._text(CAMERA_NOT_FOUND), error=True)
+            return
+        self.camera.show_status(self.tr("Kamera wird geöffnet …"), error=False)
+        self._runner.run(
+            f"devices-camera-{generation}",
+            attempt(open_camera(device, self._on_camera_problem)),
+            on_done=partial(self._on_camera_opened, generation),
+        )
+
+    def _open_microphone(self) -> None:
+        self._release_microphone()
+        generation = self._next("microphone")
+        self._runner.run(
+            f"devices-microphone-{generation}",
+            attempt(
+                open_microphone(
+                    self.microphone.choice(),
+                    self._ensure_processing(),
+                    self._on_microphone_problem,
+                )
+            ),
+            on_done=partial(self._on_microphone_opened, generation),
+        )
+
+    def _open_speaker(self) -> None:
+        self._release_speaker()
+        generation = self._next("speaker")
+        self.tone_button.setEnabled(False)
+        self.speaker.show_status("", error=False)
+        self._runner.run(
+            f"devices-speaker-{generation}",
+            open_speaker(
+                self.speaker.choice(), self._ensure_processing(), self._on_speaker_problem
+            ),
+            on_done=partial(self._on_speaker_opened, generation),
+        )
+
+    def _next(self, name: str) -> int:
+        self._generation[name] += 1
+        return self._generation[name]
+
+    def _release_camera(self) -> None:
+        self._preview_timer.stop()
+        camera, self._camera = self._camera, None
+        if camera is not None:
+            self._close_camera(camera)
+        self._shown_frame = None
+        self.preview.clear()
+        self.preview.setText(self.tr("Kein Bild"))
+
+    def _release_microphone(self) -> None:
+        self._meter_timer.stop()
+        self.meter.setValue(0)
+        microphone, self._microphone = self._microphone, None
+        if microphone is not None:
+            microphone.stop()
+
+    def _release_speaker(self) -> None:
+        speaker, self._speaker = self._speaker, None
+        if speaker is not None:
+            self._close_speaker(speaker)
+
+    def _close_camera(self, camera: CameraTrack) -> None:
+        camera.stop()  # at once: a task cancelled before it starts would never close it
+        self._runner.run(f"devices-camera-close-{id(camera)}", camera.close())
+
+    def _close_speaker(self, speaker: SpeakerOutput) -> None:
+        speaker.stop()
+        self._runner.run(f"devices-speaker-close-{id(speaker)}", speaker.close())
+
+    def _wanted(self, name: str, generation: int) -> bool:
+        """Is a device that has just opened still wanted (page alive, shown, not replaced)?"""
+        return shiboken6.isValid(self) and self._active and generation == self._generation[name]
+
+    def _release_all(self) -> None:
+        for name in self._generation:
+            self._next(name)  # whatever is still opening is closed when it arrives
+        self._release_camera()
+        self._release_microphone()
+        self._release_speaker()
+        self.tone_button.setEnabled(False)
+
+    # --- Qt events ----------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._active:
+            self._active = True
+            self._scan()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._active = False
+        self._release_all()
+        super().hideEvent(event)
+
+    # --- slots --------------------------------------------------------------------------
+
+    def _on_listed(self, section: _Section, chosen: str | None, devices: list[DeviceInfo]) -> None:
+        self._fill(section, devices, chosen)
+        self._open(section)
+
+    def _on_camera_chosen(self, _index: int) -> None:
+        self._save()
+        self._open_camera()
+
+    def _on_microphone_chosen(self, _index: int) -> None:
+        self._save()
+        if self._active:
+            self._open_microphone()
+
+    def _on_speaker_chosen(self, _index: int) -> None:
+        self._save()
+        if self._active:
+            self._open_speaker()
+
+    def _on_processing_toggled(self, enabled: bool) -> None:
+        self._save()
+        if self._processing is not None:
+            self._processing.set_enabled(enabled)
+
+    def _save(self) -> None:
+        save_media_preferences(self.preferences)
+
+    def _on_camera_opened(self, generation: int, result: CameraTrack | MediaUnavailable) -> None:
+        if not self._wanted("camera", generation):
+            if not isinstance(result, MediaUnavailable):
+                self._close_camera(result)
+            return
+        if isinstance(result, MediaUnavailable):
+            self.camera.show_status(self._text(result), error=True)
+            return
+        self._camera = result
+        width, height = result.size
+        self.camera.show_status(
+            self.tr("Bild: {width} × {height} Pixel, {fps} Bilder pro Sekunde").format(
+                width=width, height=height, fps=round(result.capture.fps)
+            ),
+            error=False,
+        )
+        self._preview_timer.start()
+
+    def _on_camera_problem(self, message: str, message_en: str) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self.camera.show_status(
+            message_en if self._runner.language == "en" else message, error=True
+        )
+
+    def _on_microphone_opened(
+        self, generation: int, result: MicrophoneTrack | MediaUnavailable
+    ) -> None:
+        if not self._wanted("microphone", generation):
+            if not isinstance(result, MediaUnavailable):
+                result.stop()
+            return
+        if isinstance(result, MediaUnavailable):
+            self.microphone.show_status(self._text(result), error=True)
+            return
+        self._microphone = result
+        self.microphone.show_status("", error=False)
+        self._meter_timer.start()
+
+    def _on_microphone_problem(self, message: str, message_en: str) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self.microphone.show_status(self._pick(message, message_en), error=True)
+
+    def _on_speaker_opened(self, generation: int, speaker: SpeakerOutput) -> None:
+        if not self._wanted("speaker", generation):
+            self._close_speaker(speaker)
+            return
+        self._speaker = speaker
+        self.tone_button.setEnabled(speaker.playing)
+
+    def _on_speaker_problem(self, message: str, message_en: str) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self.tone_button.setEnabled(False)
+        self.speaker.show_status(
+            message_en if self._runner.language == "en" else message, error=True
+        )
+
+    def _on_tone_clicked(self) -> None:
+        if self._speaker is None or not self._speaker.playing:
+            return
+        self._speaker.add_track(ToneTrack(duration=TONE_S))
+        self.speaker.show_status(self.tr("Sie sollten jetzt einen kurzen Ton hören."), error=False)
+
+    def _on_preview_timer(self) -> None:
+        frame = self._camera.latest_bgr() if self._camera is not None else None
+        if frame is None or frame is self._shown_frame:
+            return
+        self._shown_frame = frame
+        height, width = frame.shape[:2]
+        image = QImage(frame.tobytes(), width, height, width * 3, QImage.Format.Format_BGR888)
+        pixmap = QPixmap.fromImage(image).scaled(
+            self.preview.size(),
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        self.preview.setPixmap(pixmap)
+
+    def _on_meter_timer(self) -> None:
+        if self._microphone is None:
+            return
+        level = self._microphone.level_dbfs
+        value = (level - METER_FLOOR_DB) / -METER_FLOOR_DB * 100
+        self.meter.setValue(int(min(100.0, max(0.0, value))))
