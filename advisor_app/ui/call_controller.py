@@ -16,7 +16,8 @@ import shiboken6
 from pydantic import BaseModel
 from PySide6.QtCore import QObject, Signal
 
-from advisor_app.client.call import CallListener, CallSession, MediaOpeners, MediaProblem
+from advisor_app.client.call import CallListener, CallSession, MediaProblem
+from advisor_app.client.call_media import CallMedia
 from advisor_app.client.peer import PeerLink, PeerState
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.protocol import (
@@ -33,8 +34,8 @@ from advisor_app.ui.tasks import Failure, TaskRunner
 
 log = logging.getLogger(__name__)
 
-#: Makes the device openers for a new call (the devices page's choice at that moment).
-OpenersFactory = Callable[[], MediaOpeners]
+#: Makes the media of a new call (the devices page's choice at that moment).
+MediaFactory = Callable[[], CallMedia]
 
 
 class CallController(QObject):
@@ -54,7 +55,7 @@ class CallController(QObject):
         client: ServiceClient,
         room: RoomFeed,
         runner: TaskRunner,
-        openers: OpenersFactory,
+        media: MediaFactory,
         *,
         codec: str = "VP8",
         parent: QObject | None = None,
@@ -63,7 +64,8 @@ class CallController(QObject):
         self._client = client
         self._room = room
         self._runner = runner
-        self._openers = openers
+        self._media_factory = media
+        self._media: CallMedia | None = None
         self._codec = codec
         self.session: CallSession | None = None
         self._waiting: list[int] = []  # admitted before the session had its ICE servers
@@ -99,7 +101,9 @@ class CallController(QObject):
             log.warning("no ICE servers from the service; using host candidates only")
             ice = IceConfig()
         emit = self._emit
+        media = self._media = self._media_factory()
         listener = CallListener(
+            audio=media.play,
             state=lambda pid, state: emit(self.peer_state_changed, pid, state.value),
             chat=lambda pid, msg: emit(self.chat_received, pid, msg),
             remote_media=lambda pid, state: emit(self.remote_media_changed, pid, state),
@@ -108,7 +112,8 @@ class CallController(QObject):
             problem=lambda problem: emit(self.problem, problem),
             local_media=lambda state: emit(self.local_media_changed, state),
         )
-        session = CallSession(self._signal, listener, ice, self._openers(), codec=self._codec)
+        openers = media.openers(self._on_device_lost)
+        session = CallSession(self._signal, listener, ice, openers, codec=self._codec)
         self.session = session
         for pid in self._waiting:
             session.add(pid)
@@ -117,6 +122,13 @@ class CallController(QObject):
         for event in early:
             session.handle_event(event)
         await session.start()  # a page that is ready meanwhile gets its offer; tracks follow
+
+    def _on_device_lost(self, kind: str, problem: MediaProblem) -> None:
+        """A device stopped during the call: say so; the call goes on without it."""
+        if self.session is not None and kind in ("camera", "microphone"):
+            self.session.device_lost(kind, problem)
+        else:
+            self._emit(self.problem, problem)
 
     def _emit(self, signal: Any, *args: Any) -> None:
         """Emit unless this adapter is already gone (a call's last words at quit)."""
@@ -178,6 +190,8 @@ class CallController(QObject):
         """One participant leaves (consent revoked, removed): their link is closed."""
         if self.session is not None:
             self._runner.run(f"call-remove-{participant_id}", self.session.remove(participant_id))
+        if self._media is not None:
+            self._media.forget(participant_id)
 
     def hang_up(self) -> None:
         """ "Gespräch beenden": goodbye to everyone, the service is told, devices released."""
@@ -194,11 +208,16 @@ class CallController(QObject):
             return
         pids = list(session.links)
         room = self._room.room_client
-        self._runner.run("call-end", self._end(session, pids, room))
+        media, self._media = self._media, None
+        self._runner.run("call-end", self._end(session, media, pids, room))
 
     @staticmethod
-    async def _end(session: CallSession, pids: list[int], room: Any) -> None:
+    async def _end(
+        session: CallSession, media: CallMedia | None, pids: list[int], room: Any
+    ) -> None:
         await session.close()
+        if media is not None:
+            await media.close()
         if room is not None:
             for pid in pids:
                 await room.end_call(pid)
@@ -211,9 +230,10 @@ class CallController(QObject):
     async def close(self) -> None:
         """At quit: end a running call at once."""
         session, self.session = self.session, None
+        media, self._media = self._media, None
         if session is not None:
             pids = list(session.links)
-            await self._end(session, pids, self._room.room_client)
+            await self._end(session, media, pids, self._room.room_client)
 
     # --- slots ------------------------------------------------------------------------------
 
@@ -231,4 +251,6 @@ class CallController(QObject):
         session.handle_event(event)
         if leaving:
             assert isinstance(event, CallEnded)
+            if self._media is not None:
+                self._media.forget(event.participant_id)
             self.participant_left.emit(event.participant_id)

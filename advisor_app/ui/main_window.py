@@ -17,15 +17,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from advisor_app.client.call import MediaOpeners
+from advisor_app.client.call_media import CallMedia, DeviceMedia
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.clock import Clock
 from advisor_app.core.protocol import WaitingEntry
 from advisor_app.ui.alerts import ArrivalAlerts, Notifier, TrayNotifier
-from advisor_app.ui.call_controller import CallController, OpenersFactory
+from advisor_app.ui.call_controller import CallController, MediaFactory
 from advisor_app.ui.chime import ChimePlayer, SoundDeviceChime
 from advisor_app.ui.dialogs.sign_in import SignInDialog
 from advisor_app.ui.icons import app_icon
+from advisor_app.ui.media_prefs import load_media_preferences
 from advisor_app.ui.pages.call import CallPage
 from advisor_app.ui.pages.devices import DevicesPage
 from advisor_app.ui.pages.outbox import OutboxPage
@@ -66,6 +67,11 @@ class StartingView(QWidget):
         layout.addStretch(3)
 
 
+def _device_media() -> CallMedia:
+    """The devices chosen on the "Geräte" page, read when a call starts."""
+    return DeviceMedia(load_media_preferences())
+
+
 class MainWindow(QMainWindow):
     """Beratungskonsole – Videotermine.
 
@@ -80,12 +86,12 @@ class MainWindow(QMainWindow):
         clock: Clock | None = None,
         chime: ChimePlayer | None = None,
         notifier: Notifier | None = None,
-        media: OpenersFactory | None = None,
+        media: MediaFactory | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._runner = runner
-        self._media = media or MediaOpeners
+        self._media: MediaFactory = media or _device_media
         self._clock = clock
         self._chime = chime
         self._notifier = notifier

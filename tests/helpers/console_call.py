@@ -17,6 +17,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from advisor_app.client.call import CallListener, CallSession, MediaOpeners, MediaProblem
+from advisor_app.client.call_media import CallMedia
 from advisor_app.client.peer import PeerLink, PeerState, audio_level_dbfs
 from advisor_app.client.room_client import RoomClient
 from advisor_app.core.protocol import (
@@ -84,9 +85,11 @@ async def console_side(
     *,
     ice: IceConfig | None = None,
     openers: MediaOpeners | None = None,
+    media: CallMedia | None = None,
     codec: str = "VP8",
 ) -> AsyncIterator[ConsoleSide]:
-    """A console connected to the service at ``base_url`` with its devices open."""
+    """A console connected to the service at ``base_url`` with its devices open: generated
+    ones by default, ``openers``, or the devices of ``media`` (which also gets the audio)."""
     side: ConsoleSide | None = None
 
     def on_event(event: BaseModel) -> None:
@@ -100,9 +103,13 @@ async def console_side(
         assert side is not None
         level = audio_level_dbfs(frame)
         side.audio_peak[pid] = max(side.audio_peak.get(pid, -120.0), level)
+        if media is not None:
+            media.play(pid, frame)
 
     room = RoomClient(base_url, token, on_event)
     listener = CallListener()
+    if media is not None:
+        openers = media.openers(lambda kind, problem: session.device_lost(kind, problem))
     session = CallSession(
         room.signal,
         listener,
@@ -125,10 +132,19 @@ async def console_side(
         yield side
     finally:
         await session.close()
+        if media is not None:
+            await media.close()
         await room.close()
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+class GeneratedMedia(CallMedia):
+    """The console's call media without devices: the test picture and the tone."""
+
+    def openers(self, lost: Any) -> MediaOpeners:
+        return MediaOpeners(camera=_pattern, microphone=_tone)
 
 
 def luma(frame: Any) -> np.ndarray:

@@ -19,12 +19,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from advisor_app.client.call import MediaOpeners
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.tasks import TaskRunner
 from tests.helpers.citizen_browser import citizen_call
-from tests.helpers.console_call import _pattern, _tone
+from tests.helpers.console_call import GeneratedMedia
 from tests.ui.citizens import book
 from tests.ui.support import run, wait_until
 from tests.ui.test_waiting_room import Console, RecordingChime, RecordingNotifier
@@ -82,7 +81,7 @@ def calling_console(
         runner,
         chime=RecordingChime(),
         notifier=RecordingNotifier(),
-        media=lambda: MediaOpeners(camera=_pattern, microphone=_tone),
+        media=GeneratedMedia,
     )
     qtbot.addWidget(window)
     window.resize(1400, 860)

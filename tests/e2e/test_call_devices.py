@@ -1,0 +1,58 @@
+"""The console's own device path in a call: a video file as its camera, PulseAudio's null sink
+as its speaker and the sink's monitor as its microphone (no hardware here), with the shared
+echo canceller in between. Chromium is the citizen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from advisor_app.client.call_media import DeviceMedia
+from advisor_app.client.media import MediaPreferences
+from tests.e2e.test_citizen_journey import to_room
+from tests.helpers.citizen_browser import ROOM_OPEN, Live, new_page, wait_step
+from tests.helpers.console_call import console_side
+from tests.helpers.media import HEIGHT, WIDTH, write_video
+from tests.helpers.pulse import PulseServer
+
+pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
+
+
+async def test_the_consoles_camera_microphone_and_speaker_in_a_call(
+    browser: Browser, live: Live, pulse_audio: PulseServer, tmp_path: Path
+) -> None:
+    camera = write_video(tmp_path / "camera.avi", frames=450)  # 30 s at 15 fps
+    media = DeviceMedia(MediaPreferences(camera=str(camera), microphone=None, speaker=None))
+    async with console_side(live.base, live.advisor_token, media=media) as console:
+        assert console.problems == []
+        assert console.session.camera is not None and console.session.microphone is not None
+        _, url = await live.appointment()
+        await live.consent(url)
+        live.clock.set(ROOM_OPEN)
+        context, page, guard = await new_page(browser, live)
+        await page.goto(url)
+        await to_room(page)
+        await page.click("#enter-room")
+        await wait_step(page, "waiting")
+        link = await console.admit_next()
+        await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
+        # The page shows the console's camera (the file, at its own size) ...
+        await page.wait_for_function(
+            f"() => document.querySelector('#remote-video').videoWidth === {WIDTH}"
+            f" && document.querySelector('#remote-video').videoHeight === {HEIGHT}"
+        )
+        # ... and the console plays the citizen's microphone on its speaker.
+        await console.wait_for(lambda: console.audio_peak.get(link.participant_id, -120) > -40)
+        speaker = media._speaker
+        assert speaker is not None
+        await speaker.opened
+        await console.wait_for(lambda: speaker.played_blocks > 50)
+        assert speaker.playing
+        guard.check()
+        await context.close()
+    # Ended: every device released.
+    assert not speaker.playing
+    assert media._feeds == {}
