@@ -53,6 +53,16 @@ class MediaOpeners:
     microphone: TrackOpener | None = None
 
 
+async def release(track: MediaStreamTrack) -> None:
+    """Stop a local device's track and wait until its device is let go (a camera's capture
+    thread joined), so nothing of the call outlives it."""
+    close = getattr(track, "close", None)
+    if close is not None and asyncio.iscoroutinefunction(close):
+        await close()
+    else:
+        track.stop()
+
+
 def _problem(kind: str, exc: BaseException) -> MediaProblem:
     message = getattr(exc, "message", None)
     message_en = getattr(exc, "message_en", None)
@@ -95,7 +105,12 @@ class CallSession:
         if camera:
             await self.set_camera(True)
         if microphone:
-            self.microphone = await self._open("microphone", self.openers.microphone)
+            track = await self._open("microphone", self.openers.microphone)
+            if self._closed:  # the call ended while the device opened: let it go at once
+                if track is not None:
+                    await release(track)
+                return
+            self.microphone = track
             self._share("audio")
         self._media_changed()
 
@@ -116,7 +131,7 @@ class CallSession:
         elif not enabled and self.camera is not None:
             track, self.camera = self.camera, None
             self._share("video")
-            track.stop()
+            await release(track)
         if self._closed:
             await self._stop_local()
             return False
@@ -141,11 +156,11 @@ class CallSession:
         if kind == "camera" and self.camera is not None:
             track, self.camera = self.camera, None
             self._share("video")
-            track.stop()
+            self._spawn(release(track))
         elif kind == "microphone" and self.microphone is not None:
             track, self.microphone = self.microphone, None
             self._share("audio")
-            track.stop()
+            self._spawn(release(track))
         self._media_changed()
 
     def _source(self, kind: str) -> MediaStreamTrack | None:
@@ -239,17 +254,18 @@ class CallSession:
     # --- end --------------------------------------------------------------------------------
 
     async def _stop_local(self) -> None:
-        for track in (self.camera, self.microphone):
-            if track is not None:
-                track.stop()
+        tracks = [t for t in (self.camera, self.microphone) if t is not None]
         self.camera = None
         self.microphone = None
+        await asyncio.gather(*(release(t) for t in tracks), return_exceptions=True)
 
     async def close(self) -> None:
         """End the call: goodbye to everyone, every connection and device released."""
         self._closed = True
-        for task in list(self._tasks):
-            task.cancel()
+        if self._tasks:  # negotiations and releases still under way finish first (briefly)
+            _done, pending = await asyncio.wait(list(self._tasks), timeout=5)
+            for task in pending:
+                task.cancel()
         links = list(self.links.values())
         self.links.clear()
         await asyncio.gather(*(link.close() for link in links), return_exceptions=True)

@@ -16,6 +16,8 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
+from advisor_app.client.media.portaudio import PORTAUDIO
+
 log = logging.getLogger(__name__)
 
 DEFAULT_RATE = 48_000
@@ -99,13 +101,19 @@ class SoundDeviceChime(ChimePlayer):
         try:
             import sounddevice as sd  # PortAudio is loaded on first use, not at start
 
-            info = sd.query_devices(self._device, "output")
-            rate = int(info["default_samplerate"]) or DEFAULT_RATE
-            samples = chime_samples(rate)
-            with sd.OutputStream(
-                samplerate=rate, channels=1, dtype="float32", device=self._device
-            ) as stream:
-                stream.write(samples.reshape(-1, 1))
+            with PORTAUDIO:  # PortAudio is not thread-safe: one opener at a time
+                info = sd.query_devices(self._device, "output")
+                rate = int(info["default_samplerate"]) or DEFAULT_RATE
+                stream = sd.OutputStream(
+                    samplerate=rate, channels=1, dtype="float32", device=self._device
+                )
+                stream.start()
+            try:
+                stream.write(chime_samples(rate).reshape(-1, 1))
+            finally:
+                with PORTAUDIO:
+                    stream.stop()
+                    stream.close()
         except Exception as exc:  # a missing sound must never disturb the advisor
             self._failed(exc)
         finally:

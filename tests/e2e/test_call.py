@@ -29,6 +29,7 @@ from tests.helpers.citizen_browser import (
     PHONE,
     ROOM_OPEN,
     Live,
+    browser_env,
     new_page,
     receive_type,
     wait_step,
@@ -306,6 +307,7 @@ async def test_a_crashed_browser_is_shown_as_interrupted_within_seconds(
             executable_path=shutil.which("chromium"),
             args=CHROMIUM_ARGS,
             headless=True,
+            env=browser_env(),
             viewport=PHONE,  # type: ignore[arg-type]
         )
         page = context.pages[0] if context.pages else await context.new_page()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -56,12 +57,20 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 
 
+def browser_env() -> dict[str, str]:
+    """Chromium's environment: without the tests' PulseAudio server, whose null sink would
+    clock the page's audio (the device check's meter) instead of Chromium's own fake output."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PULSE_")}
+    env["PULSE_SERVER"] = "unix:/nonexistent/pulse"
+    return env
+
+
 async def launch(playwright: Playwright) -> Browser:
     """Debian's Chromium, headless, with fake media devices."""
     executable = shutil.which("chromium")
     assert executable, "Debian's chromium is not installed (make system-test)"
     return await playwright.chromium.launch(
-        executable_path=executable, args=CHROMIUM_ARGS, headless=True
+        executable_path=executable, args=CHROMIUM_ARGS, headless=True, env=browser_env()
     )
 
 

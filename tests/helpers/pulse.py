@@ -23,8 +23,11 @@ def reinit_portaudio() -> None:
     """Make PortAudio list the devices anew (it enumerates them only when initialised)."""
     import sounddevice as sd
 
-    sd._terminate()
-    sd._initialize()
+    from advisor_app.client.media.portaudio import PORTAUDIO
+
+    with PORTAUDIO:  # never while a stream is being opened or closed somewhere
+        sd._terminate()
+        sd._initialize()
 
 
 class PulseServer:

@@ -11,6 +11,7 @@ import json
 import multiprocessing
 import queue
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,7 @@ class CallingCitizen:
 @pytest.fixture
 def calling_console(
     loop: asyncio.AbstractEventLoop, qtbot: QtBot, runner: TaskRunner, client: ServiceClient
-) -> Console:
+) -> Iterator[Console]:
     window = MainWindow(
         runner,
         chime=RecordingChime(),
@@ -89,7 +90,9 @@ def calling_console(
     window.show_console(client, advisor_name="Anna Berger", connection="Lokaler Dienst")
     assert window.waiting_room is not None
     wait_until(lambda: window.waiting_room.connection_text() == "Live verbunden")
-    return Console(window, window._chime, window._notifier)  # type: ignore[arg-type]
+    yield Console(window, window._chime, window._notifier)  # type: ignore[arg-type]
+    assert window.call_controller is not None
+    run(loop, window.call_controller.close())
 
 
 def test_a_call_with_chromium_on_the_call_page(

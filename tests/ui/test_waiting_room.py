@@ -21,6 +21,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from advisor_app.client.call_media import CallMedia
 from advisor_app.client.embedded import EmbeddedService
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.domain import Role
@@ -104,9 +105,9 @@ class Console:
 @pytest.fixture
 def console(
     loop: asyncio.AbstractEventLoop, qtbot: QtBot, runner: TaskRunner, client: ServiceClient
-) -> Console:
+) -> Iterator[Console]:
     chime, notifier = RecordingChime(), RecordingNotifier()
-    window = MainWindow(runner, chime=chime, notifier=notifier)
+    window = MainWindow(runner, chime=chime, notifier=notifier, media=CallMedia)
     qtbot.addWidget(window)
     window.resize(1400, 860)
     window.show()
@@ -115,7 +116,10 @@ def console(
     window.show_page(window.waiting_room)
     page = window.waiting_room
     wait_until(lambda: page.connection_text() == "Live verbunden", message="room online")
-    return Console(window, chime, notifier)
+    yield Console(window, chime, notifier)
+    # As the console does at quit: a call that is still on says goodbye and is torn down.
+    assert window.call_controller is not None
+    run(loop, window.call_controller.close())
 
 
 @pytest.fixture
@@ -451,7 +455,9 @@ def test_a_refused_token_asks_for_the_password_and_the_room_comes_back(
     add_advisor(service.log_path.parent, "wilma", "Wilma Warte", PASSWORD)
     api = ServiceClient(service.url, token="abgelaufen-" + "z" * 30)
     try:
-        window = MainWindow(runner, chime=RecordingChime(), notifier=RecordingNotifier())
+        window = MainWindow(
+            runner, chime=RecordingChime(), notifier=RecordingNotifier(), media=CallMedia
+        )
         qtbot.addWidget(window)
         window.show()
         window.show_console(
@@ -485,7 +491,7 @@ def test_service_restart_shows_reconnecting_and_recovers(
     env = child_env(ADVISOR_EMBEDDED_TOKEN=token)
     args = ["serve", "--port", str(port), "--data-dir", str(tmp_path / "data")]
     chime, notifier = RecordingChime(), RecordingNotifier()
-    window = MainWindow(runner, chime=chime, notifier=notifier)
+    window = MainWindow(runner, chime=chime, notifier=notifier, media=CallMedia)
     qtbot.addWidget(window)
     window.show()
     api: ServiceClient | None = None

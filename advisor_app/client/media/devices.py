@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from advisor_app.client.media.portaudio import PORTAUDIO
+
 log = logging.getLogger(__name__)
 
 _SYSFS = Path("/sys/class/video4linux")
@@ -103,8 +105,9 @@ def list_audio(kind: AudioKind) -> list[DeviceInfo]:
         return []
     channels = "max_input_channels" if kind == "input" else "max_output_channels"
     try:
-        hostapi = sd.default.hostapi
-        devices = sd.query_devices()
+        with PORTAUDIO:
+            hostapi = sd.default.hostapi
+            devices = sd.query_devices()
     except Exception as exc:
         log.warning("audio devices cannot be listed: %s", exc)
         return []
@@ -129,13 +132,15 @@ def resolve_audio_device(sd: Any, device: str | None, kind: AudioKind) -> int:
     Raises :class:`LookupError` when there is no such device (or no default one).
     """
     channels = "max_input_channels" if kind == "input" else "max_output_channels"
-    devices = sd.query_devices()
+    with PORTAUDIO:
+        devices = sd.query_devices()
+        defaults = sd.default.device
+        hostapi = sd.default.hostapi
     if device is None:
-        index = sd.default.device[0 if kind == "input" else 1]
+        index = defaults[0 if kind == "input" else 1]
         if index is None or not 0 <= index < len(devices) or devices[index][channels] <= 0:
             raise LookupError(f"no default {kind} device")
         return int(index)
-    hostapi = sd.default.hostapi
     matches = [i for i, info in enumerate(devices) if info["name"] == device and info[channels]]
     preferred = [i for i in matches if devices[i]["hostapi"] == hostapi]
     if not matches:

@@ -26,6 +26,7 @@ from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
 
 from advisor_app.client.media.devices import resolve_audio_device
+from advisor_app.client.media.portaudio import PORTAUDIO
 from advisor_app.client.media.problems import (
     AUDIO_SYSTEM_MISSING,
     MICROPHONE_FAILED,
@@ -240,8 +241,9 @@ class MicrophoneTrack(MediaStreamTrack):
             if self.readyState == "live":
                 self._stream = stream
                 return True
-        stream.abort()
-        stream.close()
+        with PORTAUDIO:
+            stream.abort()
+            stream.close()
         return False
 
     def _close_stream(self) -> None:
@@ -249,8 +251,9 @@ class MicrophoneTrack(MediaStreamTrack):
             stream, self._stream = self._stream, None
         if stream is not None:
             try:
-                stream.abort()
-                stream.close()
+                with PORTAUDIO:
+                    stream.abort()
+                    stream.close()
             except Exception as exc:  # an unplugged device may refuse even that
                 log.debug("closing the microphone stream: %s", exc)
 
@@ -281,6 +284,10 @@ async def open_microphone(
     track = MicrophoneTrack(loop, processing, on_problem)
 
     def start() -> bool:
+        with PORTAUDIO:
+            return _start()
+
+    def _start() -> bool:
         stream = sd.InputStream(
             device=index,
             samplerate=SAMPLE_RATE,

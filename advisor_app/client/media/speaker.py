@@ -21,6 +21,7 @@ from aiortc.mediastreams import MediaStreamError
 
 from advisor_app.client.media.devices import resolve_audio_device
 from advisor_app.client.media.microphone import StreamWatch, import_sounddevice
+from advisor_app.client.media.portaudio import PORTAUDIO
 from advisor_app.client.media.problems import (
     SPEAKER_FAILED,
     SPEAKER_LOST,
@@ -107,6 +108,10 @@ class SpeakerOutput:
             return self._report(SPEAKER_NOT_FOUND)
 
         def start() -> Any:
+            with PORTAUDIO:
+                return _start()
+
+        def _start() -> Any:
             stream = sd.OutputStream(
                 device=index,
                 samplerate=SAMPLE_RATE,
@@ -171,8 +176,9 @@ class SpeakerOutput:
             stream, self._stream = self._stream, None
         if stream is not None:
             try:
-                stream.abort()
-                stream.close()
+                with PORTAUDIO:
+                    stream.abort()
+                    stream.close()
             except Exception as exc:
                 log.debug("closing the speaker stream: %s", exc)
 
