@@ -308,6 +308,8 @@ class PeerLink:
         while channel is self._channel and channel.readyState == "open":
             self._seq += 1
             channel.send(Alive(seq=self._seq).model_dump_json())
+            if self._seq % 5 == 0:  # a state lost on the way is repaired within seconds
+                channel.send(self._local_media.model_dump_json())
             silent = time.monotonic() - self._last_heard
             if silent > SILENCE_S and self.state is PeerState.CONNECTED:
                 log.info("participant %s silent for %.1f s", self.participant_id, silent)

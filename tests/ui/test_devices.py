@@ -71,7 +71,14 @@ def test_preview_level_meter_and_test_tone(
     assert page.meter.value() < 10  # silence
     qtbot.mouseClick(page.tone_button, Qt.MouseButton.LeftButton)
     assert page.speaker.status.text() == "Sie sollten jetzt einen kurzen Ton hören."
-    wait_until(lambda: page.meter.value() > 60, message="the meter did not move with the tone")
+    for attempt in range(3):  # on a loaded machine the sound server may drop a first tone
+        try:
+            wait_until(lambda: page.meter.value() > 60, timeout=6)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise AssertionError("the meter did not move with the tone") from None
+            qtbot.mouseClick(page.tone_button, Qt.MouseButton.LeftButton)
     if directory := os.environ.get("SCREENSHOT_DIR"):
         page.grab().save(str(Path(directory) / "devices.png"))
     wait_until(lambda: page.meter.value() < 10, message="the meter did not fall after the tone")

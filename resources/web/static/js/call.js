@@ -243,6 +243,7 @@ export class CallConnection {
 
   alive() {
     this.send({ type: 'alive', seq: ++this.seq });
+    if (this.seq % 5 === 0) this.sendMedia(); // a state lost on the way is repaired soon
     if (this.state === 'connected' && Date.now() - this.lastHeard > SILENCE_MS) {
       this.setState('interrupted');
     }
