@@ -183,6 +183,8 @@ class AppointmentOut(Model):
     participants: list[ParticipantOut]
     created_at: datetime
     updated_at: datetime
+    #: The ID check's outcome, once the advisor recorded one.
+    identity: IdentityOut | None = None
 
     @property
     def citizen(self) -> ParticipantOut:
@@ -471,3 +473,35 @@ class LegalText(Model):
     binding_lang: str
     #: True when ``lang`` is not the binding language: only the binding text is legally valid.
     is_translation: bool
+
+
+# --- ID check (POST /api/appointments/<id>/identity) ------------------------------------------
+
+
+class IdentityOutcome(StrEnum):
+    VERIFIED = "verified"  # "Identität geprüft"
+    NOT_VERIFIED = "not_verified"  # "nicht geprüft"
+
+
+class IdentityDocument(StrEnum):
+    ID_CARD = "id_card"
+    PASSPORT = "passport"
+    OTHER = "other"
+
+
+class IdentityIn(Model):
+    """What the console records after an ID check. Deliberately nothing from the document."""
+
+    outcome: IdentityOutcome
+    document_type: IdentityDocument
+
+
+class IdentityOut(Model):
+    outcome: IdentityOutcome
+    document_type: IdentityDocument
+    advisor_id: int
+    advisor_name: str
+    checked_at: datetime
+
+
+AppointmentOut.model_rebuild()
