@@ -19,13 +19,14 @@ APT_RUN := libportaudio2 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-
 APT_TEST := $(APT_RUN) xvfb xauth postgresql chromium
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint format i18n system-run system-test bench-waiting-room clean help
+.PHONY: run test lint format i18n system-run system-test bench-waiting-room bench-idcheck clean help
 
 help:
 	@echo "make run    start the console (embedded service, SQLite)"
 	@echo "make test   install test dependencies and run the whole suite"
 	@echo "make lint   ruff and mypy"
 	@echo "make bench-waiting-room  2000 simulated citizens in one service: latency, memory"
+	@echo "make bench-idcheck  ID-document analysis on 320 generated camera views"
 
 # Install missing Debian packages (as root, or through sudo); never prompts.
 define apt_install
@@ -75,6 +76,11 @@ test: system-test $(STAMP) i18n $(AXE)
 # fails when a citizen or event is lost, or when a target is missed. See benchmarks/README.md.
 bench-waiting-room: $(STAMP)
 	$(BIN)/python -m benchmarks.waiting_room --fail-on-miss
+
+# The ID check's live analysis on 320 generated 1280×720 views (documents, blur, glare, low
+# light, cut off, sideways, non-documents); fails when a target is missed. See benchmarks/README.md.
+bench-idcheck: $(STAMP)
+	$(BIN)/python -m benchmarks.idcheck --fail-on-miss
 
 lint: $(STAMP)
 	$(BIN)/ruff check advisor_app tests benchmarks

@@ -269,21 +269,30 @@ def _tokens(text: str) -> list[str]:
     return [t for t in text.split() if t]
 
 
-def _word_in(word: str, others: list[str]) -> bool:
-    # The MRZ truncates long names: its last word may be a prefix of the real one.
-    return any(word == o or (len(o) >= 2 and word.startswith(o)) for o in others)
+def _same_word(word: str, mrz_word: str, *, last: bool) -> bool:
+    # The MRZ truncates names that do not fit: its last word may be cut to a prefix, down to
+    # an initial; other words may be cut to at least two letters.
+    if word == mrz_word:
+        return True
+    return word.startswith(mrz_word) and (last or len(mrz_word) >= 2)
 
 
 def compare_names(expected: str, mrz: Mrz) -> NameMatch:
     """Compare the appointment's name with the zone's, ignoring order, case and diacritics."""
     mrz_words = _tokens(f"{mrz.surname} {mrz.given_names}".replace("<", " "))
     best = NameMatch.MISMATCH
+    last = len(mrz_words) - 1
+
+    def matches(word: str, index: int) -> bool:
+        return _same_word(word, mrz_words[index], last=index == last)
+
     for german in (True, False):
         words = _tokens(transliterate(expected, german=german))
         if not words or not mrz_words:
             continue
-        forward = all(_word_in(w, mrz_words) for w in words)
-        backward = all(any(_word_in(w, [m]) for w in words) for m in mrz_words)
+
+        forward = all(any(matches(w, i) for i in range(len(mrz_words))) for w in words)
+        backward = all(any(matches(w, i) for w in words) for i in range(len(mrz_words)))
         if forward and backward:
             return NameMatch.MATCH
         if forward or backward:
