@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from advisor_app.core.protocol import IdentityDocument, IdentityIn, IdentityOutcome
 from advisor_app.ui.dialogs.id_check import IdCheckDialog
 from benchmarks.idcheck_synth import Document, id_card, make_view, passport_page
+from tests.ui.support import wait_until
 
 pytestmark = pytest.mark.gui
 
@@ -53,7 +54,9 @@ def dialog(qtbot: QtBot, camera: Camera, outcomes: list[IdentityIn]) -> IdCheckD
 
 
 def _wait_hint(qtbot: QtBot, dialog: IdCheckDialog, text: str) -> None:
-    qtbot.waitUntil(lambda: dialog.hint_label.text() == text, timeout=10_000)
+    # QTest.qWait (through wait_until) keeps working after another test quit the application's
+    # event loop, where qtbot.waitUntil would return without processing events
+    wait_until(lambda: dialog.hint_label.text() == text, message=dialog.hint_label.text())
 
 
 def test_hints_auto_capture_mrz_outcome_and_wipe(
@@ -70,20 +73,20 @@ def test_hints_auto_capture_mrz_outcome_and_wipe(
     camera.frame = make_view(rng, "blurred", front).frame
     _wait_hint(qtbot, dialog, "Unscharf – bitte ruhig halten.")
     camera.frame = make_view(rng, "cut_off", front).frame
-    qtbot.waitUntil(lambda: "Abgeschnitten" in dialog.hint_label.text(), timeout=10_000)
+    wait_until(lambda: "Abgeschnitten" in dialog.hint_label.text())
     assert dialog.step == "front" and not dialog.stills
 
     camera.frame = make_view(rng, "good", back).frame  # the wrong side first
     _wait_hint(qtbot, dialog, "Bitte zeigen Sie zuerst die Vorderseite mit dem Foto.")
     camera.frame = make_view(random.Random(3), "good", front).frame
-    qtbot.waitUntil(lambda: dialog.step == "back", timeout=10_000)
+    wait_until(lambda: dialog.step == "back")
     assert steps == ["front", "back"]
     assert dialog.stills["front"].image.shape == (540, 856, 3)
     assert dialog.doc_face.pixmap() is not None and not dialog.doc_face.pixmap().isNull()
     assert dialog.still_view.has_image
 
     camera.frame = make_view(random.Random(4), "good", back).frame
-    qtbot.waitUntil(lambda: dialog.step == "done", timeout=10_000)
+    wait_until(lambda: dialog.step == "done")
     assert steps == ["front", "back", "done"]
     assert dialog.stills["back"].zone is not None
     assert dialog.mrz_entry.format.value == "td1"
@@ -128,7 +131,7 @@ def test_passport_needs_one_page_and_closing_wipes(
     rng = random.Random(11)
     page = passport_page(rng)
     camera.frame = make_view(rng, "good", page).frame
-    qtbot.waitUntil(lambda: dialog.step == "done", timeout=10_000)
+    wait_until(lambda: dialog.step == "done")
     assert steps == ["front", "done"]
     assert dialog.document_box.currentData() == IdentityDocument.PASSPORT.value
     assert dialog.mrz_entry.format.value == "td3"
