@@ -28,7 +28,7 @@ DIST_STAMP := $(VENV)/.installed-dist
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint format i18n dist system-run system-test system-dist bench-waiting-room \
-	bench-call clean help
+	bench-call bench-idcheck clean help
 
 help:
 	@echo "make run    start the console (embedded service, SQLite)"
@@ -37,6 +37,7 @@ help:
 	@echo "make dist   frozen console in dist/advisor-console, then its self-test"
 	@echo "make bench-waiting-room  2000 simulated citizens in one service: latency, memory"
 	@echo "make bench-call  console-to-Chromium call: setup, fps, CPU, latency"
+	@echo "make bench-idcheck  ID-document analysis on 320 generated camera views"
 
 # Install missing Debian packages (as root, or through sudo); never prompts.
 define apt_install
@@ -102,6 +103,11 @@ dist: system-dist $(DIST_STAMP) i18n
 # fails when a citizen or event is lost, or when a target is missed. See benchmarks/README.md.
 bench-waiting-room: $(STAMP)
 	$(BIN)/python -m benchmarks.waiting_room --fail-on-miss
+
+# The ID check's live analysis on 320 generated 1280×720 views (documents, blur, glare, low
+# light, cut off, sideways, non-documents); fails when a target is missed. See benchmarks/README.md.
+bench-idcheck: $(STAMP)
+	$(BIN)/python -m benchmarks.idcheck --fail-on-miss
 
 lint: $(STAMP)
 	$(BIN)/ruff check advisor_app tests benchmarks installers

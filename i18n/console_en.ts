@@ -555,6 +555,262 @@
     </message>
 </context>
 <context>
+    <name>IdCheckDialog</name>
+    <message>
+        <source>Ausweis prüfen</source>
+        <extracomment>&quot;front&quot;, &quot;back&quot; or &quot;done&quot;: what the citizen&apos;s page should ask for now. Emitted after every analysed frame (tests and the status line use it).</extracomment>
+        <translation>Check ID document</translation>
+    </message>
+    <message>
+        <source>Videobild der Person</source>
+        <translation>The person&apos;s video</translation>
+    </message>
+    <message>
+        <source>Warte auf das Videobild …</source>
+        <translation>Waiting for the video …</translation>
+    </message>
+    <message>
+        <source>Automatische Aufnahme</source>
+        <translation>Automatic capture</translation>
+    </message>
+    <message>
+        <source>Jetzt aufnehmen</source>
+        <translation>Capture now</translation>
+    </message>
+    <message>
+        <source>Nimmt das aktuelle Bild auf, auch wenn noch nicht alles passt.</source>
+        <translation>Captures the current picture, even if not everything fits yet.</translation>
+    </message>
+    <message>
+        <source>Vorderseite neu aufnehmen</source>
+        <translation>Capture the front again</translation>
+    </message>
+    <message>
+        <source>Gesichter vergleichen</source>
+        <translation>Compare faces</translation>
+    </message>
+    <message>
+        <source>Foto im Dokument</source>
+        <translation>Photo on the document</translation>
+    </message>
+    <message>
+        <source>Gesicht im Video</source>
+        <translation>Face in the video</translation>
+    </message>
+    <message>
+        <source>Aufnahmen bleiben nur im Arbeitsspeicher und werden beim Schließen gelöscht. Gespeichert wird nur das Ergebnis mit Dokumentart, Ihnen und der Uhrzeit.</source>
+        <translation>Captures stay in memory only and are erased when this window closes. Only the outcome is stored, with the document type, you and the time.</translation>
+    </message>
+    <message>
+        <source>Aufnahme (entzerrt)</source>
+        <translation>Capture (straightened)</translation>
+    </message>
+    <message>
+        <source>Entzerrte Aufnahme des Dokuments</source>
+        <translation>Straightened capture of the document</translation>
+    </message>
+    <message>
+        <source>Angezeigte Seite</source>
+        <translation>Side shown</translation>
+    </message>
+    <message>
+        <source>Verkleinern</source>
+        <translation>Zoom out</translation>
+    </message>
+    <message>
+        <source>Vergrößern</source>
+        <translation>Zoom in</translation>
+    </message>
+    <message>
+        <source>Einpassen</source>
+        <translation>Fit</translation>
+    </message>
+    <message>
+        <source>Maschinenlesbare Zone</source>
+        <translation>Machine-readable zone</translation>
+    </message>
+    <message>
+        <source>Dokument</source>
+        <translation>Document</translation>
+    </message>
+    <message>
+        <source>Personalausweis</source>
+        <translation>Identity card</translation>
+    </message>
+    <message>
+        <source>Reisepass</source>
+        <translation>Passport</translation>
+    </message>
+    <message>
+        <source>Anderes Dokument</source>
+        <translation>Other document</translation>
+    </message>
+    <message>
+        <source>Nicht geprüft</source>
+        <translation>Not verified</translation>
+    </message>
+    <message>
+        <source>Identität geprüft</source>
+        <translation>Identity verified</translation>
+    </message>
+    <message>
+        <source>Erst nach einer Aufnahme des Dokuments.</source>
+        <translation>Only after a capture of the document.</translation>
+    </message>
+    <message>
+        <source>noch keine Aufnahme</source>
+        <translation>no capture yet</translation>
+    </message>
+    <message>
+        <source>Schritt 1 von 2: Vorderseite</source>
+        <translation>Step 1 of 2: front</translation>
+    </message>
+    <message>
+        <source>Schritt 2 von 2: Rückseite</source>
+        <translation>Step 2 of 2: back</translation>
+    </message>
+    <message>
+        <source>Aufnahmen vollständig – bitte prüfen und entscheiden</source>
+        <translation>Captures complete – please check and decide</translation>
+    </message>
+    <message>
+        <source>Dieses System kann das Fenster nicht von Bildschirmaufnahmen ausnehmen. Bitte teilen Sie es nicht.</source>
+        <translation>This system cannot keep the window out of screen captures. Please do not share it.</translation>
+    </message>
+    <message>
+        <source>Aufnahmen vollständig.</source>
+        <translation>Captures complete.</translation>
+    </message>
+    <message>
+        <source>Bitte drehen Sie das Dokument um: jetzt die Rückseite.</source>
+        <translation>Please turn the document over: now the back.</translation>
+    </message>
+    <message>
+        <source>Bitte zeigen Sie zuerst die Vorderseite mit dem Foto.</source>
+        <translation>Please show the front with the photo first.</translation>
+    </message>
+    <message>
+        <source>Kein Ausweis erkannt – bitte ganz ins Bild halten.</source>
+        <translation>No ID document found – please hold it fully into the picture.</translation>
+    </message>
+    <message>
+        <source>Bitte näher an die Kamera halten.</source>
+        <translation>Please hold it closer to the camera.</translation>
+    </message>
+    <message>
+        <source>Unscharf – bitte ruhig halten.</source>
+        <translation>Blurred – please hold still.</translation>
+    </message>
+    <message>
+        <source>Spiegelung – bitte das Dokument leicht kippen.</source>
+        <translation>Glare – please tilt the document slightly.</translation>
+    </message>
+    <message>
+        <source>Zu dunkel – bitte für mehr Licht sorgen.</source>
+        <translation>Too dark – please add some light.</translation>
+    </message>
+    <message>
+        <source>Abgeschnitten – bitte das ganze Dokument ins Bild halten.</source>
+        <translation>Cut off – please hold the whole document into the picture.</translation>
+    </message>
+    <message>
+        <source>Das sieht nicht wie ein Ausweis oder Reisepass aus.</source>
+        <translation>This does not look like an identity card or passport.</translation>
+    </message>
+    <message>
+        <source>Gut – bitte so halten.</source>
+        <translation>Good – please hold it like this.</translation>
+    </message>
+    <message>
+        <source>Noch kein Dokument im Bild – eine Aufnahme ist so nicht möglich.</source>
+        <translation>No document in the picture yet – cannot capture.</translation>
+    </message>
+    <message>
+        <source>Rückseite neu aufnehmen</source>
+        <translation>Capture the back again</translation>
+    </message>
+    <message>
+        <source>Von der Texterkennung gelesen – bitte vergleichen.</source>
+        <translation>Read by text recognition – please compare.</translation>
+    </message>
+    <message>
+        <source>Keine Texterkennung installiert: bitte die Zeilen aus der Aufnahme abtippen.</source>
+        <translation>No text recognition installed: please type the lines from the capture.</translation>
+    </message>
+    <message>
+        <source>Vorderseite</source>
+        <translation>Front</translation>
+    </message>
+    <message>
+        <source>Rückseite</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>Dokumentnummer</source>
+        <translation>Document number</translation>
+    </message>
+    <message>
+        <source>Geburtsdatum</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <source>Ablaufdatum</source>
+        <translation>Date of expiry</translation>
+    </message>
+    <message>
+        <source>Optionale Daten (persönliche Nummer)</source>
+        <translation>Optional data (personal number)</translation>
+    </message>
+    <message>
+        <source>Gesamtprüfziffer</source>
+        <translation>Composite check digit</translation>
+    </message>
+    <message>
+        <source>unzulässige Zeichen</source>
+        <translation>characters not allowed</translation>
+    </message>
+    <message>
+        <source>Bitte alle Zeilen vollständig eingeben.</source>
+        <translation>Please enter all lines completely.</translation>
+    </message>
+    <message>
+        <source>Die Zeilen passen zu keinem Format.</source>
+        <translation>The lines fit no format.</translation>
+    </message>
+    <message>
+        <source>Alle Prüfziffern sind gültig.</source>
+        <translation>All check digits are valid.</translation>
+    </message>
+    <message>
+        <source>Prüfziffer falsch: {fields}</source>
+        <translation>Wrong check digit: {fields}</translation>
+    </message>
+    <message>
+        <source>Ablaufdatum nicht lesbar.</source>
+        <translation>Date of expiry not readable.</translation>
+    </message>
+    <message>
+        <source>Abgelaufen am {date}.</source>
+        <translation>Expired on {date}.</translation>
+    </message>
+    <message>
+        <source>Gültig bis {date}.</source>
+        <translation>Valid until {date}.</translation>
+    </message>
+    <message>
+        <source>Name stimmt mit dem Termin überein.</source>
+        <translation>The name matches the appointment.</translation>
+    </message>
+    <message>
+        <source>Name stimmt teilweise überein: {mrz} / Termin: {name}</source>
+        <translation>The name matches in part: {mrz} / appointment: {name}</translation>
+    </message>
+    <message>
+        <source>Name weicht ab: {mrz} / Termin: {name}</source>
+        <translation>The name differs: {mrz} / appointment: {name}</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <source>Bürgerin/Bürger</source>
@@ -820,6 +1076,29 @@
     <message>
         <source>Meldung schließen</source>
         <translation>Close message</translation>
+    </message>
+</context>
+<context>
+    <name>MrzEntry</name>
+    <message>
+        <source>Format</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source>Personalausweis (3 Zeilen × 30)</source>
+        <translation>Identity card (3 lines × 30)</translation>
+    </message>
+    <message>
+        <source>Reisepass (2 Zeilen × 44)</source>
+        <translation>Passport (2 lines × 44)</translation>
+    </message>
+    <message>
+        <source>Format der maschinenlesbaren Zone</source>
+        <translation>Format of the machine-readable zone</translation>
+    </message>
+    <message>
+        <source>Zeile {n}</source>
+        <translation>Line {n}</translation>
     </message>
 </context>
 <context>

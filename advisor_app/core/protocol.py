@@ -184,6 +184,8 @@ class AppointmentOut(Model):
     participants: list[ParticipantOut]
     created_at: datetime
     updated_at: datetime
+    #: The ID check's outcome, once the advisor recorded one.
+    identity: IdentityOut | None = None
 
     @property
     def citizen(self) -> ParticipantOut:
@@ -646,3 +648,34 @@ class IdCheckStep(Model):
 ChannelMessage = Annotated[
     ChatMessage | MediaState | Alive | Bye | IdCheckStep, Field(discriminator="type")
 ]
+
+# --- ID check (POST /api/appointments/<id>/identity) ------------------------------------------
+
+
+class IdentityOutcome(StrEnum):
+    VERIFIED = "verified"  # "Identität geprüft"
+    NOT_VERIFIED = "not_verified"  # "nicht geprüft"
+
+
+class IdentityDocument(StrEnum):
+    ID_CARD = "id_card"
+    PASSPORT = "passport"
+    OTHER = "other"
+
+
+class IdentityIn(Model):
+    """What the console records after an ID check. Deliberately nothing from the document."""
+
+    outcome: IdentityOutcome
+    document_type: IdentityDocument
+
+
+class IdentityOut(Model):
+    outcome: IdentityOutcome
+    document_type: IdentityDocument
+    advisor_id: int
+    advisor_name: str
+    checked_at: datetime
+
+
+AppointmentOut.model_rebuild()

@@ -13,7 +13,16 @@ from advisor_app import __version__
 from advisor_app.config import Settings
 from advisor_app.core.clock import Clock, SystemClock
 from advisor_app.core.protocol import ServiceInfo
-from advisor_app.server import appointments, citizen, citizen_api, ice, keys, legal, sockets
+from advisor_app.server import (
+    appointments,
+    citizen,
+    citizen_api,
+    ice,
+    identity,
+    keys,
+    legal,
+    sockets,
+)
 from advisor_app.server.auth import Auth, handle_login, handle_logout, handle_me
 from advisor_app.server.errors import error_middleware, json_response
 from advisor_app.server.logs import keep_personal_data_out
@@ -125,6 +134,7 @@ def create_app(
     app.router.add_post("/api/logout", handle_logout)
     app.router.add_get("/api/me", handle_me)
     appointments.setup_routes(app)
+    identity.setup_routes(app)
     citizen.setup_routes(app)
     sockets.setup_routes(app)
     citizen_api.setup_routes(app)

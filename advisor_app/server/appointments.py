@@ -12,6 +12,9 @@ from advisor_app.core.protocol import (
     AppointmentIn,
     AppointmentList,
     AppointmentOut,
+    IdentityDocument,
+    IdentityOut,
+    IdentityOutcome,
     MailList,
     MailOut,
     OverlapInfo,
@@ -20,7 +23,7 @@ from advisor_app.core.protocol import (
 from advisor_app.server import keys
 from advisor_app.server.auth import require_advisor
 from advisor_app.server.errors import ApiError, json_response, read_model
-from advisor_app.storage.models import Advisor, Appointment, Participant
+from advisor_app.storage.models import Advisor, Appointment, IdentityCheck, Participant
 from advisor_app.storage.repositories import AppointmentRepo, MailRepo, StatsRepo
 
 #: Starting a few minutes in the past is allowed (the advisor is typing while time passes).
@@ -58,6 +61,20 @@ def appointment_out(a: Appointment, base_url: str) -> AppointmentOut:
         participants=[participant_out(p, base_url) for p in a.participants],
         created_at=a.created_at,
         updated_at=a.updated_at,
+        identity=identity_out(a.identity_check),
+    )
+
+
+def identity_out(check: IdentityCheck | None) -> IdentityOut | None:
+    """The ID check's outcome as the console shows it (see ``server/identity.py``)."""
+    if check is None:
+        return None
+    return IdentityOut(
+        outcome=IdentityOutcome(check.outcome),
+        document_type=IdentityDocument(check.document_type),
+        advisor_id=check.advisor_id,
+        advisor_name=check.advisor.display_name,
+        checked_at=check.checked_at,
     )
 
 
@@ -211,6 +228,7 @@ async def create_appointment(request: web.Request) -> web.Response:
             sequence=0,
             created_at=now,
             updated_at=now,
+            identity_check=None,
         )
         appt.participants.append(
             await _new_participant(repo, Role.CITIZEN, body.citizen_name, body.email, body.language)

@@ -107,6 +107,9 @@ class Appointment(Base):
         order_by="Participant.id",
         lazy="selectin",
     )
+    identity_check: Mapped[IdentityCheck | None] = relationship(
+        back_populates="appointment", cascade="all, delete-orphan", lazy="selectin"
+    )
 
 
 class Participant(Base):
@@ -201,6 +204,27 @@ class Mail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class IdentityCheck(Base):
+    """The advisor's ID check of an appointment: only outcome, document type, who and when.
+
+    No image, no document number, no machine-readable zone: those never leave the console.
+    """
+
+    __tablename__ = "identity_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(
+        ForeignKey("appointments.id", ondelete="CASCADE"), unique=True
+    )
+    outcome: Mapped[str] = mapped_column(String(16))
+    document_type: Mapped[str] = mapped_column(String(16))
+    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisors.id", ondelete="CASCADE"))
+    checked_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    appointment: Mapped[Appointment] = relationship(back_populates="identity_check")
+    advisor: Mapped[Advisor] = relationship(lazy="selectin")
 
 
 class StatEvent(Base):

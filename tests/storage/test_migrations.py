@@ -35,5 +35,6 @@ async def test_migrations_match_models_and_rerun_cleanly(tmp_path: Path) -> None
         "mails",
         "stat_events",
         "survey_responses",
+        "identity_checks",
     } <= tables
     assert mode == "wal"

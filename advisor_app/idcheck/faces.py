@@ -1,0 +1,82 @@
+"""Faces on the document's photo and in the live picture (OpenCV's bundled Haar cascade)."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+
+from advisor_app.idcheck.geometry import Image
+
+_CASCADE = "haarcascade_frontalface_alt2.xml"
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    x: int
+    y: int
+    w: int
+    h: int
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return self.x + self.w / 2, self.y + self.h / 2
+
+    def scaled(self, factor: float) -> Box:
+        return Box(*(round(v * factor) for v in (self.x, self.y, self.w, self.h)))
+
+
+@functools.cache
+def _cascade() -> cv2.CascadeClassifier:
+    # cv2.data.haarcascades: the wheel's own data folder (the stubs do not declare it)
+    path = Path(cv2.__file__).parent / "data" / _CASCADE
+    cascade = cv2.CascadeClassifier(str(path))
+    if cascade.empty():
+        raise RuntimeError(f"OpenCV's face cascade {_CASCADE} is missing")
+    return cascade
+
+
+def faces(gray: Image, min_size: int, max_size: int | None = None, step: float = 1.12) -> list[Box]:
+    """Frontal faces in ``gray``, largest first."""
+    found = _cascade().detectMultiScale(
+        cv2.equalizeHist(gray),
+        scaleFactor=step,
+        minNeighbors=3,
+        minSize=(min_size, min_size),
+        maxSize=(max_size, max_size) if max_size else (0, 0),
+    )
+    boxes = [Box(int(x), int(y), int(w), int(h)) for x, y, w, h in found]
+    return sorted(boxes, key=lambda b: -b.w * b.h)
+
+
+def document_face(gray: Image) -> Box | None:
+    """The holder's photo face on a rectified, upright document (left part, as on ID cards
+    and passports), in the rectified image's pixels."""
+    h, w = gray.shape
+    scale = 150 / h  # the photo's face is then 30–90 pixels high: cheap for the cascade
+    left = cv2.resize(gray[:, : int(w * 0.5)], (round(w * 0.5 * scale), 150))
+    found = faces(left, min_size=24, max_size=100, step=1.15)
+    # the photo sits in the left part: a face further right is a picture, not an ID photo
+    found = [b for b in found if b.centre[0] < 0.4 * w * scale]
+    return found[0].scaled(1 / scale) if found else None
+
+
+def live_face(frame_bgr: Image, width: int = 480) -> Box | None:
+    """The largest face in a live frame, in the frame's pixels (searched on a small copy)."""
+    fh, fw = frame_bgr.shape[:2]
+    scale = min(1.0, width / max(fw, fh))
+    small = cv2.resize(frame_bgr, (round(fw * scale), round(fh * scale)))
+    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    found = faces(gray, min_size=max(24, int(min(gray.shape) * 0.12)))
+    return found[0].scaled(1 / scale) if found else None
+
+
+def crop(image: Image, box: Box, margin: float = 0.25) -> Image:
+    """``box`` with a margin around it, clipped to the image; a copy."""
+    h, w = image.shape[:2]
+    mx, my = int(box.w * margin), int(box.h * margin)
+    x0, y0 = max(0, box.x - mx), max(0, box.y - my)
+    x1, y1 = min(w, box.x + box.w + mx), min(h, box.y + box.h + my)
+    return image[y0:y1, x0:x1].copy()

@@ -1,0 +1,601 @@
+"""Ausweis prüfen: live guidance on the citizen's video, rectified stills, face and MRZ help.
+
+The dialog gets plain inputs: ``frames()`` returns the newest remote video frame (BGR numpy
+array, or None), ``expected_name`` is the appointment's citizen, ``on_outcome`` receives the
+advisor's decision as an :class:`IdentityIn` (outcome and document type, nothing else). The
+analysis runs in one worker thread, so a slow frame never freezes the window. Stills exist
+only in memory and are overwritten when the dialog closes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import date
+
+import numpy as np
+from numpy.typing import NDArray
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QImage,
+    QPainter,
+    QPen,
+    QPixmap,
+    QPolygonF,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from advisor_app.core.protocol import IdentityDocument, IdentityIn, IdentityOutcome
+from advisor_app.idcheck import mrz, ocr
+from advisor_app.idcheck.analysis import (
+    Analysis,
+    AutoCapture,
+    Hint,
+    Side,
+    Still,
+    analyse,
+    capture,
+    live_face_crop,
+)
+from advisor_app.idcheck.geometry import DocFormat
+from advisor_app.ui.capture_guard import exclude_from_capture
+from advisor_app.ui.widgets.detail_panel import label, rule
+from advisor_app.ui.widgets.mrz_entry import MrzEntry
+from advisor_app.ui.widgets.zoom_view import ZoomView
+
+log = logging.getLogger(__name__)
+
+Frame = NDArray[np.uint8]
+Work = tuple[Analysis, Frame, Frame | None]
+
+
+def to_qimage(bgr: NDArray[np.uint8]) -> QImage:
+    """A Qt-owned copy of a BGR (or gray) picture."""
+    data = np.ascontiguousarray(bgr)
+    h, w = data.shape[:2]
+    if data.ndim == 2:
+        return QImage(data.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+    return QImage(data.data, w, h, 3 * w, QImage.Format.Format_BGR888).copy()
+
+
+def _work(frame: Frame, expect: Side | None, want_face: bool) -> Work:
+    """Runs in the worker: the analysis, and the live face while one is still missing."""
+    return analyse(frame, expect), frame, live_face_crop(frame) if want_face else None
+
+
+class IdCheckDialog(QDialog):
+    """Guides the citizen through front and back, captures stills and records the outcome."""
+
+    #: "front", "back" or "done": what the citizen's page should ask for now.
+    step_changed = Signal(str)
+    #: Emitted after every analysed frame (tests and the status line use it).
+    analysed = Signal(object)
+
+    AUTO_FRAMES = 4
+
+    def __init__(
+        self,
+        frames: Callable[[], NDArray[np.uint8] | None],
+        expected_name: str,
+        on_outcome: Callable[[IdentityIn], None],
+        parent: QWidget | None = None,
+        *,
+        today: Callable[[], date] = date.today,
+        interval_ms: int = 100,
+    ) -> None:
+        super().__init__(parent)
+        self._frames = frames
+        self._expected_name = expected_name
+        self._on_outcome = on_outcome
+        self._today = today
+        self._step = "front"
+        self._stills: dict[str, Still] = {}
+        self._images: list[QImage] = []
+        self._auto = AutoCapture(self.AUTO_FRAMES)
+        self._last: Analysis | None = None
+        self._last_frame: Frame | None = None
+        self._live_face: Frame | None = None
+        self._pending: Future[Work] | None = None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="idcheck")
+        self._started = False
+        self.capture_excluded = False
+        self._setup_ui()
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._on_tick)
+
+    # --- layout --------------------------------------------------------------------------
+
+    def _setup_ui(self) -> None:
+        self.setWindowTitle(self.tr("Ausweis prüfen"))
+        self.setMinimumSize(1100, 760)
+        self.resize(1280, 820)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(18)
+        layout.addLayout(self._live_column(), 5)
+        layout.addLayout(self._still_column(), 6)
+
+    def _live_column(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        self.step_label = label("", "sectionTitle")
+        column.addWidget(self.step_label)
+        self.live_view = QLabel()
+        self.live_view.setMinimumSize(448, 252)
+        self.live_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.live_view.setStyleSheet("background: #1f2a37; border-radius: 6px;")
+        self.live_view.setAccessibleName(self.tr("Videobild der Person"))
+        column.addWidget(self.live_view, 1)
+        self.hint_label = label(self.tr("Warte auf das Videobild …"), "detailTitle")
+        column.addWidget(self.hint_label)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, self.AUTO_FRAMES)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(8)
+        self.progress.setAccessibleName(self.tr("Automatische Aufnahme"))
+        column.addWidget(self.progress)
+        buttons = QHBoxLayout()
+        self.capture_button = QPushButton(self.tr("Jetzt aufnehmen"))
+        self.capture_button.setToolTip(
+            self.tr("Nimmt das aktuelle Bild auf, auch wenn noch nicht alles passt.")
+        )
+        self.capture_button.clicked.connect(self._on_capture_clicked)
+        self.retake_button = QPushButton(self.tr("Vorderseite neu aufnehmen"))
+        self.retake_button.clicked.connect(self._on_retake_clicked)
+        self.retake_button.setEnabled(False)
+        buttons.addWidget(self.capture_button)
+        buttons.addWidget(self.retake_button)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
+        column.addWidget(rule())
+        column.addWidget(label(self.tr("Gesichter vergleichen"), "sectionTitle"))
+        faces = QGridLayout()
+        faces.setColumnStretch(2, 1)
+        faces.addWidget(label(self.tr("Foto im Dokument"), "hint"), 0, 0)
+        faces.addWidget(label(self.tr("Gesicht im Video"), "hint"), 0, 1)
+        self.doc_face = self._face_label(self.tr("Foto im Dokument"))
+        self.live_face = self._face_label(self.tr("Gesicht im Video"))
+        faces.addWidget(self.doc_face, 1, 0)
+        faces.addWidget(self.live_face, 1, 1)
+        column.addLayout(faces)
+        self.privacy_label = label(
+            self.tr(
+                "Aufnahmen bleiben nur im Arbeitsspeicher und werden beim Schließen gelöscht. "
+                "Gespeichert wird nur das Ergebnis mit Dokumentart, Ihnen und der Uhrzeit."
+            ),
+            "hint",
+        )
+        column.addWidget(self.privacy_label)
+        self.capture_note = label("", "fieldError")
+        self.capture_note.hide()
+        column.addWidget(self.capture_note)
+        return column
+
+    def _still_column(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.addWidget(label(self.tr("Aufnahme (entzerrt)"), "sectionTitle"))
+        self.still_view = ZoomView()
+        self.still_view.setAccessibleName(self.tr("Entzerrte Aufnahme des Dokuments"))
+        self.still_view.setMinimumHeight(260)
+        column.addWidget(self.still_view, 1)
+        zoom = QHBoxLayout()
+        self.side_box = QComboBox()
+        self.side_box.setAccessibleName(self.tr("Angezeigte Seite"))
+        self.side_box.currentIndexChanged.connect(self._on_side_chosen)
+        self.side_box.setEnabled(False)
+        zoom.addWidget(self.side_box, 1)
+        for text, factor in (("−", 0.8), ("+", 1.25)):
+            button = QPushButton(text)
+            button.setAccessibleName(
+                self.tr("Verkleinern") if factor < 1 else self.tr("Vergrößern")
+            )
+            button.clicked.connect(lambda _=False, f=factor: self.still_view.zoom_by(f))
+            zoom.addWidget(button)
+        fit = QPushButton(self.tr("Einpassen"))
+        fit.clicked.connect(self.still_view.fit)
+        zoom.addWidget(fit)
+        column.addLayout(zoom)
+        column.addWidget(rule())
+        column.addWidget(label(self.tr("Maschinenlesbare Zone"), "sectionTitle"))
+        self.ocr_label = label("", "hint")
+        column.addWidget(self.ocr_label)
+        self.mrz_entry = MrzEntry()
+        self.mrz_entry.changed.connect(self._on_mrz_changed)
+        column.addWidget(self.mrz_entry)
+        self.mrz_result = label("", "hint")
+        self.expiry_result = label("", "hint")
+        self.name_result = label("", "hint")
+        for widget in (self.mrz_result, self.expiry_result, self.name_result):
+            column.addWidget(widget)
+        column.addWidget(rule())
+        outcome = QHBoxLayout()
+        caption = QLabel(self.tr("Dokument"))
+        outcome.addWidget(caption)
+        self.document_box = QComboBox()
+        self.document_box.addItem(self.tr("Personalausweis"), IdentityDocument.ID_CARD.value)
+        self.document_box.addItem(self.tr("Reisepass"), IdentityDocument.PASSPORT.value)
+        self.document_box.addItem(self.tr("Anderes Dokument"), IdentityDocument.OTHER.value)
+        caption.setBuddy(self.document_box)
+        outcome.addWidget(self.document_box, 1)
+        self.not_verified_button = QPushButton(self.tr("Nicht geprüft"))
+        self.not_verified_button.clicked.connect(self._on_not_verified)
+        self.verified_button = QPushButton(self.tr("Identität geprüft"))
+        self.verified_button.setProperty("primary", True)
+        self.verified_button.clicked.connect(self._on_verified)
+        self.verified_button.setEnabled(False)
+        self.verified_button.setToolTip(self.tr("Erst nach einer Aufnahme des Dokuments."))
+        outcome.addWidget(self.not_verified_button)
+        outcome.addWidget(self.verified_button)
+        column.addLayout(outcome)
+        self._set_step("front", announce=False)
+        return column
+
+    def _face_label(self, name: str) -> QLabel:
+        face = QLabel(self.tr("noch keine Aufnahme"))
+        face.setObjectName("hint")
+        face.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        face.setFixedSize(150, 180)
+        face.setStyleSheet("background: #ffffff; border: 1px solid #d9dee5; border-radius: 6px;")
+        face.setAccessibleName(name)
+        return face
+
+    # --- steps ---------------------------------------------------------------------------
+
+    @property
+    def step(self) -> str:
+        return self._step
+
+    @property
+    def stills(self) -> dict[str, Still]:
+        return dict(self._stills)
+
+    def _set_step(self, step: str, *, announce: bool = True) -> None:
+        self._step = step
+        self._auto.reset()
+        self.progress.setValue(0)
+        texts = {
+            "front": self.tr("Schritt 1 von 2: Vorderseite"),
+            "back": self.tr("Schritt 2 von 2: Rückseite"),
+            "done": self.tr("Aufnahmen vollständig – bitte prüfen und entscheiden"),
+        }
+        self.step_label.setText(texts[step])
+        self.capture_button.setEnabled(step != "done")
+        if announce:
+            self.step_changed.emit(step)
+
+    def _expected_side(self) -> Side | None:
+        return {"front": Side.FRONT, "back": Side.BACK}.get(self._step)
+
+    # --- live analysis ---------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._started:
+            self._started = True
+            self.capture_excluded = exclude_from_capture(int(self.winId()))
+            if not self.capture_excluded:
+                self.capture_note.setText(
+                    self.tr(
+                        "Dieses System kann das Fenster nicht von Bildschirmaufnahmen "
+                        "ausnehmen. Bitte teilen Sie es nicht."
+                    )
+                )
+                self.capture_note.show()
+            self.step_changed.emit(self._step)
+            self._timer.start()
+
+    def _on_tick(self) -> None:
+        """Collect the worker's last result, then hand it the newest frame."""
+        if self._pending is not None:
+            if not self._pending.done():
+                return
+            pending, self._pending = self._pending, None
+            try:
+                result = pending.result()
+            except Exception:
+                log.exception("ID analysis failed on a frame")
+            else:
+                self._apply(*result)
+        if self._step == "done" and self._live_face is not None:
+            return
+        frame = self._frames()
+        if frame is None:
+            self.hint_label.setText(self.tr("Warte auf das Videobild …"))
+            return
+        want_face = self._live_face is None and bool(self._stills)
+        self._pending = self._pool.submit(
+            _work, np.array(frame, copy=True), self._expected_side(), want_face
+        )
+
+    def _apply(self, analysis: Analysis, frame: Frame, face: Frame | None) -> None:
+        if face is not None and self._live_face is None:
+            self._live_face = face
+            self._show_face(self.live_face, face)
+        if self._step == "done":
+            self.hint_label.setText(self.tr("Aufnahmen vollständig."))
+            return
+        self._last, self._last_frame = analysis, frame
+        self.hint_label.setText(self._hint_text(analysis.hint))
+        self._show_live(frame, analysis)
+        if self._auto.feed(analysis):
+            self._take(frame, analysis)
+        self.progress.setValue(round(self._auto.progress * self.AUTO_FRAMES))
+        self.analysed.emit(analysis)
+
+    def _hint_text(self, hint: Hint) -> str:
+        if hint is Hint.WRONG_SIDE:
+            if self._step == "back":
+                return self.tr("Bitte drehen Sie das Dokument um: jetzt die Rückseite.")
+            return self.tr("Bitte zeigen Sie zuerst die Vorderseite mit dem Foto.")
+        texts = {
+            Hint.NO_DOCUMENT: self.tr("Kein Ausweis erkannt – bitte ganz ins Bild halten."),
+            Hint.MOVE_CLOSER: self.tr("Bitte näher an die Kamera halten."),
+            Hint.HOLD_STILL: self.tr("Unscharf – bitte ruhig halten."),
+            Hint.GLARE: self.tr("Spiegelung – bitte das Dokument leicht kippen."),
+            Hint.TOO_DARK: self.tr("Zu dunkel – bitte für mehr Licht sorgen."),
+            Hint.CUT_OFF: self.tr("Abgeschnitten – bitte das ganze Dokument ins Bild halten."),
+            Hint.NOT_A_DOCUMENT: self.tr("Das sieht nicht wie ein Ausweis oder Reisepass aus."),
+            Hint.GOOD: self.tr("Gut – bitte so halten."),
+        }
+        return texts[hint]
+
+    def _show_live(self, frame: Frame, analysis: Analysis) -> None:
+        image = to_qimage(frame)
+        pixmap = QPixmap.fromImage(image).scaled(
+            self.live_view.size(),
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        if analysis.corners is not None:
+            scale = pixmap.width() / max(1, frame.shape[1])
+            painter = QPainter(pixmap)
+            color = QColor("#2e9e44") if analysis.good else QColor("#e0a100")
+            painter.setPen(QPen(color, 3))
+            painter.drawPolygon(
+                QPolygonF(
+                    [QPointF(float(x) * scale, float(y) * scale) for x, y in analysis.corners]
+                )
+            )
+            painter.end()
+        self.live_view.setPixmap(pixmap)
+
+    # --- stills --------------------------------------------------------------------------
+
+    def _on_capture_clicked(self) -> None:
+        if self._last is None or self._last_frame is None or self._last.corners is None:
+            self.hint_label.setText(
+                self.tr("Noch kein Dokument im Bild – eine Aufnahme ist so nicht möglich.")
+            )
+            return
+        analysis = self._last
+        if analysis.side is None or analysis.format is None:
+            side = self._expected_side() or Side.FRONT
+            analysis = Analysis(
+                analysis.hint, analysis.corners, analysis.format or DocFormat.ID1, side
+            )
+        self._take(self._last_frame, analysis)
+
+    def _take(self, frame: Frame, analysis: Analysis) -> None:
+        still = capture(frame, analysis)
+        key = "back" if still.side is Side.BACK else "front"
+        old = self._stills.pop(key, None)
+        if old is not None:
+            old.wipe()
+        self._stills[key] = still
+        if still.face is not None:
+            self._show_face(self.doc_face, still.face)
+        self._refresh_sides(key)
+        if still.format is DocFormat.TD3:
+            self.document_box.setCurrentIndex(1)
+            self.mrz_entry.set_format(mrz.MrzFormat.TD3)
+        else:
+            self.document_box.setCurrentIndex(0)
+        if still.zone is not None:
+            self._read_zone(still)
+        done = still.format is DocFormat.TD3 or {"front", "back"} <= set(self._stills)
+        self.retake_button.setEnabled(True)
+        self.retake_button.setText(
+            self.tr("Rückseite neu aufnehmen")
+            if key == "back"
+            else self.tr("Vorderseite neu aufnehmen")
+        )
+        self._set_step("done" if done else "back")
+
+    def _read_zone(self, still: Still) -> None:
+        assert still.zone is not None
+        lines = ocr.read_zone(still.zone)
+        if lines:
+            self.ocr_label.setText(self.tr("Von der Texterkennung gelesen – bitte vergleichen."))
+            fmt = mrz.detect_format(lines)
+            if fmt is not None:
+                self.mrz_entry.set_format(fmt)
+            self.mrz_entry.set_lines(lines)
+        elif not ocr.available():
+            self.ocr_label.setText(
+                self.tr(
+                    "Keine Texterkennung installiert: bitte die Zeilen aus der Aufnahme abtippen."
+                )
+            )
+
+    def _on_retake_clicked(self) -> None:
+        key = "back" if "back" in self._stills else "front"
+        still = self._stills.pop(key, None)
+        if still is not None:
+            still.wipe()
+        if key == "front":
+            self.doc_face.clear()
+            self.doc_face.setText(self.tr("noch keine Aufnahme"))
+        self._refresh_sides(None)
+        self.retake_button.setEnabled(bool(self._stills))
+        self._set_step(key)
+
+    def _refresh_sides(self, show: str | None) -> None:
+        self.side_box.blockSignals(True)
+        self.side_box.clear()
+        names = {"front": self.tr("Vorderseite"), "back": self.tr("Rückseite")}
+        for key in ("front", "back"):
+            if key in self._stills:
+                self.side_box.addItem(names[key], key)
+        self.side_box.blockSignals(False)
+        self.side_box.setEnabled(bool(self._stills))
+        self.verified_button.setEnabled(bool(self._stills))
+        if show is not None and self.side_box.findData(show) >= 0:
+            self.side_box.setCurrentIndex(self.side_box.findData(show))
+        self._on_side_chosen(self.side_box.currentIndex())
+
+    def _on_side_chosen(self, index: int) -> None:
+        key = self.side_box.itemData(index) if index >= 0 else None
+        if key is None or key not in self._stills:
+            self.still_view.clear()
+            return
+        image = to_qimage(self._stills[key].image)
+        self._images.append(image)
+        self.still_view.set_image(image)
+
+    def _show_face(self, target: QLabel, face: Frame) -> None:
+        image = to_qimage(face)
+        self._images.append(image)
+        target.setPixmap(
+            QPixmap.fromImage(image).scaled(
+                target.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+
+    # --- MRZ -----------------------------------------------------------------------------
+
+    def _field_name(self, field: mrz.MrzField) -> str:
+        names = {
+            mrz.MrzField.DOCUMENT_NUMBER: self.tr("Dokumentnummer"),
+            mrz.MrzField.BIRTH_DATE: self.tr("Geburtsdatum"),
+            mrz.MrzField.EXPIRY_DATE: self.tr("Ablaufdatum"),
+            mrz.MrzField.OPTIONAL_DATA: self.tr("Optionale Daten (persönliche Nummer)"),
+            mrz.MrzField.COMPOSITE: self.tr("Gesamtprüfziffer"),
+            mrz.MrzField.FORMAT: self.tr("unzulässige Zeichen"),
+        }
+        return names[field]
+
+    def _on_mrz_changed(self) -> None:
+        for widget in (self.mrz_result, self.expiry_result, self.name_result):
+            widget.setObjectName("hint")
+            widget.setText("")
+        if not self.mrz_entry.complete():
+            self.mrz_result.setText(self.tr("Bitte alle Zeilen vollständig eingeben."))
+            self._restyle()
+            return
+        try:
+            parsed = mrz.parse(self.mrz_entry.lines(), today=self._today())
+        except ValueError:
+            self.mrz_result.setText(self.tr("Die Zeilen passen zu keinem Format."))
+            self._restyle()
+            return
+        if parsed.valid:
+            self.mrz_result.setText(self.tr("Alle Prüfziffern sind gültig."))
+        else:
+            fields = ", ".join(dict.fromkeys(self._field_name(f) for f in parsed.failing_fields()))
+            self.mrz_result.setText(self.tr("Prüfziffer falsch: {fields}").format(fields=fields))
+            self.mrz_result.setObjectName("fieldError")
+        self._show_expiry(parsed)
+        self._show_name(parsed)
+        self._restyle()
+
+    def _show_expiry(self, parsed: mrz.Mrz) -> None:
+        expired = mrz.is_expired(parsed, self._today())
+        if parsed.expiry_date is None or expired is None:
+            self.expiry_result.setText(self.tr("Ablaufdatum nicht lesbar."))
+            self.expiry_result.setObjectName("fieldError")
+            return
+        when = parsed.expiry_date.strftime("%d.%m.%Y")
+        if expired:
+            self.expiry_result.setText(self.tr("Abgelaufen am {date}.").format(date=when))
+            self.expiry_result.setObjectName("fieldError")
+        else:
+            self.expiry_result.setText(self.tr("Gültig bis {date}.").format(date=when))
+
+    def _show_name(self, parsed: mrz.Mrz) -> None:
+        match = mrz.compare_names(self._expected_name, parsed)
+        shown = f"{parsed.surname}, {parsed.given_names}"
+        if match is mrz.NameMatch.MATCH:
+            self.name_result.setText(self.tr("Name stimmt mit dem Termin überein."))
+        elif match is mrz.NameMatch.PARTIAL:
+            self.name_result.setText(
+                self.tr("Name stimmt teilweise überein: {mrz} / Termin: {name}").format(
+                    mrz=shown, name=self._expected_name
+                )
+            )
+            self.name_result.setObjectName("fieldError")
+        else:
+            self.name_result.setText(
+                self.tr("Name weicht ab: {mrz} / Termin: {name}").format(
+                    mrz=shown, name=self._expected_name
+                )
+            )
+            self.name_result.setObjectName("fieldError")
+
+    def _restyle(self) -> None:
+        for widget in (self.mrz_result, self.expiry_result, self.name_result):
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+    # --- outcome and closing ---------------------------------------------------------------
+
+    def _document(self) -> IdentityDocument:
+        return IdentityDocument(self.document_box.currentData())
+
+    def _on_verified(self) -> None:
+        self._on_outcome(
+            IdentityIn(outcome=IdentityOutcome.VERIFIED, document_type=self._document())
+        )
+        self.accept()
+
+    def _on_not_verified(self) -> None:
+        self._on_outcome(
+            IdentityIn(outcome=IdentityOutcome.NOT_VERIFIED, document_type=self._document())
+        )
+        self.accept()
+
+    def done(self, result: int) -> None:
+        self.wipe()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.wipe()
+        super().closeEvent(event)
+
+    def wipe(self) -> None:
+        """Stop the analysis and overwrite every picture and zone text this dialog holds."""
+        self._timer.stop()
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        for still in self._stills.values():
+            still.wipe()
+        self._stills.clear()
+        for array in (self._last_frame, self._live_face):
+            if array is not None:
+                array.fill(0)
+        self._last_frame = self._live_face = None
+        self._last = None
+        for image in self._images:
+            image.fill(0)
+        self._images.clear()
+        self.still_view.clear()
+        for target in (self.live_view, self.doc_face, self.live_face):
+            target.clear()
+        self.mrz_entry.clear()
