@@ -283,6 +283,14 @@
         <translation>Own camera picture</translation>
     </message>
     <message>
+        <source>Ausweis prüfen</source>
+        <translation>Check ID</translation>
+    </message>
+    <message>
+        <source>Die Person hält ihr Ausweisdokument in die Kamera; nichts wird gespeichert.</source>
+        <translation>The person holds their identity document up to the camera; nothing is stored.</translation>
+    </message>
+    <message>
         <source>Kamera: an</source>
         <translation>Camera: on</translation>
     </message>
@@ -345,6 +353,18 @@
     <message>
         <source>Sie</source>
         <translation>You</translation>
+    </message>
+    <message>
+        <source>Festgehalten: Identität geprüft.</source>
+        <translation>Recorded: identity checked.</translation>
+    </message>
+    <message>
+        <source>Festgehalten: Identität nicht geprüft.</source>
+        <translation>Recorded: identity not checked.</translation>
+    </message>
+    <message>
+        <source>Das Ergebnis der Ausweisprüfung wurde nicht gespeichert: {reason}</source>
+        <translation>The result of the ID check was not saved: {reason}</translation>
     </message>
     <message>
         <source>Zurzeit kein Gespräch.</source>

@@ -17,6 +17,7 @@ from advisor_app.core.protocol import (
     AppointmentOut,
     ErrorReply,
     IceConfig,
+    IdentityIn,
     LoginRequest,
     LoginResponse,
     MailList,
@@ -186,6 +187,12 @@ class ServiceClient:
 
     async def update(self, appointment_id: int, data: AppointmentIn) -> AppointmentOut:
         return await self._send("PUT", f"/api/appointments/{appointment_id}", AppointmentOut, data)
+
+    async def record_identity(self, appointment_id: int, identity: IdentityIn) -> AppointmentOut:
+        """The ID check's outcome (verified or not, document type): nothing from the document."""
+        return await self._send(
+            "POST", f"/api/appointments/{appointment_id}/identity", AppointmentOut, identity
+        )
 
     async def cancel(self, appointment_id: int) -> AppointmentOut:
         return await self._send(

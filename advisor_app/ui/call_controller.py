@@ -22,9 +22,11 @@ from advisor_app.client.peer import PeerLink, PeerState
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.protocol import (
     AdvisorSignal,
+    AppointmentOut,
     CallEnded,
     ChatMessage,
     IceConfig,
+    IdentityIn,
     MediaState,
     PeerPresence,
     SignalPayload,
@@ -165,6 +167,31 @@ class CallController(QObject):
             if callable(latest):
                 return latest()
         return None
+
+    def remote_bgr(self, participant_id: int) -> Any:
+        """The participant's newest frame as a BGR array (for the ID check), or None."""
+        frame = self.remote_frame(participant_id)
+        return None if frame is None else frame.to_ndarray(format="bgr24")
+
+    def send_idcheck_step(self, participant_id: int, step: str) -> None:
+        """Show the ID-check instruction on the participant's page ("front", "back", …)."""
+        if self.session is not None:
+            self.session.send_idcheck_step(participant_id, step)
+
+    def record_identity(
+        self,
+        appointment_id: int,
+        identity: IdentityIn,
+        on_done: Callable[[AppointmentOut], None],
+        on_error: Callable[[Failure], None],
+    ) -> None:
+        self._runner.run(
+            f"identity-{appointment_id}",
+            self._client.record_identity(appointment_id, identity),
+            on_done=on_done,
+            on_error=on_error,
+            owner=self,
+        )
 
     def set_camera(self, enabled: bool) -> None:
         if self.session is not None:

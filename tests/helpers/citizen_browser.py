@@ -65,12 +65,15 @@ def browser_env() -> dict[str, str]:
     return env
 
 
-async def launch(playwright: Playwright) -> Browser:
+async def launch(playwright: Playwright, extra_args: list[str] | None = None) -> Browser:
     """Debian's Chromium, headless, with fake media devices."""
     executable = shutil.which("chromium")
     assert executable, "Debian's chromium is not installed (make system-test)"
     return await playwright.chromium.launch(
-        executable_path=executable, args=CHROMIUM_ARGS, headless=True, env=browser_env()
+        executable_path=executable,
+        args=[*CHROMIUM_ARGS, *(extra_args or [])],
+        headless=True,
+        env=browser_env(),
     )
 
 
@@ -340,19 +343,33 @@ async () => {
 """
 
 
-def citizen_call(url: str, reached: Any, commands: Any) -> None:
+def write_y4m(path: Path, frames: list[Any], fps: int = 30) -> Path:
+    """A YUV4MPEG2 file of BGR frames: Chromium plays it as its camera, in a loop."""
+    import cv2
+
+    height, width = frames[0].shape[:2]
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        for frame in frames:
+            out.write(b"FRAME\n")
+            out.write(cv2.cvtColor(frame, cv2.COLOR_BGR2YUV_I420).tobytes())
+    return path
+
+
+def citizen_call(url: str, reached: Any, commands: Any, camera_file: str | None = None) -> None:
     """A child process's citizen who joins the call and then follows ``commands`` (a queue):
     ``report``, ``chat:<text>``, ``expect-chat:<text>``, ``hangup``, ``wait-ended``, ``close``.
     Each answer goes on ``reached``."""
     try:
-        asyncio.run(_call(url, reached, commands))
+        asyncio.run(_call(url, reached, commands, camera_file))
     except BaseException as exc:  # reported to the test, never swallowed
         reached.put(f"failed: {exc!r}")
 
 
-async def _call(url: str, reached: Any, commands: Any) -> None:
+async def _call(url: str, reached: Any, commands: Any, camera_file: str | None) -> None:
     async with async_playwright() as playwright:
-        browser = await launch(playwright)
+        extra = [f"--use-file-for-fake-video-capture={camera_file}"] if camera_file else []
+        browser = await launch(playwright, extra)
         context = await browser.new_context(
             viewport=DESKTOP,  # type: ignore[arg-type]
             locale="de-DE",
@@ -387,10 +404,18 @@ async def _call(url: str, reached: Any, commands: Any) -> None:
                 text = command.removeprefix("expect-chat:")
                 await page.locator("#chat-log li.theirs", has_text=text).wait_for()
                 reached.put("chat seen")
-            elif command == "screenshot":
-                path = SHOTS / "citizen_call.png"
+            elif command.startswith("screenshot"):
+                name = command.partition(":")[2] or "citizen_call"
+                path = SHOTS / f"{name}.png"
                 await page.screenshot(path=str(path))
                 reached.put("screenshot")
+            elif command.startswith("expect-idcheck:"):
+                text = command.removeprefix("expect-idcheck:")
+                if text:
+                    await page.locator("#id-overlay", has_text=text).wait_for()
+                else:
+                    await page.locator("#id-overlay").wait_for(state="hidden")
+                reached.put("idcheck seen")
             elif command == "hangup":
                 await page.click("#hangup")
                 await wait_step(page, "ended")

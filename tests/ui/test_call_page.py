@@ -10,6 +10,7 @@ import asyncio
 import json
 import multiprocessing
 import queue
+import random
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,8 @@ from pytestqt.qtbot import QtBot
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.tasks import TaskRunner
-from tests.helpers.citizen_browser import citizen_call
+from benchmarks.idcheck_synth import id_card, make_view
+from tests.helpers.citizen_browser import citizen_call, write_y4m
 from tests.helpers.console_call import GeneratedMedia
 from tests.ui.citizens import book
 from tests.ui.support import run, wait_until
@@ -36,12 +38,15 @@ SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 class CallingCitizen:
     """Chromium in its own process: joins, then answers commands on a queue."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, camera_file: Path | None = None) -> None:
         ctx = multiprocessing.get_context("spawn")
         self.reached: multiprocessing.Queue[str] = ctx.Queue()
         self.commands: multiprocessing.Queue[str] = ctx.Queue()
+        camera = str(camera_file) if camera_file else None
         self.process = ctx.Process(
-            target=citizen_call, args=(url, self.reached, self.commands), name="citizen-call"
+            target=citizen_call,
+            args=(url, self.reached, self.commands, camera),
+            name="citizen-call",
         )
         self.process.start()
 
@@ -175,3 +180,49 @@ def test_a_call_with_chromium_on_the_call_page(
     assert call.chat.count == 0  # the chat is gone with the call
     citizen.stop()
     assert citizen.answer() == "closed without script errors"
+
+
+def test_the_id_check_in_a_call_with_a_card_held_to_chromiums_camera(
+    loop: asyncio.AbstractEventLoop,
+    qtbot: QtBot,
+    calling_console: Console,
+    client: ServiceClient,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+) -> None:
+    """Chromium's camera is a generated identity card held still: the console's dialog finds
+    it in the received video, captures the front by itself, the page shows the instructions,
+    and only the outcome is stored with the appointment."""
+    rng = random.Random(7)
+    card = id_card(rng, "front")
+    views = [make_view(rng, "good", card).frame] * 30  # one second, held still
+    camera = write_y4m(tmp_path / "card.y4m", views)
+    console = calling_console
+    window = console.window
+    appt = run(loop, book(client, "Ida Ausweis"))
+    citizen = CallingCitizen(appt.citizen.link, camera)
+    request.addfinalizer(citizen.stop)
+    citizen.expect("waiting")
+    console.select("Ida Ausweis")
+    qtbot.mouseClick(console.page.detail.admit_button, Qt.MouseButton.LeftButton)
+    citizen.expect("connected")
+    call = window.call
+    assert call is not None
+    wait_until(lambda: call.id_button.isEnabled(), message="ID check button")
+    qtbot.mouseClick(call.id_button, Qt.MouseButton.LeftButton)
+    dialog = call.id_dialog
+    assert dialog is not None
+    assert citizen.ask("expect-idcheck:Vorderseite in die Kamera") == "idcheck seen"
+    # The card in the received 1280×720 video is found and the front captured automatically.
+    wait_until(lambda: dialog.step == "back", timeout=30, message=dialog.hint_label.text())
+    assert "front" in dialog.stills
+    assert citizen.ask("expect-idcheck:Rückseite") == "idcheck seen"
+    dialog.grab().save(str(SHOTS / "idcheck_in_call.png"))
+    assert citizen.ask("screenshot:citizen_idcheck") == "screenshot"
+    qtbot.mouseClick(dialog.verified_button, Qt.MouseButton.LeftButton)
+    assert citizen.ask("expect-idcheck:") == "idcheck seen"  # the overlay is gone
+    wait_until(lambda: call.messages.text == "Festgehalten: Identität geprüft.")
+    stored = run(loop, client.get(appt.id))
+    assert stored.identity is not None
+    assert stored.identity.outcome.value == "verified"
+    assert dialog.stills == {}  # wiped

@@ -26,11 +26,20 @@ from PySide6.QtWidgets import (
 
 from advisor_app.client.call import MediaProblem
 from advisor_app.client.peer import PeerState
-from advisor_app.core.domain import to_berlin
-from advisor_app.core.protocol import ChatMessage, MediaState, WaitingEntry
+from advisor_app.core.domain import Role, to_berlin
+from advisor_app.core.protocol import (
+    AppointmentOut,
+    ChatMessage,
+    IdentityIn,
+    IdentityOutcome,
+    MediaState,
+    WaitingEntry,
+)
 from advisor_app.core.quality import QualityLevel, QualitySample
 from advisor_app.ui.call_controller import CallController
+from advisor_app.ui.dialogs.id_check import IdCheckDialog
 from advisor_app.ui.labels import day_text, duration_text, role_label, time_range_text
+from advisor_app.ui.tasks import Failure
 from advisor_app.ui.widgets.chat_panel import ChatPanel
 from advisor_app.ui.widgets.message_bar import MessageBar
 from advisor_app.ui.widgets.video_view import VideoView
@@ -96,6 +105,7 @@ class CallPage(QWidget):
         self._tiles: dict[int, RemoteTile] = {}
         self._quality: dict[int, QualitySample] = {}
         self._connected_at: float | None = None
+        self.id_dialog: IdCheckDialog | None = None
         self._setup_ui()
         controller.peer_state_changed.connect(self._on_peer_state)
         controller.chat_received.connect(self._on_chat)
@@ -165,7 +175,12 @@ class CallPage(QWidget):
         self.microphone_button = QPushButton()
         self.microphone_button.setCheckable(True)
         self.microphone_button.clicked.connect(self._on_microphone_clicked)
-        for button in (self.camera_button, self.microphone_button):
+        self.id_button = QPushButton(self.tr("Ausweis prüfen"))
+        self.id_button.setToolTip(
+            self.tr("Die Person hält ihr Ausweisdokument in die Kamera; nichts wird gespeichert.")
+        )
+        self.id_button.clicked.connect(self._on_id_check_clicked)
+        for button in (self.camera_button, self.microphone_button, self.id_button):
             button.setMinimumWidth(170)
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -280,6 +295,7 @@ class CallPage(QWidget):
             self.timer_label.clear()
             self.quality_label.clear()
             self.chat.set_enabled(False)
+            self.id_button.setEnabled(False)
             return
         first = self._participants[0]
         local = to_berlin(first.starts_at)
@@ -378,7 +394,9 @@ class CallPage(QWidget):
             self.chat.set_enabled(True)
             if tile.camera_on:
                 tile.video.set_source(partial(self._controller.remote_frame, participant_id))
-        self.chat.set_enabled(any(t.state is PeerState.CONNECTED for t in self._tiles.values()))
+        connected = any(t.state is PeerState.CONNECTED for t in self._tiles.values())
+        self.chat.set_enabled(connected)
+        self.id_button.setEnabled(connected)
 
     def _on_remote_media(self, participant_id: int, state: object) -> None:
         tile = self._tiles.get(participant_id)
@@ -433,3 +451,61 @@ class CallPage(QWidget):
 
     def _on_end_clicked(self) -> None:
         self.end()
+
+    # --- ID check -----------------------------------------------------------------------
+
+    def _checked_person(self) -> WaitingEntry | None:
+        """Whose identity is checked: the citizen, else the first person connected."""
+        connected = [
+            p
+            for p in self._participants
+            if self._tiles[p.participant_id].state is PeerState.CONNECTED
+        ]
+        citizens = [p for p in connected if p.role is Role.CITIZEN]
+        chosen = citizens or connected
+        return chosen[0] if chosen else None
+
+    def _on_id_check_clicked(self) -> None:
+        person = self._checked_person()
+        if person is None or self.id_dialog is not None:
+            return
+        pid = person.participant_id
+        dialog = IdCheckDialog(
+            partial(self._controller.remote_bgr, pid),
+            person.name,
+            partial(self._on_identity_outcome, person.appointment_id),
+            self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.step_changed.connect(partial(self._controller.send_idcheck_step, pid))
+        dialog.finished.connect(partial(self._on_id_check_finished, pid))
+        self.id_dialog = dialog
+        dialog.open()
+
+    def _on_id_check_finished(self, participant_id: int, _result: int) -> None:
+        dialog, self.id_dialog = self.id_dialog, None
+        step = dialog.step if dialog is not None else "done"
+        self._controller.send_idcheck_step(
+            participant_id, "done" if step == "done" else "cancelled"
+        )
+
+    def _on_identity_outcome(self, appointment_id: int, identity: IdentityIn) -> None:
+        self._controller.record_identity(
+            appointment_id, identity, self._on_identity_recorded, self._on_identity_failed
+        )
+
+    def _on_identity_recorded(self, appointment: AppointmentOut) -> None:
+        outcome = appointment.identity
+        if outcome is None:
+            return
+        if outcome.outcome is IdentityOutcome.VERIFIED:
+            self.messages.show_note(self.tr("Festgehalten: Identität geprüft."))
+        else:
+            self.messages.show_note(self.tr("Festgehalten: Identität nicht geprüft."))
+
+    def _on_identity_failed(self, failure: Failure) -> None:
+        self.messages.show_error(
+            self.tr("Das Ergebnis der Ausweisprüfung wurde nicht gespeichert: {reason}").format(
+                reason=failure.message
+            )
+        )
