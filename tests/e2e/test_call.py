@@ -28,9 +28,11 @@ from tests.helpers.citizen_browser import (
     CHROMIUM_ARGS,
     PHONE,
     ROOM_OPEN,
+    SHOTS,
     Live,
     browser_env,
     new_page,
+    no_horizontal_scroll,
     receive_type,
     wait_step,
 )
@@ -136,6 +138,25 @@ async def test_video_audio_and_chat_both_ways_then_the_citizen_hangs_up(
         link._channel.send('{"type": "chat", "text": 5}')
         await asyncio.sleep(0.5)
         assert link.state is PeerState.CONNECTED
+
+        # Usable on a 360×640 phone: nothing sticks out, the controls are on screen.
+        await no_horizontal_scroll(page)
+        for control in ("#toggle-camera", "#toggle-microphone", "#hangup", "#chat-input"):
+            await expect(page.locator(control)).to_be_visible()
+        await page.screenshot(path=str(SHOTS / "citizen_call_phone.png"), full_page=True)
+
+        # The citizen's camera is unplugged: the page says so, the console learns it.
+        await page.evaluate(
+            "() => window.__tracks.find((t) => t.kind === 'video' && t.readyState === 'live')"
+            ".dispatchEvent(new Event('ended'))"
+        )
+        await expect(page.locator('[data-problem="camera_lost"]')).to_contain_text(
+            "Ihre Kamera wurde getrennt"
+        )
+        await console.wait_for(
+            lambda: bool(console.remote_media) and not console.remote_media[-1].camera
+        )
+        await expect(page.locator("#toggle-camera")).to_contain_text("Kamera aus")
 
         # The citizen hangs up: the closing page, devices released, the console's link gone.
         await page.click("#hangup")

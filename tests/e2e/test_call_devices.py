@@ -6,19 +6,21 @@ echo canceller in between. Chromium is the citizen.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.async_api import Browser, expect
 
+from advisor_app.client.call import MediaOpeners
 from advisor_app.client.call_media import DeviceMedia
 from advisor_app.client.media import MediaPreferences
 from tests.e2e.test_citizen_journey import to_room
 from tests.helpers.citizen_browser import ROOM_OPEN, Live, new_page, wait_step
-from tests.helpers.console_call import console_side
+from tests.helpers.console_call import _tone, console_side
 from tests.helpers.media import HEIGHT, WIDTH, write_video
 from tests.helpers.pulse import PulseServer
 
-pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
+pytestmark = [pytest.mark.e2e, pytest.mark.audio, pytest.mark.asyncio(loop_scope="module")]
 
 
 async def test_the_consoles_camera_microphone_and_speaker_in_a_call(
@@ -56,3 +58,38 @@ async def test_the_consoles_camera_microphone_and_speaker_in_a_call(
     # Ended: every device released.
     assert not speaker.playing
     assert media._feeds == {}
+
+
+async def test_a_camera_unplugged_during_the_call_is_reported_and_the_call_goes_on(
+    browser: Browser, live: Live, tmp_path: Path
+) -> None:
+    camera = write_video(tmp_path / "short.avi", frames=45)  # three seconds, then "unplugged"
+    media = DeviceMedia(MediaPreferences(camera=str(camera), microphone=None, speaker=None))
+    openers = media.openers  # the console's own device path, microphone left out here
+
+    def camera_only(lost: Any) -> MediaOpeners:
+        return MediaOpeners(camera=openers(lost).camera, microphone=_tone)
+
+    media.openers = camera_only  # type: ignore[method-assign]
+    async with console_side(live.base, live.advisor_token, media=media) as console:
+        _, url = await live.appointment()
+        await live.consent(url)
+        live.clock.set(ROOM_OPEN)
+        context, page, guard = await new_page(browser, live)
+        await page.goto(url)
+        await to_room(page)
+        await page.click("#enter-room")
+        await wait_step(page, "waiting")
+        link = await console.admit_next()
+        await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
+        await console.wait_for(lambda: bool(console.problems), timeout=15)
+        assert console.problems[0].kind == "camera"
+        assert "Kamera" in console.problems[0].message
+        assert console.session.camera is None
+        # The page is told the advisor's camera is off; sound and chat go on.
+        await expect(page.locator("#remote-off")).to_be_visible(timeout=10_000)
+        await console.wait_for(lambda: console.audio_peak.get(link.participant_id, -120) > -40)
+        console.session.send_chat("Noch da?")
+        await expect(page.locator("#chat-log li.theirs")).to_contain_text("Noch da?")
+        guard.check()
+        await context.close()

@@ -159,6 +159,7 @@ async def test_service_runs_on_postgresql(
 
     cancelled = await client.post(f"/api/appointments/{appt['id']}/cancel", headers=auth)
     assert (await cancelled.json())["status"] == "cancelled"
+    await app[keys.MAILER].drain()  # the cancellation mails are written before the purge runs
 
     # Retention on PostgreSQL: 31 days later the appointment and its people are gone.
     from advisor_app.server.retention import purge

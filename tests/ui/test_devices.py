@@ -21,6 +21,8 @@ from tests.helpers.media import no_audio_devices, write_pattern_video
 from tests.helpers.pulse import PulseServer
 from tests.ui.support import wait_until
 
+pytestmark = pytest.mark.audio
+
 
 @pytest.fixture(scope="module")
 def video(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -493,7 +493,8 @@ class DevicesPage(QWidget):
             return
         self._shown_frame = frame
         height, width = frame.shape[:2]
-        image = QImage(frame.tobytes(), width, height, width * 3, QImage.Format.Format_BGR888)
+        data = frame.tobytes()  # alive until the pixmap has its own copy
+        image = QImage(data, width, height, width * 3, QImage.Format.Format_BGR888)
         pixmap = QPixmap.fromImage(image).scaled(
             self.preview.size(),
             Qt.AspectRatioMode.KeepAspectRatio,

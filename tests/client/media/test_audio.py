@@ -28,6 +28,8 @@ from advisor_app.client.media.microphone import dbfs
 from tests.helpers.media import dominant_hz, no_audio_devices
 from tests.helpers.pulse import PulseServer
 
+pytestmark = pytest.mark.audio
+
 
 class Problems:
     def __init__(self) -> None:
