@@ -136,6 +136,7 @@ export function callView(app) {
     track.addEventListener('ended', () => {
       if (stopped || call?.track(kind) !== track) return;
       notice(`${kind === 'video' ? 'camera' : 'microphone'}_lost`);
+      track.stop(); // already ended when unplugged; released in any case
       call.local.removeTrack(track);
       void call.replaceTrack(kind, null);
       call.setMedia(kind === 'video' ? { camera: false } : { microphone: false });
