@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
 from advisor_app.client.call import MediaOpeners
 from advisor_app.client.peer import PeerState
@@ -29,6 +29,7 @@ from tests.helpers.citizen_browser import (
     PHONE,
     ROOM_OPEN,
     SHOTS,
+    Guard,
     Live,
     browser_env,
     new_page,
@@ -69,17 +70,26 @@ async () => {
 """
 
 
-async def join(browser: Browser, live: Live, console: ConsoleSide) -> tuple[Page, int, object]:
-    """The citizen from the link into the call; the console admitted them."""
+async def enter_waiting_room(live: Live, page: Page, step: str = "waiting") -> None:
+    """A new appointment; its citizen, who consented earlier, from the link into the room
+    (``step``: where the page is expected to be then; "admitted" when a console admits at once)."""
     _, url = await live.appointment()
     await live.consent(url)
     live.clock.set(ROOM_OPEN)
-    context, page, guard = await new_page(browser, live)
-    await context.add_init_script(RECORD_TRACKS)
     await page.goto(url)
     await to_room(page)
     await page.click("#enter-room")
-    await wait_step(page, "waiting")
+    await wait_step(page, step)
+
+
+async def join(
+    browser: Browser, live: Live, console: ConsoleSide, *scripts: str
+) -> tuple[Page, int, tuple[BrowserContext, Guard]]:
+    """The citizen from the link into the call; the console admitted them."""
+    context, page, guard = await new_page(browser, live)
+    for script in (RECORD_TRACKS, *scripts):
+        await context.add_init_script(script)
+    await enter_waiting_room(live, page)
     link = await console.admit_next()
     await wait_step(page, "admitted")
     await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
@@ -166,8 +176,8 @@ async def test_video_audio_and_chat_both_ways_then_the_citizen_hangs_up(
         await console.wait_for(lambda: pid not in console.session.links)
         assert link.state is PeerState.ENDED
         assert link.connection is None
-        guard.check()  # type: ignore[attr-defined]
-        await context.close()  # type: ignore[attr-defined]
+        guard.check()
+        await context.close()
 
 
 async def test_the_advisor_ends_the_call_and_the_citizen_may_come_back(
@@ -193,8 +203,8 @@ async def test_the_advisor_ends_the_call_and_the_citizen_may_come_back(
         assert link.participant_id == pid
         await wait_step(page, "admitted")
         await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
-        guard.check()  # type: ignore[attr-defined]
-        await context.close()  # type: ignore[attr-defined]
+        guard.check()
+        await context.close()
 
 
 CAPTURE_CHANNELS = """
@@ -216,19 +226,10 @@ async def test_a_citizen_without_camera_talks_and_chats_and_garbage_is_dropped(
     from tests.e2e.test_citizen_journey import DENY_CAMERA
 
     async with console_side(live.base, live.advisor_token) as console:
-        _, url = await live.appointment()
-        await live.consent(url)
-        live.clock.set(ROOM_OPEN)
-        context, page, guard = await new_page(browser, live)
-        await context.add_init_script(DENY_CAMERA)
-        await context.add_init_script(CAPTURE_CHANNELS)
-        await page.goto(url)
-        await to_room(page)
-        await page.click("#enter-room")
-        await wait_step(page, "waiting")
-        link = await console.admit_next()
-        pid = link.participant_id
-        await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
+        page, pid, (context, guard) = await join(
+            browser, live, console, DENY_CAMERA, CAPTURE_CHANNELS
+        )
+        link = console.session.links[pid]
         # The citizen is told, and takes part with sound: the console hears the microphone.
         notice = page.locator('[data-problem="camera_denied"]')
         await expect(notice).to_contain_text("Ihre Kamera ist nicht freigegeben")
@@ -260,16 +261,10 @@ async def test_a_citizen_without_camera_talks_and_chats_and_garbage_is_dropped(
 
 
 async def test_a_browser_without_webrtc_gets_a_clear_message(browser: Browser, live: Live) -> None:
-    _, url = await live.appointment()
-    await live.consent(url)
-    live.clock.set(ROOM_OPEN)
     advisor = await live.advisor_socket()
     context, page, guard = await new_page(browser, live)
     await context.add_init_script(NO_WEBRTC)
-    await page.goto(url)
-    await to_room(page)
-    await page.click("#enter-room")
-    await wait_step(page, "waiting")
+    await enter_waiting_room(live, page)
     pid = (await receive_type(advisor, "arrived"))["entry"]["participant_id"]
     await advisor.send_json({"type": "admit", "participant_id": pid})
     await wait_step(page, "admitted")
@@ -301,8 +296,8 @@ async def test_a_console_without_camera_says_so_and_the_citizen_sees_camera_off(
         await expect(page.locator("#remote-off")).to_contain_text("ausgeschaltet")
         link = console.session.links[pid]
         await console.wait_for(lambda: link.video.count > 10)  # the other way still works
-        guard.check()  # type: ignore[attr-defined]
-        await context.close()  # type: ignore[attr-defined]
+        guard.check()
+        await context.close()
 
 
 def _kill_browser(profile: Path) -> int:
@@ -332,13 +327,7 @@ async def test_a_crashed_browser_is_shown_as_interrupted_within_seconds(
             viewport=PHONE,  # type: ignore[arg-type]
         )
         page = context.pages[0] if context.pages else await context.new_page()
-        _, url = await live.appointment()
-        await live.consent(url)
-        live.clock.set(ROOM_OPEN)
-        await page.goto(url)
-        await to_room(page)
-        await page.click("#enter-room")
-        await wait_step(page, "waiting")
+        await enter_waiting_room(live, page)
         link = await console.admit_next()
         await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
         await console.wait_for(lambda: link.video.count > 5)
@@ -359,14 +348,8 @@ async def test_a_crashed_console_is_shown_as_interrupted_on_the_page(
     child.start()
     try:
         assert await asyncio.to_thread(out.get, True, 30) == "ready"
-        _, url = await live.appointment()
-        await live.consent(url)
-        live.clock.set(ROOM_OPEN)
         context, page, guard = await new_page(browser, live)
-        await page.goto(url)
-        await to_room(page)
-        await page.click("#enter-room")
-        await wait_step(page, "admitted")
+        await enter_waiting_room(live, page, "admitted")
         assert await asyncio.to_thread(out.get, True, 30) == "connected"
         await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
         crashed = time.monotonic()

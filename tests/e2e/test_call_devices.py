@@ -14,8 +14,8 @@ from playwright.async_api import Browser, expect
 from advisor_app.client.call import MediaOpeners
 from advisor_app.client.call_media import DeviceMedia
 from advisor_app.client.media import MediaPreferences
-from tests.e2e.test_citizen_journey import to_room
-from tests.helpers.citizen_browser import ROOM_OPEN, Live, new_page, wait_step
+from tests.e2e.test_call import enter_waiting_room
+from tests.helpers.citizen_browser import Live, new_page
 from tests.helpers.console_call import _tone, console_side
 from tests.helpers.media import HEIGHT, WIDTH, write_video
 from tests.helpers.pulse import PulseServer
@@ -31,14 +31,8 @@ async def test_the_consoles_camera_microphone_and_speaker_in_a_call(
     async with console_side(live.base, live.advisor_token, media=media) as console:
         assert console.problems == []
         assert console.session.camera is not None and console.session.microphone is not None
-        _, url = await live.appointment()
-        await live.consent(url)
-        live.clock.set(ROOM_OPEN)
         context, page, guard = await new_page(browser, live)
-        await page.goto(url)
-        await to_room(page)
-        await page.click("#enter-room")
-        await wait_step(page, "waiting")
+        await enter_waiting_room(live, page)
         link = await console.admit_next()
         await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
         # The page shows the console's camera (the file, at its own size) ...
@@ -72,14 +66,8 @@ async def test_a_camera_unplugged_during_the_call_is_reported_and_the_call_goes_
 
     media.openers = camera_only  # type: ignore[method-assign]
     async with console_side(live.base, live.advisor_token, media=media) as console:
-        _, url = await live.appointment()
-        await live.consent(url)
-        live.clock.set(ROOM_OPEN)
         context, page, guard = await new_page(browser, live)
-        await page.goto(url)
-        await to_room(page)
-        await page.click("#enter-room")
-        await wait_step(page, "waiting")
+        await enter_waiting_room(live, page)
         link = await console.admit_next()
         await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
         await console.wait_for(lambda: bool(console.problems), timeout=15)
