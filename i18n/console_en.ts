@@ -315,6 +315,10 @@
         <translation>Camera off</translation>
     </message>
     <message>
+        <source>&lt;span style=&quot;color:#b3261e; font-weight:600&quot;&gt;● Verbindung unterbrochen&lt;/span&gt;</source>
+        <translation>&lt;span style=&quot;color:#b3261e; font-weight:600&quot;&gt;● Connection interrupted&lt;/span&gt;</translation>
+    </message>
+    <message>
         <source>Verbindung: wird gemessen …</source>
         <translation>Connection: measuring …</translation>
     </message>

@@ -339,6 +339,13 @@ class CallPage(QWidget):
         )
 
     def _show_quality(self) -> None:
+        if any(t.state is PeerState.INTERRUPTED for t in self._tiles.values()):
+            self.quality_label.setText(
+                self.tr(
+                    '<span style="color:#b3261e; font-weight:600">● Verbindung unterbrochen</span>'
+                )
+            )
+            return
         if not self._quality:
             self.quality_label.setText(self.tr("Verbindung: wird gemessen …"))
             return
@@ -388,6 +395,7 @@ class CallPage(QWidget):
             return
         tile.state = PeerState(state)
         tile.refresh()
+        self._show_quality()
         if tile.state is PeerState.CONNECTED:
             if self._connected_at is None:
                 self._connected_at = time.monotonic()
