@@ -29,7 +29,6 @@ from advisor_app.core.protocol import (
     IdCheckStep,
     MediaState,
     SignalPayload,
-    clean_chat_text,
 )
 
 log = logging.getLogger(__name__)
@@ -242,7 +241,7 @@ class CallSession:
 
     def send_chat(self, text: str) -> ChatMessage:
         """Send a chat line to everyone in the call; the message as the page shows it."""
-        message = ChatMessage(id=uuid.uuid4().hex, text=clean_chat_text(text), at=datetime.now(UTC))
+        message = ChatMessage(id=uuid.uuid4().hex, text=text, at=datetime.now(UTC))  # cleaned there
         for link in self.links.values():
             link.send(message)
         return message

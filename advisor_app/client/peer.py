@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-import numpy as np
 from aiortc import (
     RTCConfiguration,
     RTCDataChannel,
@@ -124,16 +123,6 @@ def _prefer(transceiver: RTCRtpTransceiver, codec: str) -> None:
     transceiver.setCodecPreferences(first + [c for c in codecs if c not in first])
 
 
-def audio_level_dbfs(frame: Any) -> float:
-    """The RMS level of an ``av.AudioFrame`` in dBFS (−120 for silence)."""
-    samples = frame.to_ndarray().astype(np.float32)
-    if samples.size == 0:
-        return -120.0
-    scale = 32768.0 if frame.format.name.startswith("s16") else 1.0
-    rms = float(np.sqrt(np.mean(np.square(samples / scale))))
-    return max(-120.0, 20.0 * float(np.log10(rms))) if rms > 0 else -120.0
-
-
 @dataclass
 class _Counters:
     at: float = 0.0
@@ -153,9 +142,7 @@ class PeerLink:
     listener: PeerListener
     codec: str = "VP8"
     video: FrameSlot = field(default_factory=FrameSlot)
-    audio_dbfs: float = -120.0
     state: PeerState = PeerState.WAITING
-    remote_media: MediaState | None = None
     _pc: RTCPeerConnection | None = None
     _channel: RTCDataChannel | None = None
     _senders: dict[str, RTCRtpSender] = field(default_factory=dict)
@@ -297,7 +284,6 @@ class PeerLink:
         if isinstance(message, ChatMessage):
             self.listener.chat(self.participant_id, message)
         elif isinstance(message, MediaState):
-            self.remote_media = message
             self.listener.remote_media(self.participant_id, message)
         elif isinstance(message, Bye):
             self.listener.bye(self.participant_id)
@@ -335,15 +321,11 @@ class PeerLink:
             self.video.put(frame)
 
     async def _pump_audio(self, track: MediaStreamTrack) -> None:
-        count = 0
         while True:
             try:
                 frame = await track.recv()
             except MediaStreamError:
                 return
-            count += 1
-            if count % 5 == 0:  # the level every 100 ms is plenty for a meter
-                self.audio_dbfs = audio_level_dbfs(frame)
             self.listener.audio(self.participant_id, frame)
 
     # --- connection state and statistics ---------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import shiboken6
@@ -222,45 +222,40 @@ class CallController(QObject):
 
     def hang_up(self) -> None:
         """ "Gespräch beenden": goodbye to everyone, the service is told, devices released."""
+        ending = self._detach()
+        if ending is not None:
+            self._runner.run("call-end", ending)
+
+    async def close(self) -> None:
+        """At quit: end a running call at once."""
+        ending = self._detach()
+        if ending is not None:
+            await ending
+
+    def _detach(self) -> Coroutine[Any, Any, None] | None:
+        """Forget the call here; the returned coroutine tears it down (None: no call)."""
         session, self.session = self.session, None
+        media, self._media = self._media, None
         if self._starting is not None and not self._starting.done():
-            self._starting.cancel()  # ended before the devices were open
-            pids, self._waiting = list(self._waiting), []
-            room = self._room.room_client
-            if room is not None:
-                self._runner.run("call-end", self._end_only(room, pids))
+            self._starting.cancel()  # ended while the ICE servers or devices were coming
+        pids = [*self._waiting, *(session.links if session is not None else ())]
         self._waiting.clear()
         self._early.clear()
-        if session is None:
-            return
-        pids = list(session.links)
-        room = self._room.room_client
-        media, self._media = self._media, None
-        self._runner.run("call-end", self._end(session, media, pids, room))
+        if session is None and not pids:
+            return None
+        return self._end(session, media, pids, self._room.room_client)
 
     @staticmethod
     async def _end(
-        session: CallSession, media: CallMedia | None, pids: list[int], room: Any
+        session: CallSession | None, media: CallMedia | None, pids: list[int], room: Any
     ) -> None:
-        await session.close()
+        if session is not None:
+            await session.close()
         if media is not None:
             await media.close()
         if room is not None:
             for pid in pids:
                 await room.end_call(pid)
-
-    @staticmethod
-    async def _end_only(room: Any, pids: list[int]) -> None:
-        for pid in pids:
-            await room.end_call(pid)
-
-    async def close(self) -> None:
-        """At quit: end a running call at once."""
-        session, self.session = self.session, None
-        media, self._media = self._media, None
-        if session is not None:
-            pids = list(session.links)
-            await self._end(session, media, pids, self._room.room_client)
 
     # --- slots ------------------------------------------------------------------------------
 

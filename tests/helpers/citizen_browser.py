@@ -277,23 +277,32 @@ def citizen_journey(url: str, reached: Any) -> None:
         reached.put(f"failed: {exc!r}")
 
 
+async def _consented_page(
+    browser: Browser, url: str, viewport: dict[str, int], timeout_ms: float
+) -> tuple[Page, list[str]]:
+    """A fresh page from the personal link through the consent; its script errors go into the
+    returned list."""
+    context = await browser.new_context(
+        viewport=viewport,  # type: ignore[arg-type]
+        locale="de-DE",
+        timezone_id="Europe/Berlin",
+    )
+    page = await context.new_page()
+    page.set_default_timeout(timeout_ms)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    await page.goto(url)
+    await wait_step(page, "start")
+    await page.click("#start-continue")
+    await wait_step(page, "consent")
+    await accept_consent(page)
+    return page, errors
+
+
 async def _journey(url: str, reached: Any) -> None:
     async with async_playwright() as playwright:
         browser = await launch(playwright)
-        context = await browser.new_context(
-            viewport=PHONE,  # type: ignore[arg-type]
-            locale="de-DE",
-            timezone_id="Europe/Berlin",
-        )
-        page = await context.new_page()
-        page.set_default_timeout(20_000)
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        await page.goto(url)
-        await wait_step(page, "start")
-        await page.click("#start-continue")
-        await wait_step(page, "consent")
-        await accept_consent(page)
+        page, errors = await _consented_page(browser, url, PHONE, 20_000)
         await finish_device_check(page)
         # Green once the fake microphone's beep was heard (a changed result is sent again).
         await page.wait_for_function(
@@ -370,20 +379,7 @@ async def _call(url: str, reached: Any, commands: Any, camera_file: str | None) 
     async with async_playwright() as playwright:
         extra = [f"--use-file-for-fake-video-capture={camera_file}"] if camera_file else []
         browser = await launch(playwright, extra)
-        context = await browser.new_context(
-            viewport=DESKTOP,  # type: ignore[arg-type]
-            locale="de-DE",
-            timezone_id="Europe/Berlin",
-        )
-        page = await context.new_page()
-        page.set_default_timeout(30_000)
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        await page.goto(url)
-        await wait_step(page, "start")
-        await page.click("#start-continue")
-        await wait_step(page, "consent")
-        await accept_consent(page)
+        page, errors = await _consented_page(browser, url, DESKTOP, 30_000)
         await page.click("#devices-continue")
         await wait_step(page, "entering")
         await page.click("#enter-room")

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from advisor_app.client.call import CallListener, CallSession, MediaOpeners, MediaProblem
 from advisor_app.client.call_media import CallMedia
-from advisor_app.client.peer import PeerLink, PeerState, audio_level_dbfs
+from advisor_app.client.peer import PeerLink, PeerState
 from advisor_app.client.room_client import RoomClient
 from advisor_app.core.protocol import (
     Arrived,
@@ -145,6 +145,16 @@ class GeneratedMedia(CallMedia):
 
     def openers(self, lost: Any) -> MediaOpeners:
         return MediaOpeners(camera=_pattern, microphone=_tone)
+
+
+def audio_level_dbfs(frame: Any) -> float:
+    """The RMS level of an ``av.AudioFrame`` in dBFS (−120 for silence)."""
+    samples = frame.to_ndarray().astype(np.float32)
+    if samples.size == 0:
+        return -120.0
+    scale = 32768.0 if frame.format.name.startswith("s16") else 1.0
+    rms = float(np.sqrt(np.mean(np.square(samples / scale))))
+    return max(-120.0, 20.0 * float(np.log10(rms))) if rms > 0 else -120.0
 
 
 def luma(frame: Any) -> np.ndarray:
