@@ -42,11 +42,17 @@ KINDS = (
     "cut_off",
     "not_document",
     "empty",
+    "screen",
+    "photo",
 )
 #: Kinds in which a document lies completely inside the frame.
 FULLY_VISIBLE = frozenset({"good", "sideways", "blurred", "glare", "dark", "small"})
 #: Kinds for which "good" would be a false positive (the benchmark's false_good_pct).
-NEVER_GOOD = frozenset({"blurred", "cut_off", "not_document", "empty", "dark", "glare", "small"})
+NEVER_GOOD = frozenset(
+    {"blurred", "cut_off", "not_document", "empty", "dark", "glare", "small", "screen", "photo"}
+)
+#: Kinds that show a reproduction of the document instead of the document itself.
+RECAPTURED = frozenset({"screen", "photo"})
 
 
 @dataclass
@@ -312,6 +318,64 @@ def not_a_document(rng: random.Random) -> Document:
     return Document(img, "other", "none")
 
 
+def _grid(size: tuple[int, int], pitch: int, kind: str) -> NDArray[Any]:
+    """A multiplicative pattern: a display's RGB stripes or a print's halftone dots."""
+    w, h = size
+    if kind == "pixels":
+        x = np.arange(w)
+        stripes = np.zeros((1, w, 3), np.float32)
+        for c in range(3):  # OpenCV order B, G, R; sub-pixels R, G, B from left to right
+            stripes[0, :, 2 - c] = ((x % pitch) * 3 // pitch == c) * 0.75 + 0.45
+        gap = np.where(np.arange(h) % pitch == pitch - 1, 0.55, 1.0).astype(np.float32)
+        return stripes * gap[:, None, None]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    angle = math.radians(45)
+    u = (xx * math.cos(angle) + yy * math.sin(angle)) * (2 * math.pi / pitch)
+    v = (-xx * math.sin(angle) + yy * math.cos(angle)) * (2 * math.pi / pitch)
+    dots = 0.72 + 0.28 * np.cos(u) * np.cos(v)
+    return np.repeat(dots[..., None], 3, axis=2)
+
+
+def reproduction(doc: Document, rng: random.Random, kind: str) -> tuple[Document, Points]:
+    """``doc`` shown on a phone or monitor (``screen``) or printed as a photo (``photo``).
+
+    Returns the reproduction as a flat image and where the document lies in it. A screen has
+    a dark bezel, a bluish white, lifted blacks and a pixel grid; a print has a paper margin,
+    a warm cast, less contrast and a halftone screen. Both grids are drawn at a fine pitch, so
+    the camera's sampling turns them into moiré the way a real recapture does.
+    """
+    dh, dw = doc.image.shape[:2]
+    if kind == "screen":
+        pitch = rng.choice([3, 4])
+        content = cv2.resize(doc.image, (dw, dh), interpolation=cv2.INTER_AREA).astype(np.float32)
+        content = 18 + content * rng.uniform(0.82, 0.92)  # a display's black is not black
+        content *= np.array([1.06, 1.0, 0.9], np.float32)  # bluish white
+        content *= _grid((dw, dh), pitch, "pixels")
+        bezel = int(rng.uniform(0.03, 0.08) * dw)
+        below = int(dh * rng.uniform(0.05, 0.6))  # a phone's screen is longer than a card
+        above = int(dh * rng.uniform(0.05, 0.6))
+        body = np.empty((dh + above + below + 2 * bezel, dw + 2 * bezel, 3), np.float32)
+        body[:] = rng.choice([(22, 22, 24), (35, 33, 30), (12, 12, 14)])
+        screen_black = 18 + np.zeros((dh + above + below, dw, 3), np.float32)
+        body[bezel : bezel + screen_black.shape[0], bezel : bezel + dw] = screen_black
+        body[bezel + above : bezel + above + dh, bezel : bezel + dw] = content
+        at = np.array([[bezel, bezel + above]], np.float32)
+    else:
+        pitch = rng.choice([3, 4, 5])
+        content = doc.image.astype(np.float32) * rng.uniform(0.75, 0.85) + 28
+        content *= np.array([0.92, 0.98, 1.04], np.float32)  # warm photo paper
+        content *= _grid((dw, dh), pitch, "dots")
+        margin = int(rng.uniform(0.04, 0.12) * dw)
+        body = np.empty((dh + 2 * margin, dw + 2 * margin, 3), np.float32)
+        body[:] = rng.choice([(238, 240, 242), (228, 232, 236)])
+        body[margin : margin + dh, margin : margin + dw] = content
+        at = np.array([[margin, margin]], np.float32)
+    image = np.clip(body, 0, 255).astype(np.uint8)
+    where = np.array([[0, 0], [dw, 0], [dw, dh], [0, dh]], np.float32) + at
+    copy = Document(image, "other", "none", doc.mrz_lines, doc.mrz_valid, doc.name)
+    return copy, where
+
+
 # --- scenes -----------------------------------------------------------------------------------
 
 
@@ -443,6 +507,16 @@ def make_view(rng: random.Random, kind: str, document: Document | None = None) -
     bg = background(size, rng, person=kind != "empty")
     if kind == "empty":
         frame, doc, corners = bg, None, None
+    elif kind in RECAPTURED:
+        original = document or make_document(rng, "good")
+        doc, inner = reproduction(original, rng, kind)
+        dh, dw = doc.image.shape[:2]
+        outer = _place(rng, size, (dw, dh), "good")
+        src = np.array([[0, 0], [dw, 0], [dw, dh], [0, dh]], np.float32)
+        m = cv2.getPerspectiveTransform(src, outer.astype(np.float32))
+        corners = cv2.perspectiveTransform(inner[None], m)[0]
+        frame = render(doc, outer, bg)
+        doc = original
     else:
         doc = document or make_document(rng, kind)
         dh, dw = doc.image.shape[:2]
@@ -492,6 +566,8 @@ def make_views(n: int, seed: int = 7) -> list[View]:
         "cut_off": 11,
         "not_document": 10,
         "empty": 3,
+        "screen": 8,
+        "photo": 8,
     }
     total = sum(weights.values())
     rng = random.Random(seed)

@@ -598,6 +598,10 @@
         <translation>Automatic capture</translation>
     </message>
     <message>
+        <source>Kopien, Fotos und Bildschirme erkennt die Prüfung nicht immer: bitten Sie darum, den Ausweis langsam zu kippen. Bei einem echten Ausweis ändern sich Hologramm und Spiegelungen.</source>
+        <translation>The check does not always recognise copies, photos and screens: ask the person to tilt the ID card slowly. On a genuine card the hologram and the reflections change.</translation>
+    </message>
+    <message>
         <source>Jetzt aufnehmen</source>
         <translation>Capture now</translation>
     </message>
@@ -740,6 +744,10 @@
     <message>
         <source>Das sieht nicht wie ein Ausweis oder Reisepass aus.</source>
         <translation>This does not look like an identity card or passport.</translation>
+    </message>
+    <message>
+        <source>Foto, Kopie oder Bildschirm erkannt – bitte den Ausweis selbst zeigen.</source>
+        <translation>Photo, copy or screen detected – please show the ID document itself.</translation>
     </message>
     <message>
         <source>Gut – bitte so halten.</source>

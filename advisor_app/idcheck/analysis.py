@@ -28,6 +28,7 @@ from advisor_app.idcheck.geometry import (
     turn_half,
 )
 from advisor_app.idcheck.quality import Quality, edge_width, measure
+from advisor_app.idcheck.recapture import SCREEN_CHROMA, framed_sides, screen_pattern
 from advisor_app.idcheck.zone import Zone, find_zone
 
 #: The document's long side must cover at least this share of the frame's long side.
@@ -50,6 +51,7 @@ class Hint(StrEnum):
     TOO_DARK = "too_dark"
     CUT_OFF = "cut_off"
     NOT_A_DOCUMENT = "not_a_document"
+    RECAPTURED = "recaptured"  # a screen or a printed photo of the document
     WRONG_SIDE = "wrong_side"
     GOOD = "good"
 
@@ -146,7 +148,18 @@ def _judge(frame: Image, det: Detection, quad: Quad, expect: Side | None) -> Ana
         return hint(Hint.GLARE)
     if blurred or not quality.sharp:
         return hint(Hint.HOLD_STILL)
-    return _content(frame, corners, fmt, expect, base)
+    found = _content(frame, corners, fmt, expect, base)
+    if found.hint is not Hint.NOT_A_DOCUMENT and _reproduced(det.gray, rect, corners, fmt):
+        return replace(found, hint=Hint.RECAPTURED)  # it looks like one, but is a picture
+    return found
+
+
+def _reproduced(gray: Image, rect: Image, corners: Corners, fmt: DocFormat) -> bool:
+    """A screen's colour moiré, or a frame (print margin, bezel) on three or four sides."""
+    if screen_pattern(rect) > SCREEN_CHROMA:
+        return True
+    w, h = LIVE_SIZE[fmt]
+    return framed_sides(gray, corners, (w // 2, h // 2)) >= 3
 
 
 def analyse(frame_bgr: Image, expect: Side | None = None) -> Analysis:

@@ -25,6 +25,7 @@ from advisor_app.client.preflight import check_server
 from advisor_app.client.service_client import NotSignedIn, ServiceClient, ServiceUnreachable
 from advisor_app.config import APP_NAME, Settings
 from advisor_app.paths import i18n_dir
+from advisor_app.ui.collector import MainThreadCollector
 from advisor_app.ui.dialogs.sign_in import SignInDialog
 from advisor_app.ui.dialogs.start_problem import Choice, StartProblemBox
 from advisor_app.ui.icons import app_icon
@@ -71,6 +72,8 @@ def create_application(settings: Settings) -> QApplication:
     install_translator(app, settings.console.language)  # before any text is translated
     app.setApplicationDisplayName(QCoreApplication.translate("Console", "Beratungskonsole"))
     apply_style(app)
+    if app.findChild(MainThreadCollector) is None:
+        MainThreadCollector(app).start()  # Qt objects must never be collected in a worker
     return app
 
 

@@ -55,6 +55,10 @@ def test_good_views_are_mostly_good(
         ("glare", {Hint.GLARE}, 0.8),
         ("small", {Hint.MOVE_CLOSER}, 0.8),
         ("not_document", {Hint.NOT_A_DOCUMENT, Hint.NO_DOCUMENT}, 0.6),
+        # a phone showing the card, a printed photo of it: named as such in most views,
+        # otherwise "not a document"; never "good"
+        ("screen", {Hint.RECAPTURED}, 0.5),
+        ("photo", {Hint.RECAPTURED}, 0.5),
     ],
 )
 def test_bad_views_get_their_hint_and_never_good(
@@ -71,8 +75,22 @@ def test_bad_views_get_their_hint_and_never_good(
 
 def test_never_good_over_many_bad_views() -> None:
     rng = random.Random(5)
-    for kind in ["blurred", "cut_off", "not_document", "empty"] * 12:
+    for kind in ["blurred", "cut_off", "not_document", "empty", "screen", "photo"] * 12:
         assert not analyse(make_view(rng, kind).frame).good, kind
+
+
+def test_a_reproduction_of_a_good_card_is_named_and_the_card_itself_is_good() -> None:
+    rng = random.Random(21)
+    named = 0
+    for i in range(16):
+        card = id_card(rng, "front" if i % 2 else "back")
+        original = analyse(make_view(random.Random(i), "good", card).frame)
+        assert original.hint is not Hint.RECAPTURED
+        for kind in ("screen", "photo"):
+            copy = analyse(make_view(random.Random(i), kind, card).frame)
+            assert not copy.good, (i, kind)
+            named += copy.hint is Hint.RECAPTURED
+    assert named >= 20  # of 32
 
 
 def test_sides_formats_and_upright_corners() -> None:

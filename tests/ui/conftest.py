@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from advisor_app.client.embedded import EmbeddedService
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.clock import Clock
+from advisor_app.ui.collector import MainThreadCollector
 from advisor_app.ui.pages.outbox import OutboxPage
 from advisor_app.ui.pages.schedule import SchedulePage
 from advisor_app.ui.style import apply_style
@@ -27,11 +29,24 @@ REFRESH_MS = 200
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _console_app(qapp: QApplication) -> None:
+def _console_app(qapp: QApplication) -> Iterator[None]:
     qapp.setOrganizationName("advisor-console-tests")
     qapp.setApplicationName("advisor-console-tests")
     QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
     apply_style(qapp)
+    # as in the console (create_application): cycles are collected on the GUI thread only,
+    # never in a worker that happens to allocate (see advisor_app/ui/collector.py)
+    collector = MainThreadCollector(qapp)
+    collector.start()
+    yield
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread() -> Iterator[None]:
+    """What a test left behind is freed here, on the GUI thread, before the next one."""
+    yield
+    gc.collect()
 
 
 def _start(data_dir: Path, env: dict[str, str] | None = None) -> EmbeddedService:

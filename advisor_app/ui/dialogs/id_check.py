@@ -148,6 +148,16 @@ class IdCheckDialog(QDialog):
         self.progress.setMaximumHeight(8)
         self.progress.setAccessibleName(self.tr("Automatische Aufnahme"))
         column.addWidget(self.progress)
+        self.tilt_label = label(
+            self.tr(
+                "Kopien, Fotos und Bildschirme erkennt die Prüfung nicht immer: bitten Sie "
+                "darum, den Ausweis langsam zu kippen. Bei einem echten Ausweis ändern sich "
+                "Hologramm und Spiegelungen."
+            ),
+            "hint",
+        )
+        self.tilt_label.setWordWrap(True)
+        column.addWidget(self.tilt_label)
         buttons = QHBoxLayout()
         self.capture_button = QPushButton(self.tr("Jetzt aufnehmen"))
         self.capture_button.setToolTip(
@@ -349,6 +359,9 @@ class IdCheckDialog(QDialog):
             Hint.TOO_DARK: self.tr("Zu dunkel – bitte für mehr Licht sorgen."),
             Hint.CUT_OFF: self.tr("Abgeschnitten – bitte das ganze Dokument ins Bild halten."),
             Hint.NOT_A_DOCUMENT: self.tr("Das sieht nicht wie ein Ausweis oder Reisepass aus."),
+            Hint.RECAPTURED: self.tr(
+                "Foto, Kopie oder Bildschirm erkannt – bitte den Ausweis selbst zeigen."
+            ),
             Hint.GOOD: self.tr("Gut – bitte so halten."),
         }
         return texts[hint]
