@@ -26,14 +26,14 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
 from advisor_app.idcheck.analysis import Hint, analyse
 from advisor_app.idcheck.geometry import corner_error
-from benchmarks.idcheck_synth import make_views
+from benchmarks.idcheck_synth import Transmission, make_views
 
 TARGET_MS = 15.0
 TARGET_FOUND = 95.0
@@ -71,10 +71,14 @@ class Result:
         return misses
 
 
-def run(n: int, seed: int, warmup: int = 5) -> Result:
+def run(n: int, seed: int, kbps: int = 1500, warmup: int = 5) -> Result:
     cv2.setNumThreads(1)
     views = make_views(n, seed)
     print(f"views: {len(views)} ({dict(Counter(v.kind for v in views))}), seed {seed}")
+    if kbps:
+        link = Transmission(kbps)
+        views = [replace(v, frame=link.send(v.frame)) for v in views]
+        print(f"each view sent through VP8 at {kbps} kbit/s, as the console receives it")
     for view in views[:warmup]:
         analyse(view.frame)
     cpu: list[float] = []
@@ -124,9 +128,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=320, help="number of views (at least 300)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--kbps", type=int, default=1500, help="VP8 bit rate of the call (0: frames as drawn)"
+    )
     parser.add_argument("--fail-on-miss", action="store_true")
     args = parser.parse_args(argv)
-    result = run(args.n, args.seed)
+    result = run(args.n, args.seed, args.kbps)
     misses = result.missed()
     for miss in misses:
         print(f"MISSED: {miss}")

@@ -13,8 +13,10 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
+import av
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -552,6 +554,47 @@ def make_view(rng: random.Random, kind: str, document: Document | None = None) -
         assert corners is not None
         corners = np.stack([corners[:, 1], size[0] - 1 - corners[:, 0]], axis=1)
     return View(img, kind, doc, corners)
+
+
+class Transmission:
+    """What the console receives: frames through VP8 at a call's bit rate and back.
+
+    One encoder per frame size, as in a call: each view is sent ``repeat`` times (the citizen
+    holds the document still for a moment) and the last decoded picture is the result.
+    """
+
+    def __init__(self, kbps: int = 1500, repeat: int = 3) -> None:
+        self.kbps = kbps
+        self.repeat = repeat
+        self._codecs: dict[tuple[int, int], tuple[Any, Any]] = {}
+        self._pts = 0
+
+    def _codec(self, w: int, h: int) -> tuple[Any, Any]:
+        if (w, h) not in self._codecs:
+            enc = av.CodecContext.create("libvpx", "w")
+            enc.width, enc.height, enc.pix_fmt = w, h, "yuv420p"
+            enc.bit_rate = self.kbps * 1000
+            enc.framerate = Fraction(30)
+            enc.time_base = Fraction(1, 30)
+            enc.options = {"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0"}
+            self._codecs[(w, h)] = (enc, av.CodecContext.create("libvpx", "r"))
+        return self._codecs[(w, h)]
+
+    def send(self, frame: Image) -> Image:
+        h, w = frame.shape[:2]
+        enc, dec = self._codec(w, h)
+        out: Image | None = None
+        source = av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="bgr24")
+        for _ in range(self.repeat):
+            picture = source.reformat(format="yuv420p")
+            picture.pts = self._pts
+            self._pts += 1
+            for packet in enc.encode(picture):
+                for decoded in dec.decode(packet):
+                    out = decoded.to_ndarray(format="bgr24")
+        if out is None:
+            raise RuntimeError("the encoder gave no picture")
+        return out
 
 
 def make_views(n: int, seed: int = 7) -> list[View]:

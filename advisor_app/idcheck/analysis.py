@@ -28,7 +28,7 @@ from advisor_app.idcheck.geometry import (
     turn_half,
 )
 from advisor_app.idcheck.quality import Quality, edge_width, measure
-from advisor_app.idcheck.recapture import SCREEN_CHROMA, framed_sides, screen_pattern
+from advisor_app.idcheck.recapture import SCREEN_CHROMA, frame_sides, reproduced, screen_pattern
 from advisor_app.idcheck.zone import Zone, find_zone
 
 #: The document's long side must cover at least this share of the frame's long side.
@@ -159,7 +159,7 @@ def _reproduced(gray: Image, rect: Image, corners: Corners, fmt: DocFormat) -> b
     if screen_pattern(rect) > SCREEN_CHROMA:
         return True
     w, h = LIVE_SIZE[fmt]
-    return framed_sides(gray, corners, (w // 2, h // 2)) >= 3
+    return reproduced(*frame_sides(gray, corners, (w // 2, h // 2)))
 
 
 def analyse(frame_bgr: Image, expect: Side | None = None) -> Analysis:

@@ -15,6 +15,8 @@ from advisor_app.idcheck.geometry import Image
 MIN_SHARPNESS = 0.20
 #: Above this share of clipped pixels the document shows a glare spot.
 MAX_GLARE = 0.012
+#: A pixel at least this bright in every channel counts as clipped (see :func:`glare`).
+CLIPPED = 245
 #: Below this mean brightness (0–255) the document is too dark.
 MIN_BRIGHTNESS = 70.0
 
@@ -53,8 +55,13 @@ def sharpness(gray: Image) -> float:
 
 
 def glare(bgr: Image) -> float:
-    """Share of pixels clipped to white in every channel (specular reflection)."""
-    clipped = bgr.min(axis=2) >= 250
+    """Share of pixels clipped to white in every channel (specular reflection).
+
+    245, not 255: the console sees the citizen's camera through VP8, whose ringing and
+    chroma subsampling scatter a clipped spot's pixels over 245–255 (at 250 a compressed spot
+    covered a tenth of its area; drawn paper never exceeds 240).
+    """
+    clipped = bgr.min(axis=2) >= CLIPPED
     return float(clipped.mean())
 
 

@@ -33,7 +33,7 @@ SCREEN_CHROMA = 0.8
 #: document's size, with a uniform band in between.
 FRAME_REACH = 0.15
 #: Brightness step (0–255) of the frame's own edge.
-FRAME_STEP = 22.0
+FRAME_STEP = 10.0
 #: Largest spread (0–255) of brightness along a band that still counts as uniform.
 FRAME_FLAT = 7.0
 
@@ -67,10 +67,11 @@ def _extended(
     return view, inside, mx, my
 
 
-def _framed(strip: NDArray[Any], valid: NDArray[Any], edge: int) -> bool:
-    """``strip``: depth × length, brightness across one side; the document's edge at row
-    ``edge``. True when a second straight edge runs parallel within the strip with a uniform
-    band between the two."""
+def _side(strip: NDArray[Any], valid: NDArray[Any], edge: int) -> str:
+    """``strip``: depth × length, brightness across one side, outside first; the document's
+    edge at row ``edge``. "framed" when a second straight edge runs parallel within the strip
+    with a uniform band between the two; "plain" when all of the strip outside the document
+    is one uniform band (a screen's black around a picture, or a plain wall); else "open"."""
     seen = valid.mean(axis=1)  # per depth, the share that lies inside the camera frame
     smooth = cv2.GaussianBlur(strip, (9, 3), 0)
     profile = smooth.mean(axis=1)
@@ -92,20 +93,29 @@ def _framed(strip: NDArray[Any], valid: NDArray[Any], edge: int) -> bool:
         near = profile[e - 2] if e > edge else profile[e + 2]
         if abs(float(profile[beyond] - near)) < 0.6 * abs(step):
             continue  # a line (a row of print), not the edge of a frame
-        columns = (smooth[e + 2] - smooth[e - 2]) * np.sign(step)
-        if float((columns >= 0.5 * abs(step)).mean()) < 0.85:
-            continue  # not one straight edge along the whole side
+        window = np.abs(smooth[e - 1 : e + 2] - smooth[e - 3 : e]) if e >= 3 else None
+        if window is None or float((window.max(axis=0) >= 0.5 * FRAME_STEP).mean()) < 0.85:
+            continue  # not one straight edge along the whole side (what lies beyond varies)
         lo, hi = sorted((e, edge))
         if float(seen[lo - 3 : hi + 4].min()) < 0.98:
             continue  # part of the band lies outside the picture: nothing to tell
         band = spread[lo + 3 : hi - 2]
         if len(band) >= 2 and float(band.max()) <= FRAME_FLAT:
-            return True
-    return False
+            return "framed"
+    outside = slice(0, edge - 3)
+    steps = np.abs(profile[4 : edge - 3] - profile[: edge - 7])
+    if (
+        float(seen[outside].min()) >= 0.98
+        and float(spread[outside].max()) <= FRAME_FLAT
+        and (len(steps) == 0 or float(steps.max()) < FRAME_STEP)
+    ):
+        return "plain"
+    return "open"
 
 
-def framed_sides(gray: Image, corners: Corners, size: tuple[int, int]) -> int:
-    """How many of the document's four sides run along a frame (a print's margin, a bezel).
+def frame_sides(gray: Image, corners: Corners, size: tuple[int, int]) -> tuple[int, int]:
+    """How many of the document's four sides run along a frame (a print's margin, a bezel),
+    and how many lie on a plain uniform field (see :func:`_side`).
 
     ``size`` is the rectified size to look at; half the live view's size is enough for edges
     a few pixels apart and keeps this at a few milliseconds.
@@ -122,4 +132,11 @@ def framed_sides(gray: Image, corners: Corners, size: tuple[int, int]) -> int:
         (f[y0:y1, : 2 * mx].T, ok[y0:y1, : 2 * mx].T, mx),  # left
         (f[y0:y1, w:].T[::-1], ok[y0:y1, w:].T[::-1], mx),  # right
     ]
-    return sum(_framed(np.ascontiguousarray(s), v, e) for s, v, e in strips)
+    sides = [_side(np.ascontiguousarray(s), v, e) for s, v, e in strips]
+    return sides.count("framed"), sides.count("plain")
+
+
+def reproduced(framed: int, plain: int) -> bool:
+    """A print's margin on three or four sides; or a phone's bezel along two sides and its
+    black screen beyond a third. A card before a plain wall has plain sides, no frame."""
+    return framed >= 3 or (framed >= 2 and framed + plain >= 3)

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from PySide6.QtCore import QObject, QTimer, Signal
+from shiboken6 import isValid
 
 from advisor_app.client.room_client import RoomClient
 from advisor_app.client.service_client import ServiceClient
@@ -157,14 +158,14 @@ class RoomFeed(QObject):
     # --- callbacks of the RoomClient (on the GUI thread) ----------------------------------
 
     def _on_event(self, generation: int, event: BaseModel) -> None:
-        if generation != self._generation:
-            return  # a replaced connection's last words
+        if generation != self._generation or not isValid(self):
+            return  # a replaced connection's last words, or the window is already gone
         if isinstance(event, SocketError) and event.error == "unauthorized":
             return  # answered by signed_out (the sign-in dialog), not by a message
         self.event_received.emit(event)
 
     def _on_online(self, generation: int, online: bool) -> None:
-        if generation == self._generation:
+        if generation == self._generation and isValid(self):
             self._set_online(online)
 
     def _set_online(self, online: bool) -> None:

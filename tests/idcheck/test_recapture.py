@@ -7,9 +7,10 @@ import random
 import cv2
 import numpy as np
 
+from advisor_app.idcheck.analysis import Hint, analyse
 from advisor_app.idcheck.geometry import LIVE_SIZE, DocFormat
-from advisor_app.idcheck.recapture import SCREEN_CHROMA, framed_sides, screen_pattern
-from benchmarks.idcheck_synth import id_card, reproduction
+from advisor_app.idcheck.recapture import SCREEN_CHROMA, frame_sides, reproduced, screen_pattern
+from benchmarks.idcheck_synth import Transmission, id_card, make_view, reproduction
 
 LIVE = LIVE_SIZE[DocFormat.ID1]
 
@@ -47,7 +48,7 @@ def test_a_prints_margin_frames_all_four_sides_of_the_card_inside() -> None:
         printed, where = reproduction(card, rng, "photo")
         frame, corners = _in_scene(printed.image, where)
         gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
-        assert framed_sides(gray, corners, (LIVE[0] // 2, LIVE[1] // 2)) == 4
+        assert frame_sides(gray, corners, (LIVE[0] // 2, LIVE[1] // 2))[0] == 4
         # the card itself, held in front of the same plain wall: no frame around it
         frame, corners = _in_scene(
             card.image,
@@ -62,7 +63,9 @@ def test_a_prints_margin_frames_all_four_sides_of_the_card_inside() -> None:
             ),
         )
         gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
-        assert framed_sides(gray, corners, (LIVE[0] // 2, LIVE[1] // 2)) <= 1
+        framed, plain = frame_sides(gray, corners, (LIVE[0] // 2, LIVE[1] // 2))
+        assert framed <= 1 and plain >= 2  # a plain wall (where it is in the picture), no frame
+        assert not reproduced(framed, plain)
 
 
 def test_a_margin_outside_the_camera_frame_tells_nothing() -> None:
@@ -76,4 +79,26 @@ def test_a_margin_outside_the_camera_frame_tells_nothing() -> None:
     cropped = np.ascontiguousarray(frame[y0 : y1 + 1, x0 : x1 + 1])
     gray = cv2.cvtColor(cropped, cv2.COLOR_BGR2GRAY)
     inner = corners - [x0, y0]
-    assert framed_sides(gray, inner.astype(np.float32), (LIVE[0] // 2, LIVE[1] // 2)) == 0
+    assert frame_sides(gray, inner.astype(np.float32), (LIVE[0] // 2, LIVE[1] // 2)) == (0, 0)
+
+
+def test_the_rule_three_frames_or_a_bezel_and_a_black_screen() -> None:
+    assert reproduced(3, 0) and reproduced(4, 0)  # a print's margin
+    assert reproduced(2, 1) and reproduced(2, 2)  # a bezel along two sides, black beyond
+    assert not reproduced(2, 0) and not reproduced(1, 3) and not reproduced(0, 4)
+
+
+def test_screens_and_prints_are_never_good_after_the_calls_vp8() -> None:
+    """What the console really analyses: the citizen's camera after VP8 at 1.5 Mbit/s."""
+    rng = random.Random(31)
+    link = Transmission(1500)
+    named = 0
+    for i in range(12):
+        kind = "screen" if i % 2 else "photo"
+        result = analyse(link.send(make_view(rng, kind).frame))
+        assert result.hint is not Hint.GOOD, (i, kind)
+        named += result.hint is Hint.RECAPTURED
+    assert named >= 6
+    genuine = [analyse(link.send(make_view(rng, "good").frame)).hint for _ in range(8)]
+    assert Hint.RECAPTURED not in genuine
+    assert genuine.count(Hint.GOOD) >= 6

@@ -96,3 +96,11 @@ def admin(data_dir: Path, *args: str, password: str | None = None) -> None:
 def add_advisor(data_dir: Path, username: str, name: str, password: str) -> None:
     """Create an advisor account with the real ``admin`` command."""
     admin(data_dir, "add", username, "--name", name, "--password-stdin", password=password)
+
+
+def close_calls(loop: asyncio.AbstractEventLoop, window: Any) -> None:
+    """As the console does at quit, while the window still exists: a call that is still on
+    says goodbye to the service and is torn down (``qtbot.addWidget``'s before_close_func)."""
+    controller = window.call_controller
+    if controller is not None:
+        run(loop, controller.close())

@@ -28,7 +28,7 @@ from benchmarks.idcheck_synth import id_card, make_view
 from tests.helpers.citizen_browser import citizen_call, write_y4m
 from tests.helpers.console_call import GeneratedMedia
 from tests.ui.citizens import book
-from tests.ui.support import run, wait_until
+from tests.ui.support import close_calls, run, wait_until
 from tests.ui.test_waiting_room import Console, RecordingChime, RecordingNotifier
 
 pytestmark = [pytest.mark.gui, pytest.mark.e2e]
@@ -89,7 +89,9 @@ def calling_console(
         notifier=RecordingNotifier(),
         media=GeneratedMedia,
     )
-    qtbot.addWidget(window)
+    # as the console does at quit, before the window goes: a call that is still on says
+    # goodbye and is torn down (pytest-qt closes and deletes the window before fixtures end)
+    qtbot.addWidget(window, before_close_func=lambda w: close_calls(loop, w))
     window.resize(1400, 860)
     window.show()
     window.show_console(client, advisor_name="Anna Berger", connection="Lokaler Dienst")
@@ -97,7 +99,6 @@ def calling_console(
     wait_until(lambda: window.waiting_room.connection_text() == "Live verbunden")
     yield Console(window, window._chime, window._notifier)  # type: ignore[arg-type]
     assert window.call_controller is not None
-    run(loop, window.call_controller.close())
 
 
 def test_a_call_with_chromium_on_the_call_page(

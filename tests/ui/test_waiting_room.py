@@ -40,7 +40,7 @@ from tests.client.test_room_client import free_port
 from tests.helpers.citizen_browser import citizen_journey
 from tests.helpers.processes import Serve, child_env
 from tests.ui.citizens import Citizen, book
-from tests.ui.support import add_advisor, run, wait_until
+from tests.ui.support import add_advisor, close_calls, run, wait_until
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -108,7 +108,9 @@ def console(
 ) -> Iterator[Console]:
     chime, notifier = RecordingChime(), RecordingNotifier()
     window = MainWindow(runner, chime=chime, notifier=notifier, media=CallMedia)
-    qtbot.addWidget(window)
+    # as the console does at quit, before the window goes: a call that is still on says
+    # goodbye and is torn down (pytest-qt closes and deletes the window before fixtures end)
+    qtbot.addWidget(window, before_close_func=lambda w: close_calls(loop, w))
     window.resize(1400, 860)
     window.show()
     window.show_console(client, advisor_name="Anna Berger", connection="Lokaler Dienst")
@@ -117,9 +119,7 @@ def console(
     page = window.waiting_room
     wait_until(lambda: page.connection_text() == "Live verbunden", message="room online")
     yield Console(window, chime, notifier)
-    # As the console does at quit: a call that is still on says goodbye and is torn down.
     assert window.call_controller is not None
-    run(loop, window.call_controller.close())
 
 
 @pytest.fixture
