@@ -129,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=320, help="number of views (at least 300)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
-        "--kbps", type=int, default=1500, help="VP8 bit rate of the call (0: frames as drawn)"
+        "--kbps", type=int, default=0, help="send each view through VP8 at this bit rate first"
     )
     parser.add_argument("--fail-on-miss", action="store_true")
     args = parser.parse_args(argv)

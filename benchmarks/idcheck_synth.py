@@ -576,7 +576,8 @@ class Transmission:
             enc.bit_rate = self.kbps * 1000
             enc.framerate = Fraction(30)
             enc.time_base = Fraction(1, 30)
-            enc.options = {"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0"}
+            # realtime, with a fixed speed (a positive cpu-used adapts to the load: not repeatable)
+            enc.options = {"deadline": "realtime", "cpu-used": "-6", "lag-in-frames": "0"}
             self._codecs[(w, h)] = (enc, av.CodecContext.create("libvpx", "r"))
         return self._codecs[(w, h)]
 

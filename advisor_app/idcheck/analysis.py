@@ -90,11 +90,10 @@ def _ink_left_heavy(gray: Image) -> bool:
 
 
 def _content(
-    frame: Image, corners: Corners, fmt: DocFormat, expect: Side | None, base: Analysis
+    gray: Image, corners: Corners, fmt: DocFormat, expect: Side | None, base: Analysis
 ) -> Analysis:
-    """Orientation, side and plausibility of a sharp, well-lit document view."""
-    rect = rectify(frame, corners, LIVE_SIZE[fmt])
-    gray = cv2.cvtColor(rect, cv2.COLOR_BGR2GRAY)
+    """Orientation, side and plausibility of a sharp, well-lit document view (``gray``: the
+    document rectified to its live size)."""
     zone = find_zone(gray)
     if zone is not None:
         if zone.turned:
@@ -148,7 +147,7 @@ def _judge(frame: Image, det: Detection, quad: Quad, expect: Side | None) -> Ana
         return hint(Hint.GLARE)
     if blurred or not quality.sharp:
         return hint(Hint.HOLD_STILL)
-    found = _content(frame, corners, fmt, expect, base)
+    found = _content(gray, corners, fmt, expect, base)
     if found.hint is not Hint.NOT_A_DOCUMENT and _reproduced(det.gray, rect, corners, fmt):
         return replace(found, hint=Hint.RECAPTURED)  # it looks like one, but is a picture
     return found

@@ -61,8 +61,9 @@ def glare(bgr: Image) -> float:
     chroma subsampling scatter a clipped spot's pixels over 245–255 (at 250 a compressed spot
     covered a tenth of its area; drawn paper never exceeds 240).
     """
-    clipped = bgr.min(axis=2) >= CLIPPED
-    return float(clipped.mean())
+    b, g, r = cv2.split(bgr)  # numpy's min over the channel axis is ten times slower
+    darkest = cv2.min(cv2.min(b, g), r)
+    return float(np.count_nonzero(darkest >= CLIPPED)) / darkest.size
 
 
 def measure(bgr: Image, gray: Image) -> Quality:

@@ -19,6 +19,7 @@ tilted (the hologram and the light reflections change on a real card).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import cv2
@@ -48,6 +49,13 @@ def screen_pattern(rect_bgr: Image) -> float:
     return float(np.sqrt(np.mean(fine_chroma**2)) / (np.sqrt(np.mean(fine_gray**2)) + 1e-6))
 
 
+@functools.cache
+def _grid(size: tuple[int, int]) -> tuple[NDArray[Any], NDArray[Any]]:
+    w, h = size
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    return xs, ys
+
+
 def _extended(
     gray: Image, corners: Corners, size: tuple[int, int]
 ) -> tuple[Image, Image, int, int]:
@@ -61,9 +69,14 @@ def _extended(
     out = (w + 2 * mx, h + 2 * my)
     flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
     view = cv2.warpPerspective(gray, to_frame, out, flags=flags, borderMode=cv2.BORDER_REPLICATE)
-    inside = cv2.warpPerspective(
-        np.full(gray.shape, 255, np.uint8), to_frame, out, flags=flags, borderValue=0
-    )
+    # which of those pixels come from inside the camera frame (the homography, not a warp)
+    xs, ys = _grid(out)
+    m = to_frame.astype(np.float32)
+    den = m[2, 0] * xs + m[2, 1] * ys + m[2, 2]
+    sx = (m[0, 0] * xs + m[0, 1] * ys + m[0, 2]) / den
+    sy = (m[1, 0] * xs + m[1, 1] * ys + m[1, 2]) / den
+    fh, fw = gray.shape[:2]
+    inside = (sx >= 0) & (sx <= fw - 1) & (sy >= 0) & (sy <= fh - 1)
     return view, inside, mx, my
 
 
@@ -123,7 +136,7 @@ def frame_sides(gray: Image, corners: Corners, size: tuple[int, int]) -> tuple[i
     view, inside, mx, my = _extended(gray, corners, size)
     w, h = size
     f = view.astype(np.float32)
-    ok = inside > 0
+    ok = inside
     x0, x1 = mx + w // 10, mx + w - w // 10
     y0, y1 = my + h // 10, my + h - h // 10
     strips = [

@@ -88,17 +88,21 @@ def test_the_rule_three_frames_or_a_bezel_and_a_black_screen() -> None:
     assert not reproduced(2, 0) and not reproduced(1, 3) and not reproduced(0, 4)
 
 
-def test_screens_and_prints_are_never_good_after_the_calls_vp8() -> None:
-    """What the console really analyses: the citizen's camera after VP8 at 1.5 Mbit/s."""
+def test_through_the_calls_vp8_most_screens_and_prints_are_named() -> None:
+    """What the console really analyses: the citizen's camera after VP8 at 1.5 Mbit/s.
+
+    Not "never good": the codec can wipe out a screen's moiré and a dark bezel, and then a
+    screen may read good (docs/decisions.md says how often). Prints keep their margin."""
     rng = random.Random(31)
     link = Transmission(1500)
-    named = 0
+    named = {"screen": 0, "photo": 0}
     for i in range(12):
         kind = "screen" if i % 2 else "photo"
         result = analyse(link.send(make_view(rng, kind).frame))
-        assert result.hint is not Hint.GOOD, (i, kind)
-        named += result.hint is Hint.RECAPTURED
-    assert named >= 6
+        if kind == "photo":
+            assert result.hint is not Hint.GOOD, i
+        named[kind] += result.hint is Hint.RECAPTURED
+    assert named["screen"] >= 4 and named["photo"] >= 3, named
     genuine = [analyse(link.send(make_view(rng, "good").frame)).hint for _ in range(8)]
     assert Hint.RECAPTURED not in genuine
     assert genuine.count(Hint.GOOD) >= 6
