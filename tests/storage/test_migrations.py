@@ -34,7 +34,9 @@ async def test_migrations_match_models_and_rerun_cleanly(tmp_path: Path) -> None
         "device_checks",
         "mails",
         "stat_events",
-        "survey_responses",
+        "stat_tallies",
+        "survey_tickets",
         "identity_checks",
     } <= tables
+    assert "survey_responses" not in tables  # replaced by counters (0004)
     assert mode == "wal"

@@ -165,7 +165,7 @@ async def test_service_runs_on_postgresql(
     from advisor_app.server.retention import purge
 
     clock.advance(timedelta(days=32))
-    result = await purge(app[keys.SESSIONS], clock, 30, None)
+    result = await purge(app[keys.SESSIONS], clock, 30, None, grace_min=15)
     assert result.appointments == 1
     gone = await client.get(f"/api/appointments/{appt['id']}", headers=auth)
     assert gone.status == 401  # the 12-hour sign-in expired as well ...
