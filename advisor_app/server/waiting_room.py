@@ -102,6 +102,8 @@ class Presence:
     signal_window: tuple[float, int] = (0.0, 0)
     #: The survey ticket offered after the call, repeated to a socket that reconnects.
     survey_ticket: str | None = None
+    #: The statistics know that this participant entered (written once, not on every enter).
+    entered_told: bool = False
 
 
 class WaitingRoomHub:
@@ -225,8 +227,10 @@ class WaitingRoomHub:
         presence.entry = presence.entry.model_copy(update={"waiting_since": now, "online": True})
         await self._to_citizen(presence, RoomState(phase=RoomPhase.WAITING))
         await self._to_advisor(presence.advisor_id, Arrived(entry=presence.entry))
-        if self._events is not None:
-            await self._tell(self._events.entered(presence.entry))
+        if self._events is not None and not presence.entered_told:
+            presence.entered_told = True
+            # In the background: a burst of arrivals must not wait for the database.
+            self._spawn(self._tell(self._events.entered(presence.entry)))
         return None
 
     async def _tell(self, event: Coroutine[Any, Any, Any]) -> Any:

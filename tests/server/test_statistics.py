@@ -296,3 +296,33 @@ async def test_call_reports_and_queries_are_checked(service: Service, token: str
         assert status == 422, query
         assert reply["error"] == "validation"
     assert (await service.call("GET", "/api/statistics"))[0] == 401
+
+
+async def test_an_interpreter_gets_no_survey_and_does_not_make_the_citizen_come(
+    service: Service, token: str
+) -> None:
+    appt = await service.create(
+        token,
+        starts_at=A_MON_23_NOV,
+        guests=[{"name": "Ayşe Dolmetscherin", "role": "interpreter"}],
+    )
+    guest = link_token(appt, 1)
+    await consent(service, guest)
+    service.clock.set(A_MON_23_NOV - timedelta(minutes=2))
+    advisor = await advisor_socket(service, await service.token_for("berater"))
+    ws = await citizen_socket(service, guest, "lobby")
+    await ws.send_json({"type": "enter"})
+    assert (await recv(ws))["phase"] == "waiting"
+    pid = (await recv_type(advisor, "arrived"))["entry"]["participant_id"]
+    await advisor.send_json({"type": "admit", "participant_id": pid})
+    assert (await recv(ws))["phase"] == "admitted"
+    await advisor.send_json({"type": "end_call", "participant_id": pid})
+    assert (await recv(ws))["phase"] == "ended"
+    await ws.send_json({"type": "ping", "seq": 1})
+    assert await recv(ws) == {"type": "pong", "seq": 1}  # no survey frame before it
+    await ws.close()
+    await advisor.close()
+    # The citizen never came: a no-show, although the interpreter was in the call.
+    service.clock.set(A_MON_23_NOV + timedelta(hours=2))
+    week = (await _statistics(service, token, "week", 1))[0]
+    assert (week["held"], week["no_show"]) == (0, 1)
