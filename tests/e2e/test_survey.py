@@ -105,6 +105,11 @@ async def test_the_citizen_answers_the_survey_once_by_keyboard_on_a_phone(
         "Vielen Dank für Ihre Antworten! Sie helfen uns, die Videoberatung zu verbessern."
     )
     await expect(page.locator("#survey")).to_have_count(0)
+    # A reload stays on the closing page, with the thanks instead of the form.
+    await page.reload()
+    await wait_step(page, "ended")
+    await expect(page.locator("#survey-result")).to_contain_text("Vielen Dank für Ihre Antworten")
+    assert await page.locator("#survey").count() == 0
     assert await _survey_counts(live) == {
         "survey.responses": 1,
         "survey.satisfaction.4": 1,
@@ -121,6 +126,9 @@ async def test_a_ticket_answered_elsewhere_is_refused_and_the_survey_can_be_skip
     browser: Browser, live: Live
 ) -> None:
     context, page, guard, advisor = await _call_ended_by_advisor(browser, live, DESKTOP)
+    await expect(page.locator("#survey")).to_be_visible()
+    await page.reload()  # a reload before answering: the same form again
+    await wait_step(page, "ended")
     await expect(page.locator("#survey")).to_be_visible()
     await page.screenshot(path=str(SHOTS / "citizen" / "survey-desktop.png"), full_page=True)
     ticket = await page.evaluate(

@@ -132,7 +132,8 @@ class App {
     const stored = this.store.get().step;
     if (!consent.accepted) return stored === 'consent' ? 'consent' : 'start';
     if (stored === 'waiting' || stored === 'admitted') this.wantWaiting = true;
-    if (['devices', 'entering', 'waiting', 'admitted', 'sent_away'].includes(stored)) return stored;
+    // A reload of the closing page stays there (with its survey), it does not re-enter.
+    if (['devices', 'entering', 'waiting', 'admitted', 'sent_away', 'ended'].includes(stored)) return stored;
     return 'start';
   }
 
@@ -155,7 +156,7 @@ class App {
       }, SURVEY_WAIT_MS);
     }
     this.step = step;
-    if (VIEWS[step] || step === 'devices') this.store.set({ step });
+    if (VIEWS[step] || step === 'devices' || step === 'ended') this.store.set({ step });
     this.render({ focus });
   }
 
