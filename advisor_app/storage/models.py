@@ -102,7 +102,8 @@ class Appointment(Base):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     #: How the appointment counts in the anonymous statistics: None (nothing yet), "entered"
     #: (the citizen entered the waiting room), "held" (the citizen was admitted to the call),
-    #: "no_show" (the room closed and the citizen had never entered). Deleted with the row.
+    #: "no_show" (the room closed and the citizen had never entered), "uncounted" (began before
+    #: migration 0004, when nothing was recorded yet). Deleted with the row.
     stat_outcome: Mapped[str | None] = mapped_column(String(16), nullable=True, default=None)
     #: The console reported the call's length and quality (counted once per appointment).
     call_reported: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -47,6 +47,13 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("call_reported", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
+    # Appointments that began before the statistics existed are not counted: their citizens'
+    # entering was never recorded, so each would look like a no-show.
+    op.execute(
+        sa.text(
+            "UPDATE appointments SET stat_outcome = 'uncounted' WHERE starts_at < CURRENT_TIMESTAMP"
+        )
+    )
     op.drop_index(op.f("ix_survey_responses_day"), table_name="survey_responses")
     op.drop_table("survey_responses")
 
