@@ -260,20 +260,20 @@ class CallController(QObject):
         if session is None and not pids:
             self._call_pids = []
             return None
-        return self._end(session, media, pids, self._room.room_client, self._report())
+        report = self._report()
+        return self._end(session, media, pids, self._room.room_client, self._client, report)
 
-    def _report(self) -> Coroutine[Any, Any, Any] | None:
+    def _report(self) -> CallReportIn | None:
         """The call's length and seconds per quality label, for the anonymous statistics."""
         pids, self._call_pids = self._call_pids, []
         if not pids:
             return None
         seconds = {level.value: s for level, s in self._quality.whole_seconds().items()}
-        report = CallReportIn(
+        return CallReportIn(
             participant_ids=pids[:5],
             duration_s=min(round(time.monotonic() - self._call_started), 24 * 3600),
             quality_s=QualitySeconds(**seconds),
         )
-        return self._client.report_call(report)
 
     @staticmethod
     async def _end(
@@ -281,7 +281,8 @@ class CallController(QObject):
         media: CallMedia | None,
         pids: list[int],
         room: Any,
-        report: Coroutine[Any, Any, Any] | None = None,
+        client: ServiceClient,
+        report: CallReportIn | None,
     ) -> None:
         if session is not None:
             await session.close()
@@ -292,7 +293,7 @@ class CallController(QObject):
                 await room.end_call(pid)
         if report is not None:
             try:
-                await report
+                await client.report_call(report)
             except Exception as exc:  # the figures are not worth an error message to the advisor
                 log.warning("call report not sent: %s", exc)
 
