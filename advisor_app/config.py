@@ -103,6 +103,8 @@ class ServiceSettings(_Section):
     #: Rate limits in the ``limits`` notation ("5/minute;30/hour").
     join_rate_limit: str = "5/minute;30/hour"
     login_rate_limit: str = "10/minute;100/hour"
+    #: Survey answers per client address (one per call is normal; several share an address).
+    survey_rate_limit: str = "20/minute;200/hour"
     #: Folder of the legal texts (``manifest.json`` plus ``<lang>/<doc>.html``) that replaces
     #: the bundled ``resources/legal``; checked at service start.
     legal_dir: Path | None = None

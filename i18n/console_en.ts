@@ -1087,6 +1087,10 @@
         <translation>Devices</translation>
     </message>
     <message>
+        <source>Statistik</source>
+        <translation>Statistics</translation>
+    </message>
+    <message>
         <source>Angemeldet: {name}</source>
         <translation>Signed in: {name}</translation>
     </message>
@@ -1471,6 +1475,233 @@
     <message>
         <source>Beenden</source>
         <translation>Quit</translation>
+    </message>
+</context>
+<context>
+    <name>StatisticsPage</name>
+    <message>
+        <source>Statistik</source>
+        <translation>Statistics</translation>
+    </message>
+    <message>
+        <source>Anonyme Zahlen aller Videotermine dieses Dienstes, ohne Bezug zu Personen oder Terminen. Wochen und Monate nach deutscher Zeit.</source>
+        <translation>Anonymous figures of all video appointments of this service, with no reference to persons or appointments. Weeks and months in German time.</translation>
+    </message>
+    <message>
+        <source>Zeitraum:</source>
+        <translation>Period:</translation>
+    </message>
+    <message>
+        <source>Woche</source>
+        <translation>Week</translation>
+    </message>
+    <message>
+        <source>Monat</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <source>Aktualisieren</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>Als PNG speichern …</source>
+        <translation>Save as PNG …</translation>
+    </message>
+    <message>
+        <source>Als CSV speichern …</source>
+        <translation>Save as CSV …</translation>
+    </message>
+    <message>
+        <source>Termine</source>
+        <translation>Appointments</translation>
+    </message>
+    <message>
+        <source>Anzahl</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <source>Durchschnittliche Gesprächsdauer</source>
+        <translation>Average call length</translation>
+    </message>
+    <message>
+        <source>Minuten</source>
+        <translation>Minutes</translation>
+    </message>
+    <message>
+        <source>Verbindungsqualität (Anteil der Gesprächszeit)</source>
+        <translation>Connection quality (share of call time)</translation>
+    </message>
+    <message>
+        <source>Prozent</source>
+        <translation>Per cent</translation>
+    </message>
+    <message>
+        <source>Umfrage: Durchschnitt der Antworten</source>
+        <translation>Survey: average of the answers</translation>
+    </message>
+    <message>
+        <source>1 = schlecht, 5 = sehr gut</source>
+        <translation>1 = poor, 5 = very good</translation>
+    </message>
+    <message>
+        <source>KW {week}</source>
+        <translation>Wk {week}</translation>
+    </message>
+    <message>
+        <source>Jan Feb Mär Apr Mai Jun Jul Aug Sep Okt Nov Dez</source>
+        <translation>Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec</translation>
+    </message>
+    <message>
+        <source>KW {week}/{year}</source>
+        <translation>Wk {week}/{year}</translation>
+    </message>
+    <message>
+        <source>Noch keine Zahlen in diesem Zeitraum</source>
+        <translation>No figures in this period yet</translation>
+    </message>
+    <message>
+        <source>durchgeführt</source>
+        <translation>held</translation>
+    </message>
+    <message>
+        <source>nicht erschienen</source>
+        <translation>no-show</translation>
+    </message>
+    <message>
+        <source>gut</source>
+        <translation>good</translation>
+    </message>
+    <message>
+        <source>mittel</source>
+        <translation>fair</translation>
+    </message>
+    <message>
+        <source>schlecht</source>
+        <translation>poor</translation>
+    </message>
+    <message>
+        <source>Zufriedenheit</source>
+        <translation>Satisfaction</translation>
+    </message>
+    <message>
+        <source>Ton und Bild</source>
+        <translation>Sound and picture</translation>
+    </message>
+    <message>
+        <source>Noch keine Antworten in diesem Zeitraum</source>
+        <translation>No answers in this period yet</translation>
+    </message>
+    <message>
+        <source>Gezeigter Zeitraum: {held} Termine durchgeführt, {no_show} nicht erschienen, {answers} Antworten in der Umfrage.</source>
+        <translation>Period shown: {held} appointments held, {no_show} no-shows, {answers} survey answers.</translation>
+    </message>
+    <message>
+        <source>{share} % würden wieder einen Termin per Video wahrnehmen.</source>
+        <translation>{share} % would use a video appointment again.</translation>
+    </message>
+    <message>
+        <source>Zeitraum</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>Beginn</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>Termine durchgeführt</source>
+        <translation>Appointments held</translation>
+    </message>
+    <message>
+        <source>Nicht erschienen</source>
+        <translation>No-shows</translation>
+    </message>
+    <message>
+        <source>Durchschnittliche Dauer (Minuten)</source>
+        <translation>Average length (minutes)</translation>
+    </message>
+    <message>
+        <source>Verbindung gut (%)</source>
+        <translation>Connection good (%)</translation>
+    </message>
+    <message>
+        <source>Verbindung mittel (%)</source>
+        <translation>Connection fair (%)</translation>
+    </message>
+    <message>
+        <source>Verbindung schlecht (%)</source>
+        <translation>Connection poor (%)</translation>
+    </message>
+    <message>
+        <source>Antworten Umfrage</source>
+        <translation>Survey answers</translation>
+    </message>
+    <message>
+        <source>Zufriedenheit (Durchschnitt 1–5)</source>
+        <translation>Satisfaction (average 1–5)</translation>
+    </message>
+    <message>
+        <source>Ton und Bild (Durchschnitt 1–5)</source>
+        <translation>Sound and picture (average 1–5)</translation>
+    </message>
+    <message>
+        <source>Wieder per Video: ja</source>
+        <translation>Video again: yes</translation>
+    </message>
+    <message>
+        <source>Wieder per Video: nein</source>
+        <translation>Video again: no</translation>
+    </message>
+    <message>
+        <source>Wieder per Video: weiß nicht</source>
+        <translation>Video again: not sure</translation>
+    </message>
+    <message>
+        <source>Wochen</source>
+        <translation>weeks</translation>
+    </message>
+    <message>
+        <source>Monate</source>
+        <translation>months</translation>
+    </message>
+    <message>
+        <source>Videotermine-Statistik</source>
+        <translation>video-appointment-statistics</translation>
+    </message>
+    <message>
+        <source>Die Statistik konnte nicht geladen werden: {reason}</source>
+        <translation>The statistics could not be loaded: {reason}</translation>
+    </message>
+    <message>
+        <source>Diagramme speichern</source>
+        <translation>Save charts</translation>
+    </message>
+    <message>
+        <source>PNG-Bild (*.png)</source>
+        <translation>PNG image (*.png)</translation>
+    </message>
+    <message>
+        <source>Die Diagramme wurden gespeichert.</source>
+        <translation>The charts have been saved.</translation>
+    </message>
+    <message>
+        <source>Die Datei konnte nicht gespeichert werden.</source>
+        <translation>The file could not be saved.</translation>
+    </message>
+    <message>
+        <source>Zahlen speichern</source>
+        <translation>Save figures</translation>
+    </message>
+    <message>
+        <source>CSV-Datei (*.csv)</source>
+        <translation>CSV file (*.csv)</translation>
+    </message>
+    <message>
+        <source>Die Datei konnte nicht gespeichert werden: {reason}</source>
+        <translation>The file could not be saved: {reason}</translation>
+    </message>
+    <message>
+        <source>Die Zahlen wurden gespeichert.</source>
+        <translation>The figures have been saved.</translation>
     </message>
 </context>
 <context>

@@ -15,6 +15,8 @@ from advisor_app.core.protocol import (
     AppointmentIn,
     AppointmentList,
     AppointmentOut,
+    CallReportIn,
+    CallReportOut,
     ErrorReply,
     IceConfig,
     IdentityIn,
@@ -22,7 +24,9 @@ from advisor_app.core.protocol import (
     LoginResponse,
     MailList,
     ServiceInfo,
+    StatisticsOut,
 )
+from advisor_app.core.statistics import PeriodKind
 
 M = TypeVar("M", bound=BaseModel)
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=20, connect=8)
@@ -192,6 +196,16 @@ class ServiceClient:
         """The ID check's outcome (verified or not, document type): nothing from the document."""
         return await self._send(
             "POST", f"/api/appointments/{appointment_id}/identity", AppointmentOut, identity
+        )
+
+    async def report_call(self, report: CallReportIn) -> CallReportOut:
+        """A call ended: its length and seconds per quality label, for the anonymous figures."""
+        return await self._send("POST", "/api/calls/report", CallReportOut, report)
+
+    async def statistics(self, period: PeriodKind, count: int) -> StatisticsOut:
+        """The service's anonymous figures of the last ``count`` weeks or months."""
+        return await self._get(
+            "/api/statistics", StatisticsOut, {"period": period.value, "count": str(count)}
         )
 
     async def cancel(self, appointment_id: int) -> AppointmentOut:

@@ -7,7 +7,7 @@ same ones, so a change of the protocol is a change in one place.
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     field_validator,
+    model_validator,
 )
 
 from advisor_app.core.domain import (
@@ -35,6 +36,7 @@ from advisor_app.core.domain import (
     clean_name,
     clean_text,
 )
+from advisor_app.core.statistics import PeriodKind
 
 #: Largest JSON body the service accepts on its REST routes.
 MAX_BODY_BYTES = 64 * 1024
@@ -541,9 +543,22 @@ AdvisorEvent = Annotated[
     | PeerPresence,
     Field(discriminator="type"),
 ]
+
+
+class SurveyOffer(Model):
+    """Service to citizen, after the call: a one-time ticket for the anonymous survey.
+
+    The service keeps only the ticket's digest, with no appointment and no person.
+    """
+
+    type: Literal["survey"] = "survey"
+    ticket: str
+
+
 #: Everything the service sends on a citizen's socket.
 CitizenEvent = Annotated[
-    RoomState | Note | Pong | SocketError | CitizenSignal, Field(discriminator="type")
+    RoomState | Note | Pong | SocketError | CitizenSignal | SurveyOffer,
+    Field(discriminator="type"),
 ]
 
 
@@ -676,6 +691,108 @@ class IdentityOut(Model):
     advisor_id: int
     advisor_name: str
     checked_at: datetime
+
+
+# --- survey and anonymous statistics -----------------------------------------------------
+
+#: A survey ticket: 32 random bytes, URL-safe base64 without padding (43 characters).
+SURVEY_TICKET_PATTERN = r"^[A-Za-z0-9_-]{43}$"
+
+
+class UseAgain(StrEnum):
+    YES = "yes"
+    NO = "no"
+    UNSURE = "unsure"
+
+
+Rating = Annotated[int, Field(ge=1, le=5)]
+
+
+class SurveyIn(Model):
+    """The three answers (5 = best); any of them may stay unanswered, but not all."""
+
+    ticket: Annotated[str, Field(pattern=SURVEY_TICKET_PATTERN)]
+    satisfaction: Rating | None = None
+    av_quality: Rating | None = None
+    use_again: UseAgain | None = None
+
+    @model_validator(mode="after")
+    def _something_answered(self) -> SurveyIn:
+        if self.satisfaction is None and self.av_quality is None and self.use_again is None:
+            raise ValueError(
+                "Bitte beantworten Sie mindestens eine Frage oder wählen Sie „Überspringen“."
+            )
+        return self
+
+
+class SurveyThanks(Model):
+    message: str
+    message_en: str
+
+
+Seconds = Annotated[int, Field(ge=0, le=24 * 3600)]
+
+
+class QualitySeconds(Model):
+    """Seconds of a call per quality label (gut / mittel / schlecht)."""
+
+    good: Seconds = 0
+    fair: Seconds = 0
+    poor: Seconds = 0
+
+
+class CallReportIn(Model):
+    """Console to service when a call ends: how long it took and how the connection was."""
+
+    participant_ids: Annotated[list[int], Field(min_length=1, max_length=MAX_GUESTS + 1)]
+    duration_s: Seconds
+    quality_s: QualitySeconds
+
+
+class CallReportOut(Model):
+    #: Appointments whose figures the report added to (0: none of them had a call).
+    appointments: int
+
+
+class SurveyFigures(Model):
+    responses: int = 0
+    #: Counts of the answers 1 … 5 (index 0 is "1 = sehr unzufrieden").
+    satisfaction: list[int] = Field(default_factory=lambda: [0] * 5)
+    av_quality: list[int] = Field(default_factory=lambda: [0] * 5)
+    use_again_yes: int = 0
+    use_again_no: int = 0
+    use_again_unsure: int = 0
+
+    @staticmethod
+    def _average(counts: list[int]) -> float | None:
+        total = sum(counts)
+        return sum((i + 1) * n for i, n in enumerate(counts)) / total if total else None
+
+    @property
+    def satisfaction_avg(self) -> float | None:
+        return self._average(self.satisfaction)
+
+    @property
+    def av_quality_avg(self) -> float | None:
+        return self._average(self.av_quality)
+
+
+class PeriodFigures(Model):
+    """One week or month of anonymous figures."""
+
+    key: str  # "2026-W48" or "2026-11"
+    starts_on: date
+    held: int = 0
+    no_show: int = 0
+    #: Average length of the held calls the console reported, in minutes.
+    avg_duration_min: float | None = None
+    quality_s: QualitySeconds = QualitySeconds()
+    survey: SurveyFigures = SurveyFigures()
+
+
+class StatisticsOut(Model):
+    period: PeriodKind
+    periods: list[PeriodFigures]
 
 
 AppointmentOut.model_rebuild()

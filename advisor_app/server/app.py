@@ -22,6 +22,7 @@ from advisor_app.server import (
     keys,
     legal,
     sockets,
+    statistics,
 )
 from advisor_app.server.auth import Auth, handle_login, handle_logout, handle_me
 from advisor_app.server.errors import error_middleware, json_response
@@ -117,6 +118,7 @@ def create_app(
             "join": settings.service.join_rate_limit,
             "login": settings.service.login_rate_limit,
             "socket": settings.service.socket_rate_limit,
+            "survey": settings.service.survey_rate_limit,
         }
     )
     app[keys.RUNTIME] = keys.ServiceRuntime(
@@ -139,6 +141,7 @@ def create_app(
     sockets.setup_routes(app)
     citizen_api.setup_routes(app)
     ice.setup_routes(app)
+    statistics.setup_routes(app)
     # Legal texts: /legal/<doc> pages and /api/legal/<doc>, loaded and checked at start.
     legal.setup_routes(app)
     return app

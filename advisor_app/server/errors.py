@@ -34,6 +34,13 @@ FIELD_LABELS = {
     "username": "Benutzername",
     "password": "Passwort",
     "code": "Einwahlcode",
+    "satisfaction": "Zufriedenheit",
+    "av_quality": "Ton und Bild",
+    "use_again": "Wieder per Video",
+    "ticket": "Umfrage",
+    "duration_s": "Dauer",
+    "period": "Zeitraum",
+    "count": "Anzahl der Zeiträume",
 }
 
 

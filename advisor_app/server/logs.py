@@ -9,6 +9,9 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 _TOKEN_PATH = re.compile(r"/j/[^/?#\s]+")
+#: Anonymous survey answers: their log line names no address (it could be matched with the
+#: address of the same citizen's other requests).
+SURVEY_PATH = "/api/survey"
 
 
 def redact(text: str) -> str:
@@ -21,7 +24,7 @@ class AccessLogger(AbstractAccessLogger):
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         self.logger.info(
             '%s "%s %s" %s %.1fms',
-            request.remote,
+            "-" if request.path == SURVEY_PATH else request.remote,
             request.method,
             redact(request.path),
             response.status,

@@ -1,7 +1,8 @@
 """Deletes personal data a configurable number of days after each appointment.
 
-Runs once at service start and then periodically. Anonymous statistics (``stat_events``,
-``survey_responses``) have no link to a person and stay.
+Runs once at service start and then periodically. First the outcomes of past appointments are
+counted into the anonymous statistics (no-shows); the statistics (``stat_events``,
+``stat_tallies``) have no link to a person or an appointment and are never deleted.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from advisor_app.core.clock import Clock
 from advisor_app.server import keys
+from advisor_app.server.statistics import settle_outcomes
 from advisor_app.storage.repositories import AdvisorRepo, AppointmentRepo
 
 log = logging.getLogger(__name__)
@@ -46,11 +48,20 @@ def _purge_outbox(outbox: Path, older_than: float) -> int:
 
 
 async def purge(
-    sessions: async_sessionmaker[Any], clock: Clock, retention_days: int, outbox: Path | None
+    sessions: async_sessionmaker[Any],
+    clock: Clock,
+    retention_days: int,
+    outbox: Path | None,
+    *,
+    grace_min: int,
 ) -> PurgeResult:
-    """Delete appointments (with participants, consents, mails) older than the retention."""
+    """Delete appointments (with participants, consents, mails) older than the retention.
+
+    Their outcome is counted first, so no appointment leaves without being counted.
+    """
     now = clock.now()
     cutoff = now - timedelta(days=retention_days)
+    await settle_outcomes(sessions, now, grace_min)
     async with sessions() as session:
         old = await AppointmentRepo(session).ended_before(cutoff)
         for appt in old:
@@ -72,7 +83,11 @@ async def retention_ctx(app: web.Application) -> AsyncIterator[None]:
 
     async def run_once() -> None:
         await purge(
-            app[keys.SESSIONS], app[keys.CLOCK], settings.retention_days, settings.outbox_dir
+            app[keys.SESSIONS],
+            app[keys.CLOCK],
+            settings.retention_days,
+            settings.outbox_dir,
+            grace_min=settings.grace_min,
         )
 
     async def loop() -> None:

@@ -39,6 +39,7 @@ from advisor_app.core.timewindow import AppointmentWindow, LinkState
 from advisor_app.server import keys
 from advisor_app.server.auth import client_address
 from advisor_app.server.citizen import window_of
+from advisor_app.server.statistics import StatisticsRecorder
 from advisor_app.server.waiting_room import (
     CLOSE_ENDED,
     CLOSE_RATE_LIMITED,
@@ -290,7 +291,7 @@ async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
 
 
 async def hub_ctx(app: web.Application) -> Any:
-    app[HUB] = WaitingRoomHub()
+    app[HUB] = WaitingRoomHub(events=StatisticsRecorder(app[keys.SESSIONS], app[keys.CLOCK]))
     yield
     await app[HUB].close()
 

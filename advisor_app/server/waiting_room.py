@@ -15,7 +15,7 @@ import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import WSCloseCode, web
 from pydantic import BaseModel, TypeAdapter
@@ -36,6 +36,7 @@ from advisor_app.core.protocol import (
     RoomPhase,
     RoomState,
     SocketError,
+    SurveyOffer,
     WaitingEntry,
     WaitingSnapshot,
 )
@@ -72,6 +73,18 @@ _TOO_MANY_SIGNALS = SocketError(
 )
 
 
+class RoomEvents(Protocol):
+    """What the anonymous statistics learn from the room (see ``server/statistics.py``)."""
+
+    async def entered(self, entry: WaitingEntry) -> None: ...
+
+    async def admitted(self, entry: WaitingEntry) -> None: ...
+
+    async def call_ended(self, entry: WaitingEntry) -> str | None:
+        """Returns a survey ticket for the participant's closing page, or None."""
+        ...
+
+
 @dataclass(slots=True)
 class Presence:
     """One participant known to the hub (connected now, or within the reconnect grace)."""
@@ -87,13 +100,18 @@ class Presence:
     reason: str | None = None
     #: Signaling frames in the current minute (start of the minute, count): a flood guard.
     signal_window: tuple[float, int] = (0.0, 0)
+    #: The survey ticket offered after the call, repeated to a socket that reconnects.
+    survey_ticket: str | None = None
+    #: The statistics know that this participant entered (written once, not on every enter).
+    entered_told: bool = False
 
 
 class WaitingRoomHub:
     """All waiting rooms of this service instance."""
 
-    def __init__(self, reconnect_grace_s: float = 30.0) -> None:
+    def __init__(self, reconnect_grace_s: float = 30.0, events: RoomEvents | None = None) -> None:
         self.reconnect_grace_s = reconnect_grace_s
+        self._events = events
         self._people: dict[int, Presence] = {}
         self._advisors: dict[int, set[web.WebSocketResponse]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -172,6 +190,8 @@ class WaitingRoomHub:
         await self._send(ws, RoomState(phase=presence.phase, reason=presence.reason))
         for note in presence.notes:
             await self._send(ws, note)
+        if presence.phase is RoomPhase.ENDED and presence.survey_ticket is not None:
+            await self._send(ws, SurveyOffer(ticket=presence.survey_ticket))
         if presence.phase is RoomPhase.WAITING and not presence.entry.online:
             presence.entry = presence.entry.model_copy(update={"online": True})
             await self._to_advisor(advisor_id, EntryChanged(entry=presence.entry))
@@ -207,7 +227,30 @@ class WaitingRoomHub:
         presence.entry = presence.entry.model_copy(update={"waiting_since": now, "online": True})
         await self._to_citizen(presence, RoomState(phase=RoomPhase.WAITING))
         await self._to_advisor(presence.advisor_id, Arrived(entry=presence.entry))
+        if self._events is not None and not presence.entered_told:
+            presence.entered_told = True
+            # In the background: a burst of arrivals must not wait for the database.
+            self._spawn(self._tell(self._events.entered(presence.entry)))
         return None
+
+    async def _tell(self, event: Coroutine[Any, Any, Any]) -> Any:
+        """Statistics must never break the room: a failure is logged, the room goes on."""
+        try:
+            return await event
+        except Exception:
+            log.exception("statistics: could not record a room event")
+            return None
+
+    async def _ended(self, presence: Presence) -> None:
+        """The participant's call is over: the closing page, then (citizens) the survey."""
+        presence.phase = RoomPhase.ENDED
+        presence.survey_ticket = None
+        await self._to_citizen(presence, RoomState(phase=RoomPhase.ENDED))
+        if self._events is not None:
+            ticket = await self._tell(self._events.call_ended(presence.entry))
+            if ticket is not None:
+                presence.survey_ticket = ticket
+                await self._to_citizen(presence, SurveyOffer(ticket=ticket))
 
     async def leave(self, presence: Presence) -> None:
         if presence.phase is RoomPhase.WAITING:
@@ -242,8 +285,7 @@ class WaitingRoomHub:
         """The participant ends the call; they may enter the waiting room again later."""
         if presence.phase is not RoomPhase.ADMITTED:
             return _NOT_IN_CALL
-        presence.phase = RoomPhase.ENDED
-        await self._to_citizen(presence, RoomState(phase=RoomPhase.ENDED))
+        await self._ended(presence)
         await self._to_advisor(
             presence.advisor_id,
             CallEnded(participant_id=presence.entry.participant_id, by="participant"),
@@ -345,6 +387,8 @@ class WaitingRoomHub:
         await self._to_advisor(
             advisor_id, Departed(participant_id=participant_id, reason="admitted")
         )
+        if self._events is not None:
+            await self._tell(self._events.admitted(presence.entry))
         return None
 
     async def signal_from_advisor(
@@ -368,8 +412,7 @@ class WaitingRoomHub:
         presence = self._own(advisor_id, participant_id)
         if presence is None or presence.phase is not RoomPhase.ADMITTED:
             return _NOT_IN_CALL
-        presence.phase = RoomPhase.ENDED
-        await self._to_citizen(presence, RoomState(phase=RoomPhase.ENDED))
+        await self._ended(presence)
         await self._to_advisor(advisor_id, CallEnded(participant_id=participant_id, by="advisor"))
         return None
 

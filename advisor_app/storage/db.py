@@ -3,19 +3,45 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.pool import ConnectionPoolEntry
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+T = TypeVar("T")
+
+
+async def retry_once(
+    sessions: async_sessionmaker[Any], work: Callable[[AsyncSession], Awaitable[T]]
+) -> T:
+    """Run ``work(session)`` and commit. When a row it creates was created at the same moment
+    elsewhere (PostgreSQL: two first writes of one counter), run it once more."""
+    for attempt in (1, 2):
+        async with sessions() as session:
+            try:
+                result = await work(session)
+                await session.commit()
+                return result
+            except IntegrityError:
+                await session.rollback()
+                if attempt == 2:
+                    raise
+    raise AssertionError("unreachable")
 
 
 def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:

@@ -13,9 +13,11 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Text,
     TypeDecorator,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -98,6 +100,13 @@ class Appointment(Base):
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
     #: Bumped on every change; the ``SEQUENCE`` of the calendar attachment.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    #: How the appointment counts in the anonymous statistics: None (nothing yet), "entered"
+    #: (the citizen entered the waiting room), "held" (the citizen was admitted to the call),
+    #: "no_show" (the room closed and the citizen had never entered), "uncounted" (began before
+    #: migration 0004, when nothing was recorded yet). Deleted with the row.
+    stat_outcome: Mapped[str | None] = mapped_column(String(16), nullable=True, default=None)
+    #: The console reported the call's length and quality (counted once per appointment).
+    call_reported: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
@@ -238,13 +247,34 @@ class StatEvent(Base):
     value: Mapped[float] = mapped_column(Float, default=1.0)
 
 
-class SurveyResponse(Base):
-    """Three answers of the anonymous survey; deliberately without any link to a person."""
+class StatTally(Base):
+    """An anonymous figure of one segment (ISO week ∩ month): a count and a sum.
 
-    __tablename__ = "survey_responses"
+    No id and no time stamp: rows are found by (segment, metric) and only ever incremented, so
+    neither the order of writing nor the moment of a call can be read from them. Metrics:
+    ``held``, ``no_show``, ``duration`` (count = reported calls, total = seconds),
+    ``quality.<level>`` (total = seconds), ``survey.responses``, ``survey.<question>.<answer>``.
+    """
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    day: Mapped[date] = mapped_column(Date, index=True)
-    satisfaction: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    av_quality: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    would_use_again: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    __tablename__ = "stat_tallies"
+    __table_args__ = (PrimaryKeyConstraint("iso_week", "month", "metric"),)
+
+    iso_week: Mapped[str] = mapped_column(String(8))
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    metric: Mapped[str] = mapped_column(String(40))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class SurveyTicket(Base):
+    """A one-time ticket for the survey: only its digest, no appointment, no person.
+
+    ``expires_at`` is rounded up to a full hour, so a ticket does not tell the minute its call
+    ended; tickets are deleted once expired.
+    """
+
+    __tablename__ = "survey_tickets"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    used: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from advisor_app.core.domain import AppointmentStatus, overlaps
+from advisor_app.core.statistics import PeriodKind, Segment
 from advisor_app.storage.models import (
     Advisor,
     AdvisorSession,
@@ -16,6 +17,8 @@ from advisor_app.storage.models import (
     Mail,
     Participant,
     StatEvent,
+    StatTally,
+    SurveyTicket,
 )
 
 
@@ -182,3 +185,59 @@ class StatsRepo:
 
     def record(self, kind: str, day: date, value: float = 1.0) -> None:
         self.session.add(StatEvent(kind=kind, day=day, value=value))
+
+    async def add(self, segment: Segment, metric: str, count: int = 0, total: float = 0.0) -> None:
+        """Add to one anonymous counter (created at zero when it does not exist yet)."""
+        result = await self.session.execute(
+            update(StatTally)
+            .where(StatTally.iso_week == segment.iso_week)
+            .where(StatTally.month == segment.month)
+            .where(StatTally.metric == metric)
+            .values(count=StatTally.count + count, total=StatTally.total + total)
+        )
+        if not getattr(result, "rowcount", 0):
+            self.session.add(
+                StatTally(
+                    iso_week=segment.iso_week,
+                    month=segment.month,
+                    metric=metric,
+                    count=count,
+                    total=total,
+                )
+            )
+            await self.session.flush()
+
+    async def sums(
+        self, kind: PeriodKind, keys: list[str]
+    ) -> dict[tuple[str, str], tuple[int, float]]:
+        """(period key, metric) → (count, total), summed over the period's segments."""
+        column = StatTally.iso_week if kind is PeriodKind.WEEK else StatTally.month
+        rows = await self.session.execute(
+            select(column, StatTally.metric, func.sum(StatTally.count), func.sum(StatTally.total))
+            .where(column.in_(keys))
+            .group_by(column, StatTally.metric)
+        )
+        return {(key, metric): (int(n or 0), float(t or 0.0)) for key, metric, n, t in rows}
+
+    async def add_ticket(self, digest: str, expires_at: datetime) -> None:
+        self.session.add(SurveyTicket(digest=digest, expires_at=expires_at, used=False))
+
+    async def ticket(self, digest: str) -> SurveyTicket | None:
+        return await self.session.get(SurveyTicket, digest)
+
+    async def drop_expired_tickets(self, now: datetime) -> int:
+        result = await self.session.execute(
+            delete(SurveyTicket).where(SurveyTicket.expires_at <= now)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def open_outcomes(self, before: datetime) -> list[Appointment]:
+        """Not cancelled, started before ``before``, nobody entered and not yet counted."""
+        rows = await self.session.scalars(
+            select(Appointment)
+            .where(Appointment.stat_outcome.is_(None))
+            .where(Appointment.status != AppointmentStatus.CANCELLED.value)
+            .where(Appointment.starts_at < before)
+            .order_by(Appointment.starts_at)
+        )
+        return list(rows)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -24,13 +25,16 @@ from advisor_app.core.protocol import (
     AdvisorSignal,
     AppointmentOut,
     CallEnded,
+    CallReportIn,
     ChatMessage,
     IceConfig,
     IdentityIn,
     MediaState,
     PeerPresence,
+    QualitySeconds,
     SignalPayload,
 )
+from advisor_app.core.statistics import QualityTally
 from advisor_app.ui.room_feed import RoomFeed
 from advisor_app.ui.tasks import Failure, TaskRunner
 
@@ -73,6 +77,10 @@ class CallController(QObject):
         self._waiting: list[int] = []  # admitted before the session had its ICE servers
         self._early: list[BaseModel] = []  # their signals meanwhile (the page's "ready")
         self._starting: asyncio.Task[None] | None = None
+        #: For the anonymous statistics: who took part, since when, how the connection was.
+        self._call_pids: list[int] = []
+        self._call_started = 0.0
+        self._quality = QualityTally()
         room.event_received.connect(self._on_room_event)
 
     # --- start ------------------------------------------------------------------------------
@@ -87,6 +95,10 @@ class CallController(QObject):
 
     def join(self, participant_id: int) -> None:
         """An admitted participant joins the call (the first one starts it)."""
+        if not self._call_pids:
+            self._call_started, self._quality = time.monotonic(), QualityTally()
+        if participant_id not in self._call_pids:
+            self._call_pids.append(participant_id)
         if self.session is not None:
             self.session.add(participant_id)
             return
@@ -109,7 +121,7 @@ class CallController(QObject):
             state=lambda pid, state: emit(self.peer_state_changed, pid, state.value),
             chat=lambda pid, msg: emit(self.chat_received, pid, msg),
             remote_media=lambda pid, state: emit(self.remote_media_changed, pid, state),
-            quality=lambda pid, sample: emit(self.quality_changed, pid, sample),
+            quality=self._on_quality,
             bye=lambda pid: emit(self.peer_state_changed, pid, PeerState.ENDED.value),
             problem=lambda problem: emit(self.problem, problem),
             local_media=lambda state: emit(self.local_media_changed, state),
@@ -124,6 +136,10 @@ class CallController(QObject):
         for event in early:
             session.handle_event(event)
         await session.start()  # a page that is ready meanwhile gets its offer; tracks follow
+
+    def _on_quality(self, participant_id: int, sample: Any) -> None:
+        self._quality.add(participant_id, sample.level, time.monotonic())
+        self._emit(self.quality_changed, participant_id, sample)
 
     def _on_device_lost(self, kind: str, problem: MediaProblem) -> None:
         """A device stopped during the call: say so; the call goes on without it."""
@@ -242,12 +258,31 @@ class CallController(QObject):
         self._waiting.clear()
         self._early.clear()
         if session is None and not pids:
+            self._call_pids = []
             return None
-        return self._end(session, media, pids, self._room.room_client)
+        report = self._report()
+        return self._end(session, media, pids, self._room.room_client, self._client, report)
+
+    def _report(self) -> CallReportIn | None:
+        """The call's length and seconds per quality label, for the anonymous statistics."""
+        pids, self._call_pids = self._call_pids, []
+        if not pids:
+            return None
+        seconds = {level.value: s for level, s in self._quality.whole_seconds().items()}
+        return CallReportIn(
+            participant_ids=pids[:5],
+            duration_s=min(round(time.monotonic() - self._call_started), 24 * 3600),
+            quality_s=QualitySeconds(**seconds),
+        )
 
     @staticmethod
     async def _end(
-        session: CallSession | None, media: CallMedia | None, pids: list[int], room: Any
+        session: CallSession | None,
+        media: CallMedia | None,
+        pids: list[int],
+        room: Any,
+        client: ServiceClient,
+        report: CallReportIn | None,
     ) -> None:
         if session is not None:
             await session.close()
@@ -256,6 +291,11 @@ class CallController(QObject):
         if room is not None:
             for pid in pids:
                 await room.end_call(pid)
+        if report is not None:
+            try:
+                await client.report_call(report)
+            except Exception as exc:  # the figures are not worth an error message to the advisor
+                log.warning("call report not sent: %s", exc)
 
     # --- slots ------------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from advisor_app.ui.pages.call import CallPage
 from advisor_app.ui.pages.devices import DevicesPage
 from advisor_app.ui.pages.outbox import OutboxPage
 from advisor_app.ui.pages.schedule import SchedulePage
+from advisor_app.ui.pages.statistics import StatisticsPage
 from advisor_app.ui.pages.waiting_room import WaitingRoomPage
 from advisor_app.ui.room_feed import RoomFeed
 from advisor_app.ui.tasks import TaskRunner
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.call_controller: CallController | None = None
         self.outbox: OutboxPage | None = None
         self.devices: DevicesPage | None = None
+        self.statistics: StatisticsPage | None = None
         self.room: RoomFeed | None = None
         self._attention = False
         self._can_sign_in = False
@@ -171,6 +173,7 @@ class MainWindow(QMainWindow):
         self.call = CallPage(self.call_controller)
         self.outbox = OutboxPage(client, self._runner)
         self.devices = DevicesPage(self._runner)
+        self.statistics = StatisticsPage(client, self._runner)
         new_action = QAction(self.tr("Neuer Termin"), self)
         new_action.setShortcut(QKeySequence.StandardKey.New)
         new_action.triggered.connect(self.schedule.new_button.click)
@@ -188,6 +191,7 @@ class MainWindow(QMainWindow):
             (self.tr("Gespräch"), self.call),
             (self.tr("Postausgang"), self.outbox),
             (self.tr("Geräte"), self.devices),
+            (self.tr("Statistik"), self.statistics),
         ):
             self.navigation.add_page(label, page)
             self.pages.addWidget(page)
@@ -286,7 +290,7 @@ class MainWindow(QMainWindow):
         if self.room is not None:
             self.room.start()  # the waiting room again, with the new token
         page = self.pages.currentWidget()
-        if isinstance(page, SchedulePage | OutboxPage):
+        if isinstance(page, SchedulePage | OutboxPage | StatisticsPage):
             page.refresh()
 
     def _seen_waiting_room(self) -> None:

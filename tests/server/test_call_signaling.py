@@ -99,6 +99,7 @@ async def test_citizen_hangs_up_and_may_enter_the_waiting_room_again(
     room = await admitted(service, token)
     await room.citizen.send_json({"type": "hangup"})
     assert await recv(room.citizen) == {"type": "state", "phase": "ended", "reason": None}
+    assert (await recv(room.citizen))["type"] == "survey"  # the closing page's survey
     ended = await recv(room.advisor)
     assert ended == {"type": "call_ended", "participant_id": room.pid, "by": "participant"}
     await room.citizen.send_json({"type": "signal", "payload": {"kind": "ready"}})

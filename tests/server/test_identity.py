@@ -100,9 +100,9 @@ async def test_retention_deletes_the_check_with_the_appointment(
     assert status == 200
     assert await _checks(service) == 1
     service.clock.set(MONDAY_11 + timedelta(days=89))
-    await purge(service.app[keys.SESSIONS], service.clock, 90, None)
+    await purge(service.app[keys.SESSIONS], service.clock, 90, None, grace_min=15)
     assert await _checks(service) == 1
     service.clock.advance(timedelta(days=2))
-    result = await purge(service.app[keys.SESSIONS], service.clock, 90, None)
+    result = await purge(service.app[keys.SESSIONS], service.clock, 90, None, grace_min=15)
     assert result.appointments == 1
     assert await _checks(service) == 0

@@ -13,11 +13,11 @@ import pytest
 
 from advisor_app.config import ServiceSettings, Settings
 from advisor_app.core.netcheck import NETWORK_LIMITS
-from advisor_app.core.protocol import LEGAL_DOCUMENTS, DeviceCheckIn, LegalText
+from advisor_app.core.protocol import LEGAL_DOCUMENTS, DeviceCheckIn, LegalText, SurveyIn
 from advisor_app.paths import resources_dir
 from advisor_app.server.legal import LegalTextError, LegalTexts, check_fragment
 from advisor_app.server.serve import StartupError, run
-from advisor_app.storage.models import ConsentRecord, DeviceCheck
+from advisor_app.storage.models import ConsentRecord, DeviceCheck, StatTally
 from tests.helpers.fixtures import MakeService
 from tests.helpers.service import Service
 
@@ -537,3 +537,26 @@ async def test_broken_legal_dir_stops_the_service_at_start(tmp_path: Path) -> No
     )
     with pytest.raises(StartupError, match=r"Der Ordner für die Rechtstexte .* existiert nicht"):
         await run(missing)
+
+
+async def test_the_survey_and_the_kept_statistics_are_what_the_texts_promise(
+    service: Service,
+) -> None:
+    """Three questions, anonymous, kept after the purge: a new question or a column that could
+    point to a person or a moment fails here until the texts say so."""
+    consent = visible_text((await api(service, "consent", "de"))[1]["html"])
+    privacy = visible_text((await api(service, "privacy", "de"))[1]["html"])
+    assert set(SurveyIn.model_fields) == {"ticket", "satisfaction", "av_quality", "use_again"}
+    assert "kurzen Umfrage anhand von drei Fragen" in consent
+    assert "freiwillig, anonym" in consent
+    assert "keinen Bezug auf das Gespräch und Ihre Person" in consent
+    assert {c.name for c in StatTally.__table__.columns} == {
+        "iso_week",
+        "month",
+        "metric",
+        "count",
+        "total",
+    }
+    assert "Umfrageergebnisse lassen keinen Bezug zu Ihrer Person zu und werden nicht gelöscht" in (
+        privacy
+    )

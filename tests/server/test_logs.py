@@ -90,3 +90,16 @@ async def test_no_secret_in_any_log_during_a_whole_journey(
     assert "mail 1 delivered (outbox)" in logged  # the log is not simply empty
     for secret in (PASSWORD, session_token, link_token, citizen["dial_code"]):
         assert secret not in logged
+
+
+async def test_a_survey_answer_is_logged_without_the_address(
+    service: Service, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    await service.call("GET", "/api/info")
+    await service.call("POST", "/api/survey", json={"ticket": "c" * 43, "satisfaction": 4})
+    access = [r.getMessage() for r in caplog.records if r.name == "aiohttp.access"]
+    info = next(line for line in access if "/api/info" in line)
+    survey = next(line for line in access if "/api/survey" in line)
+    assert info.startswith("127.0.0.1 ")  # other requests keep it (rate limits, audits)
+    assert survey.startswith('- "POST /api/survey" 410 ')

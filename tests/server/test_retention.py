@@ -74,7 +74,9 @@ async def test_old_appointments_are_deleted_with_everything_personal(
     # 91 days after the first appointment's end, 89 days after the second one's end
     service.clock.set(MONDAY_11 + timedelta(minutes=30, days=91))
     settings = service.settings.service
-    result = await purge(service.app[keys.SESSIONS], service.clock, 90, settings.outbox_dir)
+    result = await purge(
+        service.app[keys.SESSIONS], service.clock, 90, settings.outbox_dir, grace_min=15
+    )
     assert result == PurgeResult(appointments=1, outbox_files=2)
 
     assert await count(service, Appointment) == 1
@@ -97,7 +99,9 @@ async def test_old_appointments_are_deleted_with_everything_personal(
 
     # two more days: now the second one goes too; running again changes nothing else
     service.clock.advance(timedelta(days=2))
-    result = await purge(service.app[keys.SESSIONS], service.clock, 90, settings.outbox_dir)
+    result = await purge(
+        service.app[keys.SESSIONS], service.clock, 90, settings.outbox_dir, grace_min=15
+    )
     assert result == PurgeResult(appointments=1, outbox_files=1)
     assert await count(service, Appointment) == 0
     assert await count(service, StatEvent) == stats_before

@@ -34,7 +34,44 @@ async def test_migrations_match_models_and_rerun_cleanly(tmp_path: Path) -> None
         "device_checks",
         "mails",
         "stat_events",
-        "survey_responses",
+        "stat_tallies",
+        "survey_tickets",
         "identity_checks",
     } <= tables
+    assert "survey_responses" not in tables  # replaced by counters (0004)
     assert mode == "wal"
+
+
+async def test_appointments_from_before_the_statistics_are_not_counted_as_no_shows(
+    tmp_path: Path,
+) -> None:
+    """Upgrading 0003 → 0004: past appointments never had their "entered" recorded."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    try:
+        await migrate(engine, "0003")
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql(
+                "INSERT INTO advisors (id, username, display_name, password_hash, active,"
+                " created_at) VALUES (1, 'alt', 'Alt', '', 1, '2026-01-01 00:00:00.000000')"
+            )
+            for appt_id, starts in (
+                (1, "2026-01-05 09:00:00.000000"),
+                (2, "2999-01-05 09:00:00.000000"),
+            ):
+                await conn.exec_driver_sql(
+                    "INSERT INTO appointments (id, advisor_id, starts_at, duration_min, topic,"
+                    " language, status, sequence, created_at, updated_at) VALUES"
+                    " (?, 1, ?, 30, '', 'de', 'scheduled', 0,"
+                    " '2026-01-01 00:00:00.000000', '2026-01-01 00:00:00.000000')",
+                    (appt_id, starts),
+                )
+        await migrate(engine)
+        async with engine.connect() as conn:
+            rows = (
+                await conn.exec_driver_sql(
+                    "SELECT id, stat_outcome, call_reported FROM appointments ORDER BY id"
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+    assert [tuple(r) for r in rows] == [(1, "uncounted", 0), (2, None, 0)]

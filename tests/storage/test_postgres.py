@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
@@ -165,7 +166,7 @@ async def test_service_runs_on_postgresql(
     from advisor_app.server.retention import purge
 
     clock.advance(timedelta(days=32))
-    result = await purge(app[keys.SESSIONS], clock, 30, None)
+    result = await purge(app[keys.SESSIONS], clock, 30, None, grace_min=15)
     assert result.appointments == 1
     gone = await client.get(f"/api/appointments/{appt['id']}", headers=auth)
     assert gone.status == 401  # the 12-hour sign-in expired as well ...
@@ -175,3 +176,57 @@ async def test_service_runs_on_postgresql(
     auth = {"Authorization": f"Bearer {(await login.json())['token']}"}
     gone = await client.get(f"/api/appointments/{appt['id']}", headers=auth)
     assert gone.status == 404  # ... and the appointment is deleted
+
+
+async def test_anonymous_statistics_on_postgresql(
+    postgres_url: str, tmp_path: Path, aiohttp_client: object
+) -> None:
+    from advisor_app.server.survey import issue_ticket
+
+    clock = ManualClock(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
+    settings = Settings(service={"data_dir": tmp_path, "database_url": postgres_url})
+    app = create_app(settings, clock=clock)
+    client: TestClient = await aiohttp_client(app)  # type: ignore[operator]
+    async with app[keys.SESSIONS]() as session:
+        await AdvisorRepo(session).add(
+            username="pg-stats",
+            display_name="Frau Statistik",
+            password_hash=hash_password("correct horse battery"),
+            now=clock.now(),
+        )
+        await session.commit()
+    login = await client.post(
+        "/api/login", json={"username": "pg-stats", "password": "correct horse battery"}
+    )
+    auth = {"Authorization": f"Bearer {(await login.json())['token']}"}
+    body = {
+        "starts_at": "2026-12-01T00:30:00+01:00",  # 1 December in Berlin, 30 November in UTC
+        "duration_min": 30,
+        "citizen_name": "Nobody Came",
+    }
+    assert (await client.post("/api/appointments", json=body, headers=auth)).status == 201
+
+    # Two answers to one ticket at once: exactly one is counted.
+    ticket = await issue_ticket(app[keys.SESSIONS], clock.now())
+    answers = await asyncio.gather(
+        client.post("/api/survey", json={"ticket": ticket, "satisfaction": 5}),
+        client.post("/api/survey", json={"ticket": ticket, "satisfaction": 5}),
+    )
+    statuses = sorted(answer.status for answer in answers)
+    assert statuses == [200, 409]
+    second = await issue_ticket(app[keys.SESSIONS], clock.now())
+    reply = await client.post("/api/survey", json={"ticket": second, "satisfaction": 3})
+    assert reply.status == 200
+
+    clock.set(datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
+    login = await client.post(
+        "/api/login", json={"username": "pg-stats", "password": "correct horse battery"}
+    )
+    auth = {"Authorization": f"Bearer {(await login.json())['token']}"}
+    got = await client.get("/api/statistics?period=month&count=2", headers=auth)
+    assert got.status == 200, await got.text()
+    november, december = (await got.json())["periods"]
+    assert (november["key"], november["no_show"]) == ("2026-11", 0)
+    assert (december["key"], december["no_show"]) == ("2026-12", 1)
+    assert november["survey"]["responses"] == 2
+    assert november["survey"]["satisfaction"] == [0, 0, 1, 0, 1]

@@ -54,7 +54,13 @@ def test_main_window_shows_pages_and_connection(
 ) -> None:
     window = make_window(client)
     assert window.windowTitle() == "Beratungskonsole – Videotermine"
-    assert window.navigation_labels() == ["Termine", "Wartezimmer", "Postausgang", "Geräte"]
+    assert window.navigation_labels() == [
+        "Termine",
+        "Wartezimmer",
+        "Postausgang",
+        "Geräte",
+        "Statistik",
+    ]
     assert window.connection_label.text() == "Lokaler Dienst"
     assert window.advisor_label.text() == "Angemeldet: Anna Berger"
     wait_until(lambda: window.state_label.text() == "Verbunden")
@@ -98,7 +104,13 @@ def test_english_translation_is_applied(
 ) -> None:
     window = make_window(client)
     assert window.windowTitle() == "Advisor console – video appointments"
-    assert window.navigation_labels() == ["Appointments", "Waiting room", "Outbox", "Devices"]
+    assert window.navigation_labels() == [
+        "Appointments",
+        "Waiting room",
+        "Outbox",
+        "Devices",
+        "Statistics",
+    ]
     assert window.advisor_label.text() == "Signed in: Anna Berger"
     schedule = window.schedule
     assert schedule is not None

@@ -22,6 +22,8 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from advisor_app.client.service_client import ServiceClient
+from advisor_app.core.protocol import PeriodFigures
+from advisor_app.core.statistics import PeriodKind
 from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.tasks import TaskRunner
 from benchmarks.idcheck_synth import id_card, make_view
@@ -110,6 +112,7 @@ def test_a_call_with_chromium_on_the_call_page(
 ) -> None:
     console = calling_console
     window = console.window
+    before = run(loop, client.statistics(PeriodKind.WEEK, 1)).periods[-1]
     appt = run(loop, book(client, "Clara Chromium"))
     citizen = CallingCitizen(appt.citizen.link)
     request.addfinalizer(citizen.stop)
@@ -181,6 +184,13 @@ def test_a_call_with_chromium_on_the_call_page(
     assert call.chat.count == 0  # the chat is gone with the call
     citizen.stop()
     assert citizen.answer() == "closed without script errors"
+
+    # The statistics got the call: one more held, and seconds of good connection reported.
+    def week() -> PeriodFigures:
+        return run(loop, client.statistics(PeriodKind.WEEK, 1)).periods[-1]
+
+    wait_until(lambda: week().quality_s.good > before.quality_s.good, message="call report")
+    assert week().held == before.held + 1
 
 
 def test_the_id_check_in_a_call_with_a_card_held_to_chromiums_camera(

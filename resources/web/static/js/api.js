@@ -53,6 +53,11 @@ export function citizenApi(token) {
   };
 }
 
+/** The anonymous survey after a call: only the one-time ticket and the answers. */
+export function surveyAnswer(body) {
+  return request('POST', '/api/survey', body);
+}
+
 /** The documents of resources/legal, served by the service. */
 export const LEGAL_DOCS = ['requirements', 'consent', 'rights', 'privacy', 'imprint'];
 

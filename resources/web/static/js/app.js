@@ -24,6 +24,8 @@ const VIEWS = {
 };
 /** Steps that need the waiting-room socket. */
 const ROOM_STEPS = new Set(['entering', 'waiting', 'admitted']);
+/** How long the closing page waits for the survey ticket before it closes the socket. */
+const SURVEY_WAIT_MS = 8000;
 /** Steps after the consent: they show the "Einwilligung widerrufen" control. */
 const CONSENTED_STEPS = new Set(['start', 'devices', 'entering', 'waiting', 'admitted', 'sent_away', 'ended']);
 const PROGRESS = [
@@ -70,6 +72,9 @@ class App {
     this.deviceCheck = null;
     this.call = null;
     this.linkLost = false;
+    /** The anonymous survey after the call: {ticket, done} (kept over a reload). */
+    this.survey = this.store.get().survey ?? null;
+    this.surveyWait = null;
     this.root = document.getElementById('app');
   }
 
@@ -127,7 +132,8 @@ class App {
     const stored = this.store.get().step;
     if (!consent.accepted) return stored === 'consent' ? 'consent' : 'start';
     if (stored === 'waiting' || stored === 'admitted') this.wantWaiting = true;
-    if (['devices', 'entering', 'waiting', 'admitted', 'sent_away'].includes(stored)) return stored;
+    // A reload of the closing page stays there (with its survey), it does not re-enter.
+    if (['devices', 'entering', 'waiting', 'admitted', 'sent_away', 'ended'].includes(stored)) return stored;
     return 'start';
   }
 
@@ -139,10 +145,18 @@ class App {
       this.deviceCheck?.stop(); // release camera and microphone when leaving the check
       this.deviceCheck = null;
     }
+    // The closing page keeps the socket until the survey ticket has come (a few seconds).
+    const awaitSurvey = step === 'ended' && this.room && !this.survey?.ticket;
     if (ROOM_STEPS.has(step)) this.ensureRoom();
-    else if (this.room) this.dropRoom();
+    else if (this.room && !awaitSurvey) this.dropRoom();
+    clearTimeout(this.surveyWait);
+    if (awaitSurvey) {
+      this.surveyWait = setTimeout(() => {
+        if (this.step === 'ended' && !this.wantWaiting) this.dropRoom();
+      }, SURVEY_WAIT_MS);
+    }
     this.step = step;
-    if (VIEWS[step] || step === 'devices') this.store.set({ step });
+    if (VIEWS[step] || step === 'devices' || step === 'ended') this.store.set({ step });
     this.render({ focus });
   }
 
@@ -363,6 +377,7 @@ class App {
       onNote: (note) => this.onNote(note),
       onError: (err) => this.onRoomError(err),
       onSignal: (payload) => this.current?.onSignal?.(payload),
+      onSurvey: ({ ticket }) => this.onSurvey(ticket),
       onLink: (status) => this.onLink(status),
     });
     this.room.connect();
@@ -401,6 +416,25 @@ class App {
     }
   }
 
+  /** The service's one-time survey ticket for the call that just ended. */
+  onSurvey(ticket) {
+    if (typeof ticket !== 'string' || this.survey?.ticket === ticket) return;
+    this.survey = { ticket, done: null };
+    this.store.set({ survey: this.survey });
+    clearTimeout(this.surveyWait);
+    if (this.step === 'ended') {
+      this.current?.onSurvey?.();
+      if (!this.wantWaiting) this.dropRoom();
+    }
+  }
+
+  /** Answered or skipped: the closing page shows the thanks, a reload no form. */
+  finishSurvey(done) {
+    if (!this.survey) return;
+    this.survey = { ...this.survey, done };
+    this.store.set({ survey: this.survey });
+  }
+
   /** "Abbrechen" in the waiting room. */
   leaveRoom() {
     this.wantWaiting = false;
@@ -421,6 +455,10 @@ class App {
         break;
       case 'admitted':
         this.wantWaiting = false;
+        if (this.survey?.ticket) {
+          this.survey = null; // a new call: its end brings a new ticket
+          this.store.set({ survey: null });
+        }
         if (this.step !== 'admitted') this.go('admitted');
         break;
       case 'ended':

@@ -12,7 +12,8 @@ const RATE_LIMITED = 4429;
 export class Room {
   /**
    * handlers: onState({phase, reason}), onNote({text, at}), onError({error, message}),
-   * onSignal(payload) (the call's negotiation, from the console),
+   * onSignal(payload) (the call's negotiation, from the console), onSurvey({ticket}) (after
+   * the call: the anonymous survey's one-time ticket),
    * onLink(status) with status 'connecting' | 'online' | 'lost' | 'ended'.
    */
   constructor(token, handlers) {
@@ -72,6 +73,8 @@ export class Room {
       this.handlers.onState(msg);
     } else if (msg.type === 'note') {
       this.handlers.onNote(msg);
+    } else if (msg.type === 'survey') {
+      this.handlers.onSurvey?.(msg);
     } else if (msg.type === 'signal') {
       this.handlers.onSignal?.(msg.payload);
     } else if (msg.type === 'pong') {

@@ -3,6 +3,7 @@
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { actions, button, status, step } from './common.js';
+import { surveyCard } from './survey.js';
 
 const ENDINGS = {
   ended: { kind: 'ok', texts: ['ended.text', 'ended.thanks'], again: true },
@@ -18,15 +19,24 @@ export function endView(app, name) {
   const ending = ENDINGS[name] ?? ENDINGS.failed;
   const key = ENDINGS[name] ? name : 'failed';
   const [first, ...rest] = ending.texts;
+  let survey = key === 'ended' ? surveyCard(app) : null;
   const node = step(
     key,
     t(`${key}.title`),
     status(ending.kind, t(first), { role: 'status' }),
     ...rest.map((text) => h('p', { text: t(text) })),
+    survey,
     ending.reload ? actions(button(t('app.reload'), () => location.reload())) : null,
     ending.again && app.view?.link_state !== 'expired'
       ? actions(button(t('ended.again'), () => app.go('entering'), { kind: 'secondary', id: 'enter-again' }))
       : null,
   );
-  return { node, title: t(`${key}.title`) };
+  /** The service's survey ticket arrived after the page was drawn. */
+  const onSurvey = () => {
+    if (!survey?.isConnected) return;
+    const fresh = surveyCard(app);
+    survey.replaceWith(fresh);
+    survey = fresh;
+  };
+  return { node, title: t(`${key}.title`), onSurvey };
 }
