@@ -25,10 +25,16 @@ Image = npt.NDArray[np.uint8]
 class XScreen:
     """One Xvfb display; :meth:`show` puts a BGR picture on it."""
 
-    def __init__(self, display: str, folder: Path) -> None:
+    def __init__(self, display: str, folder: Path, process: subprocess.Popen[bytes]) -> None:
         self.display = display
         self._folder = folder
+        self._process = process
         self._shown = 0
+
+    def unplug(self) -> None:
+        """The screen goes away at once (the X server ends), as an unplugged monitor does."""
+        self._process.kill()
+        self._process.wait()
 
     def show(self, picture: Image) -> None:
         self._shown += 1
@@ -79,7 +85,7 @@ def xvfb_screen(width: int = 1920, height: int = 1080) -> Iterator[XScreen]:
             time.sleep(0.05)
         os.environ["DISPLAY"] = f":{number}"
         with tempfile.TemporaryDirectory(prefix="xscreen-") as folder:
-            yield XScreen(f":{number}", Path(folder))
+            yield XScreen(f":{number}", Path(folder), proc)
     finally:
         if old is None:
             os.environ.pop("DISPLAY", None)
