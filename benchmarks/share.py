@@ -73,8 +73,10 @@ def render_pages() -> list[Image]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QRect, Qt
     from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPainter
+    from PySide6.QtWidgets import QApplication
 
-    app = QGuiApplication.instance() or QGuiApplication([])
+    # A widgets application (not only a GUI one), so that a test process can go on to use it.
+    app = QGuiApplication.instance() or QApplication([])
     pages: list[Image] = []
     for number in (1, 2):
         image = QImage(1920, 1080, QImage.Format.Format_RGB888)
@@ -115,7 +117,7 @@ def render_pages() -> list[Image]:
         rgb = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(1080, image.bytesPerLine())
         bgr = cv2.cvtColor(rgb[:, : 1920 * 3].reshape(1080, 1920, 3), cv2.COLOR_RGB2BGR)
         pages.append(np.asarray(bgr, dtype=np.uint8))
-    del app
+    assert app is not None
     return pages
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from benchmarks.share import render_pages, ssim, ssim_text
 
@@ -18,7 +19,7 @@ LAST_LINE = re.compile(r"share: fps=([\d.]+) ssim=([\d.]+) kbps=(\d+)")
 
 
 @pytest.mark.gui
-def test_ssim_tells_legible_text_from_blurred_text() -> None:
+def test_ssim_tells_legible_text_from_blurred_text(qapp: QApplication) -> None:
     page = cv2.cvtColor(render_pages()[0], cv2.COLOR_BGR2GRAY)
     small = cv2.resize(page, (1280, 720), interpolation=cv2.INTER_AREA)
     assert ssim(small, small) == pytest.approx(1.0)

@@ -17,7 +17,7 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from advisor_app.client.media.screen import list_monitors, open_screen
-from tests.e2e.test_call import join
+from tests.e2e.test_call import CAPTURE_CHANNELS, join
 from tests.helpers.citizen_browser import DESKTOP, PHONE, Live, new_page
 from tests.helpers.console_call import console_side
 from tests.helpers.screen import QUADRANTS_RGB, XScreen, quadrant_pattern, xvfb_screen
@@ -135,10 +135,12 @@ async def test_the_advisors_screen_arrives_large_with_the_camera_small_and_can_b
 
 
 async def test_the_citizens_screen_arrives_at_the_console_and_a_cancelled_picker_is_explained(
-    browser: Browser, live: Live
+    browser: Browser, live: Live, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with console_side(live.base, live.advisor_token) as console:
-        page, pid, (context, guard) = await join(browser, live, console, RECORD_SCREENS)
+        page, pid, (context, guard) = await join(
+            browser, live, console, RECORD_SCREENS, CAPTURE_CHANNELS
+        )
         await page.set_viewport_size(DESKTOP)
         link = console.session.links[pid]
         share = page.locator("#share-screen")
@@ -170,6 +172,26 @@ async def test_the_citizens_screen_arrives_at_the_console_and_a_cancelled_picker
         await console.wait_for(lambda: not link.remote_screen.active)
         assert link.screen.frame is None
         assert await page.evaluate("() => window.__screens.every((t) => t.readyState === 'ended')")
+
+        # The browser's own "Freigabe beenden" ends the share as the page's button does.
+        await share.click()
+        await console.wait_for(lambda: link.remote_screen.active)
+        await page.evaluate("() => window.__screenTrack().dispatchEvent(new Event('ended'))")
+        await expect(page.locator("#share-indicator")).to_be_hidden()
+        await console.wait_for(lambda: not link.remote_screen.active)
+
+        # A malformed screen message from the page is dropped with a log line; nothing changes.
+        await page.evaluate(
+            "() => { const c = window.__channels.at(-1);"
+            " c.send(JSON.stringify({type: 'screen', active: 'ja'}));"
+            " c.send(JSON.stringify({type: 'screen', active: true, mid: 7})); }"
+        )
+        await console.wait_for(
+            lambda: (
+                sum("dropped a malformed data-channel" in r.message for r in caplog.records) == 2
+            )
+        )
+        assert not link.remote_screen.active
 
         # A citizen who closes the browser's picker (or is not allowed) is told; nothing ends.
         await page.evaluate(

@@ -149,7 +149,9 @@ def test_sharing_from_the_call_page_with_chromium(
     assert citizen.ask("screenshot:share-citizen") == "screenshot"
     assert citizen.ask("stop-screen") == "stopped"
     wait_until(lambda: not tile.screen_view.isVisible(), message="citizen's screen gone")
-    assert tile.video.width() > 224
+    # The camera fills the tile again, top to bottom (only the caption below it).
+    wait_until(lambda: tile.video.width() > 224)
+    wait_until(lambda: tile.video.height() >= tile.height() - tile.caption.height() - 10)
 
     # "Teilen beenden": the bar goes, nothing is sent, the page shows the camera alone.
     qtbot.mouseClick(call.stop_share_button, Qt.MouseButton.LeftButton)

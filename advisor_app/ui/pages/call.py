@@ -81,8 +81,9 @@ class RemoteTile(QFrame):
         pictures.addWidget(self.screen_view, 1)
         self.video = VideoView(30)
         self.video.setAccessibleName(self.tr("Kamerabild der Person"))
-        pictures.addWidget(self.video, 1, Qt.AlignmentFlag.AlignTop)
+        pictures.addWidget(self.video, 1)
         layout.addLayout(pictures, 1)
+        self._pictures = pictures
         self.caption = QLabel()
         self.caption.setObjectName("tileCaption")
         layout.addWidget(self.caption)
@@ -108,11 +109,13 @@ class RemoteTile(QFrame):
         """A presented screen large, the camera small beside it; or the camera alone."""
         self.screen_on = on
         self.screen_view.setVisible(on)
-        if on:
+        if on:  # the camera small in the top corner beside the screen
             self.video.setFixedSize(224, 126)
-        else:
+            self._pictures.setAlignment(self.video, Qt.AlignmentFlag.AlignTop)
+        else:  # the camera fills the tile again
             self.video.setMinimumSize(160, 90)
             self.video.setMaximumSize(16777215, 16777215)
+            self._pictures.setAlignment(self.video, Qt.AlignmentFlag(0))
         self.refresh()
 
     @property
