@@ -20,9 +20,10 @@ APT_RUN := libportaudio2 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-
 # coturn for the relay-only call, wixl and msitools to build and read the MSI, systemd for
 # systemd-analyze (checks the unit file; nothing is started), and a PulseAudio server the
 # media tests start with a null sink (no sound card needed), and ImageMagick, whose `display`
-# puts a known picture on an Xvfb screen for the screen-sharing tests.
+# puts a known picture on an Xvfb screen for the screen-sharing tests, and xrandr, which splits
+# that screen into monitors and unplugs one.
 APT_TEST := $(APT_RUN) xvfb xauth postgresql chromium coturn wixl msitools systemd \
-	pulseaudio pulseaudio-utils libasound2-plugins imagemagick
+	pulseaudio pulseaudio-utils libasound2-plugins imagemagick x11-xserver-utils
 # ... and what the frozen build's check adds: a Secret Service for the keyring part.
 APT_DIST := $(APT_RUN) gnome-keyring dbus-daemon
 DIST_STAMP := $(VENV)/.installed-dist

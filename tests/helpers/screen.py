@@ -1,7 +1,10 @@
 """A real X screen to share: Xvfb on a free display, showing a picture we choose.
 
 The picture is put on the root window with ImageMagick's ``display -window root``, so the
-console's capture code (``mss``) grabs it exactly as it grabs an advisor's desktop.
+console's capture code (``mss``) grabs it exactly as it grabs an advisor's desktop. Several
+monitors are RandR 1.5 monitors laid over the one screen (``xrandr --setmonitor``), which is
+what ``mss`` lists; removing one (``--delmonitor``) is unplugging it. The screen's own output
+stays listed as the last monitor (Xvfb refuses to remove it).
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ class XScreen:
         self._process = process
         self._shown = 0
 
+    def unplug_monitor(self, name: str) -> None:
+        """One monitor is unplugged (the rest of the desktop stays)."""
+        env = {**os.environ, "DISPLAY": self.display}
+        subprocess.run(["xrandr", "--delmonitor", name], env=env, check=True, timeout=20)
+
     def unplug(self) -> None:
         """The screen goes away at once (the X server ends), as an unplugged monitor does."""
         self._process.kill()
@@ -56,9 +64,14 @@ def _free_display() -> int:
 
 
 @contextlib.contextmanager
-def xvfb_screen(width: int = 1920, height: int = 1080) -> Iterator[XScreen]:
-    """Xvfb with one ``width`` × ``height`` monitor; ``DISPLAY`` points at it meanwhile."""
-    for program in ("Xvfb", "display"):
+def xvfb_screen(
+    width: int = 1920,
+    height: int = 1080,
+    monitors: dict[str, tuple[int, int, int, int]] | None = None,
+) -> Iterator[XScreen]:
+    """Xvfb with one ``width`` × ``height`` screen, optionally split into named ``monitors``
+    (x, y, width, height); ``DISPLAY`` points at it meanwhile."""
+    for program in ("Xvfb", "display", "xrandr"):
         if shutil.which(program) is None:
             raise RuntimeError(f"{program} is missing: make system-test installs it")
     number = _free_display()
@@ -84,6 +97,11 @@ def xvfb_screen(width: int = 1920, height: int = 1080) -> Iterator[XScreen]:
                 raise RuntimeError("Xvfb did not start")
             time.sleep(0.05)
         os.environ["DISPLAY"] = f":{number}"
+        for name, (x, y, w, h) in (monitors or {}).items():
+            geometry = f"{w}/{w * 254 // 960}x{h}/{h * 254 // 960}+{x}+{y}"  # 96 dpi
+            subprocess.run(
+                ["xrandr", "--setmonitor", name, geometry, "none"], check=True, timeout=20
+            )
         with tempfile.TemporaryDirectory(prefix="xscreen-") as folder:
             yield XScreen(f":{number}", Path(folder), proc)
     finally:

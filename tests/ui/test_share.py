@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -75,6 +76,39 @@ def test_the_picker_lists_the_monitor_with_its_preview(qtbot: QtBot, screen: XSc
         assert picker.exclusion_note.objectName() == "fieldError"
     SHOTS.mkdir(parents=True, exist_ok=True)
     picker.grab().save(str(SHOTS / "share-picker.png"))
+
+
+def test_the_picker_lists_every_monitor_and_shares_the_chosen_one(qtbot: QtBot) -> None:
+    layout = {"links": (0, 0, 1280, 720), "rechts": (1280, 0, 1280, 720)}
+    with xvfb_screen(2560, 720, layout) as xscreen:
+        picture = np.zeros((720, 2560, 3), dtype=np.uint8)
+        picture[:, :1280] = (40, 40, 220)  # red (BGR) on the left monitor
+        picture[:, 1280:] = (220, 60, 40)  # blue on the right one
+        xscreen.show(picture)
+        picker = SharePicker()
+        qtbot.addWidget(picker)
+        # Both monitors, and Xvfb's whole screen as a third (its output cannot be removed).
+        assert [b.text() for b in picker.buttons] == [
+            "Bildschirm 1 · 1280 × 720",
+            "Bildschirm 2 · 1280 × 720",
+            "Bildschirm 3 · 2560 × 720",
+        ]
+        left, right = picker.preview_image(0), picker.preview_image(1)
+        assert _near(left.pixelColor(128, 72), (220, 40, 40))
+        assert _near(right.pixelColor(128, 72), (40, 60, 220))
+        assert picker.chosen is not None and picker.chosen.left == 0  # the first is preselected
+        qtbot.mouseClick(picker.buttons[1], Qt.MouseButton.LeftButton)
+        assert picker.chosen is not None and (picker.chosen.left, picker.chosen.width) == (
+            1280,
+            1280,
+        )
+        # A monitor unplugged while the picker is open: "Neu einlesen" lists what is left.
+        xscreen.unplug_monitor("rechts")
+        qtbot.mouseClick(picker.refresh_button, Qt.MouseButton.LeftButton)
+        assert [b.text() for b in picker.buttons] == [
+            "Bildschirm 1 · 1280 × 720",
+            "Bildschirm 2 · 2560 × 720",
+        ]
 
 
 def test_the_picker_without_a_screen_says_so(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:

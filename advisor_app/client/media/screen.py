@@ -7,10 +7,11 @@ picker, and :func:`open_screen` starts a :class:`ScreenCapture` and returns its
 
 What is sent (recorded in ``docs/decisions.md``): at most 1280×720, the monitor's own aspect
 kept (1920×1080 → 1280×720, 2560×1600 → 1152×720), downscaled with ``INTER_AREA`` (area
-averaging keeps thin strokes of 11–13 pt body text readable, where bilinear scaling drops
-them), at :data:`SHARE_FPS` frames per second. A screen changes little from frame to frame,
-so the few frames a second leave the encoder many bits for each: text stays sharp, the frame
-rate gives way first. Windows cannot be shared one by one: ``mss`` captures rectangles of the
+averaging weighs every screen pixel, so no one-pixel stroke of 11–13 pt body text vanishes;
+nearest-neighbour drops every third column at 1.5:1, bilinear varies their darkness more),
+at :data:`SHARE_FPS` frames per second. A screen changes little from frame to frame, so the
+few frames a second leave the encoder many bits for each: text stays sharp, the frame rate
+gives way first. Windows cannot be shared one by one: ``mss`` captures rectangles of the
 desktop, and a window's rectangle shows whatever lies on top of it.
 
 Losing the monitor (unplugged, switched off, the desktop resized) is noticed by a failing
