@@ -19,16 +19,18 @@ APT_RUN := libportaudio2 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-
 # Debian's Chromium as the citizen's browser (driven by Playwright) and npm for axe-core,
 # coturn for the relay-only call, wixl and msitools to build and read the MSI, systemd for
 # systemd-analyze (checks the unit file; nothing is started), and a PulseAudio server the
-# media tests start with a null sink (no sound card needed).
+# media tests start with a null sink (no sound card needed), and ImageMagick, whose `display`
+# puts a known picture on an Xvfb screen for the screen-sharing tests, and xrandr, which splits
+# that screen into monitors and unplugs one.
 APT_TEST := $(APT_RUN) xvfb xauth postgresql chromium coturn wixl msitools systemd \
-	pulseaudio pulseaudio-utils libasound2-plugins
+	pulseaudio pulseaudio-utils libasound2-plugins imagemagick x11-xserver-utils
 # ... and what the frozen build's check adds: a Secret Service for the keyring part.
 APT_DIST := $(APT_RUN) gnome-keyring dbus-daemon
 DIST_STAMP := $(VENV)/.installed-dist
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint format i18n dist system-run system-test system-dist bench-waiting-room \
-	bench-call bench-idcheck clean help
+	bench-call bench-idcheck bench-share clean help
 
 help:
 	@echo "make run    start the console (embedded service, SQLite)"
@@ -38,6 +40,7 @@ help:
 	@echo "make bench-waiting-room  2000 simulated citizens in one service: latency, memory"
 	@echo "make bench-call  console-to-Chromium call: setup, fps, CPU, latency"
 	@echo "make bench-idcheck  ID-document analysis on 320 generated camera views"
+	@echo "make bench-share  a 1920×1080 screen of body text shared to Chromium: fps, SSIM, kbps"
 
 # Install missing Debian packages (as root, or through sudo); never prompts.
 define apt_install
@@ -128,3 +131,6 @@ clean:
 # see benchmarks/README.md.
 bench-call: system-test $(STAMP)
 	$(BIN)/python -m benchmarks.call --fail-on-miss
+
+bench-share: system-test $(STAMP)
+	$(BIN)/python -m benchmarks.share --fail-on-miss

@@ -291,6 +291,22 @@
         <translation>The person holds their identity document up to the camera; nothing is stored.</translation>
     </message>
     <message>
+        <source>Bildschirm teilen</source>
+        <translation>Share screen</translation>
+    </message>
+    <message>
+        <source>Einen ganzen Bildschirm neben Ihrem Kamerabild zeigen.</source>
+        <translation>Show a whole screen next to your camera picture.</translation>
+    </message>
+    <message>
+        <source>Was Sie teilen</source>
+        <translation>What you are sharing</translation>
+    </message>
+    <message>
+        <source>Teilen beenden</source>
+        <translation>Stop sharing</translation>
+    </message>
+    <message>
         <source>Kamera: an</source>
         <translation>Camera: on</translation>
     </message>
@@ -357,6 +373,18 @@
     <message>
         <source>Sie</source>
         <translation>You</translation>
+    </message>
+    <message>
+        <source>● Sie teilen Ihren Bildschirm ({screen})</source>
+        <translation>● You are sharing your screen ({screen})</translation>
+    </message>
+    <message>
+        <source>Die Konsole selbst und die Ausweisprüfung werden nicht mitgeteilt.</source>
+        <translation>The console itself and the ID check are not shared.</translation>
+    </message>
+    <message>
+        <source>Unter Linux wird alles auf diesem Bildschirm mitgeteilt, auch die Konsole mit dem Warteraum. Schieben Sie sie auf einen anderen Bildschirm.</source>
+        <translation>On Linux everything on this screen is shared, including the console with the waiting room. Move it to another screen.</translation>
     </message>
     <message>
         <source>Festgehalten: Identität geprüft.</source>
@@ -1218,6 +1246,14 @@
 <context>
     <name>RemoteTile</name>
     <message>
+        <source>Geteilter Bildschirm der Person</source>
+        <translation>Screen shared by the person</translation>
+    </message>
+    <message>
+        <source>Kamerabild der Person</source>
+        <translation>The person&apos;s camera picture</translation>
+    </message>
+    <message>
         <source>Warten auf die Verbindung …</source>
         <translation>Waiting for the connection …</translation>
     </message>
@@ -1382,6 +1418,49 @@
     <message>
         <source>Abbrechen</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>SharePicker</name>
+    <message>
+        <source>Bildschirm teilen</source>
+        <translation>Share screen</translation>
+    </message>
+    <message>
+        <source>Welchen Bildschirm möchten Sie teilen?</source>
+        <translation>Which screen do you want to share?</translation>
+    </message>
+    <message>
+        <source>Die Person sieht alles, was auf diesem Bildschirm zu sehen ist. Einzelne Fenster können nicht geteilt werden, nur ganze Bildschirme.</source>
+        <translation>The person sees everything on this screen. Single windows cannot be shared, only whole screens.</translation>
+    </message>
+    <message>
+        <source>Das Fenster der Konsole (mit dem Warteraum) und die Ausweisprüfung werden nicht mitgeteilt.</source>
+        <translation>The console window (with the waiting room) and the ID check are not shared.</translation>
+    </message>
+    <message>
+        <source>Achtung: Unter Linux kann die Konsole nicht vom Teilen ausgenommen werden. Liegen der Warteraum oder die Ausweisprüfung auf dem geteilten Bildschirm, sieht die Person sie. Schieben Sie die Konsole auf einen anderen Bildschirm oder teilen Sie einen Bildschirm ohne die Konsole.</source>
+        <translation>Caution: on Linux the console cannot be left out of the shared picture. If the waiting room or the ID check is on the shared screen, the person sees it. Move the console to another screen or share a screen without the console.</translation>
+    </message>
+    <message>
+        <source>Teilen</source>
+        <translation>Share</translation>
+    </message>
+    <message>
+        <source>Neu einlesen</source>
+        <translation>Look again</translation>
+    </message>
+    <message>
+        <source>Abbrechen</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Es wurde kein Bildschirm gefunden.</source>
+        <translation>No screen was found.</translation>
+    </message>
+    <message>
+        <source>Bildschirm {n} · {w} × {h}</source>
+        <translation>Screen {n} · {w} × {h}</translation>
     </message>
 </context>
 <context>

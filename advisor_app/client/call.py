@@ -41,7 +41,7 @@ TrackOpener = Callable[[], Awaitable[MediaStreamTrack]]
 class MediaProblem:
     """A device that does not work, in German and English, for the call page."""
 
-    kind: str  # "camera" | "microphone" | "speaker"
+    kind: str  # "camera" | "microphone" | "speaker" | "screen"
     message: str
     message_en: str
 
@@ -66,7 +66,7 @@ def _problem(kind: str, exc: BaseException) -> MediaProblem:
     message = getattr(exc, "message", None)
     message_en = getattr(exc, "message_en", None)
     if not message:
-        what = "Die Kamera" if kind == "camera" else "Das Mikrofon"
+        what = {"camera": "Die Kamera", "screen": "Der Bildschirm"}.get(kind, "Das Mikrofon")
         message = f"{what} kann nicht verwendet werden."
         message_en = f"The {kind} cannot be used."
     return MediaProblem(kind, str(message), str(message_en or message))
@@ -78,6 +78,8 @@ class CallListener(PeerListener):
 
     problem: Callable[[MediaProblem], None] = lambda _problem: None
     local_media: Callable[[MediaState], None] = lambda _state: None
+    #: The advisor's screen share started (True) or stopped (False).
+    local_screen: Callable[[bool], None] = lambda _active: None
 
 
 @dataclass
@@ -93,6 +95,8 @@ class CallSession:
     camera: MediaStreamTrack | None = None
     microphone: MediaStreamTrack | None = None
     microphone_on: bool = True
+    #: The shared screen's track while the advisor shares (sent as the second video).
+    screen: MediaStreamTrack | None = None
     _relay: MediaRelay = field(default_factory=MediaRelay)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _closed: bool = False
@@ -162,7 +166,50 @@ class CallSession:
             self._spawn(release(track))
         self._media_changed()
 
+    # --- screen sharing ---------------------------------------------------------------------
+
+    async def start_screen(self, opener: TrackOpener) -> bool:
+        """Share a screen (``opener`` starts its capture) next to the camera; True when shared.
+        A screen already shared is replaced without a gap in the call."""
+        try:
+            track = await opener()
+        except Exception as exc:  # no display, the monitor gone between picking and sharing
+            log.warning("screen unavailable: %s", exc)
+            self.listener.problem(_problem("screen", exc))
+            return False
+        if self._closed:
+            await release(track)
+            return False
+        old, self.screen = self.screen, track
+        self._share("screen")
+        if old is not None:
+            await release(old)
+        self._screen_changed()
+        return True
+
+    async def stop_screen(self) -> None:
+        """Stop sharing: the screen sender goes idle, the capture thread ends."""
+        track, self.screen = self.screen, None
+        if track is None:
+            return
+        self._share("screen")
+        await release(track)
+        self._screen_changed()
+
+    def screen_lost(self, problem: MediaProblem) -> None:
+        """The shared monitor vanished (unplugged): say so, stop sharing, the call goes on."""
+        self.listener.problem(problem)
+        self._spawn(self.stop_screen())
+
+    def _screen_changed(self) -> None:
+        active = self.screen is not None
+        for link in self.links.values():
+            link.set_local_screen(active)
+        self.listener.local_screen(active)
+
     def _source(self, kind: str) -> MediaStreamTrack | None:
+        if kind == "screen":
+            return self.screen
         if kind == "video":
             return self.camera
         return self.microphone if self.microphone_on else None
@@ -198,7 +245,9 @@ class CallSession:
             self.links[participant_id] = link
             self._share("audio", [link])
             self._share("video", [link])
+            self._share("screen", [link])
             link.set_local_media(self.media_state)
+            link.set_local_screen(self.screen is not None)
         return link
 
     async def on_signal(self, participant_id: int, payload: SignalPayload) -> None:
@@ -253,9 +302,10 @@ class CallSession:
     # --- end --------------------------------------------------------------------------------
 
     async def _stop_local(self) -> None:
-        tracks = [t for t in (self.camera, self.microphone) if t is not None]
+        tracks = [t for t in (self.camera, self.microphone, self.screen) if t is not None]
         self.camera = None
         self.microphone = None
+        self.screen = None
         await asyncio.gather(*(release(t) for t in tracks), return_exceptions=True)
 
     async def close(self) -> None:

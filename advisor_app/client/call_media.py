@@ -18,13 +18,15 @@ from typing import Any
 
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
-from advisor_app.client.call import MediaOpeners, MediaProblem
+from advisor_app.client.call import MediaOpeners, MediaProblem, TrackOpener
 from advisor_app.client.media import (
     AudioProcessing,
     MediaPreferences,
+    Monitor,
     SpeakerOutput,
     open_camera,
     open_microphone,
+    open_screen,
 )
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,18 @@ class CallMedia:
 
     def openers(self, lost: DeviceLost) -> MediaOpeners:
         return MediaOpeners()
+
+    def screen(self, monitor: Monitor, lost: DeviceLost) -> TrackOpener:
+        """Opens the capture of ``monitor`` (mss, the same for every kind of call media); a
+        monitor lost later is reported as ``lost("screen", problem)``."""
+
+        def report(message: str, message_en: str) -> None:
+            lost("screen", MediaProblem("screen", message, message_en))
+
+        async def opener() -> MediaStreamTrack:
+            return await open_screen(monitor, report)
+
+        return opener
 
     def play(self, participant_id: int, frame: Any) -> None:
         """A received audio frame of ``participant_id``."""

@@ -1,9 +1,12 @@
 """One aiortc peer connection from the console to one participant's browser.
 
 The console always makes the offer: the participant's page says "ready" (first time, or again
-after a reload) and the link negotiates a fresh connection with audio and video both ways plus
-one data channel. Local tracks are switched with ``replaceTrack``, never by renegotiating.
-Every received track is read all the time; of the video only the newest frame is kept.
+after a reload) and the link negotiates a fresh connection with audio and two videos both ways
+(the camera first, a shared screen second, idle until somebody shares) plus one data channel.
+The ``screen`` message names the screen transceiver's ``mid``; received video is routed by
+the transceiver it arrives on. Local tracks are switched with ``replaceTrack``, never by
+renegotiating. Every received track is read all the time; of the video only the newest frame
+is kept.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from aiortc import (
     RTCSessionDescription,
 )
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
-from aiortc.rtcconfiguration import RTCIceTransportPolicy
+from aiortc.rtcconfiguration import RTCBundlePolicy, RTCIceTransportPolicy
 from aiortc.sdp import candidate_from_sdp
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -43,6 +46,7 @@ from advisor_app.core.protocol import (
     IceConfig,
     MediaState,
     Ready,
+    ScreenShare,
     SignalPayload,
 )
 from advisor_app.core.quality import QualitySample
@@ -99,6 +103,7 @@ class PeerListener:
     state: Callable[[int, PeerState], None] = lambda _pid, _state: None
     chat: Callable[[int, ChatMessage], None] = lambda _pid, _msg: None
     remote_media: Callable[[int, MediaState], None] = lambda _pid, _state: None
+    remote_screen: Callable[[int, ScreenShare], None] = lambda _pid, _state: None
     quality: Callable[[int, QualitySample], None] = lambda _pid, _sample: None
     #: Received audio frames (``av.AudioFrame``) for the speaker.
     audio: Callable[[int, Any], None] = lambda _pid, _frame: None
@@ -106,7 +111,15 @@ class PeerListener:
 
 
 def rtc_configuration(ice: IceConfig) -> RTCConfiguration:
+    """The ICE servers, and one transport for everything (``max-bundle``).
+
+    aiortc's default ``balanced`` policy gives the second video transceiver the first one's
+    own transport at creation and then skips it when the answer's BUNDLE group is applied:
+    its transport is stopped and the screen sender never starts (aiortc 1.16). With
+    ``max-bundle`` every transceiver uses the first one's transport from the start.
+    """
     return RTCConfiguration(
+        bundlePolicy=RTCBundlePolicy.MAX_BUNDLE,
         iceServers=[
             RTCIceServer(urls=s.urls, username=s.username, credential=s.credential)
             for s in ice.ice_servers
@@ -142,13 +155,18 @@ class PeerLink:
     listener: PeerListener
     codec: str = "VP8"
     video: FrameSlot = field(default_factory=FrameSlot)
+    #: The participant's shared screen (frames arrive only while they share).
+    screen: FrameSlot = field(default_factory=FrameSlot)
+    remote_screen: ScreenShare = field(default_factory=lambda: ScreenShare(active=False))
     state: PeerState = PeerState.WAITING
     _pc: RTCPeerConnection | None = None
     _channel: RTCDataChannel | None = None
     _senders: dict[str, RTCRtpSender] = field(default_factory=dict)
     _tracks: dict[str, MediaStreamTrack | None] = field(
-        default_factory=lambda: {"audio": None, "video": None}
+        default_factory=lambda: {"audio": None, "video": None, "screen": None}
     )
+    #: Transceiver mids of this connection: "audio", "video" (camera), "screen".
+    _mids: dict[str, str] = field(default_factory=dict)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _pending: list[Candidate] = field(default_factory=list)
     _last_heard: float = 0.0
@@ -157,6 +175,7 @@ class PeerLink:
     _local_media: MediaState = field(
         default_factory=lambda: MediaState(camera=False, microphone=False)
     )
+    _local_screen: bool = False
     _closed: bool = False
 
     # --- negotiation ------------------------------------------------------------------------
@@ -183,10 +202,12 @@ class PeerLink:
         self._set_state(PeerState.CONNECTING)
         pc = RTCPeerConnection(rtc_configuration(self.ice))
         self._pc = pc
-        for kind in ("audio", "video"):
-            transceiver = pc.addTransceiver(kind, direction="sendrecv")
-            if kind == "video":
+        transceivers: dict[str, RTCRtpTransceiver] = {}
+        for kind in ("audio", "video", "screen"):
+            transceiver = pc.addTransceiver("audio" if kind == "audio" else "video", "sendrecv")
+            if kind != "audio":
                 _prefer(transceiver, self.codec)
+            transceivers[kind] = transceiver
             self._senders[kind] = transceiver.sender
             track = self._tracks[kind]
             if track is not None:
@@ -200,6 +221,7 @@ class PeerLink:
         await pc.setLocalDescription(await pc.createOffer())
         if pc is not self._pc:
             return  # superseded while gathering
+        self._mids = {kind: str(t.mid) for kind, t in transceivers.items()}
         sdp = pc.localDescription.sdp
         if not await self.send_signal(self.participant_id, Description(kind="offer", sdp=sdp)):
             log.warning("offer to participant %s not sent: no service", self.participant_id)
@@ -248,6 +270,14 @@ class PeerLink:
         self._local_media = state
         self.send(state)
 
+    def set_local_screen(self, active: bool) -> None:
+        """Tell the participant whether the screen transceiver carries a shared screen."""
+        self._local_screen = active
+        self.send(self._screen_message())
+
+    def _screen_message(self) -> ScreenShare:
+        return ScreenShare(active=self._local_screen, mid=self._mids.get("screen"))
+
     # --- data channel ---------------------------------------------------------------------
 
     def send(self, message: BaseModel) -> bool:
@@ -262,6 +292,7 @@ class PeerLink:
             return
         self._last_heard = time.monotonic()
         self.send(self._local_media)
+        self.send(self._screen_message())
         self._spawn(self._keep_alive(channel))
         self._spawn(self._watch_stats())
         self._set_state(PeerState.CONNECTED)
@@ -285,6 +316,8 @@ class PeerLink:
             self.listener.chat(self.participant_id, message)
         elif isinstance(message, MediaState):
             self.listener.remote_media(self.participant_id, message)
+        elif isinstance(message, ScreenShare):
+            self._on_remote_screen(message)
         elif isinstance(message, Bye):
             self.listener.bye(self.participant_id)
         elif not isinstance(message, Alive):
@@ -296,6 +329,7 @@ class PeerLink:
             channel.send(Alive(seq=self._seq).model_dump_json())
             if self._seq % 5 == 0:  # a state lost on the way is repaired within seconds
                 channel.send(self._local_media.model_dump_json())
+                channel.send(self._screen_message().model_dump_json())
             silent = time.monotonic() - self._last_heard
             if silent > SILENCE_S and self.state is PeerState.CONNECTED:
                 log.info("participant %s silent for %.1f s", self.participant_id, silent)
@@ -304,21 +338,41 @@ class PeerLink:
 
     # --- received media ---------------------------------------------------------------------
 
+    def _on_remote_screen(self, message: ScreenShare) -> None:
+        if message.active and message.mid is not None and message.mid != self._mids.get("screen"):
+            log.warning(
+                "participant %s: screen on mid %s, expected %s; ignored",
+                self.participant_id,
+                message.mid,
+                self._mids.get("screen"),
+            )
+            return
+        changed = message.active != self.remote_screen.active
+        self.remote_screen = message
+        if not message.active:
+            self.screen.clear()
+        if changed:
+            self.listener.remote_screen(self.participant_id, message)
+
     def _on_track(self, pc: RTCPeerConnection, track: MediaStreamTrack) -> None:
         if pc is not self._pc:
             return
-        if track.kind == "video":
-            self._spawn(self._pump_video(track))
-        else:
+        if track.kind != "video":
             self._spawn(self._pump_audio(track))
+            return
+        mid = next((t.mid for t in pc.getTransceivers() if t.receiver.track is track), None)
+        slot = self.screen if mid == self._mids.get("screen") else self.video
+        self._spawn(self._pump_video(track, slot))
 
-    async def _pump_video(self, track: MediaStreamTrack) -> None:
+    async def _pump_video(self, track: MediaStreamTrack, slot: FrameSlot) -> None:
         while True:
             try:
                 frame = await track.recv()
             except MediaStreamError:
                 return
-            self.video.put(frame)
+            if slot is self.screen and not self.remote_screen.active:
+                continue  # a stopped share's last frames
+            slot.put(frame)
 
     async def _pump_audio(self, track: MediaStreamTrack) -> None:
         while True:
@@ -409,6 +463,10 @@ class PeerLink:
         if pc is not None:
             await pc.close()
         self.video.clear()
+        self.screen.clear()
+        if self.remote_screen.active:
+            self.remote_screen = ScreenShare(active=False)
+            self.listener.remote_screen(self.participant_id, self.remote_screen)
 
     async def close(self, *, say_bye: bool = True) -> None:
         """Hang up this link: a goodbye on the channel, then everything is released."""
@@ -419,7 +477,7 @@ class PeerLink:
             await asyncio.sleep(0.05)  # let SCTP carry the goodbye before the transport goes
         self._closed = True
         await self._close_pc()
-        for kind in ("audio", "video"):
+        for kind in ("audio", "video", "screen"):
             track = self._tracks[kind]
             self._tracks[kind] = None
             if track is not None:

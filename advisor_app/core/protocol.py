@@ -640,6 +640,19 @@ class MediaState(Model):
     microphone: bool
 
 
+class ScreenShare(Model):
+    """What the sender's screen transceiver carries: a shared screen (``active``) or nothing.
+
+    The console's offer has two video transceivers, the camera first and the screen second;
+    ``mid`` names the one that carries the screen, so each side routes the received tracks by
+    the transceiver they arrive on, never by their order of arrival.
+    """
+
+    type: Literal["screen"] = "screen"
+    active: bool
+    mid: Annotated[str, Field(min_length=1, max_length=16)] | None = None
+
+
 class Alive(Model):
     """Sent every second by both ends; silence for a few seconds means the peer is gone."""
 
@@ -661,7 +674,8 @@ class IdCheckStep(Model):
 
 
 ChannelMessage = Annotated[
-    ChatMessage | MediaState | Alive | Bye | IdCheckStep, Field(discriminator="type")
+    ChatMessage | MediaState | ScreenShare | Alive | Bye | IdCheckStep,
+    Field(discriminator="type"),
 ]
 
 # --- ID check (POST /api/appointments/<id>/identity) ------------------------------------------

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 
 from advisor_app.client.call import CallListener, CallSession, MediaProblem
 from advisor_app.client.call_media import CallMedia
+from advisor_app.client.media import Monitor
 from advisor_app.client.peer import PeerLink, PeerState
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.protocol import (
@@ -53,6 +54,10 @@ class CallController(QObject):
     quality_changed = Signal(int, object)  # participant id, QualitySample
     problem = Signal(object)  # MediaProblem
     local_media_changed = Signal(object)  # MediaState
+    #: The advisor's screen share started (True) or stopped (False).
+    local_screen_changed = Signal(bool)
+    #: A participant started (True) or stopped (False) presenting their screen.
+    remote_screen_changed = Signal(int, bool)
     #: A participant's part ended without the advisor (hung up, gone for good).
     participant_left = Signal(int)
 
@@ -125,6 +130,8 @@ class CallController(QObject):
             bye=lambda pid: emit(self.peer_state_changed, pid, PeerState.ENDED.value),
             problem=lambda problem: emit(self.problem, problem),
             local_media=lambda state: emit(self.local_media_changed, state),
+            local_screen=lambda active: emit(self.local_screen_changed, active),
+            remote_screen=lambda pid, msg: emit(self.remote_screen_changed, pid, msg.active),
         )
         openers = media.openers(self._on_device_lost)
         session = CallSession(self._signal, listener, ice, openers, codec=self._codec)
@@ -143,7 +150,9 @@ class CallController(QObject):
 
     def _on_device_lost(self, kind: str, problem: MediaProblem) -> None:
         """A device stopped during the call: say so; the call goes on without it."""
-        if self.session is not None and kind in ("camera", "microphone"):
+        if self.session is not None and kind == "screen":
+            self.session.screen_lost(problem)
+        elif self.session is not None and kind in ("camera", "microphone"):
             self.session.device_lost(kind, problem)
         else:
             self._emit(self.problem, problem)
@@ -183,6 +192,32 @@ class CallController(QObject):
             if callable(latest):
                 return latest()
         return None
+
+    def remote_screen_frame(self, participant_id: int) -> Any:
+        """The newest frame of the screen a participant presents, or None."""
+        link = self.link(participant_id)
+        return link.screen.frame if link is not None and link.remote_screen.active else None
+
+    def local_screen_frame(self) -> Any:
+        """What the advisor shares right now (BGR), or None."""
+        screen = self.session.screen if self.session else None
+        latest = getattr(screen, "latest_bgr", None)
+        return latest() if callable(latest) else None
+
+    @property
+    def sharing(self) -> bool:
+        return self.session is not None and self.session.screen is not None
+
+    def share_screen(self, monitor: Monitor) -> None:
+        """Share ``monitor`` as the second video (a problem is reported, the call goes on)."""
+        if self.session is None or self._media is None:
+            return
+        opener = self._media.screen(monitor, self._on_device_lost)
+        self._runner.run("call-screen", self.session.start_screen(opener), owner=self)
+
+    def stop_screen(self) -> None:
+        if self.session is not None:
+            self._runner.run("call-screen", self.session.stop_screen(), owner=self)
 
     def remote_bgr(self, participant_id: int) -> Any:
         """The participant's newest frame as a BGR array (for the ID check), or None."""

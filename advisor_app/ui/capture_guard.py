@@ -16,26 +16,43 @@ import sys
 
 log = logging.getLogger(__name__)
 
+WDA_NONE = 0x0
 WDA_EXCLUDEFROMCAPTURE = 0x11
 NS_WINDOW_SHARING_NONE = 0
+NS_WINDOW_SHARING_READ_ONLY = 1
+
+
+def exclusion_supported() -> bool:
+    """Can this platform keep a window out of captures at all? (Not Linux: no such API.)"""
+    return sys.platform in ("win32", "darwin")
 
 
 def exclude_from_capture(win_id: int) -> bool:
     """Ask the OS to leave the window ``win_id`` (``QWidget.winId()``) out of captures."""
+    return _set_capture(win_id, excluded=True)
+
+
+def include_in_capture(win_id: int) -> bool:
+    """Undo :func:`exclude_from_capture` (after a screen share ends)."""
+    return _set_capture(win_id, excluded=False)
+
+
+def _set_capture(win_id: int, *, excluded: bool) -> bool:
     try:
         if sys.platform == "win32":
             user32 = ctypes.WinDLL("user32", use_last_error=True)  # type: ignore[attr-defined]
-            return bool(
-                user32.SetWindowDisplayAffinity(ctypes.c_void_p(win_id), WDA_EXCLUDEFROMCAPTURE)
-            )
+            affinity = WDA_EXCLUDEFROMCAPTURE if excluded else WDA_NONE
+            return bool(user32.SetWindowDisplayAffinity(ctypes.c_void_p(win_id), affinity))
         if sys.platform == "darwin":
-            return _macos(win_id)
+            return _macos(
+                win_id, NS_WINDOW_SHARING_NONE if excluded else NS_WINDOW_SHARING_READ_ONLY
+            )
     except (OSError, AttributeError) as exc:
-        log.warning("could not exclude the window from screen capture: %s", exc)
+        log.warning("could not change the window's screen-capture setting: %s", exc)
     return False
 
 
-def _macos(view: int) -> bool:
+def _macos(view: int, sharing: int = NS_WINDOW_SHARING_NONE) -> bool:
     path = ctypes.util.find_library("objc")
     if path is None:
         return False
@@ -49,5 +66,5 @@ def _macos(view: int) -> bool:
     if not window:
         return False
     send.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_ulong]
-    send(ctypes.c_void_p(window), objc.sel_registerName(b"setSharingType:"), NS_WINDOW_SHARING_NONE)
+    send(ctypes.c_void_p(window), objc.sel_registerName(b"setSharingType:"), sharing)
     return True

@@ -352,6 +352,28 @@ async () => {
 """
 
 
+#: The advisor's shared screen as the page shows it: visible, size, colours of the quadrants.
+SCREEN_REPORT = """
+() => {
+  const video = document.querySelector('#remote-screen');
+  const camera = document.querySelector('#remote-video');
+  const out = { visible: !!video && !video.hidden, width: video?.videoWidth ?? 0,
+                height: video?.videoHeight ?? 0,
+                cameraSmall: camera?.classList.contains('pip') ?? false };
+  if (!out.visible || !out.width) return out;
+  const canvas = document.createElement('canvas');
+  canvas.width = out.width; canvas.height = out.height;
+  const g = canvas.getContext('2d', { willReadFrequently: true });
+  g.drawImage(video, 0, 0);
+  const at = (fx, fy) => Array.from(
+    g.getImageData(Math.round(out.width * fx), Math.round(out.height * fy), 1, 1).data.slice(0, 3));
+  out.top_left = at(0.25, 0.25); out.top_right = at(0.75, 0.25);
+  out.bottom_left = at(0.25, 0.75); out.bottom_right = at(0.75, 0.75);
+  return out;
+}
+"""
+
+
 def write_y4m(path: Path, frames: list[Any], fps: int = 30) -> Path:
     """A YUV4MPEG2 file of BGR frames: Chromium plays it as its camera, in a loop."""
     import cv2
@@ -367,7 +389,8 @@ def write_y4m(path: Path, frames: list[Any], fps: int = 30) -> Path:
 
 def citizen_call(url: str, reached: Any, commands: Any, camera_file: str | None = None) -> None:
     """A child process's citizen who joins the call and then follows ``commands`` (a queue):
-    ``report``, ``chat:<text>``, ``expect-chat:<text>``, ``hangup``, ``wait-ended``, ``close``.
+    ``report``, ``chat:<text>``, ``expect-chat:<text>``, ``screen-report``, ``share-screen``,
+    ``stop-screen``, ``hangup``, ``wait-ended``, ``close``.
     Each answer goes on ``reached``."""
     try:
         asyncio.run(_call(url, reached, commands, camera_file))
@@ -412,6 +435,13 @@ async def _call(url: str, reached: Any, commands: Any, camera_file: str | None) 
                 else:
                     await page.locator("#id-overlay").wait_for(state="hidden")
                 reached.put("idcheck seen")
+            elif command == "screen-report":
+                reached.put(json.dumps(await page.evaluate(SCREEN_REPORT)))
+            elif command in ("share-screen", "stop-screen"):
+                await page.click("#share-screen")
+                state = "hidden" if command == "stop-screen" else "visible"
+                await page.locator("#share-indicator").wait_for(state=state)
+                reached.put("shared" if command == "share-screen" else "stopped")
             elif command == "hangup":
                 await page.click("#hangup")
                 await wait_step(page, "ended")

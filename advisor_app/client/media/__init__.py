@@ -26,6 +26,13 @@ from advisor_app.client.media.problems import (
     attempt,
 )
 from advisor_app.client.media.processing import AudioProcessing
+from advisor_app.client.media.screen import (
+    Monitor,
+    ScreenTrack,
+    list_monitors,
+    open_screen,
+    preview,
+)
 from advisor_app.client.media.speaker import SpeakerOutput, open_speaker
 from advisor_app.client.media.synthetic import TestPatternTrack, ToneTrack
 
@@ -37,16 +44,21 @@ __all__ = [
     "MediaPreferences",
     "MediaUnavailable",
     "MicrophoneTrack",
+    "Monitor",
     "Problem",
     "ProblemCallback",
+    "ScreenTrack",
     "SpeakerOutput",
     "TestPatternTrack",
     "ToneTrack",
     "attempt",
     "list_cameras",
     "list_microphones",
+    "list_monitors",
     "list_speakers",
     "open_camera",
     "open_microphone",
+    "open_screen",
     "open_speaker",
+    "preview",
 ]

@@ -19,6 +19,7 @@ class Device(StrEnum):
     CAMERA = "camera"
     MICROPHONE = "microphone"
     SPEAKER = "speaker"
+    SCREEN = "screen"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,3 +143,26 @@ async def attempt(coro: Coroutine[Any, Any, T]) -> T | MediaUnavailable:
         return await coro
     except MediaUnavailable as exc:
         return exc
+
+
+SCREEN_UNAVAILABLE = Problem(
+    Device.SCREEN,
+    "screen-unavailable",
+    "Der Bildschirm kann nicht aufgenommen werden. Das Gespräch läuft ohne geteilten "
+    "Bildschirm weiter.",
+    "The screen cannot be captured. The call continues without a shared screen.",
+)
+SCREEN_NOT_FOUND = Problem(
+    Device.SCREEN,
+    "screen-not-found",
+    "Der gewählte Bildschirm ist nicht mehr angeschlossen. Bitte wählen Sie einen anderen.",
+    "The chosen screen is no longer connected. Please choose another one.",
+)
+SCREEN_LOST = Problem(
+    Device.SCREEN,
+    "screen-lost",
+    "Der geteilte Bildschirm ist nicht mehr verfügbar (abgezogen oder abgeschaltet). Das "
+    "Teilen wurde beendet; das Gespräch läuft weiter.",
+    "The shared screen is no longer available (unplugged or switched off). Sharing has "
+    "stopped; the call continues.",
+)

@@ -1,8 +1,10 @@
 """Gespräch: the running call with the people admitted from the waiting room.
 
-The remote pictures large (one tile per participant), the own camera small, camera and
-microphone toggles whose state is always written on them, a call timer, the connection
-quality in plain words, the chat, and "Gespräch beenden". While the page has participants the
+The remote pictures large (one tile per participant; a screen a participant presents large,
+their camera small beside it), the own camera small, camera and microphone toggles whose state
+is always written on them, "Bildschirm teilen" with a red bar "Sie teilen Ihren Bildschirm"
+and its stop button while sharing, a call timer, the connection quality in plain words, the
+chat, and "Gespräch beenden". While the page has participants the
 console is "in a session": arrivals make no sound and show no notification.
 """
 
@@ -37,7 +39,13 @@ from advisor_app.core.protocol import (
 )
 from advisor_app.core.quality import QualityLevel, QualitySample
 from advisor_app.ui.call_controller import CallController
+from advisor_app.ui.capture_guard import (
+    exclude_from_capture,
+    exclusion_supported,
+    include_in_capture,
+)
 from advisor_app.ui.dialogs.id_check import IdCheckDialog
+from advisor_app.ui.dialogs.share_picker import SharePicker
 from advisor_app.ui.labels import day_text, duration_text, role_label, time_range_text
 from advisor_app.ui.tasks import Failure
 from advisor_app.ui.widgets.chat_panel import ChatPanel
@@ -60,12 +68,22 @@ class RemoteTile(QFrame):
         self.entry = entry
         self.state = PeerState.WAITING
         self.camera_on = True
+        self.screen_on = False
         self.setObjectName("remoteTile")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
+        pictures = QHBoxLayout()
+        pictures.setSpacing(6)
+        self.screen_view = VideoView(15)
+        self.screen_view.setAccessibleName(self.tr("Geteilter Bildschirm der Person"))
+        self.screen_view.hide()
+        pictures.addWidget(self.screen_view, 1)
         self.video = VideoView(30)
-        layout.addWidget(self.video, 1)
+        self.video.setAccessibleName(self.tr("Kamerabild der Person"))
+        pictures.addWidget(self.video, 1)
+        layout.addLayout(pictures, 1)
+        self._pictures = pictures
         self.caption = QLabel()
         self.caption.setObjectName("tileCaption")
         layout.addWidget(self.caption)
@@ -87,6 +105,19 @@ class RemoteTile(QFrame):
         if self.state is not PeerState.CONNECTED or not self.camera_on:
             self.video.set_source(None)
 
+    def show_screen(self, on: bool) -> None:
+        """A presented screen large, the camera small beside it; or the camera alone."""
+        self.screen_on = on
+        self.screen_view.setVisible(on)
+        if on:  # the camera small in the top corner beside the screen
+            self.video.setFixedSize(224, 126)
+            self._pictures.setAlignment(self.video, Qt.AlignmentFlag.AlignTop)
+        else:  # the camera fills the tile again
+            self.video.setMinimumSize(160, 90)
+            self.video.setMaximumSize(16777215, 16777215)
+            self._pictures.setAlignment(self.video, Qt.AlignmentFlag(0))
+        self.refresh()
+
     @property
     def status_text(self) -> str:
         return self.video.placeholder
@@ -106,6 +137,8 @@ class CallPage(QWidget):
         self._quality: dict[int, QualitySample] = {}
         self._connected_at: float | None = None
         self.id_dialog: IdCheckDialog | None = None
+        self.picker: SharePicker | None = None
+        self._shared_name = ""
         self._setup_ui()
         controller.peer_state_changed.connect(self._on_peer_state)
         controller.chat_received.connect(self._on_chat)
@@ -114,6 +147,8 @@ class CallPage(QWidget):
         controller.problem.connect(self._on_problem)
         controller.local_media_changed.connect(self._on_local_media)
         controller.participant_left.connect(self._on_participant_left)
+        controller.local_screen_changed.connect(self._on_local_screen)
+        controller.remote_screen_changed.connect(self._on_remote_screen)
         self._show()
 
     def _setup_ui(self) -> None:
@@ -149,6 +184,7 @@ class CallPage(QWidget):
         layout.addWidget(self.people)
         self.messages = MessageBar()
         layout.addWidget(self.messages)
+        layout.addWidget(self._share_bar())
 
         body = QHBoxLayout()
         body.setSpacing(16)
@@ -180,7 +216,18 @@ class CallPage(QWidget):
             self.tr("Die Person hält ihr Ausweisdokument in die Kamera; nichts wird gespeichert.")
         )
         self.id_button.clicked.connect(self._on_id_check_clicked)
-        for button in (self.camera_button, self.microphone_button, self.id_button):
+        self.share_button = QPushButton(self.tr("Bildschirm teilen"))
+        self.share_button.setToolTip(
+            self.tr("Einen ganzen Bildschirm neben Ihrem Kamerabild zeigen.")
+        )
+        self.share_button.clicked.connect(self._on_share_clicked)
+        buttons_list = (
+            self.camera_button,
+            self.microphone_button,
+            self.share_button,
+            self.id_button,
+        )
+        for button in buttons_list:
             button.setMinimumWidth(170)
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -198,6 +245,36 @@ class CallPage(QWidget):
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._on_tick)
+
+    def _share_bar(self) -> QFrame:
+        """The red bar while the advisor shares: what is shared, a small preview, stop."""
+        self.share_bar = QFrame()
+        self.share_bar.setObjectName("shareBar")
+        self.share_bar.setStyleSheet(
+            "QFrame#shareBar { background: #fdecea; border: 2px solid #b3261e;"
+            " border-radius: 6px; } QFrame#shareBar QLabel { color: #8c1d18; }"
+        )
+        bar = QHBoxLayout(self.share_bar)
+        bar.setContentsMargins(10, 6, 10, 6)
+        bar.setSpacing(12)
+        self.share_preview = VideoView(5)
+        self.share_preview.setFixedSize(128, 72)
+        self.share_preview.setAccessibleName(self.tr("Was Sie teilen"))
+        bar.addWidget(self.share_preview)
+        texts = QVBoxLayout()
+        self.share_label = QLabel()
+        self.share_label.setStyleSheet("font-size: 13pt; font-weight: 700;")
+        texts.addWidget(self.share_label)
+        self.share_note = QLabel()
+        self.share_note.setWordWrap(True)
+        texts.addWidget(self.share_note)
+        bar.addLayout(texts, 1)
+        self.stop_share_button = QPushButton(self.tr("Teilen beenden"))
+        self.stop_share_button.setProperty("danger", True)
+        self.stop_share_button.clicked.connect(self._on_stop_share_clicked)
+        bar.addWidget(self.stop_share_button)
+        self.share_bar.hide()
+        return self.share_bar
 
     # --- state --------------------------------------------------------------------------
 
@@ -269,6 +346,7 @@ class CallPage(QWidget):
         self._connected_at = None
         self._tick.stop()
         self.preview.set_source(None)
+        self._on_local_screen(False)
         self.chat.clear()
         self.messages.hide()
         self._quality.clear()
@@ -296,7 +374,9 @@ class CallPage(QWidget):
             self.quality_label.clear()
             self.chat.set_enabled(False)
             self.id_button.setEnabled(False)
+            self.share_button.setEnabled(False)
             return
+        self.share_button.setEnabled(True)
         first = self._participants[0]
         local = to_berlin(first.starts_at)
         self.when.setText(
@@ -450,6 +530,73 @@ class CallPage(QWidget):
             return
         self._drop(participant_id)
         self._show()
+
+    # --- screen sharing -------------------------------------------------------------------
+
+    @property
+    def sharing(self) -> bool:
+        return self.share_bar.isVisibleTo(self)
+
+    def _on_share_clicked(self) -> None:
+        if self._controller.sharing:
+            self._controller.stop_screen()
+            return
+        if self.picker is not None:
+            return
+        picker = SharePicker(self._controller.language, self)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        picker.finished.connect(self._on_picker_finished)
+        self.picker = picker
+        picker.open()
+
+    def _on_picker_finished(self, result: int) -> None:
+        picker, self.picker = self.picker, None
+        if picker is None:
+            return
+        monitor = picker.chosen
+        if result == SharePicker.DialogCode.Accepted and monitor is not None and self.active:
+            self._shared_name = picker.buttons[picker.monitors.index(monitor)].text()
+            self._controller.share_screen(monitor)
+
+    def _on_stop_share_clicked(self) -> None:
+        self._controller.stop_screen()
+
+    def _on_local_screen(self, active: bool) -> None:
+        """Sharing started or stopped: the red bar, the button, the console kept out."""
+        window = self.window()
+        if active:
+            self.share_label.setText(
+                self.tr("● Sie teilen Ihren Bildschirm ({screen})").format(screen=self._shared_name)
+            )
+            if exclusion_supported() and exclude_from_capture(int(window.winId())):
+                self.share_note.setText(
+                    self.tr("Die Konsole selbst und die Ausweisprüfung werden nicht mitgeteilt.")
+                )
+            else:
+                self.share_note.setText(
+                    self.tr(
+                        "Unter Linux wird alles auf diesem Bildschirm mitgeteilt, auch die Konsole "
+                        "mit dem Warteraum. Schieben Sie sie auf einen anderen Bildschirm."
+                    )
+                )
+            self.share_preview.set_source(self._controller.local_screen_frame)
+        else:
+            self.share_preview.set_source(None)
+            if exclusion_supported():
+                include_in_capture(int(window.winId()))
+        self.share_bar.setVisible(active)
+        self.share_button.setText(
+            self.tr("Teilen beenden") if active else self.tr("Bildschirm teilen")
+        )
+
+    def _on_remote_screen(self, participant_id: int, active: bool) -> None:
+        tile = self._tiles.get(participant_id)
+        if tile is None:
+            return
+        tile.show_screen(active)
+        tile.screen_view.set_source(
+            partial(self._controller.remote_screen_frame, participant_id) if active else None
+        )
 
     def _on_camera_clicked(self, checked: bool) -> None:
         self._controller.set_camera(checked)

@@ -4,10 +4,42 @@
 // the console answers with an offer (again after a reload or a failed connection), the page
 // answers and trickles its candidates. Chat and the "alive" heartbeat go over the data
 // channel the console opened. Nothing here touches the DOM: views/call.js draws it.
+//
+// The offer has two video transceivers: the camera first, a shared screen second (idle until
+// somebody shares). A `screen` message names the mid of the screen transceiver; received
+// tracks are routed by the transceiver they arrive on.
 
 export const ALIVE_EVERY_MS = 1000;
 export const SILENCE_MS = 4000;
 const MAX_CHAT = 2000;
+
+/** Can this browser present a screen or tab? Not on phones and tablets (no useful screen). */
+export function screenShareSupported() {
+  if (typeof navigator.mediaDevices?.getDisplayMedia !== 'function') return false;
+  const mobile = navigator.userAgentData?.mobile === true || /Android|iPhone|iPad|iPod|Mobile/i.test(navigator.userAgent);
+  return !mobile;
+}
+
+/**
+ * Ask the browser for a screen, window or tab. Returns { track } or { problem }:
+ * 'screen_cancelled' (the picker was closed, or sharing is not allowed) or 'screen_failed'.
+ */
+export async function openScreen() {
+  try {
+    const stream = await navigator.mediaDevices.getDisplayMedia({
+      video: { width: { max: 1920 }, height: { max: 1080 }, frameRate: { ideal: 10, max: 15 } },
+      audio: false,
+    });
+    const track = stream.getVideoTracks()[0];
+    if (!track) return { problem: 'screen_failed' };
+    track.contentHint = 'detail'; // text stays sharp; the frame rate gives way first
+    return { track };
+  } catch (err) {
+    const name = err?.name ?? '';
+    if (name === 'NotAllowedError' || name === 'AbortError') return { problem: 'screen_cancelled' };
+    return { problem: 'screen_failed' };
+  }
+}
 
 /** Does this browser do WebRTC at all? */
 export function webrtcSupported() {
@@ -91,8 +123,8 @@ function validChat(msg) {
 export class CallConnection {
   /**
    * room: the waiting-room socket (Room); ice: {ice_servers, ice_transport_policy};
-   * handlers: onRemoteTrack(stream), onState(state), onChat(msg), onRemoteMedia(state),
-   * onIdCheck(step), onBye().
+   * handlers: onRemoteTrack(stream), onRemoteScreenTrack(stream), onState(state), onChat(msg),
+   * onRemoteMedia(state), onRemoteScreen(active), onIdCheck(step), onBye().
    * state: 'connecting' | 'connected' | 'interrupted' | 'closed'.
    */
   constructor(room, ice, handlers) {
@@ -103,6 +135,10 @@ export class CallConnection {
     this.channel = null;
     this.local = new MediaStream();
     this.remote = new MediaStream();
+    this.remoteScreen = new MediaStream();
+    this.remoteScreenActive = false;
+    this.screen = null; // our shared screen's track, or null
+    this.mids = { audio: null, video: null, screen: null };
     this.state = 'connecting';
     this.lastHeard = 0;
     this.seq = 0;
@@ -127,7 +163,21 @@ export class CallConnection {
   }
 
   track(kind) {
+    if (kind === 'screen') return this.screen;
     return (kind === 'video' ? this.local.getVideoTracks() : this.local.getAudioTracks())[0] ?? null;
+  }
+
+  /** Our transceivers by role: the audio one, the first video (camera), the second (screen). */
+  transceivers(pc = this.pc) {
+    const all = pc ? pc.getTransceivers() : [];
+    const videos = all.filter((t) => t.receiver.track.kind === 'video');
+    const found = {
+      audio: all.find((t) => t.receiver.track.kind === 'audio') ?? null,
+      video: videos[0] ?? null,
+      screen: videos[1] ?? null,
+    };
+    this.mids = { audio: found.audio?.mid ?? null, video: found.video?.mid ?? null, screen: found.screen?.mid ?? null };
+    return found;
   }
 
   /** A step of the negotiation from the console (relayed by the service). */
@@ -147,6 +197,8 @@ export class CallConnection {
     });
     this.pc = pc;
     this.remote = new MediaStream();
+    this.remoteScreen = new MediaStream();
+    this.setRemoteScreen(false);
     pc.onicecandidate = (event) => {
       if (pc !== this.pc) return;
       const c = event.candidate;
@@ -159,6 +211,12 @@ export class CallConnection {
     };
     pc.ontrack = (event) => {
       if (pc !== this.pc) return;
+      const mid = event.transceiver?.mid;
+      if (event.track.kind === 'video' && mid != null && mid === this.transceivers(pc).screen?.mid) {
+        this.remoteScreen.addTrack(event.track);
+        this.handlers.onRemoteScreenTrack?.(this.remoteScreen);
+        return;
+      }
       this.remote.addTrack(event.track);
       this.handlers.onRemoteTrack?.(this.remote);
     };
@@ -178,23 +236,51 @@ export class CallConnection {
   async answer(sdp) {
     const pc = this.newPeerConnection();
     await pc.setRemoteDescription({ type: 'offer', sdp });
-    for (const transceiver of pc.getTransceivers()) {
-      const kind = transceiver.receiver.track.kind;
+    const roles = this.transceivers(pc);
+    for (const [role, transceiver] of Object.entries(roles)) {
+      if (!transceiver) continue;
       transceiver.direction = 'sendrecv';
-      await transceiver.sender.replaceTrack(this.track(kind));
-      if (kind === 'video') await keepResolution(transceiver.sender);
+      await transceiver.sender.replaceTrack(this.track(role));
+      if (role !== 'audio') await keepResolution(transceiver.sender);
     }
     await pc.setLocalDescription(await pc.createAnswer());
     if (pc !== this.pc) return;
     this.room.send({ type: 'signal', payload: { kind: 'answer', sdp: pc.localDescription.sdp } });
   }
 
-  /** Send `track` (or nothing) as our audio or video, without a new negotiation. */
+  /** Send `track` (or nothing) as our audio, camera ('video') or 'screen', without a new
+   * negotiation. */
   async replaceTrack(kind, track) {
     if (!this.pc) return;
-    for (const transceiver of this.pc.getTransceivers()) {
-      if (transceiver.receiver.track.kind === kind) await transceiver.sender.replaceTrack(track);
-    }
+    await this.transceivers()[kind]?.sender.replaceTrack(track);
+  }
+
+  /** Present `track` (from openScreen) as the second video; the console is told. */
+  async shareScreen(track) {
+    const old = this.screen;
+    this.screen = track;
+    await this.replaceTrack('screen', track);
+    if (old && old !== track) old.stop();
+    this.sendScreen();
+  }
+
+  /** Stop presenting: the screen sender goes idle, the browser's capture ends. */
+  async stopScreen() {
+    const track = this.screen;
+    this.screen = null;
+    await this.replaceTrack('screen', null);
+    track?.stop();
+    this.sendScreen();
+  }
+
+  sendScreen() {
+    this.send({ type: 'screen', active: !!this.screen, mid: this.mids.screen });
+  }
+
+  setRemoteScreen(active) {
+    if (active === this.remoteScreenActive) return;
+    this.remoteScreenActive = active;
+    this.handlers.onRemoteScreen?.(active);
   }
 
   // --- data channel -------------------------------------------------------------------------
@@ -205,6 +291,7 @@ export class CallConnection {
     channel.onopen = () => {
       this.lastHeard = Date.now();
       this.sendMedia();
+      this.sendScreen();
       clearInterval(this.aliveTimer);
       this.aliveTimer = setInterval(() => this.alive(), ALIVE_EVERY_MS);
       this.setState('connected');
@@ -230,6 +317,13 @@ export class CallConnection {
     if (msg.type === 'chat' && validChat(msg)) this.handlers.onChat?.(msg);
     else if (msg.type === 'media') {
       this.handlers.onRemoteMedia?.({ camera: msg.camera === true, microphone: msg.microphone === true });
+    } else if (msg.type === 'screen') {
+      if (typeof msg.active !== 'boolean' || (msg.mid != null && typeof msg.mid !== 'string')) {
+        console.warn('call: dropped a malformed screen message');
+        return;
+      }
+      // The console names its screen transceiver; a share on any other one is not shown.
+      this.setRemoteScreen(msg.active && (msg.mid == null || msg.mid === this.mids.screen));
     } else if (msg.type === 'idcheck' && typeof msg.step === 'string') this.handlers.onIdCheck?.(msg.step);
     else if (msg.type === 'bye') this.handlers.onBye?.();
     else if (msg.type !== 'alive') console.warn('call: ignored a message', String(msg.type).slice(0, 20));
@@ -243,7 +337,10 @@ export class CallConnection {
 
   alive() {
     this.send({ type: 'alive', seq: ++this.seq });
-    if (this.seq % 5 === 0) this.sendMedia(); // a state lost on the way is repaired soon
+    if (this.seq % 5 === 0) {
+      this.sendMedia(); // a state lost on the way is repaired soon
+      this.sendScreen();
+    }
     if (this.state === 'connected' && Date.now() - this.lastHeard > SILENCE_MS) {
       this.setState('interrupted');
     }
@@ -296,6 +393,8 @@ export class CallConnection {
     this.closed = true;
     this.dropPeerConnection();
     for (const track of this.local.getTracks()) track.stop();
+    this.screen?.stop();
+    this.screen = null;
     this.setState('closed');
   }
 }

@@ -1,10 +1,11 @@
-// The call view: the advisor large, oneself small, the controls, the chat.
+// The call view: the advisor large, oneself small, the controls, the chat. While the advisor
+// shares a screen it is shown large and the advisor's camera small (the citizen can swap).
 //
 // Works at 360×640 (controls in one row under the picture, chat below) and on a desktop
 // (chat beside the picture). Chat text only ever goes in as text; only http(s) links become
 // links, opened in a new tab without the opener or a referrer.
 
-import { CallConnection, openLocalMedia, webrtcSupported } from '../call.js';
+import { CallConnection, openLocalMedia, openScreen, screenShareSupported, webrtcSupported } from '../call.js';
 import { h, icon } from '../dom.js';
 import { formatTime, t } from '../i18n.js';
 import { status } from './common.js';
@@ -51,14 +52,18 @@ export function callView(app) {
   const selfVideo = h('video', { id: 'self-video', class: 'self', autoplay: true, playsinline: true, muted: true, 'aria-label': t('call.self_label') });
   const callStatus = h('p', { class: 'call-status', role: 'status', id: 'call-status', 'data-testid': 'call-status', 'data-state': 'connecting' }, t('call.connecting'));
   const idOverlay = h('div', { class: 'id-overlay', id: 'id-overlay', hidden: true }, h('div', { class: 'id-frame', 'aria-hidden': 'true' }), h('p', { class: 'id-text', id: 'id-text', role: 'status' }));
-  const stage = h('div', { class: 'stage', id: 'stage' }, remoteVideo, remoteOff, selfVideo, idOverlay, callStatus);
+  const remoteScreen = h('video', { id: 'remote-screen', autoplay: true, playsinline: true, muted: true, hidden: true, 'aria-label': t('call.remote_screen_label') });
+  const stage = h('div', { class: 'stage', id: 'stage' }, remoteVideo, remoteScreen, remoteOff, selfVideo, idOverlay, callStatus);
 
   const camera = toggle('toggle-camera', 'camera');
   const microphone = toggle('toggle-microphone', 'mic');
   const flip = h('button', { type: 'button', class: 'ctl', id: 'switch-camera', hidden: true }, icon('flip'), h('span', { class: 'ctl-label', text: t('call.switch_camera') }));
   const fullscreen = h('button', { type: 'button', class: 'ctl', id: 'fullscreen', hidden: !document.fullscreenEnabled }, icon('fullscreen'), h('span', { class: 'ctl-label', text: t('call.fullscreen') }));
   const hangup = h('button', { type: 'button', class: 'ctl hangup', id: 'hangup' }, icon('hangup'), h('span', { class: 'ctl-label', text: t('call.hangup') }));
-  const controls = h('div', { class: 'controls', role: 'toolbar', 'aria-label': t('call.controls_label') }, camera, microphone, flip, fullscreen, hangup);
+  const share = h('button', { type: 'button', class: 'ctl', id: 'share-screen', 'aria-pressed': 'false', hidden: !screenShareSupported() }, icon('screen'), h('span', { class: 'ctl-label', text: t('call.share_screen') }));
+  const swap = h('button', { type: 'button', class: 'ctl', id: 'swap-view', hidden: true }, icon('swap'), h('span', { class: 'ctl-label', text: t('call.swap_view') }));
+  const controls = h('div', { class: 'controls', role: 'toolbar', 'aria-label': t('call.controls_label') }, camera, microphone, flip, share, swap, fullscreen, hangup);
+  const sharing = h('p', { class: 'share-indicator', id: 'share-indicator', role: 'status', hidden: true }, icon('screen'), h('span', { text: t('call.sharing') }));
 
   const log = h('ol', { class: 'chat-log', id: 'chat-log' });
   const empty = h('p', { class: 'hint', id: 'chat-empty', text: t('call.chat_empty') });
@@ -84,12 +89,15 @@ export function callView(app) {
     'div',
     { class: 'step step-admitted call-layout', 'data-step': 'admitted' },
     h('h1', { id: 'step-title', tabindex: '-1', class: 'visually-hidden', text: t('call.title') }),
-    h('div', { class: 'call-main' }, stage, controls, notices),
+    h('div', { class: 'call-main' }, stage, sharing, controls, notices),
     chat,
   );
 
   let call = null;
   let facing = 'user';
+  let remoteCamera = true;
+  let remoteSharing = false;
+  let swapped = false;
   let stopped = false;
   const problems = new Set();
 
@@ -97,6 +105,32 @@ export function callView(app) {
     if (problems.has(key)) return;
     problems.add(key);
     notices.append(status(kind, t(`call.problem.${key}`), { 'data-problem': key }));
+  };
+
+  /** A screen-share notice may come again (a second cancelled picker is news again). */
+  const renotice = (key) => {
+    problems.delete(key);
+    notices.querySelector(`[data-problem="${key}"]`)?.remove();
+    notice(key);
+  };
+
+  /** The advisor's screen large and the camera small, or swapped by the citizen. */
+  const layoutStage = () => {
+    stage.classList.toggle('screen-on', remoteSharing);
+    remoteScreen.hidden = !remoteSharing;
+    swap.hidden = !remoteSharing;
+    remoteScreen.classList.toggle('pip', remoteSharing && swapped);
+    remoteVideo.classList.toggle('pip', remoteSharing && !swapped);
+    remoteOff.hidden = remoteCamera || (remoteSharing && !swapped);
+    swap.setAttribute('aria-pressed', swapped ? 'true' : 'false');
+  };
+
+  const refreshShare = () => {
+    const on = !!call?.screen;
+    share.setAttribute('aria-pressed', on ? 'true' : 'false');
+    share.classList.toggle('active', on);
+    share.querySelector('.ctl-label').textContent = on ? t('call.stop_sharing') : t('call.share_screen');
+    sharing.hidden = !on;
   };
 
   const showState = (state) => {
@@ -196,6 +230,35 @@ export function callView(app) {
     selfVideo.classList.toggle('mirror', facing === 'user');
     await cameraOn({ width: { ideal: 1280 }, height: { ideal: 720 }, facingMode: { exact: facing } });
   });
+  share.addEventListener('click', async () => {
+    if (!call) return;
+    if (call.screen) {
+      await call.stopScreen();
+      refreshShare();
+      return;
+    }
+    share.disabled = true;
+    const { track, problem } = await openScreen();
+    share.disabled = false;
+    if (problem) {
+      renotice(problem); // the call goes on as before
+      return;
+    }
+    if (stopped || !call) {
+      track.stop();
+      return;
+    }
+    track.addEventListener('ended', () => {
+      // "Freigabe beenden" in the browser's own bar
+      if (call?.screen === track) void call.stopScreen().then(refreshShare);
+    });
+    await call.shareScreen(track);
+    refreshShare();
+  });
+  swap.addEventListener('click', () => {
+    swapped = !swapped;
+    layoutStage();
+  });
   fullscreen.addEventListener('click', () => {
     if (document.fullscreenElement) void document.exitFullscreen();
     else void node.querySelector('.call-main').requestFullscreen?.();
@@ -234,8 +297,17 @@ export function callView(app) {
       },
       onState: showState,
       onChat: (msg) => addChat(msg, false),
+      onRemoteScreenTrack: (stream) => {
+        if (remoteScreen.srcObject !== stream) remoteScreen.srcObject = stream;
+      },
       onRemoteMedia: (media) => {
-        remoteOff.hidden = media.camera;
+        remoteCamera = media.camera;
+        layoutStage();
+      },
+      onRemoteScreen: (active) => {
+        remoteSharing = active;
+        if (!active) swapped = false;
+        layoutStage();
       },
       onIdCheck: (step) => showIdCheck(step),
       onBye: () => app.callEndedByAdvisor(),
@@ -280,6 +352,7 @@ export function callView(app) {
       call?.close({ sayBye: false });
       if (app.call === call) app.call = null;
       remoteVideo.srcObject = null;
+      remoteScreen.srcObject = null;
       selfVideo.srcObject = null;
     },
   };
