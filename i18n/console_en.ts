@@ -1671,8 +1671,24 @@
         <translation>No answers in this period yet</translation>
     </message>
     <message>
-        <source>Gezeigter Zeitraum: {held} Termine durchgeführt, {no_show} nicht erschienen, {answers} Antworten in der Umfrage.</source>
-        <translation>Period shown: {held} appointments held, {no_show} no-shows, {answers} survey answers.</translation>
+        <source>1 Termin durchgeführt</source>
+        <translation>1 appointment held</translation>
+    </message>
+    <message>
+        <source>{n} Termine durchgeführt</source>
+        <translation>{n} appointments held</translation>
+    </message>
+    <message>
+        <source>1 Antwort in der Umfrage</source>
+        <translation>1 survey answer</translation>
+    </message>
+    <message>
+        <source>{n} Antworten in der Umfrage</source>
+        <translation>{n} survey answers</translation>
+    </message>
+    <message>
+        <source>Gezeigter Zeitraum: {held}, {no_show} nicht erschienen, {answers}.</source>
+        <translation>Period shown: {held}, {no_show} no-shows, {answers}.</translation>
     </message>
     <message>
         <source>{share} % würden wieder einen Termin per Video wahrnehmen.</source>

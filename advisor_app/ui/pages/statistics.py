@@ -172,12 +172,13 @@ class StatisticsPage(QWidget):
                     self.tr("nicht erschienen"), NO_SHOW, [float(f.no_show) for f in self.figures]
                 ),
             ],
+            whole=True,
             empty_text=none,
         )
         self.duration_chart.set_data(
             labels,
             [Series(self.tr("Minuten"), HELD, [f.avg_duration_min for f in self.figures])],
-            value_text=lambda v: _decimal(v, 0),
+            value_text=lambda v: _decimal(v, 0 if v >= 10 else 1),
             empty_text=none,
         )
         shares = [self.quality_shares(f) for f in self.figures]
@@ -231,10 +232,19 @@ class StatisticsPage(QWidget):
         answers = sum(f.survey.responses for f in self.figures)
         yes = sum(f.survey.use_again_yes for f in self.figures)
         asked = yes + sum(f.survey.use_again_no + f.survey.use_again_unsure for f in self.figures)
-        text = self.tr(
-            "Gezeigter Zeitraum: {held} Termine durchgeführt, {no_show} nicht erschienen, "
-            "{answers} Antworten in der Umfrage."
-        ).format(held=held, no_show=no_show, answers=answers)
+        held_text = (
+            self.tr("1 Termin durchgeführt")
+            if held == 1
+            else self.tr("{n} Termine durchgeführt").format(n=held)
+        )
+        answers_text = (
+            self.tr("1 Antwort in der Umfrage")
+            if answers == 1
+            else self.tr("{n} Antworten in der Umfrage").format(n=answers)
+        )
+        text = self.tr("Gezeigter Zeitraum: {held}, {no_show} nicht erschienen, {answers}.").format(
+            held=held_text, no_show=no_show, answers=answers_text
+        )
         if asked:
             text += " " + self.tr(
                 "{share} % würden wieder einen Termin per Video wahrnehmen."

@@ -57,6 +57,7 @@ class BarChart(QWidget):
         self.value_text: Callable[[float], str] = _plain
         self.empty_text = ""
         self.tick: float | None = None
+        self.whole = False
         self.axis_text: Callable[[float], str] = _plain
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(360, 240)
@@ -75,17 +76,20 @@ class BarChart(QWidget):
         value_text: Callable[[float], str] = _plain,
         axis_text: Callable[[float], str] | None = None,
         tick: float | None = None,
+        whole: bool = False,
         empty_text: str = "",
     ) -> None:
         """Show new figures; ``maximum`` and ``tick`` fix the value axis (e.g. 5 and 1 for a
-        1–5 scale); ``value_text`` writes the values on the bars, ``axis_text`` the ticks."""
+        1–5 scale); ``value_text`` writes the values on the bars, ``axis_text`` the ticks
+        (round numbers, written as they are unless given); ``whole``: counts, whole ticks."""
         self.categories = categories
         self.series = series
         self.stacked = stacked
         self.maximum = maximum
         self.value_text = value_text
-        self.axis_text = axis_text or value_text
+        self.axis_text = axis_text or _plain
         self.tick = tick
+        self.whole = whole
         self.empty_text = empty_text
         parts = [
             f"{c}: " + ", ".join(f"{s.name} {self._shown(s.values[i])}" for s in series)
@@ -111,8 +115,12 @@ class BarChart(QWidget):
             peak = max(sums, default=0.0)
         else:
             peak = max((v or 0.0 for s in self.series for v in s.values), default=0.0)
-        step = nice_step(peak * 1.1)  # room above the highest bar for its value
+        step = self._step(peak * 1.1)  # room above the highest bar for its value
         return max(step, math.ceil(peak * 1.1 / step) * step)
+
+    def _step(self, top: float) -> float:
+        step = nice_step(top)
+        return max(1.0, math.ceil(step)) if self.whole else step
 
     # --- painting ---------------------------------------------------------------------------
 
@@ -169,9 +177,7 @@ class BarChart(QWidget):
         painter.setFont(font)
         metrics = QFontMetricsF(font)
         top = self._top()
-        step = self.tick or nice_step(top)
-        value = 0.0
-        while value <= top + 1e-9:
+        for value in self.ticks():
             y = plot.bottom() - value / top * plot.height()
             painter.setPen(QPen(GRID if value else AXIS, 1))
             painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
@@ -182,7 +188,6 @@ class BarChart(QWidget):
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 text,
             )
-            value += step
         # The unit, rotated along the value axis.
         painter.save()
         painter.translate(12 + metrics.ascent(), plot.center().y())
@@ -206,14 +211,25 @@ class BarChart(QWidget):
             ),
         )
         painter.setPen(TEXT)
-        for i, category in enumerate(self.categories):
-            if i % every and i != len(self.categories) - 1:
-                continue
+        for i in self.labelled(every):
             painter.drawText(
                 QRectF(plot.left() + i * slot - slot, plot.bottom() + 3, slot * 3, line),
                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                category,
+                self.categories[i],
             )
+
+    def ticks(self) -> list[float]:
+        """The values written along the value axis, from 0 to the axis' top."""
+        top = self._top()
+        step = self.tick or self._step(top)
+        count = int(top / step + 1e-9)
+        return [i * step for i in range(count + 1)]
+
+    def labelled(self, every: int) -> list[int]:
+        """Which categories get a label when only every ``every``-th fits: counted from the
+        newest period, which is always labelled, so the last two never run into each other."""
+        last = len(self.categories) - 1
+        return [i for i in range(last + 1) if (last - i) % every == 0]
 
     def _paint_bars(self, painter: QPainter, font: QFont, plot: QRectF) -> None:
         top = self._top()
