@@ -225,6 +225,11 @@ class CallSession:
             )
             link.set_track(kind, proxy)
 
+    def _share_all(self, link: PeerLink) -> None:
+        """Fresh views of every local track for ``link`` (a new link, or a new negotiation)."""
+        for kind in ("audio", "video", "screen"):
+            self._share(kind, [link])
+
     def _media_changed(self) -> None:
         state = self.media_state
         for link in self.links.values():
@@ -243,9 +248,8 @@ class CallSession:
         if link is None:
             link = PeerLink(participant_id, self.ice, self.send_signal, self.listener, self.codec)
             self.links[participant_id] = link
-            self._share("audio", [link])
-            self._share("video", [link])
-            self._share("screen", [link])
+            link.renew_tracks = lambda: self._share_all(link)
+            self._share_all(link)
             link.set_local_media(self.media_state)
             link.set_local_screen(self.screen is not None)
         return link

@@ -177,6 +177,9 @@ class PeerLink:
     )
     _local_screen: bool = False
     _closed: bool = False
+    #: Gives the link fresh views of the local tracks (``set_track``) before each negotiation:
+    #: aiortc stops a closed connection's sender tracks, so they cannot be sent again.
+    renew_tracks: Callable[[], None] | None = None
 
     # --- negotiation ------------------------------------------------------------------------
 
@@ -199,6 +202,8 @@ class PeerLink:
     async def negotiate(self) -> None:
         """A fresh connection and offer (the page is new, or came back after a reload)."""
         await self._close_pc()
+        if self.renew_tracks is not None:
+            self.renew_tracks()
         self._set_state(PeerState.CONNECTING)
         pc = RTCPeerConnection(rtc_configuration(self.ice))
         self._pc = pc

@@ -291,7 +291,10 @@ async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
 
 
 async def hub_ctx(app: web.Application) -> Any:
-    app[HUB] = WaitingRoomHub(events=StatisticsRecorder(app[keys.SESSIONS], app[keys.CLOCK]))
+    app[HUB] = WaitingRoomHub(
+        reconnect_grace_s=app[keys.SETTINGS].service.reconnect_grace_s,
+        events=StatisticsRecorder(app[keys.SESSIONS], app[keys.CLOCK]),
+    )
     yield
     await app[HUB].close()
 

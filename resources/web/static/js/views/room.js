@@ -110,7 +110,11 @@ export function waitingView(app) {
       h('div', { role: 'log', 'aria-live': 'polite', 'aria-labelledby': 'notes-title', id: 'notes-log' }, list),
       empty,
     ),
-    h('div', { class: 'live', role: 'status', id: 'waiting-status' }),
+    h(
+      'div',
+      { class: 'live', role: 'status', id: 'waiting-status' },
+      app.returned ? status('info', t('waiting.call_lost'), { id: 'call-lost' }) : null,
+    ),
     actions(cancel),
   );
   return {
