@@ -7,14 +7,25 @@ that is killed and started again on the same port and database).
 
 from __future__ import annotations
 
+import asyncio
+import signal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
 import pytest
 from playwright.async_api import Browser, Page, expect
 
 from advisor_app.client.peer import PeerState
+from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.protocol import Arrived
+from tests.client.test_room_client import free_port
 from tests.e2e.test_call import RECEIVED, join
-from tests.helpers.citizen_browser import SHOTS, Live, wait_step
+from tests.e2e.test_citizen_journey import to_room
+from tests.helpers.citizen_browser import PHONE, SHOTS, Guard, Live, wait_step
 from tests.helpers.console_call import ConsoleSide, console_side
+from tests.helpers.processes import Serve, child_env
+from tests.ui.citizens import Citizen, book
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
@@ -63,3 +74,84 @@ async def test_a_reload_during_the_call_returns_to_it_without_admission(
         await page.screenshot(path=str(SHOTS / "citizen_call_after_reload.png"))
         guard.check()
         await context.close()
+
+
+# --- the service restarts -----------------------------------------------------------------
+
+
+async def citizen_in_waiting_room(
+    browser: Browser, base: str, link: str
+) -> tuple[Any, Page, Guard]:
+    """A consented citizen's page from the personal link into the waiting room."""
+    citizen = Citizen(base, link)
+    await citizen.consent()
+    await citizen.close()
+    context = await browser.new_context(
+        viewport=PHONE,  # type: ignore[arg-type]
+        locale="de-DE",
+        timezone_id="Europe/Berlin",
+        reduced_motion="reduce",
+    )
+    page = await context.new_page()
+    page.set_default_timeout(10_000)
+    guard = Guard(base)
+    guard.attach(page)
+    await page.goto(base + urlsplit(link).path)
+    await to_room(page)
+    await page.click("#enter-room")
+    await wait_step(page, "waiting")
+    return context, page, guard
+
+
+async def test_a_service_restart_during_the_waiting_room_returns_everyone_to_it(
+    browser: Browser, tmp_path: Path
+) -> None:
+    port = free_port()
+    token = "lokales-token-" + "r" * 20
+    env = child_env(ADVISOR_EMBEDDED_TOKEN=token)
+    args = ["serve", "--port", str(port), "--data-dir", str(tmp_path / "data")]
+    with Serve(args, cwd=tmp_path, env=env) as first:
+        base = await asyncio.to_thread(first.wait_ready)
+        api = ServiceClient(base, token=token)
+        try:
+            links = [(await book(api, name)).citizen.link for name in ("Karla Kern", "Emre Yılmaz")]
+        finally:
+            await api.close()
+        async with console_side(base, token) as console:
+            pages = [await citizen_in_waiting_room(browser, base, link) for link in links]
+            await console.wait_for(lambda: len(console.waiting) == 2)
+            console.online.clear()
+            await asyncio.to_thread(first.stop, signal.SIGKILL)  # a crash, no goodbye
+
+            # Every page says the connection is being restored and stays in the waiting room.
+            for _, page, _ in pages:
+                banner = page.locator("#connection")
+                await expect(banner).to_contain_text("Verbindung unterbrochen", timeout=10_000)
+                await wait_step(page, "waiting")
+            await pages[0][1].screenshot(path=str(SHOTS / "citizen_waiting_service_lost.png"))
+
+            with Serve(args, cwd=tmp_path, env=env) as second:
+                await asyncio.to_thread(second.wait_ready)
+                # The console reconnects by itself, the pages re-enter by themselves.
+                async with asyncio.timeout(20):
+                    await console.online.wait()
+                await console.wait_for(
+                    lambda: sorted(console.waiting.values()) == ["Emre Yılmaz", "Karla Kern"]
+                )
+                for _, page, _ in pages:
+                    await expect(page.locator("#connection")).to_be_hidden(timeout=10_000)
+                    await wait_step(page, "waiting")
+                    await expect(page.locator("h1")).to_have_text(
+                        "Sie befinden sich im virtuellen Warteraum"
+                    )
+                await pages[0][1].screenshot(
+                    path=str(SHOTS / "citizen_waiting_after_service_restart.png")
+                )
+                # The room is live again: the advisor admits one of them.
+                pid = next(p for p, n in console.waiting.items() if n == "Karla Kern")
+                assert await console.room.admit(pid)
+                await wait_step(pages[0][1], "admitted")
+                for context, _, guard in pages:
+                    guard.check()
+                    await context.close()
+                await asyncio.to_thread(second.stop)
