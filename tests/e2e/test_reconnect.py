@@ -22,7 +22,7 @@ from advisor_app.core.protocol import Arrived
 from tests.client.test_room_client import free_port
 from tests.e2e.test_call import RECEIVED, join
 from tests.e2e.test_citizen_journey import to_room
-from tests.helpers.citizen_browser import PHONE, SHOTS, Guard, Live, wait_step
+from tests.helpers.citizen_browser import PHONE, SHOTS, Guard, Live, live_service, wait_step
 from tests.helpers.console_call import ConsoleSide, console_side
 from tests.helpers.processes import Serve, child_env
 from tests.ui.citizens import Citizen, book
@@ -40,6 +40,19 @@ async def video_both_ways(page: Page, console: ConsoleSide, pid: int) -> None:
     assert got is not None
     assert (got["width"], got["height"]) == (1280, 720), got
     assert got["frames"] > 10, got
+
+
+#: Keeps every RTCPeerConnection the page makes in ``window.__pcs``.
+CAPTURE_PCS = """
+window.__pcs = [];
+const RealPC = window.RTCPeerConnection;
+window.RTCPeerConnection = function (...args) {
+  const pc = new RealPC(...args);
+  window.__pcs.push(pc);
+  return pc;
+};
+window.RTCPeerConnection.prototype = RealPC.prototype;
+"""
 
 
 def no_arrival(console: ConsoleSide) -> bool:
@@ -72,6 +85,69 @@ async def test_a_reload_during_the_call_returns_to_it_without_admission(
         await video_both_ways(page, console, pid)
         assert no_arrival(console)
         await page.screenshot(path=str(SHOTS / "citizen_call_after_reload.png"))
+        guard.check()
+        await context.close()
+
+
+async def test_a_network_drop_shorter_than_the_grace_keeps_the_citizen_in_the_call(
+    browser: Browser, live: Live
+) -> None:
+    """The page's socket goes while offline (Chromium's offline mode does not stop WebRTC on
+    loopback, so the media path is cut separately: the page's connection is closed, as a dead
+    network would end it). Back online, the page asks again and the console offers afresh."""
+    async with console_side(live.base, live.advisor_token) as console:
+        page, pid, (context, guard) = await join(browser, live, console, CAPTURE_PCS)
+        link = console.session.links[pid]
+        await video_both_ways(page, console, pid)
+        old_pc = link.connection
+        await context.set_offline(True)
+        await expect(page.locator("#connection")).to_contain_text("Verbindung unterbrochen")
+        await page.evaluate("() => window.__pcs.at(-1).close()")
+        await expect(page.locator("#call-status")).to_contain_text(
+            "Die Verbindung ist unterbrochen", timeout=10_000
+        )
+        await page.screenshot(path=str(SHOTS / "citizen_call_reconnecting.png"))
+        await context.set_offline(False)
+        await expect(page.locator("#connection")).to_be_hidden(timeout=10_000)
+        await expect(page.locator("#call-status")).to_be_hidden(timeout=10_000)
+        await wait_step(page, "admitted")
+        await console.wait_for(lambda: link.connection is not old_pc, timeout=10)
+        await console.wait_for(lambda: link.state is PeerState.CONNECTED, timeout=10)
+        assert list(console.session.links) == [pid]
+        await video_both_ways(page, console, pid)
+        assert no_arrival(console)
+        guard.check()
+        await context.close()
+
+
+async def test_a_network_drop_longer_than_the_grace_returns_the_citizen_to_the_waiting_room(
+    browser: Browser, tmp_path: Path
+) -> None:
+    async with (
+        live_service(tmp_path, reconnect_grace_s=2.0) as live,
+        console_side(live.base, live.advisor_token) as console,
+    ):
+        page, pid, (context, guard) = await join(browser, live, console)
+        await video_both_ways(page, console, pid)
+        await context.set_offline(True)
+        await expect(page.locator("#connection")).to_contain_text("Verbindung unterbrochen")
+        # The service gives up after the grace: the console's call with them ends ...
+        await console.wait_for(lambda: pid not in console.session.links, timeout=10)
+        await context.set_offline(False)
+        # ... and the page goes back into the waiting room by itself and says why.
+        await wait_step(page, "waiting")
+        await expect(page.locator("#call-lost")).to_contain_text(
+            "Die Verbindung zum Gespräch ist abgebrochen. Sie sind wieder im Warteraum"
+        )
+        await expect(page.locator("#connection")).to_be_hidden()
+        await page.screenshot(path=str(SHOTS / "citizen_waiting_after_call_lost.png"))
+        await console.wait_for(lambda: pid in console.waiting)
+        # Admitted again, the call runs as before.
+        link = await console.admit_next()
+        assert link.participant_id == pid
+        await wait_step(page, "admitted")
+        await expect(page.locator("#call-status")).to_be_hidden(timeout=10_000)
+        await video_both_ways(page, console, pid)
         guard.check()
         await context.close()
 

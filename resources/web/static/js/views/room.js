@@ -94,6 +94,8 @@ export function waitingView(app) {
   const node = step(
     'waiting',
     t('waiting.title'),
+    // Back from a call that broke off: said first, where a phone shows it without scrolling.
+    app.returned ? status('info', t('waiting.call_lost'), { id: 'call-lost' }) : null,
     h(
       'div',
       { class: 'card waiting-card' },
@@ -110,11 +112,7 @@ export function waitingView(app) {
       h('div', { role: 'log', 'aria-live': 'polite', 'aria-labelledby': 'notes-title', id: 'notes-log' }, list),
       empty,
     ),
-    h(
-      'div',
-      { class: 'live', role: 'status', id: 'waiting-status' },
-      app.returned ? status('info', t('waiting.call_lost'), { id: 'call-lost' }) : null,
-    ),
+    h('div', { class: 'live', role: 'status', id: 'waiting-status' }),
     actions(cancel),
   );
   return {
