@@ -23,12 +23,14 @@ from pydantic import BaseModel
 from advisor_app.client.peer import PeerLink, PeerListener, SignalSender
 from advisor_app.core.protocol import (
     AdvisorSignal,
+    Arrived,
     CallEnded,
     ChatMessage,
     IceConfig,
     IdCheckStep,
     MediaState,
     SignalPayload,
+    WaitingSnapshot,
 )
 
 log = logging.getLogger(__name__)
@@ -273,7 +275,18 @@ class CallSession:
         if isinstance(event, CallEnded) and event.participant_id in self.links:
             self._spawn(self.remove(event.participant_id, say_bye=False))
             return True
+        for pid in self.returned(event):  # the waiting room shows them: this call is over
+            self._spawn(self.remove(pid, say_bye=False))
         return False
+
+    def returned(self, event: BaseModel) -> list[int]:
+        """Participants of this call whom ``event`` shows back in the waiting room (the
+        service restarted, or kept them waiting while this console was away)."""
+        if isinstance(event, WaitingSnapshot):
+            return [e.participant_id for e in event.entries if e.participant_id in self.links]
+        if isinstance(event, Arrived) and event.entry.participant_id in self.links:
+            return [event.entry.participant_id]
+        return []
 
     def _spawn(self, coro: Any) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(coro)

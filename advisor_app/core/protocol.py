@@ -350,6 +350,10 @@ class Hello(Model):
 
     type: Literal["hello"] = "hello"
     token: Annotated[str, Field(min_length=1, max_length=200)]
+    #: Advisor only: the participants this console is in a call with right now (after a
+    #: restart: none). Admitted participants it does not name go back to the waiting room
+    #: when it is the advisor's only console. None: not said (a citizen, an older console).
+    calls: Annotated[list[int], Field(max_length=16)] | None = None
 
 
 class Enter(Model):

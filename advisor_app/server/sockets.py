@@ -257,7 +257,7 @@ async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
             CLOSE_UNAUTHORIZED,
         )
     hub = app[HUB]
-    await hub.attach_advisor(advisor.id, ws)
+    await hub.attach_advisor(advisor.id, ws, hello.calls if hello is not None else None)
     try:
         async for msg in ws:
             if msg.type is not WSMsgType.TEXT:

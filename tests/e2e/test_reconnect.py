@@ -8,6 +8,7 @@ that is killed and started again on the same port and database).
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import signal
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,18 @@ from advisor_app.client.peer import PeerState
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.protocol import Arrived
 from tests.client.test_room_client import free_port
-from tests.e2e.test_call import RECEIVED, join
+from tests.e2e.test_call import RECEIVED, enter_waiting_room, join
 from tests.e2e.test_citizen_journey import to_room
-from tests.helpers.citizen_browser import PHONE, SHOTS, Guard, Live, live_service, wait_step
-from tests.helpers.console_call import ConsoleSide, console_side
+from tests.helpers.citizen_browser import (
+    PHONE,
+    SHOTS,
+    Guard,
+    Live,
+    live_service,
+    new_page,
+    wait_step,
+)
+from tests.helpers.console_call import ConsoleSide, console_child, console_side
 from tests.helpers.processes import Serve, child_env
 from tests.ui.citizens import Citizen, book
 
@@ -152,6 +161,43 @@ async def test_a_network_drop_longer_than_the_grace_returns_the_citizen_to_the_w
         await context.close()
 
 
+async def test_a_restarted_console_finds_the_citizen_in_its_waiting_room_again(
+    browser: Browser, live: Live
+) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    out: Any = ctx.Queue()
+    child = ctx.Process(target=console_child, args=(live.base, live.advisor_token, out))
+    child.start()
+    try:
+        assert await asyncio.to_thread(out.get, True, 30) == "ready"
+        context, page, guard = await new_page(browser, live)
+        await enter_waiting_room(live, page, "admitted")
+        assert await asyncio.to_thread(out.get, True, 30) == "connected"
+        await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
+        child.kill()  # the console crashes in the call
+        await expect(page.locator("#call-status")).to_contain_text(
+            "Die Verbindung ist unterbrochen", timeout=8_000
+        )
+        # The console starts again (well within the 30 s grace) and is in no call: the
+        # citizen is back in the waiting room at once, the page says why.
+        async with console_side(live.base, live.advisor_token) as console:
+            await wait_step(page, "waiting")
+            await expect(page.locator("#call-lost")).to_be_visible()
+            await console.wait_for(lambda: len(console.waiting) == 1)
+            pid = next(iter(console.waiting))
+            assert await console.room.admit(pid)
+            link = console.session.add(pid)
+            await wait_step(page, "admitted")
+            await expect(page.locator("#call-status")).to_be_hidden(timeout=10_000)
+            await console.wait_for(lambda: link.state is PeerState.CONNECTED)
+            await video_both_ways(page, console, pid)
+        guard.check()
+        await context.close()
+    finally:
+        child.kill()
+        child.join(timeout=10)
+
+
 # --- the service restarts -----------------------------------------------------------------
 
 
@@ -230,4 +276,41 @@ async def test_a_service_restart_during_the_waiting_room_returns_everyone_to_it(
                 for context, _, guard in pages:
                     guard.check()
                     await context.close()
+                await asyncio.to_thread(second.stop)
+
+
+async def test_a_service_restart_during_a_call_returns_the_citizen_to_the_waiting_room(
+    browser: Browser, tmp_path: Path
+) -> None:
+    port = free_port()
+    token = "lokales-token-" + "c" * 20
+    env = child_env(ADVISOR_EMBEDDED_TOKEN=token)
+    args = ["serve", "--port", str(port), "--data-dir", str(tmp_path / "data")]
+    with Serve(args, cwd=tmp_path, env=env) as first:
+        base = await asyncio.to_thread(first.wait_ready)
+        api = ServiceClient(base, token=token)
+        try:
+            link_url = (await book(api, "Paula Pause")).citizen.link
+        finally:
+            await api.close()
+        async with console_side(base, token) as console:
+            context, page, guard = await citizen_in_waiting_room(browser, base, link_url)
+            link = await console.admit_next()
+            pid = link.participant_id
+            await wait_step(page, "admitted")
+            await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
+            await asyncio.to_thread(first.stop, signal.SIGKILL)
+            await expect(page.locator("#connection")).to_contain_text("Verbindung unterbrochen")
+            with Serve(args, cwd=tmp_path, env=env) as second:
+                await asyncio.to_thread(second.wait_ready)
+                # The new service knows no call: the page re-enters the waiting room by
+                # itself and says why; the console ends its link and lists them waiting.
+                await wait_step(page, "waiting")
+                await expect(page.locator("#call-lost")).to_be_visible()
+                await console.wait_for(lambda: pid in console.waiting)
+                await console.wait_for(lambda: pid not in console.session.links)
+                assert link.state is PeerState.ENDED
+                assert link.connection is None
+                guard.check()
+                await context.close()
                 await asyncio.to_thread(second.stop)

@@ -124,6 +124,7 @@ async def console_side(
         openers or MediaOpeners(camera=_pattern, microphone=_tone),
         codec=codec,
     )
+    room.calls = lambda: list(session.links)
     side = ConsoleSide(room, session)
     listener.chat = lambda _pid, msg: side.chats.append(msg)
     listener.remote_media = lambda _pid, state: side.remote_media.append(state)
