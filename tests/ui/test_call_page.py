@@ -25,6 +25,7 @@ from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.protocol import PeriodFigures
 from advisor_app.core.statistics import PeriodKind
 from advisor_app.ui.main_window import MainWindow
+from advisor_app.ui.pages.call import RemoteTile
 from advisor_app.ui.tasks import TaskRunner
 from benchmarks.idcheck_synth import id_card, make_view
 from tests.helpers.citizen_browser import citizen_call, write_y4m
@@ -237,3 +238,48 @@ def test_the_id_check_in_a_call_with_a_card_held_to_chromiums_camera(
     assert stored.identity is not None
     assert stored.identity.outcome.value == "verified"
     assert dialog.stills == {}  # wiped
+
+
+def test_a_reload_of_the_citizens_page_comes_back_into_the_same_tile(
+    loop: asyncio.AbstractEventLoop,
+    qtbot: QtBot,
+    calling_console: Console,
+    client: ServiceClient,
+    request: pytest.FixtureRequest,
+) -> None:
+    console = calling_console
+    window = console.window
+    appt = run(loop, book(client, "Rudi Reload"))
+    citizen = CallingCitizen(appt.citizen.link)
+    request.addfinalizer(citizen.stop)
+    citizen.expect("waiting")
+    console.select("Rudi Reload")
+    pid = console.entry("Rudi Reload").participant_id
+    qtbot.mouseClick(console.page.detail.admit_button, Qt.MouseButton.LeftButton)
+    citizen.expect("connected")
+    call = window.call
+    assert call is not None
+    tile = call.tile(pid)
+    assert tile is not None
+    wait_until(lambda: tile.video.showing_video and tile.video.frames_drawn > 10, timeout=20)
+    controller = window.call_controller
+    assert controller is not None and controller.session is not None
+    old_pc = controller.session.links[pid].connection
+    assert old_pc is not None
+    arrivals = len(console.notifier.messages)
+
+    # The citizen reloads: back in the call by itself, in the same tile, no admission.
+    assert citizen.ask("reload") == "connected"
+    link = controller.session.links[pid]
+    wait_until(lambda: link.connection is not old_pc and tile.status_text == "", timeout=15)
+    assert old_pc.connectionState == "closed"
+    drawn = tile.video.frames_drawn
+    wait_until(lambda: tile.video.showing_video and tile.video.frames_drawn > drawn + 10)
+    assert call.tile(pid) is tile
+    assert len(call.stage.findChildren(RemoteTile)) == 1
+    assert window.in_session and window.pages.currentWidget() is call
+    assert len(console.notifier.messages) == arrivals  # nobody "arrived" in the waiting room
+    got = citizen.report()
+    assert (got["width"], got["height"]) == (1280, 720), got
+    assert got["frames"] > 10, got
+    window.grab().save(str(SHOTS / "console_call_after_reload.png"))
