@@ -276,7 +276,8 @@ class CallSession:
             self._spawn(self.remove(event.participant_id, say_bye=False))
             return True
         for pid in self.returned(event):  # the waiting room shows them: this call is over
-            self._spawn(self.remove(pid, say_bye=False))
+            link = self.links.pop(pid)  # at once: ending the call must not end theirs again
+            self._spawn(link.close(say_bye=False))
         return False
 
     def returned(self, event: BaseModel) -> list[int]:
