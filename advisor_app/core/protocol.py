@@ -402,6 +402,9 @@ class Description(Model):
 
     kind: Literal["offer", "answer"]
     sdp: Annotated[str, Field(min_length=1, max_length=MAX_SDP_LENGTH)]
+    #: The console numbers its offers; the page's answer repeats the number, so an answer to
+    #: an offer already replaced (two "ready"s in a row) is not applied to the new one.
+    negotiation: Annotated[int, Field(ge=0, le=2**31)] | None = None
 
 
 class Candidate(Model):

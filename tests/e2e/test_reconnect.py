@@ -9,17 +9,24 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import signal
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 from playwright.async_api import Browser, Page, expect
 
 from advisor_app.client.peer import PeerState
 from advisor_app.client.service_client import ServiceClient
-from advisor_app.core.protocol import Arrived
+from advisor_app.core.clock import ManualClock
+from advisor_app.core.protocol import Arrived, IceConfig
+from advisor_app.server.app import create_app
+from advisor_app.server.logs import AccessLogger
 from tests.client.test_room_client import free_port
 from tests.e2e.test_call import RECEIVED, enter_waiting_room, join
 from tests.e2e.test_citizen_journey import to_room
@@ -33,10 +40,13 @@ from tests.helpers.citizen_browser import (
     wait_step,
 )
 from tests.helpers.console_call import ConsoleSide, console_child, console_side
+from tests.helpers.coturn import coturn
 from tests.helpers.processes import Serve, child_env
+from tests.helpers.service import Service, make_settings
 from tests.ui.citizens import Citizen, book
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
+TURN_SECRET = "turn-geheimnis-nur-für-den-test"
 
 
 async def video_both_ways(page: Page, console: ConsoleSide, pid: int) -> None:
@@ -314,3 +324,72 @@ async def test_a_service_restart_during_a_call_returns_the_citizen_to_the_waitin
                 guard.check()
                 await context.close()
                 await asyncio.to_thread(second.stop)
+
+
+# --- a real outage of the media path: a TURN relay that stops answering ------------------
+
+
+async def test_a_frozen_relay_and_socket_come_back_into_the_call_by_themselves(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """Relay-only ICE through a real coturn. The relay is frozen (SIGSTOP) and the page
+    offline for eight seconds: nothing reaches either side. Afterwards the call is back
+    without an admission (a fresh negotiation, or ICE recovering by itself)."""
+    with coturn(tmp_path / "coturn", TURN_SECRET) as turn:
+        settings = make_settings(
+            tmp_path,
+            ice={
+                "turn_urls": [turn.url],
+                "turn_secret": TURN_SECRET,
+                "transport_policy": "relay",
+            },
+        )
+        clock = ManualClock(datetime.now(UTC))  # coturn checks the expiry by its own clock
+        server = TestServer(create_app(settings, clock=clock), host="127.0.0.1")
+        await server.start_server(access_log_class=AccessLogger)
+        client = TestClient(server)
+        await client.start_server()
+        try:
+            service = Service(client=client, clock=clock, settings=settings)
+            token = await service.signed_in("berater")
+            live = Live(service, str(server.make_url("")).rstrip("/"), token)
+            status, ice = await service.call("GET", "/api/ice", token=token)
+            assert status == 200 and ice["ice_transport_policy"] == "relay"
+            async with console_side(live.base, token, ice=IceConfig.model_validate(ice)) as console:
+                context, page, guard = await new_page(browser, live)
+                _, url = await live.appointment(starts_at=clock.now() + timedelta(minutes=2))
+                await live.consent(url)
+                await page.goto(url)
+                await to_room(page)
+                await page.click("#enter-room")
+                await wait_step(page, "waiting")
+                link = await console.admit_next()
+                pid = link.participant_id
+                await wait_step(page, "admitted")
+                await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
+                await video_both_ways(page, console, pid)
+
+                os.kill(turn.proc.pid, signal.SIGSTOP)
+                await context.set_offline(True)
+                try:
+                    await expect(page.locator("#call-status")).to_contain_text(
+                        "Die Verbindung ist unterbrochen", timeout=10_000
+                    )
+                    await console.wait_for(lambda: link.state is PeerState.INTERRUPTED)
+                    frames = link.video.count
+                    await asyncio.sleep(3)  # the outage goes on: nothing arrives
+                    assert link.video.count - frames < 5
+                finally:
+                    os.kill(turn.proc.pid, signal.SIGCONT)
+                    await context.set_offline(False)
+                    back = time.monotonic()
+                await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
+                await console.wait_for(lambda: link.state is PeerState.CONNECTED, timeout=20)
+                assert time.monotonic() - back < 10  # back within seconds, not the grace
+                assert list(console.session.links) == [pid]
+                await video_both_ways(page, console, pid)
+                assert no_arrival(console)
+                guard.check()
+                await context.close()
+        finally:
+            await client.close()

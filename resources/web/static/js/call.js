@@ -204,7 +204,10 @@ export class CallConnection {
   /** A step of the negotiation from the console (relayed by the service). */
   async onSignal(payload) {
     if (this.closed || !payload) return;
-    if (payload.kind === 'offer' && typeof payload.sdp === 'string') await this.answer(payload.sdp);
+    if (payload.kind === 'offer' && typeof payload.sdp === 'string') {
+      const negotiation = Number.isInteger(payload.negotiation) ? payload.negotiation : null;
+      await this.answer(payload.sdp, negotiation);
+    }
   }
 
   newPeerConnection() {
@@ -254,7 +257,8 @@ export class CallConnection {
     return pc;
   }
 
-  async answer(sdp) {
+  /** Answer the console's offer; `negotiation` (its number) goes back with the answer. */
+  async answer(sdp, negotiation = null) {
     const pc = this.newPeerConnection();
     await pc.setRemoteDescription({ type: 'offer', sdp });
     const roles = this.transceivers(pc);
@@ -266,7 +270,9 @@ export class CallConnection {
     }
     await pc.setLocalDescription(await pc.createAnswer());
     if (pc !== this.pc) return;
-    this.room.send({ type: 'signal', payload: { kind: 'answer', sdp: pc.localDescription.sdp } });
+    const payload = { kind: 'answer', sdp: pc.localDescription.sdp };
+    if (negotiation !== null) payload.negotiation = negotiation;
+    this.room.send({ type: 'signal', payload });
   }
 
   /** Send `track` (or nothing) as our audio, camera ('video') or 'screen', without a new
