@@ -111,6 +111,9 @@ class ServiceSettings(_Section):
     #: WebSocket connections per client address. Reloads and reconnects are normal; only
     #: floods are refused. Raise it when many citizens share one address (a proxy, a benchmark).
     socket_rate_limit: str = "60/minute"
+    #: Seconds a citizen whose socket dropped keeps the place (waiting or in the call), and a
+    #: console whose socket dropped keeps its calls; afterwards they go back to the waiting room.
+    reconnect_grace_s: float = Field(default=30.0, gt=0, le=600)
     #: TLS without a reverse proxy: certificate chain and private key (PEM). The key file is
     #: readable only by the service account; it must not be protected by a password.
     tls_cert: Path | None = None

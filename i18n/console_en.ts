@@ -2014,6 +2014,14 @@
         <translation>End the current call first to admit this person.</translation>
     </message>
     <message>
+        <source>Eine Person</source>
+        <translation>Somebody</translation>
+    </message>
+    <message>
+        <source>Die Verbindung im Gespräch mit {name} ist abgebrochen. {name} wartet wieder im Wartezimmer; lassen Sie die Person erneut ein, um weiterzusprechen.</source>
+        <translation>The connection in the call with {name} broke off. {name} is waiting in the waiting room again; admit them again to go on talking.</translation>
+    </message>
+    <message>
         <source>{name} wurde weggeschickt.</source>
         <translation>{name} was sent away.</translation>
     </message>

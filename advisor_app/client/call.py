@@ -23,12 +23,14 @@ from pydantic import BaseModel
 from advisor_app.client.peer import PeerLink, PeerListener, SignalSender
 from advisor_app.core.protocol import (
     AdvisorSignal,
+    Arrived,
     CallEnded,
     ChatMessage,
     IceConfig,
     IdCheckStep,
     MediaState,
     SignalPayload,
+    WaitingSnapshot,
 )
 
 log = logging.getLogger(__name__)
@@ -225,6 +227,11 @@ class CallSession:
             )
             link.set_track(kind, proxy)
 
+    def _share_all(self, link: PeerLink) -> None:
+        """Fresh views of every local track for ``link`` (a new link, or a new negotiation)."""
+        for kind in ("audio", "video", "screen"):
+            self._share(kind, [link])
+
     def _media_changed(self) -> None:
         state = self.media_state
         for link in self.links.values():
@@ -243,9 +250,8 @@ class CallSession:
         if link is None:
             link = PeerLink(participant_id, self.ice, self.send_signal, self.listener, self.codec)
             self.links[participant_id] = link
-            self._share("audio", [link])
-            self._share("video", [link])
-            self._share("screen", [link])
+            link.renew_tracks = lambda: self._share_all(link)
+            self._share_all(link)
             link.set_local_media(self.media_state)
             link.set_local_screen(self.screen is not None)
         return link
@@ -269,7 +275,19 @@ class CallSession:
         if isinstance(event, CallEnded) and event.participant_id in self.links:
             self._spawn(self.remove(event.participant_id, say_bye=False))
             return True
+        for pid in self.returned(event):  # the waiting room shows them: this call is over
+            link = self.links.pop(pid)  # at once: ending the call must not end theirs again
+            self._spawn(link.close(say_bye=False))
         return False
+
+    def returned(self, event: BaseModel) -> list[int]:
+        """Participants of this call whom ``event`` shows back in the waiting room (the
+        service restarted, or kept them waiting while this console was away)."""
+        if isinstance(event, WaitingSnapshot):
+            return [e.participant_id for e in event.entries if e.participant_id in self.links]
+        if isinstance(event, Arrived) and event.entry.participant_id in self.links:
+            return [event.entry.participant_id]
+        return []
 
     def _spawn(self, coro: Any) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(coro)

@@ -177,6 +177,13 @@ class PeerLink:
     )
     _local_screen: bool = False
     _closed: bool = False
+    #: Gives the link fresh views of the local tracks (``set_track``) before each negotiation:
+    #: aiortc stops a closed connection's sender tracks, so they cannot be sent again.
+    renew_tracks: Callable[[], None] | None = None
+    _renegotiation: asyncio.Task[None] | None = None
+    _negotiating: asyncio.Lock = field(default_factory=asyncio.Lock)
+    #: The number of the current offer (see ``Description.negotiation``).
+    _negotiation: int = 0
 
     # --- negotiation ------------------------------------------------------------------------
 
@@ -187,6 +194,9 @@ class PeerLink:
         if isinstance(payload, Ready):
             await self.negotiate()
         elif isinstance(payload, Description) and payload.kind == "answer":
+            if payload.negotiation not in (None, self._negotiation):
+                log.info("participant %s: answer to a replaced offer dropped", self.participant_id)
+                return
             await self._answer(payload.sdp)
         elif isinstance(payload, Candidate):
             if self._pc is not None and self._pc.remoteDescription is not None:
@@ -197,8 +207,19 @@ class PeerLink:
             log.warning("participant %s sent an unexpected %s", self.participant_id, payload.kind)
 
     async def negotiate(self) -> None:
-        """A fresh connection and offer (the page is new, or came back after a reload)."""
+        """A fresh connection and offer (the page is new, or came back after a reload).
+
+        One at a time: a second "ready" waits until the first offer is out, so no connection
+        is closed while it still gathers (its sockets would be left open)."""
+        async with self._negotiating:
+            if not self._closed:
+                await self._negotiate()
+
+    async def _negotiate(self) -> None:
         await self._close_pc()
+        self._negotiation += 1
+        if self.renew_tracks is not None:
+            self.renew_tracks()
         self._set_state(PeerState.CONNECTING)
         pc = RTCPeerConnection(rtc_configuration(self.ice))
         self._pc = pc
@@ -219,12 +240,21 @@ class PeerLink:
         pc.on("track", lambda track: self._on_track(pc, track))
         pc.on("connectionstatechange", lambda: self._on_connection_state(pc))
         await pc.setLocalDescription(await pc.createOffer())
-        if pc is not self._pc:
-            return  # superseded while gathering
         self._mids = {kind: str(t.mid) for kind, t in transceivers.items()}
-        sdp = pc.localDescription.sdp
-        if not await self.send_signal(self.participant_id, Description(kind="offer", sdp=sdp)):
+        offer = Description(
+            kind="offer", sdp=pc.localDescription.sdp, negotiation=self._negotiation
+        )
+        if not await self.send_signal(self.participant_id, offer):
             log.warning("offer to participant %s not sent: no service", self.participant_id)
+
+    def _renegotiate(self) -> None:
+        """Start :meth:`negotiate` outside the link's own tasks (which it cancels); it is
+        not cancelled on close, which waits for it instead."""
+        if self._renegotiation is not None and not self._renegotiation.done():
+            return
+        task: asyncio.Task[None] = asyncio.ensure_future(self.negotiate())
+        self._renegotiation = task
+        task.add_done_callback(self._done)
 
     async def _answer(self, sdp: str) -> None:
         pc = self._pc
@@ -302,7 +332,11 @@ class PeerLink:
             return
         self._last_heard = time.monotonic()
         if self.state is PeerState.INTERRUPTED:
-            self._set_state(PeerState.CONNECTED)
+            # The path is back after an outage, but the media may not be: Chromium's encoder
+            # and aiortc's receivers can stay stalled after a long gap (seen with a frozen
+            # TURN relay). A fresh connection brings clean media within a second.
+            log.info("participant %s heard again: a fresh negotiation", self.participant_id)
+            self._renegotiate()
         try:
             message = _channel.validate_json(data)
         except ValidationError:
@@ -476,7 +510,8 @@ class PeerLink:
             self.send(Bye())
             await asyncio.sleep(0.05)  # let SCTP carry the goodbye before the transport goes
         self._closed = True
-        await self._close_pc()
+        async with self._negotiating:  # an offer being made is finished first (briefly)
+            await self._close_pc()
         for kind in ("audio", "video", "screen"):
             track = self._tracks[kind]
             self._tracks[kind] = None

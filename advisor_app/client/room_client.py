@@ -47,12 +47,16 @@ class RoomClient:
         on_online: Callable[[bool], None] = lambda _online: None,
         *,
         ca_bundle: Path | None = None,
+        calls: Callable[[], list[int]] | None = None,
     ) -> None:
         self._url = base_url.rstrip("/").replace("http", "ws", 1) + "/ws/advisor"
         self._token = token
         self._on_event = on_event
         self._on_online = on_online
         self._ca_bundle = ca_bundle
+        #: The participants this console is in a call with, told to the service on every
+        #: (re)connect: the ones it does not name go back to the waiting room (a restart).
+        self.calls = calls
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._closed = False
         self.signed_out = False
@@ -76,7 +80,9 @@ class RoomClient:
                         timeout=aiohttp.ClientWSTimeout(ws_close=5),
                     ) as ws:
                         self._ws = ws
-                        await ws.send_str(Hello(token=self._token).model_dump_json())
+                        calls = self.calls() if self.calls is not None else None
+                        hello = Hello(token=self._token, calls=calls)
+                        await ws.send_str(hello.model_dump_json(exclude_none=True))
                         if await self._read(ws):
                             attempt = 0
                         if ws.close_code == CLOSE_UNAUTHORIZED:

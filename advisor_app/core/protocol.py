@@ -350,6 +350,10 @@ class Hello(Model):
 
     type: Literal["hello"] = "hello"
     token: Annotated[str, Field(min_length=1, max_length=200)]
+    #: Advisor only: the participants this console is in a call with right now (after a
+    #: restart: none). Admitted participants it does not name go back to the waiting room
+    #: when it is the advisor's only console. None: not said (a citizen, an older console).
+    calls: Annotated[list[int], Field(max_length=16)] | None = None
 
 
 class Enter(Model):
@@ -398,6 +402,9 @@ class Description(Model):
 
     kind: Literal["offer", "answer"]
     sdp: Annotated[str, Field(min_length=1, max_length=MAX_SDP_LENGTH)]
+    #: The console numbers its offers; the page's answer repeats the number, so an answer to
+    #: an offer already replaced (two "ready"s in a row) is not applied to the new one.
+    negotiation: Annotated[int, Field(ge=0, le=2**31)] | None = None
 
 
 class Candidate(Model):

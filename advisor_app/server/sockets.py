@@ -257,7 +257,7 @@ async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
             CLOSE_UNAUTHORIZED,
         )
     hub = app[HUB]
-    await hub.attach_advisor(advisor.id, ws)
+    await hub.attach_advisor(advisor.id, ws, hello.calls if hello is not None else None)
     try:
         async for msg in ws:
             if msg.type is not WSMsgType.TEXT:
@@ -291,7 +291,10 @@ async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
 
 
 async def hub_ctx(app: web.Application) -> Any:
-    app[HUB] = WaitingRoomHub(events=StatisticsRecorder(app[keys.SESSIONS], app[keys.CLOCK]))
+    app[HUB] = WaitingRoomHub(
+        reconnect_grace_s=app[keys.SETTINGS].service.reconnect_grace_s,
+        events=StatisticsRecorder(app[keys.SESSIONS], app[keys.CLOCK]),
+    )
     yield
     await app[HUB].close()
 

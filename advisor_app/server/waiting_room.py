@@ -114,6 +114,8 @@ class WaitingRoomHub:
         self._events = events
         self._people: dict[int, Presence] = {}
         self._advisors: dict[int, set[web.WebSocketResponse]] = {}
+        #: Advisors whose last console went away: when the grace runs out, their calls end.
+        self._advisor_gone: dict[int, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._closing = False
 
@@ -357,8 +359,19 @@ class WaitingRoomHub:
 
     # --- advisor side --------------------------------------------------------------------
 
-    async def attach_advisor(self, advisor_id: int, ws: web.WebSocketResponse) -> None:
+    async def attach_advisor(
+        self, advisor_id: int, ws: web.WebSocketResponse, calls: list[int] | None = None
+    ) -> None:
+        """A console signed in. ``calls``: the participants it is in a call with (None: not
+        said). The advisor's only console knows best: admitted participants it does not name
+        (it restarted, or its call ended meanwhile) go back to the waiting room."""
+        gone = self._advisor_gone.pop(advisor_id, None)
+        if gone is not None:
+            gone.cancel()
+        alone = not self._advisors.get(advisor_id)
         self._advisors.setdefault(advisor_id, set()).add(ws)
+        if calls is not None and alone:
+            await self._calls_lost(advisor_id, keep=set(calls))
         await self._send(ws, WaitingSnapshot(entries=self.waiting_for(advisor_id)))
 
     def detach_advisor(self, advisor_id: int, ws: web.WebSocketResponse) -> None:
@@ -367,6 +380,31 @@ class WaitingRoomHub:
             sockets.discard(ws)
             if not sockets:
                 del self._advisors[advisor_id]
+                if not self._closing:
+                    self._advisor_gone[advisor_id] = asyncio.get_running_loop().call_later(
+                        self.reconnect_grace_s, self._advisor_expired, advisor_id
+                    )
+
+    def _advisor_expired(self, advisor_id: int) -> None:
+        self._advisor_gone.pop(advisor_id, None)
+        if not self._advisors.get(advisor_id):
+            self._spawn(self._calls_lost(advisor_id, keep=set()))
+
+    async def _calls_lost(self, advisor_id: int, keep: set[int]) -> None:
+        """The console lost these calls: their participants wait again (no new "enter"; the
+        page says why). No console is listening now; the next one's snapshot lists them."""
+        for presence in list(self._people.values()):
+            pid = presence.entry.participant_id
+            if (
+                presence.advisor_id != advisor_id
+                or presence.phase is not RoomPhase.ADMITTED
+                or pid in keep
+            ):
+                continue
+            log.info("participant %s back to the waiting room: the console lost the call", pid)
+            presence.phase = RoomPhase.WAITING
+            presence.entry = presence.entry.model_copy(update={"online": bool(presence.sockets)})
+            await self._to_citizen(presence, RoomState(phase=RoomPhase.WAITING))
 
     def _own(self, advisor_id: int, participant_id: int) -> Presence | None:
         presence = self._people.get(participant_id)
@@ -457,6 +495,9 @@ class WaitingRoomHub:
         for presence in list(self._people.values()):
             if presence.gone is not None:
                 presence.gone.cancel()
+        for timer in self._advisor_gone.values():
+            timer.cancel()
+        self._advisor_gone.clear()
         sockets = [ws for p in list(self._people.values()) for ws in list(p.sockets)]
         sockets += [ws for group in list(self._advisors.values()) for ws in list(group)]
         await asyncio.gather(

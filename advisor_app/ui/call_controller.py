@@ -60,6 +60,9 @@ class CallController(QObject):
     remote_screen_changed = Signal(int, bool)
     #: A participant's part ended without the advisor (hung up, gone for good).
     participant_left = Signal(int)
+    #: The service shows a participant of the call back in the waiting room (it restarted,
+    #: or this console was away longer than the grace); ``participant_left`` follows.
+    participant_returned = Signal(int)
 
     def __init__(
         self,
@@ -87,6 +90,7 @@ class CallController(QObject):
         self._call_started = 0.0
         self._quality = QualityTally()
         room.event_received.connect(self._on_room_event)
+        room.calls = self.participants
 
     # --- start ------------------------------------------------------------------------------
 
@@ -97,6 +101,10 @@ class CallController(QObject):
     @property
     def language(self) -> str:
         return self._runner.language
+
+    def participants(self) -> list[int]:
+        """Who is in this console's call (told to the service on every reconnect)."""
+        return [*self._waiting, *(self.session.links if self.session is not None else ())]
 
     def join(self, participant_id: int) -> None:
         """An admitted participant joins the call (the first one starts it)."""
@@ -345,9 +353,15 @@ class CallController(QObject):
                 self.peer_state_changed.emit(event.participant_id, PeerState.INTERRUPTED.value)
             return
         leaving = isinstance(event, CallEnded) and event.participant_id in session.links
+        returned = session.returned(event)
         session.handle_event(event)
         if leaving:
             assert isinstance(event, CallEnded)
             if self._media is not None:
                 self._media.forget(event.participant_id)
             self.participant_left.emit(event.participant_id)
+        for pid in returned:
+            if self._media is not None:
+                self._media.forget(pid)
+            self.participant_returned.emit(pid)
+            self.participant_left.emit(pid)

@@ -207,6 +207,7 @@ class MainWindow(QMainWindow):
         self.waiting_room.admitted.connect(self._on_admitted)
         self.waiting_room.consent_revoked.connect(self._on_consent_revoked)
         self.call.ended.connect(self._on_call_ended)
+        self.call_controller.participant_returned.connect(self._on_participant_returned)
 
         self.connection_label.setText(connection)
         self.connection_label.setToolTip(client.base_url)
@@ -335,6 +336,10 @@ class MainWindow(QMainWindow):
     def _on_consent_revoked(self, participant_id: int) -> None:
         if self.call is not None:
             self.call.remove(participant_id)
+
+    def _on_participant_returned(self, participant_id: int) -> None:
+        if self.waiting_room is not None:
+            self.waiting_room.show_returned(participant_id)
 
     def _on_call_ended(self) -> None:
         assert self.waiting_room is not None

@@ -57,6 +57,9 @@ class RoomFeed(QObject):
         self._online = False
         self._stopped = False
         self._actions = itertools.count(1)
+        #: Who is in the console's call (set by the call controller); the service is told on
+        #: every (re)connect, so a restarted console gets its participants back as waiting.
+        self.calls: Callable[[], list[int]] = list
 
     @property
     def online(self) -> bool:
@@ -94,6 +97,7 @@ class RoomFeed(QObject):
             partial(self._on_event, generation),
             partial(self._on_online, generation),
             ca_bundle=self._client.ca_bundle,
+            calls=lambda: self.calls(),
         )
         self._room = room
         self._set_online(False)

@@ -390,7 +390,8 @@ def write_y4m(path: Path, frames: list[Any], fps: int = 30) -> Path:
 def citizen_call(url: str, reached: Any, commands: Any, camera_file: str | None = None) -> None:
     """A child process's citizen who joins the call and then follows ``commands`` (a queue):
     ``report``, ``chat:<text>``, ``expect-chat:<text>``, ``screen-report``, ``share-screen``,
-    ``stop-screen``, ``hangup``, ``wait-ended``, ``close``.
+    ``stop-screen``, ``reload`` (back in the call), ``wait-returned`` (back in the waiting
+    room from a broken-off call), ``hangup``, ``wait-ended``, ``close``.
     Each answer goes on ``reached``."""
     try:
         asyncio.run(_call(url, reached, commands, camera_file))
@@ -446,6 +447,15 @@ async def _call(url: str, reached: Any, commands: Any, camera_file: str | None) 
                 await page.click("#hangup")
                 await wait_step(page, "ended")
                 reached.put("ended")
+            elif command == "reload":
+                await page.reload()
+                await wait_step(page, "admitted")
+                await page.wait_for_selector("#call-status", state="hidden", timeout=30_000)
+                reached.put("connected")
+            elif command == "wait-returned":
+                await wait_step(page, "waiting")
+                await page.locator("#call-lost").wait_for()
+                reached.put("waiting again")
             elif command == "wait-ended":
                 await wait_step(page, "ended")
                 reached.put("ended")

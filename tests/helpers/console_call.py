@@ -54,6 +54,8 @@ class ConsoleSide:
     #: Highest audio level (dBFS) received per participant.
     audio_peak: dict[int, float] = field(default_factory=dict)
     online: asyncio.Event = field(default_factory=asyncio.Event)
+    #: The console's waiting room as its events draw it: participant id → name.
+    waiting: dict[int, str] = field(default_factory=dict)
 
     async def next(self, kind: type[BaseModel], timeout: float = 15.0) -> Any:
         """Skip other events until one of ``kind`` arrives."""
@@ -96,6 +98,11 @@ async def console_side(
         assert side is not None
         if isinstance(event, WaitingSnapshot):
             side.online.set()
+            side.waiting = {e.participant_id: e.name for e in event.entries}
+        elif isinstance(event, Arrived):
+            side.waiting[event.entry.participant_id] = event.entry.name
+        elif isinstance(event, Departed):
+            side.waiting.pop(event.participant_id, None)
         if not side.session.handle_event(event):
             side.events.put_nowait(event)
 
@@ -117,6 +124,7 @@ async def console_side(
         openers or MediaOpeners(camera=_pattern, microphone=_tone),
         codec=codec,
     )
+    room.calls = lambda: list(session.links)
     side = ConsoleSide(room, session)
     listener.chat = lambda _pid, msg: side.chats.append(msg)
     listener.remote_media = lambda _pid, state: side.remote_media.append(state)

@@ -35,10 +35,12 @@ async def test_offer_answer_and_candidates_are_relayed_both_ways(
     assert ready == {"type": "signal", "participant_id": room.pid, "payload": {"kind": "ready"}}
 
     # An offer with its candidates is larger than the waiting room's frames: ~10 KiB here.
-    await room.advisor.send_json({"type": "signal", "participant_id": room.pid, "payload": OFFER})
-    assert await recv(room.citizen) == {"type": "signal", "payload": OFFER}
+    # Numbered (the page's answer repeats the number; see Description.negotiation).
+    offer = {**OFFER, "negotiation": 3}
+    await room.advisor.send_json({"type": "signal", "participant_id": room.pid, "payload": offer})
+    assert await recv(room.citizen) == {"type": "signal", "payload": offer}
 
-    answer = {"kind": "answer", "sdp": "v=0\r\n"}
+    answer = {"kind": "answer", "sdp": "v=0\r\n", "negotiation": 3}
     candidate = {
         "kind": "candidate",
         "candidate": "candidate:1 1 udp 2122260223 192.0.2.7 50000 typ host",

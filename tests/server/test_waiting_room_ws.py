@@ -335,3 +335,83 @@ async def test_service_shutdown_closes_open_sockets_at_once(service: Service, to
     for ws in (room.advisor, room.citizen):
         msg = await ws.receive(timeout=2)
         assert msg.type is WSMsgType.CLOSE and msg.data == WSCloseCode.GOING_AWAY
+
+
+async def admitted(service: Service, token: str) -> Waiting:
+    """A citizen in the call with the advisor (admitted; the media would follow)."""
+    room = await citizen_waiting(service, token, name="Rosa Rückkehr")
+    await room.advisor.send_json({"type": "admit", "participant_id": room.pid})
+    assert (await recv(room.citizen))["phase"] == "admitted"
+    assert (await recv_type(room.advisor, "departed"))["reason"] == "admitted"
+    return room
+
+
+async def console_hello(
+    service: Service, token: str, calls: list[int] | None
+) -> tuple[ClientWebSocketResponse, dict[str, Any]]:
+    ws = await service.client.ws_connect("/ws/advisor")
+    hello: dict[str, Any] = {"type": "hello", "token": token}
+    if calls is not None:
+        hello["calls"] = calls
+    await ws.send_json(hello)
+    snapshot = await recv(ws)
+    assert snapshot["type"] == "waiting"
+    return ws, snapshot
+
+
+async def test_a_restarted_console_gets_its_call_back_in_the_waiting_room(
+    service: Service, token: str
+) -> None:
+    room = await admitted(service, token)
+    await room.advisor.close()  # the console crashed
+    # It starts again and says it is in no call: the citizen waits again, at once.
+    console, snapshot = await console_hello(service, room.token, [])
+    assert [e["participant_id"] for e in snapshot["entries"]] == [room.pid]
+    assert snapshot["entries"][0]["online"] is True
+    assert (await recv(room.citizen))["phase"] == "waiting"
+    assert not service.app[HUB].is_admitted(room.pid)
+    # And it may admit them again: the call can start anew.
+    await console.send_json({"type": "admit", "participant_id": room.pid})
+    assert (await recv(room.citizen))["phase"] == "admitted"
+    await room.citizen.close()
+    await console.close()
+
+
+async def test_a_console_back_within_the_grace_keeps_its_call(service: Service, token: str) -> None:
+    room = await admitted(service, token)
+    await room.advisor.close()  # a short loss of the service
+    console, snapshot = await console_hello(service, room.token, [room.pid])
+    assert snapshot["entries"] == []
+    assert service.app[HUB].is_admitted(room.pid)
+    # Saying nothing (an older console, or a second window) changes nothing either.
+    other, snapshot = await console_hello(service, room.token, None)
+    assert snapshot["entries"] == []
+    assert service.app[HUB].is_admitted(room.pid)
+    await other.close()
+    await room.citizen.send_json({"type": "ping", "seq": 1})
+    assert (await recv(room.citizen))["type"] == "pong"  # no phase change in between
+    await room.citizen.close()
+    await console.close()
+
+
+async def test_a_console_away_for_longer_than_the_grace_gets_them_back_waiting(
+    service: Service, token: str
+) -> None:
+    service.app[HUB].reconnect_grace_s = 0.2
+    room = await admitted(service, token)
+    await room.advisor.close()
+    assert (await recv(room.citizen))["phase"] == "waiting"
+    console, snapshot = await console_hello(service, room.token, [room.pid])
+    assert [e["participant_id"] for e in snapshot["entries"]] == [room.pid]
+    await room.citizen.close()
+    await console.close()
+
+
+async def test_a_hello_with_a_malformed_calls_list_is_refused(service: Service, token: str) -> None:
+    token = await monday_morning(service)
+    ws = await service.client.ws_connect("/ws/advisor")
+    await ws.send_json({"type": "hello", "token": token, "calls": ["alle"]})
+    reply = await recv(ws)
+    assert reply["type"] == "error" and reply["message"], reply
+    await ws.receive()
+    assert ws.close_code == 4401

@@ -11,6 +11,7 @@ import json
 import multiprocessing
 import queue
 import random
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,10 +26,13 @@ from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.protocol import PeriodFigures
 from advisor_app.core.statistics import PeriodKind
 from advisor_app.ui.main_window import MainWindow
+from advisor_app.ui.pages.call import RemoteTile
 from advisor_app.ui.tasks import TaskRunner
 from benchmarks.idcheck_synth import id_card, make_view
+from tests.client.test_room_client import free_port
 from tests.helpers.citizen_browser import citizen_call, write_y4m
 from tests.helpers.console_call import GeneratedMedia
+from tests.helpers.processes import Serve, child_env
 from tests.ui.citizens import book
 from tests.ui.support import close_calls, run, wait_until
 from tests.ui.test_waiting_room import Console, RecordingChime, RecordingNotifier
@@ -237,3 +241,122 @@ def test_the_id_check_in_a_call_with_a_card_held_to_chromiums_camera(
     assert stored.identity is not None
     assert stored.identity.outcome.value == "verified"
     assert dialog.stills == {}  # wiped
+
+
+def test_a_reload_of_the_citizens_page_comes_back_into_the_same_tile(
+    loop: asyncio.AbstractEventLoop,
+    qtbot: QtBot,
+    calling_console: Console,
+    client: ServiceClient,
+    request: pytest.FixtureRequest,
+) -> None:
+    console = calling_console
+    window = console.window
+    appt = run(loop, book(client, "Rudi Reload"))
+    citizen = CallingCitizen(appt.citizen.link)
+    request.addfinalizer(citizen.stop)
+    citizen.expect("waiting")
+    console.select("Rudi Reload")
+    pid = console.entry("Rudi Reload").participant_id
+    qtbot.mouseClick(console.page.detail.admit_button, Qt.MouseButton.LeftButton)
+    citizen.expect("connected")
+    call = window.call
+    assert call is not None
+    tile = call.tile(pid)
+    assert tile is not None
+    wait_until(lambda: tile.video.showing_video and tile.video.frames_drawn > 10, timeout=20)
+    controller = window.call_controller
+    assert controller is not None and controller.session is not None
+    old_pc = controller.session.links[pid].connection
+    assert old_pc is not None
+    arrivals = len(console.notifier.messages)
+
+    # The citizen reloads: back in the call by itself, in the same tile, no admission.
+    assert citizen.ask("reload") == "connected"
+    link = controller.session.links[pid]
+    wait_until(lambda: link.connection is not old_pc and tile.status_text == "", timeout=15)
+    assert old_pc.connectionState == "closed"
+    drawn = tile.video.frames_drawn
+    wait_until(lambda: tile.video.showing_video and tile.video.frames_drawn > drawn + 10)
+    assert call.tile(pid) is tile
+    assert len(call.stage.findChildren(RemoteTile)) == 1
+    assert window.in_session and window.pages.currentWidget() is call
+    assert len(console.notifier.messages) == arrivals  # nobody "arrived" in the waiting room
+    got = citizen.report()
+    assert (got["width"], got["height"]) == (1280, 720), got
+    assert got["frames"] > 10, got
+    window.grab().save(str(SHOTS / "console_call_after_reload.png"))
+
+
+def test_a_service_restart_during_the_call_brings_the_citizen_back_to_the_waiting_room(
+    loop: asyncio.AbstractEventLoop,
+    qtbot: QtBot,
+    runner: TaskRunner,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> None:
+    """A real ``serve`` dies during the call and starts again on the same port and data."""
+    port = free_port()
+    token = "lokales-token-" + "w" * 20
+    env = child_env(ADVISOR_EMBEDDED_TOKEN=token)
+    args = ["serve", "--port", str(port), "--data-dir", str(tmp_path / "data")]
+    window = MainWindow(
+        runner, chime=RecordingChime(), notifier=RecordingNotifier(), media=GeneratedMedia
+    )
+    qtbot.addWidget(window, before_close_func=lambda w: close_calls(loop, w))
+    window.resize(1400, 860)
+    window.show()
+    api: ServiceClient | None = None
+    try:
+        with Serve(args, cwd=tmp_path, env=env) as first:
+            url = run(loop, asyncio.to_thread(first.wait_ready))
+            api = ServiceClient(url, token=token)
+            window.show_console(api, advisor_name="Anna Berger", connection="Lokaler Dienst")
+            page = window.waiting_room
+            assert page is not None
+            wait_until(lambda: page.connection_text() == "Live verbunden")
+            appt = run(loop, book(api, "Wanda Wiederkehr"))
+            citizen = CallingCitizen(appt.citizen.link)
+            request.addfinalizer(citizen.stop)
+            citizen.expect("waiting")
+            console = Console(window, window._chime, window._notifier)  # type: ignore[arg-type]
+            console.select("Wanda Wiederkehr")
+            qtbot.mouseClick(page.detail.admit_button, Qt.MouseButton.LeftButton)
+            citizen.expect("connected")
+            assert window.in_session
+            run(loop, asyncio.to_thread(first.stop, signal.SIGKILL))
+        with Serve(args, cwd=tmp_path, env=env) as second:
+            run(loop, asyncio.to_thread(second.wait_ready))
+            # The page goes back to the waiting room by itself; the console leaves the call,
+            # lists her waiting again and says what happened.
+            assert citizen.ask("wait-returned") == "waiting again"
+            wait_until(lambda: not window.in_session, timeout=20, message="call left")
+            assert window.pages.currentWidget() is page
+            console.row("Wanda Wiederkehr")
+            wait_until(
+                lambda: (
+                    page.message_bar.text
+                    == "Die Verbindung im Gespräch mit Wanda Wiederkehr ist abgebrochen. Wanda "
+                    "Wiederkehr wartet wieder im Wartezimmer; lassen Sie die Person erneut ein, "
+                    "um weiterzusprechen."
+                )
+            )
+            window.grab().save(str(SHOTS / "console_waiting_after_service_restart.png"))
+            # Admitted again, the call runs again: her picture in the tile.
+            pid = console.entry("Wanda Wiederkehr").participant_id
+            console.select("Wanda Wiederkehr")
+            qtbot.mouseClick(page.detail.admit_button, Qt.MouseButton.LeftButton)
+            wait_until(lambda: window.in_session, message="call again")
+            call = window.call
+            assert call is not None
+            tile = call.tile(pid)
+            assert tile is not None
+            wait_until(lambda: tile.video.frames_drawn > 10, timeout=20, message="picture")
+            citizen.stop()
+            assert window.room is not None
+            close_calls(loop, window)
+            run(loop, window.room.close())
+            run(loop, asyncio.to_thread(second.stop))
+    finally:
+        if api is not None:
+            run(loop, api.close())

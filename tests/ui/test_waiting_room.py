@@ -324,6 +324,9 @@ def test_admit_opens_the_call_page_and_arrivals_during_the_call_only_change_the_
     assert "Gespräch" not in window.navigation_labels()
     assert window.waiting_badge() == (console.page.count, False)  # seen now
     assert console.page.detail.admit_button.isEnabled()
+    # The service has the call as ended (else the next console would find Erika admitted
+    # to a call it does not know, and list her as waiting again).
+    assert run(loop, citizen.receive("state"))["phase"] == "ended"
 
 
 def test_ready_made_and_own_notes_reach_the_citizen(

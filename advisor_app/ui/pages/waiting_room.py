@@ -243,6 +243,22 @@ class WaitingRoomPage(QWidget):
     def _name(self, participant_id: int) -> str | None:
         return self._names.get(participant_id)
 
+    def show_returned(self, participant_id: int) -> None:
+        """A participant's call broke off (the service restarted, or this console was away
+        too long): they are listed here again and may be admitted again."""
+        # After this turn of the loop the list has the room's event that said so.
+        QTimer.singleShot(0, self, lambda: self._say_returned(participant_id))
+
+    def _say_returned(self, participant_id: int) -> None:
+        name = self._name(participant_id) or self.tr("Eine Person")
+        self.message_bar.show_message(
+            self.tr(
+                "Die Verbindung im Gespräch mit {name} ist abgebrochen. {name} wartet wieder "
+                "im Wartezimmer; lassen Sie die Person erneut ein, um weiterzusprechen."
+            ).format(name=name),
+            Level.INFO,
+        )
+
     def _info(self, text: str) -> None:
         self.message_bar.show_message(text, Level.INFO, hide_after_ms=NOTE_MS)
 

@@ -72,6 +72,8 @@ class App {
     this.deviceCheck = null;
     this.call = null;
     this.linkLost = false;
+    /** 'call_lost' while the page is back in the waiting room from a call that broke off. */
+    this.returned = null;
     /** The anonymous survey after the call: {ticket, done} (kept over a reload). */
     this.survey = this.store.get().survey ?? null;
     this.surveyWait = null;
@@ -446,15 +448,25 @@ class App {
     this.phase = phase;
     switch (phase) {
       case 'lobby':
+        // The service no longer knows the call (away longer than the grace, or the service
+        // restarted): back into the waiting room by itself, the consent is still on record.
+        if (this.step === 'admitted') {
+          this.wantWaiting = true;
+          this.returned = 'call_lost';
+        }
         if (this.wantWaiting) this.room.enter();
-        else if (this.step === 'waiting' || this.step === 'admitted') this.go('entering');
+        else if (this.step === 'waiting') this.go('entering');
         break;
       case 'waiting':
         if (!this.wantWaiting && this.step === 'entering') this.room.leave(); // left while offline
-        else if (this.step !== 'waiting') this.go('waiting');
+        else if (this.step !== 'waiting') {
+          if (this.step === 'admitted') this.returned = 'call_lost'; // the console is away
+          this.go('waiting');
+        }
         break;
       case 'admitted':
         this.wantWaiting = false;
+        this.returned = null;
         if (this.survey?.ticket) {
           this.survey = null; // a new call: its end brings a new ticket
           this.store.set({ survey: null });
@@ -519,6 +531,7 @@ class App {
   }
 
   onLink(status) {
+    if (status === 'online') this.call?.roomOnline(); // a "ready" may have been lost meanwhile
     const lost = status === 'lost';
     if (lost === this.linkLost) return;
     this.linkLost = lost;

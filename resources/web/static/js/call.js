@@ -11,6 +11,9 @@
 
 export const ALIVE_EVERY_MS = 1000;
 export const SILENCE_MS = 4000;
+/** Not connected this long after the last "ready": ask the console for a fresh offer again
+ * (the "ready" was lost, the console was away, the network came back). */
+export const READY_RETRY_MS = 8000;
 const MAX_CHAT = 2000;
 
 /** Can this browser present a screen or tab? Not on phones and tablets (no useful screen). */
@@ -145,13 +148,31 @@ export class CallConnection {
     this.aliveTimer = null;
     this.closed = false;
     this.media = { camera: false, microphone: false };
+    this.readyAt = 0;
+    this.watchTimer = null;
   }
 
-  /** Tell the console we are ready for its offer (first time, and after a failure). */
+  /** Tell the console we are ready for its offer (first time, after a reload or a failure);
+   * repeated while the call does not come back (see `watch`). */
   ready() {
     if (this.closed) return;
-    this.setState('connecting');
+    this.setState(this.state === 'interrupted' ? 'interrupted' : 'connecting');
+    this.readyAt = Date.now();
     this.room.send({ type: 'signal', payload: { kind: 'ready' } });
+    if (!this.watchTimer) this.watchTimer = setInterval(() => this.watch(), 1000);
+  }
+
+  /** Not connected for a while since the last "ready": a fresh negotiation, led by the console. */
+  watch() {
+    if (this.closed || this.state === 'connected') return;
+    if (Date.now() - this.readyAt >= READY_RETRY_MS) this.ready();
+  }
+
+  /** The waiting-room socket is back (after a network drop): if the call is not running,
+   * ask for a fresh offer at once instead of waiting for the next try. */
+  roomOnline() {
+    if (this.closed || !this.readyAt || this.state === 'connected') return;
+    this.ready();
   }
 
   setLocal(stream) {
@@ -183,7 +204,10 @@ export class CallConnection {
   /** A step of the negotiation from the console (relayed by the service). */
   async onSignal(payload) {
     if (this.closed || !payload) return;
-    if (payload.kind === 'offer' && typeof payload.sdp === 'string') await this.answer(payload.sdp);
+    if (payload.kind === 'offer' && typeof payload.sdp === 'string') {
+      const negotiation = Number.isInteger(payload.negotiation) ? payload.negotiation : null;
+      await this.answer(payload.sdp, negotiation);
+    }
   }
 
   newPeerConnection() {
@@ -233,7 +257,8 @@ export class CallConnection {
     return pc;
   }
 
-  async answer(sdp) {
+  /** Answer the console's offer; `negotiation` (its number) goes back with the answer. */
+  async answer(sdp, negotiation = null) {
     const pc = this.newPeerConnection();
     await pc.setRemoteDescription({ type: 'offer', sdp });
     const roles = this.transceivers(pc);
@@ -245,7 +270,9 @@ export class CallConnection {
     }
     await pc.setLocalDescription(await pc.createAnswer());
     if (pc !== this.pc) return;
-    this.room.send({ type: 'signal', payload: { kind: 'answer', sdp: pc.localDescription.sdp } });
+    const payload = { kind: 'answer', sdp: pc.localDescription.sdp };
+    if (negotiation !== null) payload.negotiation = negotiation;
+    this.room.send({ type: 'signal', payload });
   }
 
   /** Send `track` (or nothing) as our audio, camera ('video') or 'screen', without a new
@@ -391,6 +418,8 @@ export class CallConnection {
     if (this.closed) return;
     if (sayBye) this.send({ type: 'bye' });
     this.closed = true;
+    clearInterval(this.watchTimer);
+    this.watchTimer = null;
     this.dropPeerConnection();
     for (const track of this.local.getTracks()) track.stop();
     this.screen?.stop();

@@ -94,6 +94,8 @@ export function waitingView(app) {
   const node = step(
     'waiting',
     t('waiting.title'),
+    // Back from a call that broke off: said first, where a phone shows it without scrolling.
+    app.returned ? status('info', t('waiting.call_lost'), { id: 'call-lost' }) : null,
     h(
       'div',
       { class: 'card waiting-card' },
