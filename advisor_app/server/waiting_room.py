@@ -106,6 +106,10 @@ class Presence:
     entered_told: bool = False
 
 
+#: How long closing waits for notifications still being sent or written.
+CLOSE_WAIT_S = 2.0
+
+
 class WaitingRoomHub:
     """All waiting rooms of this service instance."""
 
@@ -505,5 +509,12 @@ class WaitingRoomHub:
         )
         self._people.clear()
         self._advisors.clear()
-        for task in list(self._tasks):
-            task.cancel()
+        # Let notifications and their database writes finish: a write cancelled half-way
+        # leaves SQLAlchemy closing the aiosqlite connection in a task of its own that never
+        # ends, and the service's loop then never stops (seen as a hang at shutdown).
+        pending = list(self._tasks)
+        if pending:
+            _, late = await asyncio.wait(pending, timeout=CLOSE_WAIT_S)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
