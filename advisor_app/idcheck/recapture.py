@@ -106,8 +106,8 @@ def _side(strip: NDArray[Any], valid: NDArray[Any], edge: int) -> str:
         near = profile[e - 2] if e > edge else profile[e + 2]
         if abs(float(profile[beyond] - near)) < 0.6 * abs(step):
             continue  # a line (a row of print), not the edge of a frame
-        window = np.abs(smooth[e - 1 : e + 2] - smooth[e - 3 : e]) if e >= 3 else None
-        if window is None or float((window.max(axis=0) >= 0.5 * FRAME_STEP).mean()) < 0.85:
+        window = np.abs(smooth[e - 1 : e + 2] - smooth[e - 3 : e])  # e >= 3: in range
+        if float((window.max(axis=0) >= 0.5 * FRAME_STEP).mean()) < 0.85:
             continue  # not one straight edge along the whole side (what lies beyond varies)
         lo, hi = sorted((e, edge))
         if float(seen[lo - 3 : hi + 4].min()) < 0.98:

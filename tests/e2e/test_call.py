@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -339,9 +340,12 @@ async def test_a_crashed_browser_is_shown_as_interrupted_within_seconds(
             await context.close()
 
 
-async def test_a_crashed_console_is_shown_as_interrupted_on_the_page(
+@contextlib.asynccontextmanager
+async def call_with_console_process(
     browser: Browser, live: Live
-) -> None:
+) -> AsyncIterator[tuple[Any, BrowserContext, Page, Any]]:
+    """A call between a page and a console in a child process of its own (which a test may
+    kill): yields the process, the page's context, the page and its script-error guard."""
     ctx = multiprocessing.get_context("spawn")
     out: Any = ctx.Queue()
     child = ctx.Process(target=console_child, args=(live.base, live.advisor_token, out))
@@ -352,6 +356,16 @@ async def test_a_crashed_console_is_shown_as_interrupted_on_the_page(
         await enter_waiting_room(live, page, "admitted")
         assert await asyncio.to_thread(out.get, True, 30) == "connected"
         await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
+        yield child, context, page, guard
+    finally:
+        child.kill()
+        child.join(timeout=10)
+
+
+async def test_a_crashed_console_is_shown_as_interrupted_on_the_page(
+    browser: Browser, live: Live
+) -> None:
+    async with call_with_console_process(browser, live) as (child, context, page, guard):
         crashed = time.monotonic()
         child.kill()
         status = page.locator("#call-status")
@@ -360,6 +374,3 @@ async def test_a_crashed_console_is_shown_as_interrupted_on_the_page(
         await expect(page.locator("#chat-input")).to_be_disabled()
         guard.check()
         await context.close()
-    finally:
-        child.kill()
-        child.join(timeout=10)

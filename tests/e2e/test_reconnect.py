@@ -8,7 +8,6 @@ that is killed and started again on the same port and database).
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import signal
 import time
@@ -28,7 +27,7 @@ from advisor_app.core.protocol import Arrived, IceConfig
 from advisor_app.server.app import create_app
 from advisor_app.server.logs import AccessLogger
 from tests.client.test_room_client import free_port
-from tests.e2e.test_call import RECEIVED, enter_waiting_room, join
+from tests.e2e.test_call import RECEIVED, call_with_console_process, join
 from tests.e2e.test_citizen_journey import to_room
 from tests.helpers.citizen_browser import (
     PHONE,
@@ -39,7 +38,7 @@ from tests.helpers.citizen_browser import (
     new_page,
     wait_step,
 )
-from tests.helpers.console_call import ConsoleSide, console_child, console_side
+from tests.helpers.console_call import ConsoleSide, console_side
 from tests.helpers.coturn import coturn
 from tests.helpers.processes import Serve, child_env
 from tests.helpers.service import Service, make_settings
@@ -174,16 +173,7 @@ async def test_a_network_drop_longer_than_the_grace_returns_the_citizen_to_the_w
 async def test_a_restarted_console_finds_the_citizen_in_its_waiting_room_again(
     browser: Browser, live: Live
 ) -> None:
-    ctx = multiprocessing.get_context("spawn")
-    out: Any = ctx.Queue()
-    child = ctx.Process(target=console_child, args=(live.base, live.advisor_token, out))
-    child.start()
-    try:
-        assert await asyncio.to_thread(out.get, True, 30) == "ready"
-        context, page, guard = await new_page(browser, live)
-        await enter_waiting_room(live, page, "admitted")
-        assert await asyncio.to_thread(out.get, True, 30) == "connected"
-        await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
+    async with call_with_console_process(browser, live) as (child, context, page, guard):
         child.kill()  # the console crashes in the call
         await expect(page.locator("#call-status")).to_contain_text(
             "Die Verbindung ist unterbrochen", timeout=8_000
@@ -203,9 +193,6 @@ async def test_a_restarted_console_finds_the_citizen_in_its_waiting_room_again(
             await video_both_ways(page, console, pid)
         guard.check()
         await context.close()
-    finally:
-        child.kill()
-        child.join(timeout=10)
 
 
 # --- the service restarts -----------------------------------------------------------------
@@ -235,13 +222,18 @@ async def citizen_in_waiting_room(
     return context, page, guard
 
 
+def _restartable_service(tmp_path: Path, letter: str) -> tuple[str, list[str], dict[str, str]]:
+    """The token, command line and environment of a ``serve`` that can be killed and started
+    again on the same port and database."""
+    token = "lokales-token-" + letter * 20
+    args = ["serve", "--port", str(free_port()), "--data-dir", str(tmp_path / "data")]
+    return token, args, child_env(ADVISOR_EMBEDDED_TOKEN=token)
+
+
 async def test_a_service_restart_during_the_waiting_room_returns_everyone_to_it(
     browser: Browser, tmp_path: Path
 ) -> None:
-    port = free_port()
-    token = "lokales-token-" + "r" * 20
-    env = child_env(ADVISOR_EMBEDDED_TOKEN=token)
-    args = ["serve", "--port", str(port), "--data-dir", str(tmp_path / "data")]
+    token, args, env = _restartable_service(tmp_path, "r")
     with Serve(args, cwd=tmp_path, env=env) as first:
         base = await asyncio.to_thread(first.wait_ready)
         api = ServiceClient(base, token=token)
@@ -292,10 +284,7 @@ async def test_a_service_restart_during_the_waiting_room_returns_everyone_to_it(
 async def test_a_service_restart_during_a_call_returns_the_citizen_to_the_waiting_room(
     browser: Browser, tmp_path: Path
 ) -> None:
-    port = free_port()
-    token = "lokales-token-" + "c" * 20
-    env = child_env(ADVISOR_EMBEDDED_TOKEN=token)
-    args = ["serve", "--port", str(port), "--data-dir", str(tmp_path / "data")]
+    token, args, env = _restartable_service(tmp_path, "c")
     with Serve(args, cwd=tmp_path, env=env) as first:
         base = await asyncio.to_thread(first.wait_ready)
         api = ServiceClient(base, token=token)
