@@ -26,6 +26,7 @@ from advisor_app.core.protocol import (
     Hangup,
     Hello,
     Leave,
+    PeerSignal,
     Ping,
     Pong,
     RoomPhase,
@@ -33,6 +34,7 @@ from advisor_app.core.protocol import (
     SendAway,
     SendNote,
     SocketError,
+    ToWaitingRoom,
     WaitingEntry,
 )
 from advisor_app.core.timewindow import AppointmentWindow, LinkState
@@ -227,6 +229,8 @@ async def citizen_socket(request: web.Request) -> web.WebSocketResponse:
                 await hub.leave(presence)
             elif isinstance(parsed, CitizenSignal):
                 error = await hub.signal_from_citizen(presence, parsed.payload)
+            elif isinstance(parsed, PeerSignal):
+                error = await hub.signal_to_peer(presence, parsed.peer, parsed.payload)
             elif isinstance(parsed, Hangup):
                 error = await hub.hangup(presence)
             elif isinstance(parsed, Ping):
@@ -278,7 +282,11 @@ async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
                     advisor.id, parsed.participant_id, parsed.payload
                 )
             elif isinstance(parsed, EndCall):
-                error = await hub.end_call(advisor.id, parsed.participant_id)
+                error = await hub.end_call(advisor.id, parsed.participant_id, removed=parsed.remove)
+            elif isinstance(parsed, ToWaitingRoom):
+                error = await hub.to_waiting_room(
+                    advisor.id, parsed.participant_id, app[keys.CLOCK].now()
+                )
             elif isinstance(parsed, Ping):
                 await _send(ws, Pong(seq=parsed.seq))
             else:
