@@ -263,6 +263,7 @@ class WaitingRoomHub:
         """The participant's call is over: the closing page, then (citizens) the survey."""
         presence.phase = RoomPhase.ENDED
         presence.survey_ticket = None
+        presence.reason = reason  # "removed" is said again after a reload
         await self._to_citizen(presence, RoomState(phase=RoomPhase.ENDED, reason=reason))
         await self._update_rosters(presence)
         if self._events is not None:
@@ -462,6 +463,7 @@ class WaitingRoomHub:
         if self._admitted_count(advisor_id) >= MAX_CALL_PARTICIPANTS - 1:
             return _CALL_FULL
         presence.phase = RoomPhase.ADMITTED
+        presence.reason = None
         await self._to_citizen(presence, RoomState(phase=RoomPhase.ADMITTED))
         await self._to_advisor(
             advisor_id, Departed(participant_id=participant_id, reason="admitted")

@@ -124,7 +124,8 @@ export class CallConnection {
   /**
    * room: the waiting-room socket (Room); ice: {ice_servers, ice_transport_policy};
    * handlers: onRemoteTrack(stream), onRemoteScreenTrack(stream), onState(state), onChat(msg),
-   * onRemoteMedia(state), onRemoteScreen(active), onIdCheck(step), onBye().
+   * onRemoteMedia(state), onRemoteScreen(active), onIdCheck(step), onBye(),
+   * onLocalTrack(kind, track) (our camera or microphone changed: the mesh sends it too).
    * state: 'connecting' | 'connected' | 'interrupted' | 'closed'.
    */
   constructor(room, ice, handlers) {
@@ -251,6 +252,7 @@ export class CallConnection {
   /** Send `track` (or nothing) as our audio, camera ('video') or 'screen', without a new
    * negotiation. */
   async replaceTrack(kind, track) {
+    if (kind !== 'screen') this.handlers.onLocalTrack?.(kind, track); // the other participants
     if (!this.pc) return;
     await this.transceivers()[kind]?.sender.replaceTrack(track);
   }
