@@ -20,6 +20,7 @@ from advisor_app.core.domain import Role
 from advisor_app.core.protocol import GuestIn
 from tests.ui.citizens import Citizen, book
 from tests.ui.support import run, wait_until
+from tests.ui.test_call_page import SHOTS, CallingCitizen, calling_console  # noqa: F401
 from tests.ui.test_waiting_room import (  # noqa: F401 - fixtures
     Console,
     _chime_on,
@@ -27,7 +28,7 @@ from tests.ui.test_waiting_room import (  # noqa: F401 - fixtures
     console,
 )
 
-pytestmark = [pytest.mark.gui]
+pytestmark = [pytest.mark.gui]  # the second test is also e2e (Chromium)
 
 GUESTS = [
     GuestIn(name="Ahmad Dolmetscher", role=Role.INTERPRETER),
@@ -132,3 +133,46 @@ def test_guests_join_the_call_four_at_most_then_back_to_waiting_and_removed(
         "Sven Beistand",
         "Ahmad Dolmetscher",
     ]
+
+
+@pytest.mark.e2e
+def test_the_call_page_with_two_chromium_participants_shows_both_pictures(
+    loop: asyncio.AbstractEventLoop,
+    qtbot: QtBot,
+    calling_console: Console,  # noqa: F811
+    client: ServiceClient,
+    request: pytest.FixtureRequest,
+) -> None:
+    desk = calling_console
+    window = desk.window
+    appointment = run(
+        loop,
+        book(
+            client,
+            "Clara Chromium",
+            guests=[GuestIn(name="Ahmad Dolmetscher", role=Role.INTERPRETER)],
+        ),
+    )
+    tiles = []
+    for participant in appointment.participants:
+        person = CallingCitizen(participant.link)
+        request.addfinalizer(person.stop)
+        person.expect("waiting")
+        window.show_page(desk.page)
+        desk.select(participant.name)
+        qtbot.mouseClick(desk.page.detail.admit_button, Qt.MouseButton.LeftButton)
+        person.expect("connected")
+        call = window.call
+        assert call is not None
+        tile = call.tile(participant.id)
+        assert tile is not None
+        tiles.append(tile)
+    # Both pictures are drawn, each under its name and role.
+    for tile in tiles:
+        wait_until(lambda t=tile: t.video.showing_video and t.video.frames_drawn > 10, timeout=20)
+    assert [t.caption.text() for t in tiles] == [
+        "Clara Chromium · Bürgerin/Bürger",
+        "Ahmad Dolmetscher · Dolmetschen",
+    ]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(SHOTS / "three-party-console.png"))

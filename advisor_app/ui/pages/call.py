@@ -92,9 +92,10 @@ class RemoteTile(QFrame):
         self.caption = QLabel()
         self.caption.setObjectName("tileCaption")
         self.caption.setTextFormat(Qt.TextFormat.PlainText)  # a name is text, never markup
-        row = QHBoxLayout()
+        layout.addWidget(self.caption)
+        row = QHBoxLayout()  # under the caption, so that both tiles of a row stay equal
         row.setSpacing(6)
-        row.addWidget(self.caption, 1)
+        row.addStretch(1)
         self.back_button = QPushButton(self.tr("Zurück ins Wartezimmer"))
         self.back_button.setToolTip(
             self.tr("Die Person wartet wieder im Wartezimmer; Sie können sie erneut einlassen.")
@@ -393,6 +394,8 @@ class CallPage(QWidget):
             self.grid.takeAt(0)
         tiles = [self._tiles[p.participant_id] for p in self._participants]
         columns = 1 if len(tiles) <= 1 else 2
+        for column in range(2):  # equal halves, whatever buttons a tile has
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
         for index, tile in enumerate(tiles):
             self.grid.addWidget(tile, index // columns, index % columns)
 
