@@ -1291,7 +1291,7 @@
     </message>
     <message>
         <source>Die Teilnahme dieser Person am Gespräch beenden</source>
-        <translation>End this person's participation in the call</translation>
+        <translation>End this person&apos;s participation in the call</translation>
     </message>
     <message>
         <source>Warten auf die Verbindung …</source>
