@@ -102,9 +102,8 @@ async def admit(console: ConsoleSide, page: Page) -> PeerLink:
     return link
 
 
-async def test_three_parties_see_each_other_then_send_back_and_remove(
-    browser: Browser, live: Live
-) -> None:
+async def citizen_and_guest(live: Live) -> tuple[str, str, int, int]:
+    """An appointment with an interpreter; both consented; the room is open."""
     appt, citizen_url = await live.appointment(
         name="Erika Mustermann", guests=[{"name": INTERPRETER, "role": "interpreter"}]
     )
@@ -113,6 +112,13 @@ async def test_three_parties_see_each_other_then_send_back_and_remove(
         await live.consent(url)
     live.clock.set(ROOM_OPEN)
     citizen_id, guest_id = (p["id"] for p in appt["participants"])
+    return citizen_url, guest_url, citizen_id, guest_id
+
+
+async def test_three_parties_see_each_other_then_send_back_and_remove(
+    browser: Browser, live: Live
+) -> None:
+    citizen_url, guest_url, citizen_id, guest_id = await citizen_and_guest(live)
 
     async with console_side(live.base, live.advisor_token) as console:
         # axe is injected into the citizen's page, which the strict CSP would refuse; the
@@ -150,15 +156,6 @@ async def test_three_parties_see_each_other_then_send_back_and_remove(
         await citizen.screenshot(path=str(SHOTS / "three-party-citizen-phone.png"))
         await citizen.set_viewport_size(DESKTOP)
 
-        # The citizen's page (the offering side of the pair) reloads: both pages see each
-        # other again without waiting for the old connection to time out. (Only the mesh is
-        # checked here: after a reload the page gets no picture from the console, on main as
-        # well; that is the reconnect work's part.)
-        await citizen.reload()
-        await wait_step(citizen, "admitted")
-        await frames_grow(citizen, guest_id, console=False)
-        await frames_grow(guest, citizen_id, fresh=True, console=False)
-
         # Back to the waiting room: the interpreter waits again, the citizen's tile goes,
         # the console's link closes; admitted again, everyone sees everyone again.
         assert await console.room.to_waiting_room(guest_id)
@@ -167,7 +164,7 @@ async def test_three_parties_see_each_other_then_send_back_and_remove(
         await expect(citizen.locator("#peer-tiles")).to_be_hidden()
         await console.wait_for(lambda: guest_id not in console.session.links)
         await admit(console, guest)
-        await frames_grow(citizen, guest_id, console=False)  # see the reload above
+        await frames_grow(citizen, guest_id)
         await frames_grow(guest, citizen_id)
 
         # Removed: the interpreter's page says the advisor ended their participation; the
@@ -186,5 +183,27 @@ async def test_three_parties_see_each_other_then_send_back_and_remove(
         assert link.state is PeerState.CONNECTED
         await wait_step(citizen, "admitted")
 
+        citizen_guard.check()
+        guest_guard.check()
+
+
+async def test_the_offering_page_reloads_and_the_pair_reconnects_at_once(
+    browser: Browser, live: Live
+) -> None:
+    citizen_url, guest_url, citizen_id, guest_id = await citizen_and_guest(live)
+    async with console_side(live.base, live.advisor_token) as console:
+        citizen, citizen_guard = await arrive(browser, live, citizen_url)
+        await admit(console, citizen)
+        guest, guest_guard = await arrive(browser, live, guest_url)
+        await admit(console, guest)
+        await frames_grow(guest, citizen_id)
+        # The citizen (the smaller id: the offering side) reloads. Both see each other again
+        # on a new connection, well before the old one would time out. Only the mesh is
+        # checked: after a reload the page gets no picture from the console (on main as well;
+        # the reconnect work's part).
+        await citizen.reload()
+        await wait_step(citizen, "admitted")
+        await frames_grow(citizen, guest_id, console=False)
+        await frames_grow(guest, citizen_id, fresh=True, console=False)
         citizen_guard.check()
         guest_guard.check()
