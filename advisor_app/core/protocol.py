@@ -455,6 +455,8 @@ class Roster(Model):
     type: Literal["roster"] = "roster"
     you: int
     peers: Annotated[list[RosterEntry], Field(max_length=MAX_GUESTS)]
+    #: The advisor's name as the console signed in (empty when not known).
+    advisor_name: str = ""
 
 
 class Hangup(Model):

@@ -261,7 +261,7 @@ async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
             CLOSE_UNAUTHORIZED,
         )
     hub = app[HUB]
-    await hub.attach_advisor(advisor.id, ws)
+    await hub.attach_advisor(advisor.id, ws, advisor.display_name)
     try:
         async for msg in ws:
             if msg.type is not WSMsgType.TEXT:

@@ -130,6 +130,8 @@ class WaitingRoomHub:
         self._events = events
         self._people: dict[int, Presence] = {}
         self._advisors: dict[int, set[web.WebSocketResponse]] = {}
+        #: Advisors' display names, for the rosters of group calls.
+        self._advisor_names: dict[int, str] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._closing = False
 
@@ -317,6 +319,7 @@ class WaitingRoomHub:
         peers = [self._people[pid].entry for pid in presence.roster if pid in self._people]
         return Roster(
             you=presence.entry.participant_id,
+            advisor_name=self._advisor_names.get(presence.advisor_id, ""),
             peers=[
                 RosterEntry(participant_id=e.participant_id, name=e.name, role=e.role)
                 for e in peers
@@ -435,8 +438,12 @@ class WaitingRoomHub:
 
     # --- advisor side --------------------------------------------------------------------
 
-    async def attach_advisor(self, advisor_id: int, ws: web.WebSocketResponse) -> None:
+    async def attach_advisor(
+        self, advisor_id: int, ws: web.WebSocketResponse, name: str = ""
+    ) -> None:
         self._advisors.setdefault(advisor_id, set()).add(ws)
+        if name:
+            self._advisor_names[advisor_id] = name
         await self._send(ws, WaitingSnapshot(entries=self.waiting_for(advisor_id)))
 
     def detach_advisor(self, advisor_id: int, ws: web.WebSocketResponse) -> None:

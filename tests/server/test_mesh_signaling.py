@@ -76,6 +76,7 @@ async def test_rosters_follow_the_call_and_peers_signal_each_other(
     # Both learn about the other, with the name as typed (the page shows it as text).
     roster = await recv(citizen)
     assert roster["you"] == citizen_id
+    assert roster["advisor_name"] == "Frau Beispiel"
     assert peers(roster) == [(guest_id, "Ahmad <b>Dolmetscher</b>", "interpreter")]
     roster = await recv(guest)
     assert roster["you"] == guest_id

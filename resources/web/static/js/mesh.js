@@ -20,13 +20,14 @@ export function validRoster(msg) {
     if (typeof p.name !== 'string' || p.name.length > MAX_NAME || !ROLES.has(p.role)) return null;
     peers.push({ id: p.participant_id, name: p.name, role: p.role });
   }
-  return { you: msg.you, peers };
+  const advisorName = typeof msg.advisor_name === 'string' ? msg.advisor_name.slice(0, 200) : '';
+  return { you: msg.you, peers, advisorName };
 }
 
 export class Mesh {
   /**
    * room: the waiting-room socket (Room); ice: {ice_servers, ice_transport_policy};
-   * handlers: onPeers(peers) (the roster changed: [{id, name, role}]),
+   * handlers: onPeers(peers, advisorName) (the roster changed: [{id, name, role}]),
    * onPeerStream(id, stream), onPeerState(id, 'connecting' | 'connected' | 'interrupted').
    */
   constructor(room, ice, handlers) {
@@ -53,6 +54,7 @@ export class Mesh {
       return;
     }
     this.you = roster.you;
+    this.advisorName = roster.advisorName;
     const keep = new Set(roster.peers.map((p) => p.id));
     for (const [id, peer] of this.peers) {
       if (!keep.has(id)) {
@@ -71,7 +73,8 @@ export class Mesh {
       this.peers.set(p.id, peer);
       if (this.local) this.begin(peer);
     }
-    this.handlers.onPeers?.([...this.peers.values()].map(({ id, name, role }) => ({ id, name, role })));
+    const peers = [...this.peers.values()].map(({ id, name, role }) => ({ id, name, role }));
+    this.handlers.onPeers?.(peers, this.advisorName);
   }
 
   offers(peer) {

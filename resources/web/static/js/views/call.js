@@ -133,7 +133,8 @@ export function callView(app) {
   };
 
   /** The other participants' tiles, with name and role as text (never markup). */
-  const showPeers = (peers) => {
+  const showPeers = (peers, advisorName = '') => {
+    advisorLabel.textContent = advisorName ? `${advisorName} · ${t('role.advisor')}` : t('role.advisor');
     for (const [id, tile] of tiles) {
       if (peers.some((p) => p.id === id)) continue;
       tile.video.srcObject = null;
