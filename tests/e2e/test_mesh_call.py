@@ -140,7 +140,8 @@ async def test_three_parties_see_each_other_then_send_back_and_remove(
         assert got["peers"][str(citizen_id)]["name"] == "Erika Mustermann"
         assert got["peers"][str(citizen_id)]["role"] == "Bürgerin / Bürger"
         for page in (citizen, guest):
-            await expect(page.locator("#advisor-label")).to_have_text("Frau Beispiel · Beraterin / Berater")
+            label = page.locator("#advisor-label")
+            await expect(label).to_have_text("Frau Beispiel · Beraterin / Berater")
         # Decoding goes on (not a single frame): more frames a moment later.
         before = (await decoded(citizen))["peers"][str(guest_id)]["frames"]
         await citizen.wait_for_timeout(1000)
