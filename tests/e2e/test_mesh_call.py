@@ -157,6 +157,23 @@ async def test_three_parties_see_each_other_then_send_back_and_remove(
         await citizen.screenshot(path=str(SHOTS / "three-party-citizen-phone.png"))
         await citizen.set_viewport_size(DESKTOP)
 
+        # The interpreter switches the camera off and mutes: the citizen's tile says so; the
+        # camera on again, the picture comes back on the same connection.
+        tile = citizen.locator(f'.peer-tile[data-peer="{guest_id}"]')
+        await guest.click("#toggle-camera")
+        await guest.click("#toggle-microphone")
+        await expect(tile).to_have_attribute("data-camera", "off")
+        await expect(tile.locator(".peer-state")).to_have_text("Kamera aus")
+        await expect(tile.locator(".peer-video")).to_be_hidden()
+        await expect(tile.locator(".peer-muted")).to_have_text("Mikrofon stumm")
+        await guest.click("#toggle-camera")
+        await guest.click("#toggle-microphone")
+        await expect(tile).to_have_attribute("data-camera", "on")
+        await expect(tile.locator(".peer-state")).to_be_hidden()
+        await expect(tile.locator(".peer-muted")).to_be_hidden()
+        before = (await decoded(citizen))["peers"][str(guest_id)]["frames"]
+        await frames_grow(citizen, guest_id, at_least=before + 15)
+
         # Back to the waiting room: the interpreter waits again, the citizen's tile goes,
         # the console's link closes; admitted again, everyone sees everyone again.
         assert await console.room.to_waiting_room(guest_id)

@@ -5,7 +5,9 @@
 // and relays `peer_signal`s only between participants admitted into the same call. Of each
 // pair the one with the smaller participant id offers; the other sends `ready` when it has
 // its devices (again after a reload or a failed connection) and answers. Every `ready` gets a
-// fresh connection and offer, as with the console, so nothing needs glare handling.
+// fresh connection and offer, as with the console, so nothing needs glare handling. A data
+// channel `peer` (opened by the offering side) carries only `media` (camera on, microphone on),
+// so a tile can say "Kamera aus"; chat stays with the console.
 // Nothing here touches the DOM: views/call.js draws the tiles.
 
 const MAX_NAME = 1000;
@@ -28,7 +30,8 @@ export class Mesh {
   /**
    * room: the waiting-room socket (Room); ice: {ice_servers, ice_transport_policy};
    * handlers: onPeers(peers, advisorName) (the roster changed: [{id, name, role}]),
-   * onPeerStream(id, stream), onPeerState(id, 'connecting' | 'connected' | 'interrupted').
+   * onPeerStream(id, stream), onPeerState(id, 'connecting' | 'connected' | 'interrupted'),
+   * onPeerMedia(id, {camera, microphone}).
    */
   constructor(room, ice, handlers) {
     this.room = room;
@@ -37,12 +40,14 @@ export class Mesh {
     this.you = null;
     this.peers = new Map(); // id -> { id, name, role, pc, stream, wantsOffer, queue, state }
     this.local = null; // MediaStream once our devices are open
+    this.media = { camera: false, microphone: false }; // what we send, as the peers are told
     this.closed = false;
   }
 
   /** Our devices are open: connect to everyone the roster named so far. */
-  start(local) {
+  start(local, media) {
     this.local = local;
+    if (media) this.media = { camera: !!media.camera, microphone: !!media.microphone };
     for (const kind of ['audio', 'video']) void this.replaceTrack(kind, this.track(kind));
     for (const peer of this.peers.values()) this.begin(peer, true);
   }
@@ -154,6 +159,7 @@ export class Mesh {
           : { kind: 'candidate', candidate: '' },
       );
     };
+    pc.ondatachannel = (event) => this.attachChannel(peer, pc, event.channel);
     pc.ontrack = (event) => {
       if (pc !== peer.pc) return;
       peer.stream.addTrack(event.track);
@@ -181,6 +187,7 @@ export class Mesh {
     peer.wantsOffer = false;
     const pc = this.connection(peer);
     for (const kind of ['audio', 'video']) pc.addTransceiver(this.track(kind) ?? kind, { direction: 'sendrecv' });
+    this.attachChannel(peer, pc, pc.createDataChannel('peer', { ordered: true }));
     await pc.setLocalDescription(await pc.createOffer());
     if (pc !== peer.pc) return;
     this.send(peer.id, { kind: 'offer', sdp: pc.localDescription.sdp });
@@ -207,6 +214,36 @@ export class Mesh {
     }
   }
 
+  attachChannel(peer, pc, channel) {
+    if (pc !== peer.pc) return;
+    peer.channel = channel;
+    channel.onopen = () => this.sendMedia(peer);
+    channel.onmessage = (event) => {
+      if (channel !== peer.channel) return;
+      let msg;
+      try {
+        msg = JSON.parse(event.data);
+      } catch {
+        msg = null;
+      }
+      if (msg?.type === 'media' && typeof msg.camera === 'boolean' && typeof msg.microphone === 'boolean') {
+        this.handlers.onPeerMedia?.(peer.id, { camera: msg.camera, microphone: msg.microphone });
+      } else {
+        console.warn('mesh: dropped a message');
+      }
+    };
+  }
+
+  sendMedia(peer) {
+    if (peer.channel?.readyState === 'open') peer.channel.send(JSON.stringify({ type: 'media', ...this.media }));
+  }
+
+  /** Our camera or microphone went on or off: every peer's tile of us says so. */
+  setMedia(media) {
+    this.media = { camera: !!media.camera, microphone: !!media.microphone };
+    for (const peer of this.peers.values()) this.sendMedia(peer);
+  }
+
   setState(peer, state) {
     if (peer.state === state) return;
     peer.state = state;
@@ -216,8 +253,9 @@ export class Mesh {
   drop(peer) {
     const pc = peer.pc;
     peer.pc = null;
+    peer.channel = null;
     if (pc) {
-      pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = null;
+      pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = pc.ondatachannel = null;
       pc.close();
     }
   }

@@ -147,9 +147,10 @@ export function callView(app) {
         const video = h('video', { class: 'peer-video', autoplay: true, playsinline: true });
         const name = h('span', { class: 'peer-name' });
         const role = h('span', { class: 'peer-role' });
+        const muted = h('span', { class: 'peer-muted', hidden: true, text: t('call.peer_muted') });
         const state = h('span', { class: 'peer-state', role: 'status', text: t('call.peer_connecting') });
-        const node = h('li', { class: 'peer-tile', 'data-peer': String(peer.id), 'data-state': 'connecting' }, video, state, h('p', { class: 'peer-caption' }, name, role));
-        tile = { node, video, name, role, state };
+        const node = h('li', { class: 'peer-tile', 'data-peer': String(peer.id), 'data-state': 'connecting' }, video, state, h('p', { class: 'peer-caption' }, name, role, muted));
+        tile = { node, video, name, role, state, muted, camera: true };
         tiles.set(peer.id, tile);
         peerGrid.append(node);
       }
@@ -166,8 +167,19 @@ export function callView(app) {
     const tile = tiles.get(id);
     if (!tile) return;
     tile.node.dataset.state = state;
-    tile.state.textContent = { connecting: t('call.peer_connecting'), interrupted: t('call.peer_interrupted') }[state] ?? '';
-    tile.state.hidden = state === 'connected';
+    const text = { connecting: t('call.peer_connecting'), interrupted: t('call.peer_interrupted') }[state];
+    tile.state.textContent = text ?? (tile.camera ? '' : t('call.peer_camera_off'));
+    tile.state.hidden = !tile.state.textContent;
+  };
+
+  /** What the other participant sends: "Kamera aus" on their tile, "Stumm" under the name. */
+  const showPeerMedia = (id, media) => {
+    const tile = tiles.get(id);
+    if (!tile) return;
+    tile.camera = media.camera;
+    tile.node.dataset.camera = media.camera ? 'on' : 'off';
+    tile.muted.hidden = media.microphone;
+    showPeerState(id, tile.node.dataset.state);
   };
 
   const refreshShare = () => {
@@ -339,6 +351,7 @@ export function callView(app) {
     mesh.ice = ice;
     call = new CallConnection(app.room, ice, {
       onLocalTrack: (kind, track) => void mesh?.replaceTrack(kind, track),
+      onLocalMedia: (media) => mesh?.setMedia(media),
       onRemoteTrack: (stream) => {
         if (remoteVideo.srcObject !== stream) remoteVideo.srcObject = stream;
       },
@@ -371,7 +384,7 @@ export function callView(app) {
     flip.hidden = cameras.length < 2 || !call.track('video');
     selfVideo.classList.add('mirror');
     call.ready();
-    mesh.start(call.local);
+    mesh.start(call.local, call.media);
   };
 
   const showIdCheck = (step) => {
@@ -392,6 +405,7 @@ export function callView(app) {
           if (tile && tile.video.srcObject !== stream) tile.video.srcObject = stream;
         },
         onPeerState: showPeerState,
+        onPeerMedia: showPeerMedia,
       });
       if (app.roster) mesh.setRoster(app.roster);
       showState('connecting');
