@@ -467,8 +467,8 @@ class WaitingRoomHub:
                 message="Diese Person ist nicht (mehr) im Wartezimmer.",
                 message_en="This person is not in the waiting room.",
             )
-        if self._admitted_count(advisor_id) >= MAX_CALL_PARTICIPANTS - 1:
-            return _CALL_FULL
+        if len(self._in_call(presence)) >= MAX_CALL_PARTICIPANTS - 1:
+            return _CALL_FULL  # the advisor and three admitted into this appointment's call
         presence.phase = RoomPhase.ADMITTED
         presence.reason = None
         await self._to_citizen(presence, RoomState(phase=RoomPhase.ADMITTED))
@@ -495,13 +495,6 @@ class WaitingRoomHub:
             )
         await self._to_citizen(presence, CitizenSignal(payload=payload))
         return None
-
-    def _admitted_count(self, advisor_id: int) -> int:
-        return sum(
-            1
-            for p in self._people.values()
-            if p.advisor_id == advisor_id and p.phase is RoomPhase.ADMITTED
-        )
 
     async def end_call(
         self, advisor_id: int, participant_id: int, *, removed: bool = False
