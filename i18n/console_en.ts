@@ -267,7 +267,7 @@
     <name>CallPage</name>
     <message>
         <source>Gespräch</source>
-        <extracomment>The session ended (the advisor pressed &quot;Gespräch beenden&quot;, or the last one left).</extracomment>
+        <extracomment>The session ended (the advisor pressed &quot;Gespräch beenden&quot;, or the last one left). The open &quot;Aus dem Gespräch entfernen?&quot; question, if any.</extracomment>
         <translation>Call</translation>
     </message>
     <message>
@@ -385,6 +385,30 @@
     <message>
         <source>Unter Linux wird alles auf diesem Bildschirm mitgeteilt, auch die Konsole mit dem Warteraum. Schieben Sie sie auf einen anderen Bildschirm.</source>
         <translation>On Linux everything on this screen is shared, including the console with the waiting room. Move it to another screen.</translation>
+    </message>
+    <message>
+        <source>{name} wartet wieder im Wartezimmer.</source>
+        <translation>{name} is waiting in the waiting room again.</translation>
+    </message>
+    <message>
+        <source>Aus dem Gespräch entfernen?</source>
+        <translation>Remove from the call?</translation>
+    </message>
+    <message>
+        <source>Die Teilnahme von {name} ({role}) am Gespräch wird beendet. Das Gespräch mit den anderen geht weiter.</source>
+        <translation>{name} ({role}) will leave the call. The call goes on with the others.</translation>
+    </message>
+    <message>
+        <source>Entfernen</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>Abbrechen</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>{name} wurde aus dem Gespräch entfernt.</source>
+        <translation>{name} was removed from the call.</translation>
     </message>
     <message>
         <source>Festgehalten: Identität geprüft.</source>
@@ -1252,6 +1276,22 @@
     <message>
         <source>Kamerabild der Person</source>
         <translation>The person&apos;s camera picture</translation>
+    </message>
+    <message>
+        <source>Zurück ins Wartezimmer</source>
+        <translation>Back to the waiting room</translation>
+    </message>
+    <message>
+        <source>Die Person wartet wieder im Wartezimmer; Sie können sie erneut einlassen.</source>
+        <translation>The person waits in the waiting room again; you can admit them again.</translation>
+    </message>
+    <message>
+        <source>Entfernen</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>Die Teilnahme dieser Person am Gespräch beenden</source>
+        <translation>End this person&apos;s participation in the call</translation>
     </message>
     <message>
         <source>Warten auf die Verbindung …</source>

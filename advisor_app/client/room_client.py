@@ -23,6 +23,7 @@ from advisor_app.core.protocol import (
     SendNote,
     SignalPayload,
     SocketError,
+    ToWaitingRoom,
     WaitingSnapshot,
 )
 
@@ -142,8 +143,13 @@ class RoomClient:
         """One negotiation step to an admitted participant (relayed by the service)."""
         return await self._send(AdvisorSignal(participant_id=participant_id, payload=payload))
 
-    async def end_call(self, participant_id: int) -> bool:
-        return await self._send(EndCall(participant_id=participant_id))
+    async def end_call(self, participant_id: int, *, remove: bool = False) -> bool:
+        """End the call for one participant (``remove``: a guest leaves a call that goes on)."""
+        return await self._send(EndCall(participant_id=participant_id, remove=remove))
+
+    async def to_waiting_room(self, participant_id: int) -> bool:
+        """Send an admitted participant back to the waiting room (to be admitted again)."""
+        return await self._send(ToWaitingRoom(participant_id=participant_id))
 
     async def close(self) -> None:
         self._closed = True

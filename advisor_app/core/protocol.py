@@ -434,6 +434,38 @@ class AdvisorSignal(Model):
     payload: SignalPayload
 
 
+class PeerSignal(Model):
+    """One negotiation step between two participants of the same call (the mesh).
+
+    To the service ``peer`` names the recipient, from the service the sender. The service
+    relays it only while both are admitted into the same running call. Of each pair the one
+    with the smaller participant id offers; the other sends ``ready`` (again after a reload or
+    a failed connection) and answers.
+    """
+
+    type: Literal["peer_signal"] = "peer_signal"
+    peer: int
+    payload: SignalPayload
+
+
+class RosterEntry(Model):
+    participant_id: int
+    name: str
+    role: Role
+
+
+class Roster(Model):
+    """Service to participant: who else is in the call (not the advisor, not oneself).
+
+    Sent when the call's participants change, and again after a reconnect."""
+
+    type: Literal["roster"] = "roster"
+    you: int
+    peers: Annotated[list[RosterEntry], Field(max_length=MAX_GUESTS)]
+    #: The advisor's name as the console signed in (empty when not known).
+    advisor_name: str = ""
+
+
 class Hangup(Model):
     """The participant ends the call ("Auflegen")."""
 
@@ -441,10 +473,24 @@ class Hangup(Model):
 
 
 class EndCall(Model):
-    """The advisor ends the call for this participant."""
+    """The advisor ends the call for this participant (for a guest: "Entfernen")."""
 
     type: Literal["end_call"] = "end_call"
     participant_id: int
+    #: Only this participant leaves a call that goes on; their page says the advisor ended
+    #: their participation.
+    remove: bool = False
+
+
+class ToWaitingRoom(Model):
+    """The advisor sends an admitted participant back to the waiting room (admit again later)."""
+
+    type: Literal["to_waiting"] = "to_waiting"
+    participant_id: int
+
+
+#: Everyone in one call, the advisor included (a mesh: each pair connected directly).
+MAX_CALL_PARTICIPANTS = 4
 
 
 class CallEnded(Model):
@@ -452,7 +498,8 @@ class CallEnded(Model):
 
     type: Literal["call_ended"] = "call_ended"
     participant_id: int
-    by: Literal["participant", "advisor", "timeout", "closed"]
+    #: ``returned``: the advisor sent the participant back to the waiting room.
+    by: Literal["participant", "advisor", "timeout", "closed", "returned"]
 
 
 class PeerPresence(Model):
@@ -464,10 +511,10 @@ class PeerPresence(Model):
 
 
 CitizenMessage = Annotated[
-    Hello | Enter | Leave | Ping | CitizenSignal | Hangup, Field(discriminator="type")
+    Hello | Enter | Leave | Ping | CitizenSignal | Hangup | PeerSignal, Field(discriminator="type")
 ]
 AdvisorMessage = Annotated[
-    Hello | Admit | SendNote | SendAway | Ping | AdvisorSignal | EndCall,
+    Hello | Admit | SendNote | SendAway | Ping | AdvisorSignal | EndCall | ToWaitingRoom,
     Field(discriminator="type"),
 ]
 
@@ -564,7 +611,7 @@ class SurveyOffer(Model):
 
 #: Everything the service sends on a citizen's socket.
 CitizenEvent = Annotated[
-    RoomState | Note | Pong | SocketError | CitizenSignal | SurveyOffer,
+    RoomState | Note | Pong | SocketError | CitizenSignal | SurveyOffer | Roster | PeerSignal,
     Field(discriminator="type"),
 ]
 

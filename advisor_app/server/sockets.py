@@ -26,6 +26,7 @@ from advisor_app.core.protocol import (
     Hangup,
     Hello,
     Leave,
+    PeerSignal,
     Ping,
     Pong,
     RoomPhase,
@@ -33,6 +34,7 @@ from advisor_app.core.protocol import (
     SendAway,
     SendNote,
     SocketError,
+    ToWaitingRoom,
     WaitingEntry,
 )
 from advisor_app.core.timewindow import AppointmentWindow, LinkState
@@ -227,6 +229,8 @@ async def citizen_socket(request: web.Request) -> web.WebSocketResponse:
                 await hub.leave(presence)
             elif isinstance(parsed, CitizenSignal):
                 error = await hub.signal_from_citizen(presence, parsed.payload)
+            elif isinstance(parsed, PeerSignal):
+                error = await hub.signal_to_peer(presence, parsed.peer, parsed.payload)
             elif isinstance(parsed, Hangup):
                 error = await hub.hangup(presence)
             elif isinstance(parsed, Ping):
@@ -257,7 +261,9 @@ async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
             CLOSE_UNAUTHORIZED,
         )
     hub = app[HUB]
-    await hub.attach_advisor(advisor.id, ws, hello.calls if hello is not None else None)
+    await hub.attach_advisor(
+        advisor.id, ws, hello.calls if hello is not None else None, advisor.display_name
+    )
     try:
         async for msg in ws:
             if msg.type is not WSMsgType.TEXT:
@@ -278,7 +284,11 @@ async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
                     advisor.id, parsed.participant_id, parsed.payload
                 )
             elif isinstance(parsed, EndCall):
-                error = await hub.end_call(advisor.id, parsed.participant_id)
+                error = await hub.end_call(advisor.id, parsed.participant_id, removed=parsed.remove)
+            elif isinstance(parsed, ToWaitingRoom):
+                error = await hub.to_waiting_room(
+                    advisor.id, parsed.participant_id, app[keys.CLOCK].now()
+                )
             elif isinstance(parsed, Ping):
                 await _send(ws, Pong(seq=parsed.seq))
             else:

@@ -21,6 +21,7 @@ from aiohttp import WSCloseCode, web
 from pydantic import BaseModel, TypeAdapter
 
 from advisor_app.core.protocol import (
+    MAX_CALL_PARTICIPANTS,
     AdvisorMessage,
     AdvisorSignal,
     Arrived,
@@ -33,8 +34,11 @@ from advisor_app.core.protocol import (
     EntryChanged,
     Note,
     PeerPresence,
+    PeerSignal,
     RoomPhase,
     RoomState,
+    Roster,
+    RosterEntry,
     SocketError,
     SurveyOffer,
     WaitingEntry,
@@ -73,6 +77,16 @@ _TOO_MANY_SIGNALS = SocketError(
 )
 
 
+_CALL_FULL = SocketError(
+    error="call_full",
+    message=(
+        f"Im Gespräch sind schon {MAX_CALL_PARTICIPANTS} Personen (mit Ihnen). "
+        "Mehr Personen sind in einem Gespräch nicht möglich."
+    ),
+    message_en=f"The call already has {MAX_CALL_PARTICIPANTS} participants (you included).",
+)
+
+
 class RoomEvents(Protocol):
     """What the anonymous statistics learn from the room (see ``server/statistics.py``)."""
 
@@ -104,6 +118,8 @@ class Presence:
     survey_ticket: str | None = None
     #: The statistics know that this participant entered (written once, not on every enter).
     entered_told: bool = False
+    #: The other participants of the call this participant was last told about (the roster).
+    roster: tuple[int, ...] = ()
 
 
 #: How long closing waits for notifications still being sent or written.
@@ -120,6 +136,8 @@ class WaitingRoomHub:
         self._advisors: dict[int, set[web.WebSocketResponse]] = {}
         #: Advisors whose last console went away: when the grace runs out, their calls end.
         self._advisor_gone: dict[int, asyncio.TimerHandle] = {}
+        #: Advisors' display names, for the rosters of group calls.
+        self._advisor_names: dict[int, str] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._closing = False
 
@@ -205,6 +223,8 @@ class WaitingRoomHub:
             await self._to_advisor(
                 advisor_id, PeerPresence(participant_id=entry.participant_id, online=True)
             )
+        if presence.phase is RoomPhase.ADMITTED and presence.roster:
+            await self._send(ws, self._roster_of(presence))
         return presence
 
     async def enter(self, presence: Presence, now: datetime) -> SocketError | None:
@@ -247,11 +267,13 @@ class WaitingRoomHub:
             log.exception("statistics: could not record a room event")
             return None
 
-    async def _ended(self, presence: Presence) -> None:
+    async def _ended(self, presence: Presence, reason: str | None = None) -> None:
         """The participant's call is over: the closing page, then (citizens) the survey."""
         presence.phase = RoomPhase.ENDED
         presence.survey_ticket = None
-        await self._to_citizen(presence, RoomState(phase=RoomPhase.ENDED))
+        presence.reason = reason  # "removed" is said again after a reload
+        await self._to_citizen(presence, RoomState(phase=RoomPhase.ENDED, reason=reason))
+        await self._update_rosters(presence)
         if self._events is not None:
             ticket = await self._tell(self._events.call_ended(presence.entry))
             if ticket is not None:
@@ -284,6 +306,60 @@ class WaitingRoomHub:
         await self._to_advisor(
             presence.advisor_id,
             AdvisorSignal(participant_id=presence.entry.participant_id, payload=payload),
+        )
+        return None
+
+    # --- the mesh: participants of one call see each other ----------------------------------
+
+    def _in_call(self, presence: Presence) -> list[Presence]:
+        """Everyone admitted into the call of ``presence`` (same advisor, same appointment)."""
+        return [
+            p
+            for p in self._people.values()
+            if p.advisor_id == presence.advisor_id
+            and p.entry.appointment_id == presence.entry.appointment_id
+            and p.phase is RoomPhase.ADMITTED
+        ]
+
+    def _roster_of(self, presence: Presence) -> Roster:
+        peers = [self._people[pid].entry for pid in presence.roster if pid in self._people]
+        return Roster(
+            you=presence.entry.participant_id,
+            advisor_name=self._advisor_names.get(presence.advisor_id, ""),
+            peers=[
+                RosterEntry(participant_id=e.participant_id, name=e.name, role=e.role)
+                for e in peers
+            ],
+        )
+
+    async def _update_rosters(self, changed: Presence) -> None:
+        """Tell every participant of ``changed``'s call whose set of others changed."""
+        if changed.phase is not RoomPhase.ADMITTED:
+            changed.roster = ()
+        for presence in self._in_call(changed):
+            peers = tuple(
+                sorted(p.entry.participant_id for p in self._in_call(changed) if p is not presence)
+            )
+            if peers != presence.roster:
+                presence.roster = peers
+                await self._to_citizen(presence, self._roster_of(presence))
+
+    async def signal_to_peer(
+        self, presence: Presence, peer_id: int, payload: Payload
+    ) -> SocketError | None:
+        """Relay one step between two participants admitted into the same running call."""
+        peer = self._people.get(peer_id)
+        if (
+            presence.phase is not RoomPhase.ADMITTED
+            or peer is None
+            or peer is presence
+            or peer not in self._in_call(presence)
+        ):
+            return _NOT_IN_CALL
+        if not self._signal_allowed(presence):
+            return _TOO_MANY_SIGNALS
+        await self._to_citizen(
+            peer, PeerSignal(peer=presence.entry.participant_id, payload=payload)
         )
         return None
 
@@ -333,6 +409,8 @@ class WaitingRoomHub:
                     presence.advisor_id, CallEnded(participant_id=participant_id, by="timeout")
                 )
             )
+            presence.phase = RoomPhase.ENDED  # gone: the others' rosters drop them
+            self._spawn(self._update_rosters(presence))
 
     async def update_device_check(self, participant_id: int, check: DeviceCheckOut) -> None:
         presence = self._people.get(participant_id)
@@ -349,8 +427,11 @@ class WaitingRoomHub:
             if presence.gone is not None:
                 presence.gone.cancel()
             # Before the sockets close: their detach must not report a "waiting, offline" person.
+            was_admitted = presence.phase is RoomPhase.ADMITTED
             presence.phase = RoomPhase.REVOKED
             await self._to_citizen(presence, RoomState(phase=RoomPhase.REVOKED))
+            if was_admitted:
+                await self._update_rosters(presence)
             for ws in list(presence.sockets):
                 await ws.close(code=CLOSE_ENDED)
         await self._to_advisor(
@@ -364,16 +445,23 @@ class WaitingRoomHub:
     # --- advisor side --------------------------------------------------------------------
 
     async def attach_advisor(
-        self, advisor_id: int, ws: web.WebSocketResponse, calls: list[int] | None = None
+        self,
+        advisor_id: int,
+        ws: web.WebSocketResponse,
+        calls: list[int] | None = None,
+        name: str = "",
     ) -> None:
         """A console signed in. ``calls``: the participants it is in a call with (None: not
         said). The advisor's only console knows best: admitted participants it does not name
-        (it restarted, or its call ended meanwhile) go back to the waiting room."""
+        (it restarted, or its call ended meanwhile) go back to the waiting room. ``name``: the
+        advisor's display name, for the rosters of group calls."""
         gone = self._advisor_gone.pop(advisor_id, None)
         if gone is not None:
             gone.cancel()
         alone = not self._advisors.get(advisor_id)
         self._advisors.setdefault(advisor_id, set()).add(ws)
+        if name:
+            self._advisor_names[advisor_id] = name
         if calls is not None and alone:
             await self._calls_lost(advisor_id, keep=set(calls))
         await self._send(ws, WaitingSnapshot(entries=self.waiting_for(advisor_id)))
@@ -409,6 +497,7 @@ class WaitingRoomHub:
             presence.phase = RoomPhase.WAITING
             presence.entry = presence.entry.model_copy(update={"online": bool(presence.sockets)})
             await self._to_citizen(presence, RoomState(phase=RoomPhase.WAITING))
+            await self._update_rosters(presence)
 
     def _own(self, advisor_id: int, participant_id: int) -> Presence | None:
         presence = self._people.get(participant_id)
@@ -424,11 +513,15 @@ class WaitingRoomHub:
                 message="Diese Person ist nicht (mehr) im Wartezimmer.",
                 message_en="This person is not in the waiting room.",
             )
+        if len(self._in_call(presence)) >= MAX_CALL_PARTICIPANTS - 1:
+            return _CALL_FULL  # the advisor and three admitted into this appointment's call
         presence.phase = RoomPhase.ADMITTED
+        presence.reason = None
         await self._to_citizen(presence, RoomState(phase=RoomPhase.ADMITTED))
         await self._to_advisor(
             advisor_id, Departed(participant_id=participant_id, reason="admitted")
         )
+        await self._update_rosters(presence)
         if self._events is not None:
             await self._tell(self._events.admitted(presence.entry))
         return None
@@ -449,13 +542,33 @@ class WaitingRoomHub:
         await self._to_citizen(presence, CitizenSignal(payload=payload))
         return None
 
-    async def end_call(self, advisor_id: int, participant_id: int) -> SocketError | None:
-        """The advisor ends the call for one participant; the page shows its closing step."""
+    async def end_call(
+        self, advisor_id: int, participant_id: int, *, removed: bool = False
+    ) -> SocketError | None:
+        """The advisor ends the call for one participant; the page shows its closing step
+        (``removed``: only this participant's part ends, the page says the advisor ended it)."""
         presence = self._own(advisor_id, participant_id)
         if presence is None or presence.phase is not RoomPhase.ADMITTED:
             return _NOT_IN_CALL
-        await self._ended(presence)
+        await self._ended(presence, reason="removed" if removed else None)
         await self._to_advisor(advisor_id, CallEnded(participant_id=participant_id, by="advisor"))
+        return None
+
+    async def to_waiting_room(
+        self, advisor_id: int, participant_id: int, now: datetime
+    ) -> SocketError | None:
+        """Back from the call into the waiting room; the advisor may admit them again."""
+        presence = self._own(advisor_id, participant_id)
+        if presence is None or presence.phase is not RoomPhase.ADMITTED:
+            return _NOT_IN_CALL
+        presence.phase = RoomPhase.WAITING
+        presence.entry = presence.entry.model_copy(
+            update={"waiting_since": now, "online": bool(presence.sockets)}
+        )
+        await self._to_citizen(presence, RoomState(phase=RoomPhase.WAITING))
+        await self._to_advisor(advisor_id, CallEnded(participant_id=participant_id, by="returned"))
+        await self._to_advisor(advisor_id, Arrived(entry=presence.entry))
+        await self._update_rosters(presence)
         return None
 
     async def note(

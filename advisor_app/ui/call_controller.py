@@ -279,6 +279,26 @@ class CallController(QObject):
         if self._media is not None:
             self._media.forget(participant_id)
 
+    def remove_guest(self, participant_id: int) -> None:
+        """ "Entfernen": the service ends this guest's part; the others stay in the call."""
+        self._tell_room(participant_id, remove=True)
+
+    def send_to_waiting_room(self, participant_id: int) -> None:
+        """ "Zurück ins Wartezimmer": the person waits again and can be admitted again."""
+        self._tell_room(participant_id, remove=False)
+
+    def _tell_room(self, participant_id: int, *, remove: bool) -> None:
+        # The link closes when the service confirms (``call_ended``), like any other leave.
+        room = self._room.room_client
+        if room is None:
+            return
+        coro = (
+            room.end_call(participant_id, remove=True)
+            if remove
+            else room.to_waiting_room(participant_id)
+        )
+        self._runner.run(f"call-leave-{participant_id}", coro)
+
     def hang_up(self) -> None:
         """ "Gespräch beenden": goodbye to everyone, the service is told, devices released."""
         ending = self._detach()

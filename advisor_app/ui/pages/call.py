@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -49,7 +50,7 @@ from advisor_app.ui.dialogs.share_picker import SharePicker
 from advisor_app.ui.labels import day_text, duration_text, role_label, time_range_text
 from advisor_app.ui.tasks import Failure
 from advisor_app.ui.widgets.chat_panel import ChatPanel
-from advisor_app.ui.widgets.message_bar import MessageBar
+from advisor_app.ui.widgets.message_bar import Level, MessageBar
 from advisor_app.ui.widgets.video_view import VideoView
 
 _LEVEL_COLOURS = {
@@ -61,7 +62,11 @@ _LEVEL_COLOURS = {
 
 
 class RemoteTile(QFrame):
-    """One participant's picture with name, role and connection state."""
+    """One participant's picture with name, role and connection state; a guest's tile also
+    has "Zurück ins Wartezimmer" and "Entfernen"."""
+
+    back_requested = Signal(int)
+    remove_requested = Signal(int)
 
     def __init__(self, entry: WaitingEntry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,11 +91,29 @@ class RemoteTile(QFrame):
         self._pictures = pictures
         self.caption = QLabel()
         self.caption.setObjectName("tileCaption")
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)  # a name is text, never markup
         layout.addWidget(self.caption)
+        row = QHBoxLayout()  # under the caption, so that both tiles of a row stay equal
+        row.setSpacing(6)
+        row.addStretch(1)
+        self.back_button = QPushButton(self.tr("Zurück ins Wartezimmer"))
+        self.back_button.setToolTip(
+            self.tr("Die Person wartet wieder im Wartezimmer; Sie können sie erneut einlassen.")
+        )
+        self.back_button.clicked.connect(self._on_back_clicked)
+        self.remove_button = QPushButton(self.tr("Entfernen"))
+        self.remove_button.setToolTip(self.tr("Die Teilnahme dieser Person am Gespräch beenden"))
+        self.remove_button.clicked.connect(self._on_remove_clicked)
+        row.addWidget(self.back_button)
+        row.addWidget(self.remove_button)
+        layout.addLayout(row)
         self.refresh()
 
     def refresh(self) -> None:
         self.caption.setText(f"{self.entry.name} · {role_label(self.entry.role)}")
+        guest = self.entry.role is not Role.CITIZEN
+        self.back_button.setVisible(guest)
+        self.remove_button.setVisible(guest)
         texts = {
             PeerState.WAITING: self.tr("Warten auf die Verbindung …"),
             PeerState.CONNECTING: self.tr("Verbindung wird aufgebaut …"),
@@ -122,6 +145,12 @@ class RemoteTile(QFrame):
     def status_text(self) -> str:
         return self.video.placeholder
 
+    def _on_back_clicked(self) -> None:
+        self.back_requested.emit(self.entry.participant_id)
+
+    def _on_remove_clicked(self) -> None:
+        self.remove_requested.emit(self.entry.participant_id)
+
 
 class CallPage(QWidget):
     """The running call; "Gespräch beenden" ends it for everyone."""
@@ -138,6 +167,8 @@ class CallPage(QWidget):
         self._connected_at: float | None = None
         self.id_dialog: IdCheckDialog | None = None
         self.picker: SharePicker | None = None
+        #: The open "Aus dem Gespräch entfernen?" question, if any.
+        self.confirm: QMessageBox | None = None
         self._shared_name = ""
         self._setup_ui()
         controller.peer_state_changed.connect(self._on_peer_state)
@@ -301,6 +332,8 @@ class CallPage(QWidget):
         tile = self._tiles.get(entry.participant_id)
         if tile is None:
             tile = RemoteTile(entry)
+            tile.back_requested.connect(self._on_back_requested)
+            tile.remove_requested.connect(self._on_remove_requested)
             self._tiles[entry.participant_id] = tile
         else:
             tile.entry = entry
@@ -361,6 +394,8 @@ class CallPage(QWidget):
             self.grid.takeAt(0)
         tiles = [self._tiles[p.participant_id] for p in self._participants]
         columns = 1 if len(tiles) <= 1 else 2
+        for column in range(2):  # equal halves, whatever buttons a tile has
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
         for index, tile in enumerate(tiles):
             self.grid.addWidget(tile, index // columns, index % columns)
 
@@ -606,6 +641,58 @@ class CallPage(QWidget):
 
     def _on_end_clicked(self) -> None:
         self.end()
+
+    # --- a guest back to the waiting room, or removed ---------------------------------------
+
+    def _entry(self, participant_id: int) -> WaitingEntry | None:
+        return next((p for p in self._participants if p.participant_id == participant_id), None)
+
+    def _on_back_requested(self, participant_id: int) -> None:
+        entry = self._entry(participant_id)
+        if entry is None:
+            return
+        self._controller.send_to_waiting_room(participant_id)
+        self.messages.show_message(
+            self.tr("{name} wartet wieder im Wartezimmer.").format(name=entry.name),
+            Level.INFO,
+            hide_after_ms=6000,
+        )
+
+    def _on_remove_requested(self, participant_id: int) -> None:
+        """Removing is final for this call: ask first."""
+        entry = self._entry(participant_id)
+        if entry is None or self.confirm is not None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Aus dem Gespräch entfernen?"),
+            self.tr(
+                "Die Teilnahme von {name} ({role}) am Gespräch wird beendet. "
+                "Das Gespräch mit den anderen geht weiter."
+            ).format(name=entry.name, role=role_label(entry.role)),
+            parent=self,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        confirm = box.addButton(self.tr("Entfernen"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(self.tr("Abbrechen"), QMessageBox.ButtonRole.RejectRole)
+        box.finished.connect(partial(self._on_remove_answered, participant_id, box, confirm))
+        self.confirm = box
+        box.open()
+
+    def _on_remove_answered(
+        self, participant_id: int, box: QMessageBox, confirm: QPushButton, _result: int
+    ) -> None:
+        self.confirm = None
+        box.deleteLater()
+        entry = self._entry(participant_id)
+        if box.clickedButton() is not confirm or entry is None:
+            return
+        self._controller.remove_guest(participant_id)
+        self.messages.show_message(
+            self.tr("{name} wurde aus dem Gespräch entfernt.").format(name=entry.name),
+            Level.INFO,
+            hide_after_ms=6000,
+        )
 
     # --- ID check -----------------------------------------------------------------------
 

@@ -298,6 +298,8 @@ class WaitingRoomPage(QWidget):
         elif isinstance(event, ConsentRevoked):
             self._on_consent_revoked(event.participant_id)
         elif isinstance(event, SocketError):
+            if event.error == "call_full":  # the admission was refused: it may be tried again
+                self._admitting.clear()
             self.message_bar.show_error(self._room.error_text(event))
 
     def _remember(self, entry: WaitingEntry) -> None:

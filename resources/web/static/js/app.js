@@ -379,6 +379,11 @@ class App {
       onNote: (note) => this.onNote(note),
       onError: (err) => this.onRoomError(err),
       onSignal: (payload) => this.current?.onSignal?.(payload),
+      onRoster: (msg) => {
+        this.roster = msg; // the call view may come after it
+        this.current?.onRoster?.(msg);
+      },
+      onPeerSignal: (peer, payload) => this.current?.onPeerSignal?.(peer, payload),
       onSurvey: ({ ticket }) => this.onSurvey(ticket),
       onLink: (status) => this.onLink(status),
     });
@@ -446,6 +451,7 @@ class App {
 
   onState({ phase, reason }) {
     this.phase = phase;
+    if (phase !== 'admitted') this.roster = null;
     switch (phase) {
       case 'lobby':
         // The service no longer knows the call (away longer than the grace, or the service
@@ -474,8 +480,11 @@ class App {
         if (this.step !== 'admitted') this.go('admitted');
         break;
       case 'ended':
+        // "removed": the advisor ended this person's participation; the call goes on without them.
+        this.endedBy = reason === 'removed' ? 'removed' : null;
         if (this.wantWaiting) this.room.enter();
         else if (this.step === 'waiting' || this.step === 'admitted') this.go('ended');
+        else if (this.step === 'ended') this.current?.onReason?.();
         break;
       case 'sent_away':
         this.wantWaiting = false;

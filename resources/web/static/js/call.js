@@ -127,7 +127,9 @@ export class CallConnection {
   /**
    * room: the waiting-room socket (Room); ice: {ice_servers, ice_transport_policy};
    * handlers: onRemoteTrack(stream), onRemoteScreenTrack(stream), onState(state), onChat(msg),
-   * onRemoteMedia(state), onRemoteScreen(active), onIdCheck(step), onBye().
+   * onRemoteMedia(state), onRemoteScreen(active), onIdCheck(step), onBye(),
+   * onLocalTrack(kind, track), onLocalMedia(media) (our camera or microphone changed: the
+   * mesh sends it and says so too).
    * state: 'connecting' | 'connected' | 'interrupted' | 'closed'.
    */
   constructor(room, ice, handlers) {
@@ -278,6 +280,7 @@ export class CallConnection {
   /** Send `track` (or nothing) as our audio, camera ('video') or 'screen', without a new
    * negotiation. */
   async replaceTrack(kind, track) {
+    if (kind !== 'screen') this.handlers.onLocalTrack?.(kind, track); // the other participants
     if (!this.pc) return;
     await this.transceivers()[kind]?.sender.replaceTrack(track);
   }
@@ -380,6 +383,7 @@ export class CallConnection {
   setMedia(media) {
     this.media = { ...this.media, ...media };
     this.sendMedia();
+    this.handlers.onLocalMedia?.(this.media); // the other participants are told as well
   }
 
   /** Send a chat line; returns the message as shown on our side, or null when not connected. */

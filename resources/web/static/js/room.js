@@ -12,7 +12,8 @@ const RATE_LIMITED = 4429;
 export class Room {
   /**
    * handlers: onState({phase, reason}), onNote({text, at}), onError({error, message}),
-   * onSignal(payload) (the call's negotiation, from the console), onSurvey({ticket}) (after
+   * onSignal(payload) (the call's negotiation, from the console), onRoster(msg) and
+   * onPeerSignal(peer, payload) (the other participants of a group call), onSurvey({ticket}) (after
    * the call: the anonymous survey's one-time ticket),
    * onLink(status) with status 'connecting' | 'online' | 'lost' | 'ended'.
    */
@@ -77,6 +78,10 @@ export class Room {
       this.handlers.onSurvey?.(msg);
     } else if (msg.type === 'signal') {
       this.handlers.onSignal?.(msg.payload);
+    } else if (msg.type === 'roster') {
+      this.handlers.onRoster?.(msg);
+    } else if (msg.type === 'peer_signal' && Number.isInteger(msg.peer)) {
+      this.handlers.onPeerSignal?.(msg.peer, msg.payload);
     } else if (msg.type === 'pong') {
       this.lastPong = Date.now();
     } else if (msg.type === 'error') {

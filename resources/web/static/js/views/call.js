@@ -1,4 +1,6 @@
-// The call view: the advisor large, oneself small, the controls, the chat. While the advisor
+// The call view: the advisor large, oneself small, the other participants of a group call
+// (interpreter, legal representative, …) as tiles with name and role under it, the controls,
+// the chat. While the advisor
 // shares a screen it is shown large and the advisor's camera small (the citizen can swap).
 //
 // Works at 360×640 (controls in one row under the picture, chat below) and on a desktop
@@ -7,6 +9,7 @@
 
 import { CallConnection, openLocalMedia, openScreen, screenShareSupported, webrtcSupported } from '../call.js';
 import { h, icon } from '../dom.js';
+import { Mesh } from '../mesh.js';
 import { formatTime, t } from '../i18n.js';
 import { status } from './common.js';
 
@@ -53,7 +56,9 @@ export function callView(app) {
   const callStatus = h('p', { class: 'call-status', role: 'status', id: 'call-status', 'data-testid': 'call-status', 'data-state': 'connecting' }, t('call.connecting'));
   const idOverlay = h('div', { class: 'id-overlay', id: 'id-overlay', hidden: true }, h('div', { class: 'id-frame', 'aria-hidden': 'true' }), h('p', { class: 'id-text', id: 'id-text', role: 'status' }));
   const remoteScreen = h('video', { id: 'remote-screen', autoplay: true, playsinline: true, muted: true, hidden: true, 'aria-label': t('call.remote_screen_label') });
-  const stage = h('div', { class: 'stage', id: 'stage' }, remoteVideo, remoteScreen, remoteOff, selfVideo, idOverlay, callStatus);
+  const advisorLabel = h('p', { class: 'tile-label', id: 'advisor-label', hidden: true, text: t('role.advisor') });
+  const stage = h('div', { class: 'stage', id: 'stage' }, remoteVideo, remoteScreen, remoteOff, selfVideo, advisorLabel, idOverlay, callStatus);
+  const peerGrid = h('ul', { class: 'peer-tiles', id: 'peer-tiles', hidden: true, 'aria-label': t('call.peers_label') });
 
   const camera = toggle('toggle-camera', 'camera');
   const microphone = toggle('toggle-microphone', 'mic');
@@ -89,11 +94,13 @@ export function callView(app) {
     'div',
     { class: 'step step-admitted call-layout', 'data-step': 'admitted' },
     h('h1', { id: 'step-title', tabindex: '-1', class: 'visually-hidden', text: t('call.title') }),
-    h('div', { class: 'call-main' }, stage, sharing, controls, notices),
+    h('div', { class: 'call-main' }, stage, peerGrid, sharing, controls, notices),
     chat,
   );
 
   let call = null;
+  let mesh = null;
+  const tiles = new Map(); // participant id -> { node, video, name, role, state }
   let facing = 'user';
   let remoteCamera = true;
   let remoteSharing = false;
@@ -123,6 +130,56 @@ export function callView(app) {
     remoteVideo.classList.toggle('pip', remoteSharing && !swapped);
     remoteOff.hidden = remoteCamera || (remoteSharing && !swapped);
     swap.setAttribute('aria-pressed', swapped ? 'true' : 'false');
+  };
+
+  /** The other participants' tiles, with name and role as text (never markup). */
+  const showPeers = (peers, advisorName = '') => {
+    advisorLabel.textContent = advisorName ? `${advisorName} · ${t('role.advisor')}` : t('role.advisor');
+    for (const [id, tile] of tiles) {
+      if (peers.some((p) => p.id === id)) continue;
+      tile.video.srcObject = null;
+      tile.node.remove();
+      tiles.delete(id);
+    }
+    for (const peer of peers) {
+      let tile = tiles.get(peer.id);
+      if (!tile) {
+        const video = h('video', { class: 'peer-video', autoplay: true, playsinline: true });
+        const name = h('span', { class: 'peer-name' });
+        const role = h('span', { class: 'peer-role' });
+        const muted = h('span', { class: 'peer-muted', hidden: true, text: t('call.peer_muted') });
+        const state = h('span', { class: 'peer-state', role: 'status', text: t('call.peer_connecting') });
+        const node = h('li', { class: 'peer-tile', 'data-peer': String(peer.id), 'data-state': 'connecting' }, video, state, h('p', { class: 'peer-caption' }, name, role, muted));
+        tile = { node, video, name, role, state, muted, camera: true };
+        tiles.set(peer.id, tile);
+        peerGrid.append(node);
+      }
+      tile.name.textContent = peer.name;
+      tile.role.textContent = t(`role.${peer.role}`);
+      tile.video.setAttribute('aria-label', t('call.peer_label', { name: peer.name }));
+    }
+    peerGrid.hidden = tiles.size === 0;
+    peerGrid.dataset.count = String(tiles.size);
+    advisorLabel.hidden = tiles.size === 0;
+  };
+
+  const showPeerState = (id, state) => {
+    const tile = tiles.get(id);
+    if (!tile) return;
+    tile.node.dataset.state = state;
+    const text = { connecting: t('call.peer_connecting'), interrupted: t('call.peer_interrupted') }[state];
+    tile.state.textContent = text ?? (tile.camera ? '' : t('call.peer_camera_off'));
+    tile.state.hidden = !tile.state.textContent;
+  };
+
+  /** What the other participant sends: "Kamera aus" on their tile, "Stumm" under the name. */
+  const showPeerMedia = (id, media) => {
+    const tile = tiles.get(id);
+    if (!tile) return;
+    tile.camera = media.camera;
+    tile.node.dataset.camera = media.camera ? 'on' : 'off';
+    tile.muted.hidden = media.microphone;
+    showPeerState(id, tile.node.dataset.state);
   };
 
   const refreshShare = () => {
@@ -291,7 +348,10 @@ export function callView(app) {
     }
     const ice = await app.api.ice().catch(() => ({ ice_servers: [], ice_transport_policy: 'all' }));
     if (stopped) return;
+    mesh.ice = ice;
     call = new CallConnection(app.room, ice, {
+      onLocalTrack: (kind, track) => void mesh?.replaceTrack(kind, track),
+      onLocalMedia: (media) => mesh?.setMedia(media),
       onRemoteTrack: (stream) => {
         if (remoteVideo.srcObject !== stream) remoteVideo.srcObject = stream;
       },
@@ -324,6 +384,7 @@ export function callView(app) {
     flip.hidden = cameras.length < 2 || !call.track('video');
     selfVideo.classList.add('mirror');
     call.ready();
+    mesh.start(call.local, call.media);
   };
 
   const showIdCheck = (step) => {
@@ -337,6 +398,16 @@ export function callView(app) {
     node,
     title: t('call.title'),
     mounted() {
+      mesh = new Mesh(app.room, null, {
+        onPeers: showPeers,
+        onPeerStream: (id, stream) => {
+          const tile = tiles.get(id);
+          if (tile && tile.video.srcObject !== stream) tile.video.srcObject = stream;
+        },
+        onPeerState: showPeerState,
+        onPeerMedia: showPeerMedia,
+      });
+      if (app.roster) mesh.setRoster(app.roster);
       showState('connecting');
       refreshToggles();
       start().catch((err) => {
@@ -344,11 +415,19 @@ export function callView(app) {
         notice('failed', 'error');
       });
     },
+    onRoster(msg) {
+      mesh?.setRoster(msg);
+    },
+    onPeerSignal(peer, payload) {
+      mesh?.onSignal(peer, payload);
+    },
     onSignal(payload) {
       void call?.onSignal(payload).catch((err) => console.warn('call: signal failed', err));
     },
     dispose() {
       stopped = true;
+      mesh?.close();
+      for (const tile of tiles.values()) tile.video.srcObject = null;
       call?.close({ sayBye: false });
       if (app.call === call) app.call = null;
       remoteVideo.srcObject = null;

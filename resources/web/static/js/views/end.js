@@ -15,15 +15,18 @@ const ENDINGS = {
   failed: { kind: 'error', texts: ['app.error_network'], reload: true },
 };
 
+/** The advisor ended this person's participation in a call that goes on (a guest removed). */
+const REMOVED = { kind: 'info', texts: ['ended.removed', 'ended.removed_contact'] };
+
 export function endView(app, name) {
-  const ending = ENDINGS[name] ?? ENDINGS.failed;
   const key = ENDINGS[name] ? name : 'failed';
+  const ending = key === 'ended' && app.endedBy === 'removed' ? REMOVED : ENDINGS[key];
   const [first, ...rest] = ending.texts;
   let survey = key === 'ended' ? surveyCard(app) : null;
   const node = step(
     key,
     t(`${key}.title`),
-    status(ending.kind, t(first), { role: 'status' }),
+    status(ending.kind, t(first), { role: 'status', 'data-testid': 'ending', 'data-ending': ending === REMOVED ? 'removed' : key }),
     ...rest.map((text) => h('p', { text: t(text) })),
     survey,
     ending.reload ? actions(button(t('app.reload'), () => location.reload())) : null,
@@ -31,6 +34,11 @@ export function endView(app, name) {
       ? actions(button(t('ended.again'), () => app.go('entering'), { kind: 'secondary', id: 'enter-again' }))
       : null,
   );
+  /** The service's reason came after the page was drawn (the console's goodbye came first). */
+  const onReason = () => {
+    if (key !== 'ended' || app.endedBy !== 'removed' || ending === REMOVED || !node.isConnected) return;
+    app.render();
+  };
   /** The service's survey ticket arrived after the page was drawn. */
   const onSurvey = () => {
     if (!survey?.isConnected) return;
@@ -38,5 +46,5 @@ export function endView(app, name) {
     survey.replaceWith(fresh);
     survey = fresh;
   };
-  return { node, title: t(`${key}.title`), onSurvey };
+  return { node, title: t(`${key}.title`), onSurvey, onReason };
 }
