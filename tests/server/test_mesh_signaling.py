@@ -15,6 +15,7 @@ from tests.server.test_waiting_room_ws import (
     advisor_socket,
     citizen_socket,
     consent,
+    console_hello,
     link_token,
     monday_morning,
     recv,
@@ -191,3 +192,24 @@ async def test_remove_and_send_back_to_the_waiting_room(service: Service, token:
     # Sending back somebody who is not in the call is refused.
     await advisor.send_json({"type": "to_waiting", "participant_id": b_id})
     assert (await recv_type(advisor, "error"))["error"] == "not_in_call"
+
+
+async def test_a_restarted_console_keeps_whom_it_names_and_the_rosters_follow(
+    service: Service, token: str
+) -> None:
+    advisor, people, token = await waiting_people(service, token, GUESTS[:1])
+    (citizen_id, citizen), (guest_id, guest) = people
+    for pid, ws in people:
+        await admit(advisor, pid, ws)
+    assert peers(await recv_type(citizen, "roster"))[0][0] == guest_id
+    await recv_type(guest, "roster")
+    await advisor.close()  # the console crashed …
+    # … and its successor still has the citizen's call, not the interpreter's.
+    console, snapshot = await console_hello(service, token, [citizen_id])
+    assert [e["participant_id"] for e in snapshot["entries"]] == [guest_id]
+    assert (await recv_type(guest, "state"))["phase"] == "waiting"
+    # The citizen's page no longer tries to reach the interpreter; nor may it.
+    assert peers(await recv_type(citizen, "roster")) == []
+    await citizen.send_json({"type": "peer_signal", "peer": guest_id, "payload": OFFER})
+    assert (await recv_type(citizen, "error"))["error"] == "not_in_call"
+    await console.close()
