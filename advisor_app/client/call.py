@@ -12,7 +12,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,11 +21,13 @@ from aiortc.mediastreams import MediaStreamTrack
 from pydantic import BaseModel
 
 from advisor_app.client.peer import PeerLink, PeerListener, SignalSender
+from advisor_app.core.domain import Role
 from advisor_app.core.protocol import (
     AdvisorSignal,
     Arrived,
     CallEnded,
     ChatMessage,
+    ChatSender,
     IceConfig,
     IdCheckStep,
     MediaState,
@@ -94,6 +96,8 @@ class CallSession:
     openers: MediaOpeners = field(default_factory=MediaOpeners)
     codec: str = "VP8"
     links: dict[int, PeerLink] = field(default_factory=dict)
+    #: Name and role of each participant, for chat lines passed on in a group call.
+    senders: dict[int, ChatSender] = field(default_factory=dict)
     camera: MediaStreamTrack | None = None
     microphone: MediaStreamTrack | None = None
     microphone_on: bool = True
@@ -244,11 +248,15 @@ class CallSession:
 
     # --- participants -----------------------------------------------------------------------
 
-    def add(self, participant_id: int) -> PeerLink:
-        """An admitted participant joins; the link waits for the page's "ready"."""
+    def add(self, participant_id: int, who: ChatSender | None = None) -> PeerLink:
+        """An admitted participant joins; the link waits for the page's "ready". ``who``:
+        their name and role, for the chat lines passed on to the others of a group call."""
+        if who is not None:
+            self.senders[participant_id] = who
         link = self.links.get(participant_id)
         if link is None:
-            link = PeerLink(participant_id, self.ice, self.send_signal, self.listener, self.codec)
+            listener = replace(self.listener, chat=self._on_chat)
+            link = PeerLink(participant_id, self.ice, self.send_signal, listener, self.codec)
             self.links[participant_id] = link
             link.renew_tracks = lambda: self._share_all(link)
             self._share_all(link)
@@ -312,6 +320,19 @@ class CallSession:
         for link in self.links.values():
             link.send(message)
         return message
+
+    def _on_chat(self, participant_id: int, message: ChatMessage) -> None:
+        """A participant's line: shown in the console, and passed on to the others of a group
+        call with the writer's name and role (never a name the page claims)."""
+        message = message.model_copy(update={"sender": None})
+        self.listener.chat(participant_id, message)
+        others = [link for pid, link in self.links.items() if pid != participant_id]
+        if not others:
+            return
+        who = self.senders.get(participant_id, ChatSender(name="", role=Role.OTHER))
+        passed = message.model_copy(update={"sender": who})
+        for link in others:
+            link.send(passed)
 
     def send_idcheck_step(self, participant_id: int, step: str) -> bool:
         link = self.links.get(participant_id)

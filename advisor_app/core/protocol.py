@@ -677,13 +677,25 @@ def clean_chat_text(raw: str) -> str:
     return text
 
 
+class ChatSender(Model):
+    """Who wrote a chat line the console passes on in a group call (name as typed: text)."""
+
+    name: Annotated[str, Field(max_length=1000)]
+    role: Role
+
+
 class ChatMessage(Model):
-    """A chat line; only the two ends see it, nothing stores it."""
+    """A chat line; only the people in the call see it, nothing stores it.
+
+    In a group call the console passes each participant's line on to the others with
+    ``sender`` set; a line a participant sends with ``sender`` set has it removed first (a
+    page cannot write in somebody else's name)."""
 
     type: Literal["chat"] = "chat"
     id: Annotated[str, Field(min_length=1, max_length=64)]
     text: Annotated[str, Field(max_length=4 * MAX_CHAT_LENGTH), AfterValidator(clean_chat_text)]
     at: AwareDatetime
+    sender: ChatSender | None = None
 
 
 class MediaState(Model):

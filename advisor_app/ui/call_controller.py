@@ -28,6 +28,7 @@ from advisor_app.core.protocol import (
     CallEnded,
     CallReportIn,
     ChatMessage,
+    ChatSender,
     IceConfig,
     IdentityIn,
     MediaState,
@@ -83,6 +84,7 @@ class CallController(QObject):
         self._codec = codec
         self.session: CallSession | None = None
         self._waiting: list[int] = []  # admitted before the session had its ICE servers
+        self._senders: dict[int, ChatSender] = {}
         self._early: list[BaseModel] = []  # their signals meanwhile (the page's "ready")
         self._starting: asyncio.Task[None] | None = None
         #: For the anonymous statistics: who took part, since when, how the connection was.
@@ -106,14 +108,17 @@ class CallController(QObject):
         """Who is in this console's call (told to the service on every reconnect)."""
         return [*self._waiting, *(self.session.links if self.session is not None else ())]
 
-    def join(self, participant_id: int) -> None:
-        """An admitted participant joins the call (the first one starts it)."""
+    def join(self, participant_id: int, who: ChatSender | None = None) -> None:
+        """An admitted participant joins the call (the first one starts it). ``who``: their
+        name and role, for the chat lines the others of a group call get."""
+        if who is not None:
+            self._senders[participant_id] = who
         if not self._call_pids:
             self._call_started, self._quality = time.monotonic(), QualityTally()
         if participant_id not in self._call_pids:
             self._call_pids.append(participant_id)
         if self.session is not None:
-            self.session.add(participant_id)
+            self.session.add(participant_id, self._senders.get(participant_id))
             return
         self._waiting.append(participant_id)
         if len(self._waiting) == 1:
@@ -145,7 +150,7 @@ class CallController(QObject):
         session = CallSession(self._signal, listener, ice, openers, codec=self._codec)
         self.session = session
         for pid in self._waiting:
-            session.add(pid)
+            session.add(pid, self._senders.get(pid))
         self._waiting.clear()
         early, self._early = self._early, []
         for event in early:

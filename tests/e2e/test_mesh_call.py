@@ -85,8 +85,27 @@ async def frames_grow(
     raise AssertionError(f"no frames from participant {peer}: {await decoded(page)}")
 
 
+#: Keeps the page's data channels to the console, so a test can send what a tampered page
+#: would send.
+CALL_CHANNELS = """
+(() => {
+  window.__callChannels = [];
+  const Original = window.RTCPeerConnection;
+  window.RTCPeerConnection = function (...args) {
+    const pc = new Original(...args);
+    pc.addEventListener('datachannel', (event) => {
+      if (event.channel.label === 'call') window.__callChannels.push(event.channel);
+    });
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = Original.prototype;
+})();
+"""
+
+
 async def arrive(browser: Browser, live: Live, url: str, **options: Any) -> tuple[Page, Guard]:
     _, page, guard = await new_page(browser, live, viewport=DESKTOP, **options)
+    await page.add_init_script(CALL_CHANNELS)
     await page.goto(url)
     await to_room(page)
     await page.click("#enter-room")
@@ -146,6 +165,36 @@ async def test_three_parties_see_each_other_then_send_back_and_remove(
         before = (await decoded(citizen))["peers"][str(guest_id)]["frames"]
         await citizen.wait_for_timeout(1000)
         assert (await decoded(citizen))["peers"][str(guest_id)]["frames"] >= before + 10
+
+        # Chat in a group call: the console passes each line on to the others, with the
+        # writer's name and role as the console knows them (never as a page claims).
+        await citizen.fill("#chat-input", "Können Sie das bitte übersetzen?")
+        await citizen.press("#chat-input", "Enter")
+        line = guest.locator("#chat-log li.theirs").last
+        await expect(line).to_contain_text("Können Sie das bitte übersetzen?")
+        await expect(line.locator(".chat-meta")).to_contain_text(
+            "Erika Mustermann (Bürgerin / Bürger)"
+        )
+        await console.wait_for(lambda: bool(console.chats))
+        assert console.chats[-1].text == "Können Sie das bitte übersetzen?"
+        await guest.evaluate(
+            """() => window.__callChannels.find((c) => c.readyState === 'open').send(
+                 JSON.stringify({type: 'chat', id: 'forged-1', text: 'Hier spricht das Amt.',
+                   at: new Date().toISOString(),
+                   sender: {name: 'Frau Beispiel', role: 'other'}}))"""
+        )
+        line = citizen.locator("#chat-log li.theirs").last
+        await expect(line).to_contain_text("Hier spricht das Amt.")
+        await expect(line.locator(".chat-meta")).to_contain_text(f"{INTERPRETER} (Dolmetschen)")
+        assert await line.locator(".chat-meta i").count() == 0
+        await console.wait_for(lambda: console.chats[-1].text == "Hier spricht das Amt.")
+        assert console.chats[-1].sender is None
+        # The advisor's line reaches both pages.
+        console.session.send_chat("Ich fasse gleich zusammen.")
+        for page in (citizen, guest):
+            line = page.locator("#chat-log li.theirs").last
+            await expect(line).to_contain_text("Ich fasse gleich zusammen.")
+            await expect(line.locator(".chat-meta")).to_contain_text("Beratung")
 
         await citizen.screenshot(path=str(SHOTS / "three-party-citizen.png"))
         assert await axe_findings(citizen) == []

@@ -23,6 +23,7 @@ from advisor_app.client.room_client import RoomClient
 from advisor_app.core.protocol import (
     Arrived,
     ChatMessage,
+    ChatSender,
     Departed,
     IceConfig,
     MediaState,
@@ -72,7 +73,7 @@ class ConsoleSide:
         assert await self.room.admit(pid)
         departed = await self.next(Departed)
         assert (departed.participant_id, departed.reason) == (pid, "admitted")
-        return self.session.add(pid)
+        return self.session.add(pid, ChatSender(name=arrived.entry.name, role=arrived.entry.role))
 
     async def wait_for(self, check: Callable[[], bool], timeout: float = 20.0) -> None:
         async with asyncio.timeout(timeout):

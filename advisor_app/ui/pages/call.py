@@ -33,6 +33,7 @@ from advisor_app.core.domain import Role, to_berlin
 from advisor_app.core.protocol import (
     AppointmentOut,
     ChatMessage,
+    ChatSender,
     IdentityIn,
     IdentityOutcome,
     MediaState,
@@ -343,7 +344,7 @@ class CallPage(QWidget):
         if not self._tick.isActive():
             self._tick.start()
             self.preview.set_source(self._controller.local_frame)
-        self._controller.join(entry.participant_id)
+        self._controller.join(entry.participant_id, ChatSender(name=entry.name, role=entry.role))
         self._show()
 
     def remove(self, participant_id: int) -> None:

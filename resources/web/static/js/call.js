@@ -9,6 +9,8 @@
 // somebody shares). A `screen` message names the mid of the screen transceiver; received
 // tracks are routed by the transceiver they arrive on.
 
+import { ROLES } from './mesh.js';
+
 export const ALIVE_EVERY_MS = 1000;
 export const SILENCE_MS = 4000;
 /** Not connected this long after the last "ready": ask the console for a fresh offer again
@@ -114,12 +116,19 @@ async function keepResolution(sender) {
   }
 }
 
+/** Is `sender` absent, or who wrote a line the console passes on in a group call? */
+function validSender(sender) {
+  if (sender === undefined || sender === null) return true;
+  return typeof sender.name === 'string' && sender.name.length <= 1000 && ROLES.has(sender.role);
+}
+
 /** Is `value` a chat message as the console sends it? (Text is only ever shown as text.) */
 function validChat(msg) {
   return (
     typeof msg.id === 'string' && msg.id.length > 0 && msg.id.length <= 64 &&
     typeof msg.text === 'string' && msg.text.trim().length > 0 && msg.text.length <= 4 * MAX_CHAT &&
-    typeof msg.at === 'string' && !Number.isNaN(Date.parse(msg.at))
+    typeof msg.at === 'string' && !Number.isNaN(Date.parse(msg.at)) &&
+    validSender(msg.sender)
   );
 }
 

@@ -11,7 +11,8 @@
 // Nothing here touches the DOM: views/call.js draws the tiles.
 
 const MAX_NAME = 1000;
-const ROLES = new Set(['citizen', 'interpreter', 'legal_representative', 'support_person', 'other']);
+/** The roles of participants (the service's `Role`, without the advisor). */
+export const ROLES = new Set(['citizen', 'interpreter', 'legal_representative', 'support_person', 'other']);
 
 /** A roster as the service sends it, or null when anything about it is off. */
 export function validRoster(msg) {

@@ -200,13 +200,21 @@ export function callView(app) {
     send.disabled = !live;
   };
 
+  /** Who wrote a line: we, the advisor, or (passed on by the console) another participant. */
+  const chatAuthor = (msg, mine) => {
+    if (mine) return t('call.chat_me');
+    if (!msg.sender) return t('call.chat_them');
+    const role = t(`role.${msg.sender.role}`);
+    return msg.sender.name ? `${msg.sender.name} (${role})` : role;
+  };
+
   const addChat = (msg, mine) => {
     empty.hidden = true;
     log.append(
       h(
         'li',
         { class: mine ? 'mine' : 'theirs' },
-        h('span', { class: 'chat-meta' }, `${mine ? t('call.chat_me') : t('call.chat_them')} · ${t('time.clock', { time: formatTime(msg.at) })}`),
+        h('span', { class: 'chat-meta' }, `${chatAuthor(msg, mine)} · ${t('time.clock', { time: formatTime(msg.at) })}`),
         h('span', { class: 'chat-text' }, chatNodes(msg.text)),
       ),
     );
