@@ -495,6 +495,7 @@ class WaitingRoomHub:
                 continue
             log.info("participant %s back to the waiting room: the console lost the call", pid)
             presence.phase = RoomPhase.WAITING
+            presence.reason = None
             presence.entry = presence.entry.model_copy(update={"online": bool(presence.sockets)})
             await self._to_citizen(presence, RoomState(phase=RoomPhase.WAITING))
             await self._update_rosters(presence)
@@ -562,10 +563,11 @@ class WaitingRoomHub:
         if presence is None or presence.phase is not RoomPhase.ADMITTED:
             return _NOT_IN_CALL
         presence.phase = RoomPhase.WAITING
+        presence.reason = "returned"  # the page says the advisor did it (again after a reload)
         presence.entry = presence.entry.model_copy(
             update={"waiting_since": now, "online": bool(presence.sockets)}
         )
-        await self._to_citizen(presence, RoomState(phase=RoomPhase.WAITING))
+        await self._to_citizen(presence, RoomState(phase=RoomPhase.WAITING, reason="returned"))
         await self._to_advisor(advisor_id, CallEnded(participant_id=participant_id, by="returned"))
         await self._to_advisor(advisor_id, Arrived(entry=presence.entry))
         await self._update_rosters(presence)

@@ -175,7 +175,11 @@ async def test_remove_and_send_back_to_the_waiting_room(service: Service, token:
     # Back to the waiting room: the page waits again, the advisor sees the arrival,
     # the others' rosters lose them.
     await advisor.send_json({"type": "to_waiting", "participant_id": a_id})
-    assert await recv_type(a, "state") == {"type": "state", "phase": "waiting", "reason": None}
+    assert await recv_type(a, "state") == {
+        "type": "state",
+        "phase": "waiting",
+        "reason": "returned",
+    }
     assert await recv(advisor) == {"type": "call_ended", "participant_id": a_id, "by": "returned"}
     assert (await recv(advisor))["entry"]["participant_id"] == a_id
     assert [p[0] for p in peers(await recv_type(citizen, "roster"))] == [b_id]

@@ -72,7 +72,8 @@ class App {
     this.deviceCheck = null;
     this.call = null;
     this.linkLost = false;
-    /** 'call_lost' while the page is back in the waiting room from a call that broke off. */
+    /** Why the page is back in the waiting room from a call: 'call_lost' (it broke off) or
+     * 'returned' (the advisor sent this person back). */
     this.returned = null;
     /** The anonymous survey after the call: {ticket, done} (kept over a reload). */
     this.survey = this.store.get().survey ?? null;
@@ -466,7 +467,8 @@ class App {
       case 'waiting':
         if (!this.wantWaiting && this.step === 'entering') this.room.leave(); // left while offline
         else if (this.step !== 'waiting') {
-          if (this.step === 'admitted') this.returned = 'call_lost'; // the console is away
+          // Sent back by the advisor ("returned"), or the console is away.
+          if (this.step === 'admitted') this.returned = reason === 'returned' ? 'returned' : 'call_lost';
           this.go('waiting');
         }
         break;

@@ -95,7 +95,7 @@ export function waitingView(app) {
     'waiting',
     t('waiting.title'),
     // Back from a call that broke off: said first, where a phone shows it without scrolling.
-    app.returned ? status('info', t('waiting.call_lost'), { id: 'call-lost' }) : null,
+    app.returned ? status('info', t(`waiting.${app.returned}`), { id: 'call-lost', 'data-returned': app.returned }) : null,
     h(
       'div',
       { class: 'card waiting-card' },
