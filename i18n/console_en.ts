@@ -411,6 +411,10 @@
         <translation>{name} was removed from the call.</translation>
     </message>
     <message>
+        <source>● Bildschirmfreigabe angehalten, solange die Ausweisprüfung offen ist</source>
+        <translation>● Screen sharing paused while the ID check is open</translation>
+    </message>
+    <message>
         <source>Festgehalten: Identität geprüft.</source>
         <translation>Recorded: identity checked.</translation>
     </message>

@@ -20,6 +20,7 @@ from aiortc.contrib.media import MediaRelay
 from aiortc.mediastreams import MediaStreamTrack
 from pydantic import BaseModel
 
+from advisor_app.client.media.synthetic import StillTrack, paused_picture
 from advisor_app.client.peer import PeerLink, PeerListener, SignalSender
 from advisor_app.core.domain import Role
 from advisor_app.core.protocol import (
@@ -103,6 +104,9 @@ class CallSession:
     microphone_on: bool = True
     #: The shared screen's track while the advisor shares (sent as the second video).
     screen: MediaStreamTrack | None = None
+    #: The screen share shows a pause sign (see :meth:`pause_screen`).
+    screen_paused: bool = False
+    _paused_track: MediaStreamTrack | None = None
     _relay: MediaRelay = field(default_factory=MediaRelay)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _closed: bool = False
@@ -202,6 +206,21 @@ class CallSession:
         await release(track)
         self._screen_changed()
 
+    def pause_screen(self, paused: bool) -> None:
+        """While paused (the ID check is open), everyone gets a pause sign instead of the
+        shared screen; the capture goes on, so resuming has no gap. Not sharing: nothing to
+        do now, but a share started meanwhile starts paused."""
+        if paused == self.screen_paused:
+            return
+        self.screen_paused = paused
+        if paused:
+            self._paused_track = StillTrack(paused_picture())
+        if self.screen is not None:
+            self._share("screen")
+        if not paused and self._paused_track is not None:
+            self._paused_track.stop()
+            self._paused_track = None
+
     def screen_lost(self, problem: MediaProblem) -> None:
         """The shared monitor vanished (unplugged): say so, stop sharing, the call goes on."""
         self.listener.problem(problem)
@@ -215,6 +234,8 @@ class CallSession:
 
     def _source(self, kind: str) -> MediaStreamTrack | None:
         if kind == "screen":
+            if self.screen is not None and self.screen_paused:
+                return self._paused_track
             return self.screen
         if kind == "video":
             return self.camera
@@ -341,6 +362,9 @@ class CallSession:
     # --- end --------------------------------------------------------------------------------
 
     async def _stop_local(self) -> None:
+        if self._paused_track is not None:
+            self._paused_track.stop()
+            self._paused_track = None
         tracks = [t for t in (self.camera, self.microphone, self.screen) if t is not None]
         self.camera = None
         self.microphone = None

@@ -35,6 +35,7 @@ from aiortc.rtcconfiguration import RTCBundlePolicy, RTCIceTransportPolicy
 from aiortc.sdp import candidate_from_sdp
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from advisor_app.client.media.switch import SwitchTrack
 from advisor_app.core.protocol import (
     CHANNEL_LABEL,
     Alive,
@@ -165,6 +166,8 @@ class PeerLink:
     _tracks: dict[str, MediaStreamTrack | None] = field(
         default_factory=lambda: {"audio": None, "video": None, "screen": None}
     )
+    #: What each sender of the current connection sends (its source switched underneath).
+    _switches: dict[str, SwitchTrack] = field(default_factory=dict)
     #: Transceiver mids of this connection: "audio", "video" (camera), "screen".
     _mids: dict[str, str] = field(default_factory=dict)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
@@ -217,6 +220,7 @@ class PeerLink:
 
     async def _negotiate(self) -> None:
         await self._close_pc()
+        self._switches = {}  # the closed connection stopped its senders' tracks
         self._negotiation += 1
         if self.renew_tracks is not None:
             self.renew_tracks()
@@ -230,9 +234,10 @@ class PeerLink:
                 _prefer(transceiver, self.codec)
             transceivers[kind] = transceiver
             self._senders[kind] = transceiver.sender
-            track = self._tracks[kind]
-            if track is not None:
-                transceiver.sender.replaceTrack(track)
+            switch = SwitchTrack("audio" if kind == "audio" else "video")
+            switch.set_source(self._tracks[kind])
+            self._switches[kind] = switch
+            transceiver.sender.replaceTrack(switch)
         channel = pc.createDataChannel(CHANNEL_LABEL, ordered=True)
         self._channel = channel
         channel.on("open", lambda: self._on_channel_open(channel))
@@ -290,10 +295,10 @@ class PeerLink:
         """Send ``track`` (or nothing) as this link's audio or video, without renegotiating."""
         old = self._tracks.get(kind)
         self._tracks[kind] = track
-        sender = self._senders.get(kind)
-        if sender is not None:
-            sender.replaceTrack(track)
-        if old is not None and old is not track:
+        switch = self._switches.get(kind)
+        if switch is not None:
+            switch.set_source(track)  # stops the old one
+        elif old is not None and old is not track:
             old.stop()
 
     def set_local_media(self, state: MediaState) -> None:
@@ -512,6 +517,7 @@ class PeerLink:
         self._closed = True
         async with self._negotiating:  # an offer being made is finished first (briefly)
             await self._close_pc()
+        self._switches = {}
         for kind in ("audio", "video", "screen"):
             track = self._tracks[kind]
             self._tracks[kind] = None

@@ -228,6 +228,11 @@ class CallController(QObject):
         opener = self._media.screen(monitor, self._on_device_lost)
         self._runner.run("call-screen", self.session.start_screen(opener), owner=self)
 
+    def pause_screen(self, paused: bool) -> None:
+        """A pause sign instead of the shared screen (while the ID check is open)."""
+        if self.session is not None:
+            self.session.pause_screen(paused)
+
     def stop_screen(self) -> None:
         if self.session is not None:
             self._runner.run("call-screen", self.session.stop_screen(), owner=self)

@@ -301,6 +301,37 @@ async def test_a_console_without_camera_says_so_and_the_citizen_sees_camera_off(
         await context.close()
 
 
+#: Frames the page decoded of the console's camera; with ``min``: more than that yet?
+CAMERA_FRAMES = (
+    "() => document.querySelector('#remote-video').getVideoPlaybackQuality().totalVideoFrames"
+)
+MORE_CAMERA_FRAMES = (
+    "(min) => document.querySelector('#remote-video')"
+    ".getVideoPlaybackQuality().totalVideoFrames > min"
+)
+
+
+async def test_the_advisors_camera_off_and_on_again_comes_back_on_the_page(
+    browser: Browser, live: Live
+) -> None:
+    async with console_side(live.base, live.advisor_token) as console:
+        page, _pid, (context, guard) = await join(browser, live, console)
+        await page.wait_for_function(MORE_CAMERA_FRAMES, arg=30)
+        assert not await console.session.set_camera(False)
+        await expect(page.locator("#remote-off")).to_be_visible()
+        # Twice on again (the second time a camera switched off while its sender was still
+        # waiting for a frame of the old one): the picture comes back, live, each time.
+        for _ in range(2):
+            assert await console.session.set_camera(True)
+            await expect(page.locator("#remote-off")).to_be_hidden()
+            before = await page.evaluate(CAMERA_FRAMES)
+            await page.wait_for_function(MORE_CAMERA_FRAMES, arg=before + 30, timeout=10_000)
+            assert not await console.session.set_camera(False)
+            await expect(page.locator("#remote-off")).to_be_visible()
+        guard.check()
+        await context.close()
+
+
 def _kill_browser(profile: Path) -> int:
     """SIGKILL every process of the Chromium that uses ``profile``: a crash, no goodbye."""
     killed = 0

@@ -17,6 +17,7 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from advisor_app.client.media.screen import list_monitors, open_screen
+from advisor_app.client.media.synthetic import PAUSED_BGR
 from tests.e2e.test_call import CAPTURE_CHANNELS, join
 from tests.helpers.citizen_browser import DESKTOP, PHONE, Live, new_page
 from tests.helpers.console_call import console_side
@@ -111,6 +112,23 @@ async def test_the_advisors_screen_arrives_large_with_the_camera_small_and_can_b
 
         # A new picture on the screen arrives too (it is live, not a still).
         screen.show(quadrant_pattern(1920, 1080)[::-1].copy())
+        await page.wait_for_function(
+            f"""() => {{ const r = ({READ_QUADRANTS})('#remote-screen');
+                 return r && r.top_left[2] > 150 && r.top_left[0] < 100; }}""",
+            timeout=10_000,
+        )
+
+        # Paused (the ID check is open): a pause sign instead of the screen; resumed, the
+        # screen again.
+        console.session.pause_screen(True)
+        red, blue = PAUSED_BGR[2], PAUSED_BGR[0]
+        await page.wait_for_function(
+            f"""() => {{ const r = ({READ_QUADRANTS})('#remote-screen');
+                 return r && [r.top_left, r.bottom_right].every(
+                   (c) => Math.abs(c[0] - {red}) < 12 && Math.abs(c[2] - {blue}) < 12); }}""",
+            timeout=10_000,
+        )
+        console.session.pause_screen(False)
         await page.wait_for_function(
             f"""() => {{ const r = ({READ_QUADRANTS})('#remote-screen');
                  return r && r.top_left[2] > 150 && r.top_left[0] < 100; }}""",

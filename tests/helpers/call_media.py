@@ -17,6 +17,8 @@ import av
 import numpy as np
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
+from advisor_app.client.media.clock import TIME_BASE, video_pts
+
 VIDEO_CLOCK = 90_000
 BLOCK = 24  # pixels per timestamp bit; survives VP8 at call bitrates
 BITS = 32
@@ -65,6 +67,7 @@ class PatternTrack(MediaStreamTrack):
         self._background = np.tile(ramp, (height, 1))
         self._start: float | None = None
         self._count = 0
+        self._last_pts = -1
         self._latest: Any = None
 
     def latest_frame(self) -> Any:
@@ -89,8 +92,10 @@ class PatternTrack(MediaStreamTrack):
         yuv[: self.height] = y
         yuv[self.height :] = 128
         frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
-        frame.pts = int(self._count * VIDEO_CLOCK / self.fps)
-        frame.time_base = fractions.Fraction(1, VIDEO_CLOCK)
+        # On the console's shared timeline, as its own tracks (a switched sender goes on).
+        self._last_pts = max(video_pts(time.monotonic()), self._last_pts + 1)
+        frame.pts = self._last_pts
+        frame.time_base = TIME_BASE
         self._count += 1
         self._latest = frame
         return frame

@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
+from advisor_app.client.media.synthetic import PAUSED_BGR
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.ui.dialogs.share_picker import SharePicker
 from tests.helpers.screen import QUADRANTS_RGB, XScreen, quadrant_pattern, xvfb_screen
@@ -171,6 +172,25 @@ def test_sharing_from_the_call_page_with_chromium(
 
     wait_until(shown, timeout=20, message="the screen on the page")
     assert _report(citizen)["cameraSmall"]
+
+    # The ID check pauses the share on every system: the page shows the pause sign, not the
+    # screen (where the dialog with the document would be); closed, the screen comes back.
+    qtbot.mouseClick(call.id_button, Qt.MouseButton.LeftButton)
+    dialog = call.id_dialog
+    assert dialog is not None
+    assert call.share_label.text() == (
+        "● Bildschirmfreigabe angehalten, solange die Ausweisprüfung offen ist"
+    )
+    paused_rgb = tuple(reversed(PAUSED_BGR))
+
+    def paused() -> bool:
+        got = _report(citizen)
+        return got["visible"] and all(_near_list(got[k], paused_rgb, 12) for k in QUADRANTS_RGB)
+
+    wait_until(paused, timeout=10, message="the pause sign on the page")
+    dialog.reject()
+    wait_until(shown, timeout=20, message="the screen again after the ID check")
+    assert call.share_label.text().startswith("● Sie teilen Ihren Bildschirm")
 
     # The citizen presents a screen too: the console shows it large, the camera small.
     assert citizen.ask("share-screen") == "shared"

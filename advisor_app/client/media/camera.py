@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
-import fractions
 import logging
 import os
 import stat
@@ -35,6 +34,7 @@ import numpy.typing as npt
 from aiortc import VideoStreamTrack
 from aiortc.mediastreams import MediaStreamError
 
+from advisor_app.client.media.clock import TIME_BASE, video_pts
 from advisor_app.client.media.devices import list_cameras
 from advisor_app.client.media.problems import (
     CAMERA_BUSY,
@@ -48,8 +48,6 @@ from advisor_app.client.media.problems import (
 
 log = logging.getLogger(__name__)
 
-VIDEO_CLOCK_RATE = 90_000
-TIME_BASE = fractions.Fraction(1, VIDEO_CLOCK_RATE)
 #: A device that fails this many reads in a row is gone (one failure can be a hiccup).
 _LOST_AFTER_FAILED_READS = 5
 #: After the camera is lost the track sends a plain dark picture this often (per second).
@@ -265,7 +263,6 @@ class CameraTrack(VideoStreamTrack):
         self._event_loop = loop  # not ``_loop``: pyee's emitter (aiortc's base) owns that
         self._event = asyncio.Event()
         self._last_seq = 0
-        self._first_at: float | None = None
         self._last_pts = -1
         self._placeholder: Image | None = None
 
@@ -298,9 +295,7 @@ class CameraTrack(VideoStreamTrack):
                 await self._event.wait()
 
     def _pts(self, at: float) -> int:
-        if self._first_at is None:
-            self._first_at = at
-        pts = max(round((at - self._first_at) * VIDEO_CLOCK_RATE), self._last_pts + 1)
+        pts = max(video_pts(at), self._last_pts + 1)  # the shared timeline (media/clock.py)
         self._last_pts = pts
         return pts
 

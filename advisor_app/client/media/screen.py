@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
-import fractions
 import logging
 import threading
 import time
@@ -39,6 +38,7 @@ import numpy.typing as npt
 from aiortc import VideoStreamTrack
 from aiortc.mediastreams import MediaStreamError
 
+from advisor_app.client.media.clock import TIME_BASE, video_pts
 from advisor_app.client.media.problems import (
     SCREEN_LOST,
     SCREEN_NOT_FOUND,
@@ -54,8 +54,6 @@ log = logging.getLogger(__name__)
 SHARE_FPS = 10
 #: The largest picture sent; a monitor's aspect is kept inside it.
 MAX_WIDTH, MAX_HEIGHT = 1280, 720
-VIDEO_CLOCK_RATE = 90_000
-TIME_BASE = fractions.Fraction(1, VIDEO_CLOCK_RATE)
 #: How often the capture thread checks that its monitor still exists.
 _CHECK_EVERY_S = 2.0
 
@@ -225,7 +223,6 @@ class ScreenTrack(VideoStreamTrack):
         self._event_loop = loop  # not ``_loop``: pyee's emitter (aiortc's base) owns that
         self._event = asyncio.Event()
         self._last_seq = 0
-        self._first_at: float | None = None
         self._last_pts = -1
 
     @property
@@ -257,9 +254,7 @@ class ScreenTrack(VideoStreamTrack):
 
     def _video_frame(self, frame: ScreenFrame) -> av.VideoFrame:
         self._last_seq = frame.seq
-        if self._first_at is None:
-            self._first_at = frame.at
-        pts = max(round((frame.at - self._first_at) * VIDEO_CLOCK_RATE), self._last_pts + 1)
+        pts = max(video_pts(frame.at), self._last_pts + 1)  # the shared timeline (clock.py)
         self._last_pts = pts
         video = av.VideoFrame.from_ndarray(frame.i420, format="yuv420p")
         video.pts = pts

@@ -2,7 +2,7 @@
 
 CI has no camera and no sound card; the tests, the benchmarks and the devices page's test
 tone use these. Both are paced in real time with ``asyncio.sleep`` (never blocking the loop)
-and carry pts in their own clock (samples; 90 kHz).
+and carry pts in samples (audio) or on the shared 90 kHz timeline of ``media/clock.py``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy.typing as npt
 from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
 
-from advisor_app.client.media.camera import TIME_BASE, VIDEO_CLOCK_RATE
+from advisor_app.client.media.clock import TIME_BASE, video_pts
 
 SAMPLE_RATE = 48_000
 
@@ -140,6 +140,7 @@ class TestPatternTrack(MediaStreamTrack):
         self._overlay = overlay
         self._bars = _bars(self.width, self.height)
         self._pacer = _Pacer(1 / fps)
+        self._last_pts = -1
         self._latest: npt.NDArray[np.uint8] | None = None
 
     def render(self, index: int, pts: int) -> npt.NDArray[np.uint8]:
@@ -171,12 +172,61 @@ class TestPatternTrack(MediaStreamTrack):
         if self.readyState != "live":
             raise MediaStreamError
         index = await self._pacer.next()
-        pts = round(index * VIDEO_CLOCK_RATE / self.fps)
+        pts = max(video_pts(time.monotonic()), self._last_pts + 1)  # the shared timeline
+        self._last_pts = pts
         image = self.render(index, pts)
         image.flags.writeable = False
         self._latest = image
         i420 = np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2YUV_I420), dtype=np.uint8)
         frame = av.VideoFrame.from_ndarray(i420, format="yuv420p")
         frame.pts = pts
+        frame.time_base = TIME_BASE
+        return frame
+
+
+#: The paused share's background (BGR) and its pause sign.
+PAUSED_BGR = (52, 44, 40)
+_PAUSE_SIGN_BGR = (225, 225, 225)
+
+
+def paused_picture(width: int = 1280, height: int = 720) -> npt.NDArray[np.uint8]:
+    """What a paused screen share shows: a dark picture with a pause sign (two bars), no
+    text (the page says in its own language what is going on)."""
+    image = np.empty((height, width, 3), dtype=np.uint8)
+    image[:] = PAUSED_BGR
+    bar_w, bar_h = max(2, width // 40), max(4, height // 6)
+    cx, cy = width // 2, height // 2
+    for left in (cx - 2 * bar_w, cx + bar_w):
+        cv2.rectangle(
+            image, (left, cy - bar_h // 2), (left + bar_w, cy + bar_h // 2), _PAUSE_SIGN_BGR, -1
+        )
+    return image
+
+
+class StillTrack(MediaStreamTrack):
+    """One picture, sent again and again at a low rate (a paused screen share).
+
+    Its timestamps are on the shared timeline (``media/clock.py``), so it can take a live
+    track's place on a sender and give it back without the timestamps going back.
+    """
+
+    kind = "video"
+
+    def __init__(self, image: npt.NDArray[np.uint8], fps: float = 2.0) -> None:
+        super().__init__()
+        height, width = image.shape[:2]
+        even = np.ascontiguousarray(image[: height - height % 2, : width - width % 2])
+        self._i420 = np.asarray(cv2.cvtColor(even, cv2.COLOR_BGR2YUV_I420), dtype=np.uint8)
+        self.fps = fps
+        self._pacer = _Pacer(1 / fps)
+        self._last_pts = -1
+
+    async def recv(self) -> av.VideoFrame:
+        if self.readyState != "live":
+            raise MediaStreamError
+        await self._pacer.next()
+        self._last_pts = max(video_pts(time.monotonic()), self._last_pts + 1)
+        frame = av.VideoFrame.from_ndarray(self._i420, format="yuv420p")
+        frame.pts = self._last_pts
         frame.time_base = TIME_BASE
         return frame

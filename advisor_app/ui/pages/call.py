@@ -723,10 +723,20 @@ class CallPage(QWidget):
         dialog.step_changed.connect(partial(self._controller.send_idcheck_step, pid))
         dialog.finished.connect(partial(self._on_id_check_finished, pid))
         self.id_dialog = dialog
+        # The document never reaches a shared screen (nor the guests through it), on every
+        # system: the share shows a pause sign until the check is closed.
+        self._controller.pause_screen(True)
+        if self._controller.sharing:
+            self.share_label.setText(
+                self.tr("● Bildschirmfreigabe angehalten, solange die Ausweisprüfung offen ist")
+            )
         dialog.open()
 
     def _on_id_check_finished(self, participant_id: int, _result: int) -> None:
         dialog, self.id_dialog = self.id_dialog, None
+        self._controller.pause_screen(False)
+        if self._controller.sharing:
+            self._on_local_screen(True)  # the share bar's own text again
         step = dialog.step if dialog is not None else "done"
         self._controller.send_idcheck_step(
             participant_id, "done" if step == "done" else "cancelled"
