@@ -2,12 +2,12 @@
 
     python -m tests.helpers.x_window_program TITLE X Y WIDTH HEIGHT PATTERN [--no-repaint]
 
-PATTERN is ``quadrants`` (the four coloured fields of ``tests.helpers.screen``, with a black
-bar across the middle) or a colour ``#rrggbb`` filling the window. The program paints on every
-Expose, as any toolkit does; with ``--no-repaint`` it paints once and never again (a program
-that hangs). Once the window is mapped and painted it prints its window id; then it obeys one
-command per line on stdin: ``resize W H``, ``unmap``, ``map``, ``raise``, ``close`` (destroys
-the window, prints ``closed``); it ends at the end of stdin.
+PATTERN is ``quadrants`` (the four coloured fields of ``tests.helpers.screen``) or a colour
+``#rrggbb`` filling the window. The program paints on every Expose, as any toolkit does; with
+``--no-repaint`` it paints once and never again (a program that hangs). Once the window is
+mapped and painted it prints its window id; then it obeys one command per line on stdin:
+``resize W H``, ``unmap``, ``map``, ``raise``, ``close`` (destroys the window, prints
+``closed``); it ends at the end of stdin.
 """
 
 from __future__ import annotations

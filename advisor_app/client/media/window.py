@@ -38,6 +38,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import cv2
@@ -89,12 +90,23 @@ def window_capture_available() -> bool:
         return False
     if os.environ.get("WAYLAND_DISPLAY") or os.environ.get("XDG_SESSION_TYPE") == "wayland":
         return False  # XWayland shows only X11 programs' windows: not offered (decisions.md)
+    if not _local_server_there(os.environ["DISPLAY"]):
+        return False
     try:
         with _display() as display:
             return _has_composite(display)
     except Exception as exc:  # no python-xlib, no X server
         log.info("window capture unavailable: %s", exc)
         return False
+
+
+def _local_server_there(name: str) -> bool:
+    """False for a local display (``:N``) without its socket: no X server to ask (python-xlib
+    would try and leave its sockets open)."""
+    if not name.startswith(":"):
+        return True  # host:N, a remote server: ask it
+    number = name[1:].split(".")[0]
+    return Path(f"/tmp/.X11-unix/X{number}").exists()  # noqa: S108 (the X11 socket folder)
 
 
 @contextlib.contextmanager
