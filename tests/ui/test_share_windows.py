@@ -3,7 +3,10 @@ with its title as plain text and a preview of its own picture, and one of them c
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,10 +14,14 @@ from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
 from advisor_app.client.media import Monitor, Window
+from advisor_app.client.service_client import ServiceClient
 from advisor_app.ui.dialogs.share_picker import WINDOWS_TAB, SharePicker
 from tests.helpers.screen import QUADRANTS_RGB, quadrant_pattern, xvfb_screen
 from tests.helpers.x_windows import XWindow, wait_for_x
-from tests.ui.test_call_page import SHOTS
+from tests.ui.citizens import book
+from tests.ui.support import run, wait_until
+from tests.ui.test_call_page import SHOTS, CallingCitizen, calling_console  # noqa: F401
+from tests.ui.test_waiting_room import Console
 
 pytestmark = [pytest.mark.gui]
 
@@ -114,3 +121,76 @@ def test_without_window_capture_the_tab_is_missing_and_a_note_says_so(
         "Einzelne Fenster teilen ist auf diesem System noch nicht möglich."
     )
     assert isinstance(picker.chosen, Monitor)
+
+
+def _report(citizen: CallingCitizen) -> dict[str, Any]:
+    return dict(json.loads(citizen.ask("screen-report")))
+
+
+def _near_list(got: list[int], rgb: tuple[int, int, int], tolerance: int = 30) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(got, rgb, strict=True))
+
+
+def test_sharing_a_window_from_the_call_page_with_chromium(
+    loop: asyncio.AbstractEventLoop,
+    qtbot: QtBot,
+    calling_console: Console,  # noqa: F811
+    client: ServiceClient,
+    request: pytest.FixtureRequest,
+) -> None:
+    with xvfb_screen(1920, 1080):
+        wait_for_x()
+        editor = XWindow("<i>Akte</i> Müller", (100, 100, 960, 540))
+        request.addfinalizer(editor.stop)
+        cover = XWindow("Darüber", (250, 180, 620, 420), "#00ff00")
+        request.addfinalizer(cover.stop)
+        window = calling_console.window
+        appt = run(loop, book(client, "Fenja Fenster"))
+        citizen = CallingCitizen(appt.citizen.link)
+        request.addfinalizer(citizen.stop)
+        citizen.expect("waiting")
+        calling_console.select("Fenja Fenster")
+        qtbot.mouseClick(calling_console.page.detail.admit_button, Qt.MouseButton.LeftButton)
+        citizen.expect("connected")
+        call = window.call
+        assert call is not None
+
+        # "Bildschirm teilen" → the "Fenster" tab → the editor → "Teilen".
+        qtbot.mouseClick(call.share_button, Qt.MouseButton.LeftButton)
+        picker = call.picker
+        assert picker is not None
+        picker.show_windows()
+        [button] = [
+            b
+            for b, w in zip(picker.window_buttons, picker.windows, strict=True)
+            if w.id == editor.id
+        ]
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(picker.share_button, Qt.MouseButton.LeftButton)
+        wait_until(lambda: call.sharing, message="share bar")
+        assert call.share_label.text() == "● Sie teilen ein Fenster (<i>Akte</i> Müller)"
+        assert call.share_label.textFormat() == Qt.TextFormat.PlainText
+        assert call.share_note.text() == (
+            "Nur dieses Fenster wird geteilt, auch wenn andere darüber liegen."
+        )
+
+        # The citizen sees the window at its own size with its colours, not the green window
+        # that covers all four sample points on the advisor's screen.
+        def shown() -> bool:
+            got = _report(citizen)
+            return (
+                got["visible"]
+                and got["width"] == 960
+                and all(_near_list(got[k], v) for k, v in QUADRANTS_RGB.items())
+            )
+
+        wait_until(shown, timeout=20, message="the window on the page")
+
+        # The program closes its window: a clear message, sharing ends, the call goes on.
+        assert editor.command("close") == "closed"
+        wait_until(lambda: not call.sharing, timeout=10, message="share ended")
+        assert call.messages.text.startswith("Das geteilte Fenster wurde geschlossen.")
+        wait_until(lambda: not _report(citizen)["visible"], message="window gone on the page")
+        assert call.active
+        citizen.stop()
+        assert citizen.answer() == "closed without script errors"
