@@ -375,6 +375,14 @@
         <translation>You</translation>
     </message>
     <message>
+        <source>● Sie teilen ein Fenster ({title})</source>
+        <translation>● You are sharing a window ({title})</translation>
+    </message>
+    <message>
+        <source>Nur dieses Fenster wird geteilt, auch wenn andere darüber liegen.</source>
+        <translation>Only this window is shared, even when others lie on top of it.</translation>
+    </message>
+    <message>
         <source>● Sie teilen Ihren Bildschirm ({screen})</source>
         <translation>● You are sharing your screen ({screen})</translation>
     </message>
@@ -1471,12 +1479,12 @@
         <translation>Share screen</translation>
     </message>
     <message>
-        <source>Welchen Bildschirm möchten Sie teilen?</source>
-        <translation>Which screen do you want to share?</translation>
+        <source>Was möchten Sie teilen?</source>
+        <translation>What do you want to share?</translation>
     </message>
     <message>
-        <source>Die Person sieht alles, was auf diesem Bildschirm zu sehen ist. Einzelne Fenster können nicht geteilt werden, nur ganze Bildschirme.</source>
-        <translation>The person sees everything on this screen. Single windows cannot be shared, only whole screens.</translation>
+        <source>Die Person sieht alles, was auf diesem Bildschirm zu sehen ist.</source>
+        <translation>The person sees everything on this screen.</translation>
     </message>
     <message>
         <source>Das Fenster der Konsole (mit dem Warteraum) und die Ausweisprüfung werden nicht mitgeteilt.</source>
@@ -1485,6 +1493,18 @@
     <message>
         <source>Achtung: Unter Linux kann die Konsole nicht vom Teilen ausgenommen werden. Liegen der Warteraum oder die Ausweisprüfung auf dem geteilten Bildschirm, sieht die Person sie. Schieben Sie die Konsole auf einen anderen Bildschirm oder teilen Sie einen Bildschirm ohne die Konsole.</source>
         <translation>Caution: on Linux the console cannot be left out of the shared picture. If the waiting room or the ID check is on the shared screen, the person sees it. Move the console to another screen or share a screen without the console.</translation>
+    </message>
+    <message>
+        <source>Ganzer Bildschirm</source>
+        <translation>Entire screen</translation>
+    </message>
+    <message>
+        <source>Fenster</source>
+        <translation>Window</translation>
+    </message>
+    <message>
+        <source>Einzelne Fenster teilen ist auf diesem System noch nicht möglich.</source>
+        <translation>Sharing a single window is not yet possible on this system.</translation>
     </message>
     <message>
         <source>Teilen</source>
@@ -1499,12 +1519,24 @@
         <translation>Cancel</translation>
     </message>
     <message>
+        <source>Die Person sieht nur das gewählte Fenster, auch wenn andere Fenster darüber liegen. Die Fenster der Konsole werden nicht angeboten.</source>
+        <translation>The person sees only the chosen window, even when other windows lie on top of it. The console&apos;s own windows are not offered.</translation>
+    </message>
+    <message>
+        <source>Es ist kein anderes Fenster geöffnet, das geteilt werden kann.</source>
+        <translation>No other window is open that can be shared.</translation>
+    </message>
+    <message>
         <source>Es wurde kein Bildschirm gefunden.</source>
         <translation>No screen was found.</translation>
     </message>
     <message>
         <source>Bildschirm {n} · {w} × {h}</source>
         <translation>Screen {n} · {w} × {h}</translation>
+    </message>
+    <message>
+        <source>Fenster: {title}</source>
+        <translation>Window: {title}</translation>
     </message>
 </context>
 <context>

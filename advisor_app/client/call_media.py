@@ -22,11 +22,11 @@ from advisor_app.client.call import MediaOpeners, MediaProblem, TrackOpener
 from advisor_app.client.media import (
     AudioProcessing,
     MediaPreferences,
-    Monitor,
+    ShareSource,
     SpeakerOutput,
     open_camera,
     open_microphone,
-    open_screen,
+    open_share,
 )
 
 log = logging.getLogger(__name__)
@@ -65,15 +65,16 @@ class CallMedia:
     def openers(self, lost: DeviceLost) -> MediaOpeners:
         return MediaOpeners()
 
-    def screen(self, monitor: Monitor, lost: DeviceLost) -> TrackOpener:
-        """Opens the capture of ``monitor`` (mss, the same for every kind of call media); a
-        monitor lost later is reported as ``lost("screen", problem)``."""
+    def screen(self, source: ShareSource, lost: DeviceLost) -> TrackOpener:
+        """Opens the capture of ``source``, a monitor (mss) or a window (X11 Composite), the
+        same for every kind of call media; a source lost later is reported as
+        ``lost("screen", problem)``."""
 
         def report(message: str, message_en: str) -> None:
             lost("screen", MediaProblem("screen", message, message_en))
 
         async def opener() -> MediaStreamTrack:
-            return await open_screen(monitor, report)
+            return await open_share(source, report)
 
         return opener
 

@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Signal
 
 from advisor_app.client.call import CallListener, CallSession, MediaProblem
 from advisor_app.client.call_media import CallMedia
-from advisor_app.client.media import Monitor
+from advisor_app.client.media import ShareSource
 from advisor_app.client.peer import PeerLink, PeerState
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.protocol import (
@@ -221,11 +221,12 @@ class CallController(QObject):
     def sharing(self) -> bool:
         return self.session is not None and self.session.screen is not None
 
-    def share_screen(self, monitor: Monitor) -> None:
-        """Share ``monitor`` as the second video (a problem is reported, the call goes on)."""
+    def share_screen(self, source: ShareSource) -> None:
+        """Share ``source``, a monitor or one window, as the second video (a problem is
+        reported, the call goes on)."""
         if self.session is None or self._media is None:
             return
-        opener = self._media.screen(monitor, self._on_device_lost)
+        opener = self._media.screen(source, self._on_device_lost)
         self._runner.run("call-screen", self.session.start_screen(opener), owner=self)
 
     def pause_screen(self, paused: bool) -> None:

@@ -35,6 +35,14 @@ from advisor_app.client.media.screen import (
 )
 from advisor_app.client.media.speaker import SpeakerOutput, open_speaker
 from advisor_app.client.media.synthetic import TestPatternTrack, ToneTrack
+from advisor_app.client.media.window import (
+    ShareSource,
+    Window,
+    list_windows,
+    open_share,
+    window_capture_available,
+    window_previews,
+)
 
 __all__ = [
     "AudioProcessing",
@@ -48,17 +56,23 @@ __all__ = [
     "Problem",
     "ProblemCallback",
     "ScreenTrack",
+    "ShareSource",
     "SpeakerOutput",
     "TestPatternTrack",
     "ToneTrack",
+    "Window",
     "attempt",
     "list_cameras",
     "list_microphones",
     "list_monitors",
     "list_speakers",
+    "list_windows",
     "open_camera",
     "open_microphone",
     "open_screen",
+    "open_share",
     "open_speaker",
     "preview",
+    "window_capture_available",
+    "window_previews",
 ]

@@ -166,3 +166,28 @@ SCREEN_LOST = Problem(
     "The shared screen is no longer available (unplugged or switched off). Sharing has "
     "stopped; the call continues.",
 )
+WINDOW_UNAVAILABLE = Problem(
+    Device.SCREEN,
+    "window-unavailable",
+    "Das Fenster kann nicht aufgenommen werden. Das Gespräch läuft ohne geteiltes Fenster weiter.",
+    "The window cannot be captured. The call continues without a shared window.",
+)
+WINDOW_NOT_FOUND = Problem(
+    Device.SCREEN,
+    "window-not-found",
+    "Das gewählte Fenster ist nicht mehr geöffnet. Bitte wählen Sie ein anderes.",
+    "The chosen window is no longer open. Please choose another one.",
+)
+WINDOW_CLOSED = Problem(
+    Device.SCREEN,
+    "window-closed",
+    "Das geteilte Fenster wurde geschlossen. Die Freigabe ist beendet; das Gespräch läuft weiter.",
+    "The shared window was closed. Sharing has stopped; the call continues.",
+)
+WINDOW_HIDDEN = Problem(
+    Device.SCREEN,
+    "window-hidden",
+    "Das geteilte Fenster wurde minimiert oder ausgeblendet. Die Freigabe ist beendet; das "
+    "Gespräch läuft weiter.",
+    "The shared window was minimised or hidden. Sharing has stopped; the call continues.",
+)

@@ -11,8 +11,9 @@ averaging weighs every screen pixel, so no one-pixel stroke of 11–13 pt body t
 nearest-neighbour drops every third column at 1.5:1, bilinear varies their darkness more),
 at :data:`SHARE_FPS` frames per second. A screen changes little from frame to frame, so the
 few frames a second leave the encoder many bits for each: text stays sharp, the frame rate
-gives way first. Windows cannot be shared one by one: ``mss`` captures rectangles of the
-desktop, and a window's rectangle shows whatever lies on top of it.
+gives way first. ``mss`` captures rectangles of the desktop, and a window's rectangle shows
+whatever lies on top of it, so single windows are captured differently: ``window.py`` (X11
+Composite), which feeds the same :class:`ScreenTrack` through the :class:`Capture` interface.
 
 Losing the monitor (unplugged, switched off, the desktop resized) is noticed by a failing
 grab or by the monitor missing from a fresh list (checked every two seconds); it is reported
@@ -29,7 +30,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import av
 import cv2
@@ -128,6 +129,17 @@ class ScreenFrame:
     i420: Image  # what the encoder gets
 
 
+class Capture(Protocol):
+    """What :class:`ScreenTrack` reads: a capture thread's newest frame, and whether it lost
+    its source (a monitor's :class:`ScreenCapture`, a window's ``WindowCapture``)."""
+
+    newest: ScreenFrame | None
+    lost: bool
+    on_frame: Callable[[], None]
+
+    def stop(self) -> None: ...
+
+
 class ScreenCapture:
     """Grabs one monitor :data:`SHARE_FPS` times a second in a daemon thread."""
 
@@ -214,9 +226,10 @@ class ScreenCapture:
 
 
 class ScreenTrack(VideoStreamTrack):
-    """The shared screen as an aiortc video track: each grabbed frame once, newest first."""
+    """The shared screen or window as an aiortc video track: each grabbed frame once, newest
+    first."""
 
-    def __init__(self, capture: ScreenCapture, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, capture: Capture, loop: asyncio.AbstractEventLoop) -> None:
         super().__init__()
         self.capture = capture
         capture.on_frame = self.notify
@@ -224,10 +237,6 @@ class ScreenTrack(VideoStreamTrack):
         self._event = asyncio.Event()
         self._last_seq = 0
         self._last_pts = -1
-
-    @property
-    def monitor(self) -> Monitor:
-        return self.capture.monitor
 
     def notify(self) -> None:
         with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from advisor_app.client.call import MediaProblem
+from advisor_app.client.media import Window
 from advisor_app.client.peer import PeerState
 from advisor_app.core.domain import Role, to_berlin
 from advisor_app.core.protocol import (
@@ -171,6 +172,7 @@ class CallPage(QWidget):
         #: The open "Aus dem Gespräch entfernen?" question, if any.
         self.confirm: QMessageBox | None = None
         self._shared_name = ""
+        self._shared_window = False  # one window (nothing else reaches the picture)
         self._setup_ui()
         controller.peer_state_changed.connect(self._on_peer_state)
         controller.chat_received.connect(self._on_chat)
@@ -295,6 +297,7 @@ class CallPage(QWidget):
         bar.addWidget(self.share_preview)
         texts = QVBoxLayout()
         self.share_label = QLabel()
+        self.share_label.setTextFormat(Qt.TextFormat.PlainText)  # a window title is no markup
         self.share_label.setStyleSheet("font-size: 13pt; font-weight: 700;")
         texts.addWidget(self.share_label)
         self.share_note = QLabel()
@@ -589,10 +592,11 @@ class CallPage(QWidget):
         picker, self.picker = self.picker, None
         if picker is None:
             return
-        monitor = picker.chosen
-        if result == SharePicker.DialogCode.Accepted and monitor is not None and self.active:
-            self._shared_name = picker.buttons[picker.monitors.index(monitor)].text()
-            self._controller.share_screen(monitor)
+        source = picker.chosen
+        if result == SharePicker.DialogCode.Accepted and source is not None and self.active:
+            self._shared_name = picker.chosen_name
+            self._shared_window = isinstance(source, Window)
+            self._controller.share_screen(source)
 
     def _on_stop_share_clicked(self) -> None:
         self._controller.stop_screen()
@@ -600,7 +604,15 @@ class CallPage(QWidget):
     def _on_local_screen(self, active: bool) -> None:
         """Sharing started or stopped: the red bar, the button, the console kept out."""
         window = self.window()
-        if active:
+        if active and self._shared_window:
+            self.share_label.setText(
+                self.tr("● Sie teilen ein Fenster ({title})").format(title=self._shared_name)
+            )
+            self.share_note.setText(
+                self.tr("Nur dieses Fenster wird geteilt, auch wenn andere darüber liegen.")
+            )
+            self.share_preview.set_source(self._controller.local_screen_frame)
+        elif active:
             self.share_label.setText(
                 self.tr("● Sie teilen Ihren Bildschirm ({screen})").format(screen=self._shared_name)
             )
