@@ -21,9 +21,12 @@ APT_RUN := libportaudio2 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-
 # systemd-analyze (checks the unit file; nothing is started), and a PulseAudio server the
 # media tests start with a null sink (no sound card needed), and ImageMagick, whose `display`
 # puts a known picture on an Xvfb screen for the screen-sharing tests, and xrandr, which splits
-# that screen into monitors and unplugs one.
+# that screen into monitors and unplugs one. tesseract's English data is for the ID check's
+# optional text recognition (the engine comes with the tesserocr wheel; the console runs
+# without either and asks the advisor to type the zone).
 APT_TEST := $(APT_RUN) xvfb xauth postgresql chromium coturn wixl msitools systemd \
-	pulseaudio pulseaudio-utils libasound2-plugins imagemagick x11-xserver-utils
+	pulseaudio pulseaudio-utils libasound2-plugins imagemagick x11-xserver-utils \
+	tesseract-ocr-eng
 # ... and what the frozen build's check adds: a Secret Service for the keyring part.
 APT_DIST := $(APT_RUN) gnome-keyring dbus-daemon
 DIST_STAMP := $(VENV)/.installed-dist

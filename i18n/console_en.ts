@@ -826,12 +826,24 @@
         <translation>Capture the back again</translation>
     </message>
     <message>
+        <source>Texterkennung liest die Zone …</source>
+        <translation>Text recognition is reading the zone …</translation>
+    </message>
+    <message>
         <source>Von der Texterkennung gelesen – bitte vergleichen.</source>
         <translation>Read by text recognition – please compare.</translation>
     </message>
     <message>
         <source>Keine Texterkennung installiert: bitte die Zeilen aus der Aufnahme abtippen.</source>
         <translation>No text recognition installed: please type the lines from the capture.</translation>
+    </message>
+    <message>
+        <source>„?“ war nicht lesbar: bitte aus der Aufnahme ersetzen.</source>
+        <translation>“?” could not be read: please replace it from the capture.</translation>
+    </message>
+    <message>
+        <source>Die Texterkennung konnte die Zone nicht lesen: bitte abtippen.</source>
+        <translation>Text recognition could not read the zone: please type it.</translation>
     </message>
     <message>
         <source>Vorderseite</source>

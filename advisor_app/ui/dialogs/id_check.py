@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
+from time import monotonic
 
 import numpy as np
 from numpy.typing import NDArray
@@ -77,6 +78,26 @@ def _work(frame: Frame, expect: Side | None, want_face: bool) -> Work:
     return analyse(frame, expect), frame, live_face_crop(frame) if want_face else None
 
 
+def _read_zone(zone: Frame) -> list[str] | None:
+    """Runs in the OCR worker on a copy of the zone, which it overwrites when done."""
+    started = monotonic()
+    try:
+        return ocr.read_zone(zone)
+    finally:
+        zone.fill(0)
+        log.debug("zone OCR took %.0f ms", (monotonic() - started) * 1000)
+
+
+def _lines_of(future: Future[list[str] | None]) -> list[str] | None:
+    if future.cancelled():
+        return None
+    try:
+        return future.result()
+    except Exception:
+        log.exception("OCR of the zone failed")
+        return None
+
+
 class IdCheckDialog(QDialog):
     """Guides the citizen through front and back, captures stills and records the outcome."""
 
@@ -84,6 +105,8 @@ class IdCheckDialog(QDialog):
     step_changed = Signal(str)
     #: Emitted after every analysed frame (tests and the status line use it).
     analysed = Signal(object)
+    # From the OCR worker: (capture number, lines or None); delivered on the GUI thread.
+    _zone_done = Signal(int, object)
 
     AUTO_FRAMES = 4
 
@@ -111,6 +134,12 @@ class IdCheckDialog(QDialog):
         self._live_face: Frame | None = None
         self._pending: Future[Work] | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="idcheck")
+        # OCR of a still's zone (tens to hundreds of ms) in a thread of its own: the window
+        # and the live analysis go on meanwhile
+        self._ocr_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="idcheck-ocr")
+        self._ocr_capture = 0
+        self._ocr_before: list[str] = []
+        self._zone_done.connect(self._on_zone_done)
         self._started = False
         self.capture_excluded = False
         self._setup_ui()
@@ -429,22 +458,43 @@ class IdCheckDialog(QDialog):
         self._set_step("done" if done else "back")
 
     def _read_zone(self, still: Still) -> None:
+        """Start the OCR of the still's zone; without an engine, ask for typing."""
         assert still.zone is not None
-        lines = ocr.read_zone(still.zone)
-        if lines:
-            self.ocr_label.setText(self.tr("Von der Texterkennung gelesen – bitte vergleichen."))
-            fmt = mrz.detect_format(lines)
-            if fmt is not None:
-                self.mrz_entry.set_format(fmt)
-            self.mrz_entry.set_lines(lines)
-        elif not ocr.available():
+        self._ocr_capture += 1
+        if not ocr.available():
             self.ocr_label.setText(
                 self.tr(
                     "Keine Texterkennung installiert: bitte die Zeilen aus der Aufnahme abtippen."
                 )
             )
+            return
+        self.ocr_label.setText(self.tr("Texterkennung liest die Zone …"))
+        self._ocr_before = self.mrz_entry.lines()
+        capture_number = self._ocr_capture
+        future = self._ocr_pool.submit(_read_zone, still.zone.copy())
+        future.add_done_callback(lambda f: self._zone_done.emit(capture_number, _lines_of(f)))
+
+    def _on_zone_done(self, capture_number: int, lines: list[str] | None) -> None:
+        if capture_number != self._ocr_capture or not self._stills:
+            return  # a newer capture, a retake or closing came first
+        if self.mrz_entry.lines() != self._ocr_before:
+            self.ocr_label.setText("")  # the advisor typed meanwhile: theirs stays
+        elif lines:
+            text = self.tr("Von der Texterkennung gelesen – bitte vergleichen.")
+            if any(ocr.UNREADABLE in line for line in lines):
+                text += " " + self.tr("„?“ war nicht lesbar: bitte aus der Aufnahme ersetzen.")
+            self.ocr_label.setText(text)
+            fmt = mrz.detect_format(lines)
+            if fmt is not None:
+                self.mrz_entry.set_format(fmt)
+            self.mrz_entry.set_lines(lines)
+        else:
+            self.ocr_label.setText(
+                self.tr("Die Texterkennung konnte die Zone nicht lesen: bitte abtippen.")
+            )
 
     def _on_retake_clicked(self) -> None:
+        self._ocr_capture += 1  # a reading of the old still is dropped when it arrives
         key = "back" if "back" in self._stills else "front"
         still = self._stills.pop(key, None)
         if still is not None:
@@ -597,6 +647,8 @@ class IdCheckDialog(QDialog):
             self._pending.cancel()
             self._pending = None
         self._pool.shutdown(wait=True, cancel_futures=True)
+        self._ocr_capture += 1  # a reading still under way is dropped when it arrives
+        self._ocr_pool.shutdown(wait=True, cancel_futures=True)
         for still in self._stills.values():
             still.wipe()
         self._stills.clear()
