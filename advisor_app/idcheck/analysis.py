@@ -28,7 +28,13 @@ from advisor_app.idcheck.geometry import (
     turn_half,
 )
 from advisor_app.idcheck.quality import Quality, edge_width, measure
-from advisor_app.idcheck.recapture import SCREEN_CHROMA, frame_sides, reproduced, screen_pattern
+from advisor_app.idcheck.recapture import (
+    SCREEN_CHROMA,
+    colour_cast,
+    frame_sides,
+    reproduced,
+    screen_pattern,
+)
 from advisor_app.idcheck.zone import Zone, find_zone
 
 #: The document's long side must cover at least this share of the frame's long side.
@@ -148,17 +154,18 @@ def _judge(frame: Image, det: Detection, quad: Quad, expect: Side | None) -> Ana
     if blurred or not quality.sharp:
         return hint(Hint.HOLD_STILL)
     found = _content(gray, corners, fmt, expect, base)
-    if found.hint is not Hint.NOT_A_DOCUMENT and _reproduced(det.gray, rect, corners, fmt):
+    if found.hint is not Hint.NOT_A_DOCUMENT and _reproduced(frame, rect, corners, fmt):
         return replace(found, hint=Hint.RECAPTURED)  # it looks like one, but is a picture
     return found
 
 
-def _reproduced(gray: Image, rect: Image, corners: Corners, fmt: DocFormat) -> bool:
-    """A screen's colour moiré, or a frame (print margin, bezel) on three or four sides."""
+def _reproduced(frame: Image, rect: Image, corners: Corners, fmt: DocFormat) -> bool:
+    """A screen's colour moiré; a frame (print margin, bezel) on three or four sides; or a
+    screen's or photo paper's white with a frame or uniform field on two (see recapture)."""
     if screen_pattern(rect) > SCREEN_CHROMA:
         return True
     w, h = LIVE_SIZE[fmt]
-    return reproduced(*frame_sides(gray, corners, (w // 2, h // 2)))
+    return reproduced(*frame_sides(frame, corners, (w // 2, h // 2)), colour_cast(rect))
 
 
 def analyse(frame_bgr: Image, expect: Side | None = None) -> Analysis:

@@ -75,6 +75,9 @@ def _edge_maps(gray: Image) -> list[Image]:
     return [*maps, bright]
 
 
+_NEIGHBOURS = np.array([(0, 0), (-1, 0), (1, 0), (0, -1), (0, 1)], np.int32)
+
+
 def _support(gx: NDArray[Any], gy: NDArray[Any], pts: NDArray[Any], level: float) -> float:
     """Share of points on the worst of the four edges where a strong edge runs along it."""
     worst = 1.0
@@ -90,12 +93,13 @@ def _support(gx: NDArray[Any], gy: NDArray[Any], pts: NDArray[Any], level: float
         xy = xy[(xy[:, 0] >= 1) & (xy[:, 0] < w - 1) & (xy[:, 1] >= 1) & (xy[:, 1] < h - 1)]
         if len(xy) == 0:
             return 0.0
-        best = np.zeros(len(xy), np.float32)
-        for dx, dy in ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1)):
-            x, y = xy[:, 0] + dx, xy[:, 1] + dy
-            across = np.abs(gx[y, x] * normal[0] + gy[y, x] * normal[1])
-            along = np.abs(gx[y, x] * normal[1] - gy[y, x] * normal[0])
-            best = np.maximum(best, np.where(across > 2 * along, across, 0))
+        # the point and its four neighbours at once (rows: offsets, columns: points)
+        x = xy[None, :, 0] + _NEIGHBOURS[:, :1]
+        y = xy[None, :, 1] + _NEIGHBOURS[:, 1:]
+        sx, sy = gx[y, x], gy[y, x]
+        across = np.abs(sx * normal[0] + sy * normal[1])
+        along = np.abs(sx * normal[1] - sy * normal[0])
+        best = np.where(across > 2 * along, across, 0).max(axis=0)
         worst = min(worst, float((best >= level).mean()))
     return worst
 
@@ -221,7 +225,8 @@ def _quads(contour: NDArray[Any], hull: NDArray[Any]) -> list[Corners]:
         if any(c is None for c in corners):
             continue
         quad = np.array(corners, np.float32)
-        if cv2.isContourConvex(quad.reshape(-1, 1, 2)):
+        # the angles first: most combinations fail them, and they do not depend on the order
+        if _square_enough(quad) and cv2.isContourConvex(quad.reshape(-1, 1, 2)):
             out.append(order_corners(quad))
     return out
 

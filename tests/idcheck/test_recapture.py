@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 
 import cv2
 import numpy as np
+import pytest
 
 from advisor_app.idcheck.analysis import Hint, analyse
 from advisor_app.idcheck.geometry import LIVE_SIZE, DocFormat
-from advisor_app.idcheck.recapture import SCREEN_CHROMA, frame_sides, reproduced, screen_pattern
+from advisor_app.idcheck.recapture import (
+    SCREEN_CHROMA,
+    cast_off,
+    colour_cast,
+    frame_sides,
+    reproduced,
+    screen_pattern,
+)
 from benchmarks.idcheck_synth import Transmission, id_card, make_view, reproduction
 
 LIVE = LIVE_SIZE[DocFormat.ID1]
@@ -88,21 +97,62 @@ def test_the_rule_three_frames_or_a_bezel_and_a_black_screen() -> None:
     assert not reproduced(2, 0) and not reproduced(1, 3) and not reproduced(0, 4)
 
 
-def test_through_the_calls_vp8_most_screens_and_prints_are_named() -> None:
-    """What the console really analyses: the citizen's camera after VP8 at 1.5 Mbit/s.
+def test_a_screens_and_a_prints_white_differ_from_a_cards_paper() -> None:
+    rng = random.Random(6)
+    off = 0
+    for _ in range(8):
+        card = id_card(rng, rng.choice(["front", "back"]))
+        flat = cv2.resize(card.image, LIVE, interpolation=cv2.INTER_AREA)
+        assert not cast_off(colour_cast(flat))
+        for kind in ("screen", "photo"):
+            shown, where = reproduction(card, rng, kind)
+            (x0, y0), (x1, y1) = where[0].astype(int), where[2].astype(int)
+            inner = shown.image[y0:y1, x0:x1]
+            off += cast_off(colour_cast(cv2.resize(inner, LIVE, interpolation=cv2.INTER_AREA)))
+    assert off >= 14  # of 16: a screen's moiré can tint its white either way, or hardly
+    # the white alone is not enough: it takes a frame or a uniform field on two sides
+    assert reproduced(1, 1, cast=0.15) and reproduced(0, 2, cast=-0.15)
+    assert not reproduced(1, 0, cast=0.15) and not reproduced(1, 2, cast=0.0)
 
-    Not "never good": the codec can wipe out a screen's moiré and a dark bezel, and then a
-    screen may read good (docs/decisions.md says how often). Prints keep their margin."""
-    rng = random.Random(31)
-    link = Transmission(1500)
-    named = {"screen": 0, "photo": 0}
-    for i in range(12):
-        kind = "screen" if i % 2 else "photo"
-        result = analyse(link.send(make_view(rng, kind).frame))
-        if kind == "photo":
-            assert result.hint is not Hint.GOOD, i
-        named[kind] += result.hint is Hint.RECAPTURED
-    assert named["screen"] >= 4 and named["photo"] >= 3, named
-    genuine = [analyse(link.send(make_view(rng, "good").frame)).hint for _ in range(8)]
-    assert Hint.RECAPTURED not in genuine
-    assert genuine.count(Hint.GOOD) >= 6
+
+#: What a reproduction may read instead of "recaptured": never "good" (nor "wrong side").
+NOT_ACCEPTED = {
+    Hint.RECAPTURED,
+    Hint.NOT_A_DOCUMENT,
+    Hint.MOVE_CLOSER,
+    Hint.HOLD_STILL,
+    Hint.TOO_DARK,
+    Hint.NO_DOCUMENT,
+    Hint.CUT_OFF,
+}
+
+
+@pytest.mark.parametrize("kbps", [1500, 800])
+def test_through_the_calls_vp8_screens_and_prints_never_read_good(kbps: int) -> None:
+    """What the console really analyses: the citizen's camera after the call's VP8 (three coded
+    frames of each view), at a good and at a poor bit rate, over three seeds."""
+    named: Counter[str] = Counter()
+    for seed in (31, 32, 33):
+        rng = random.Random(seed * 100 + kbps)
+        link = Transmission(kbps)
+        for i in range(10):
+            kind = "screen" if i % 2 else "photo"
+            result = analyse(link.send(make_view(rng, kind).frame))
+            assert result.hint in NOT_ACCEPTED, (seed, i, kind, result.hint)
+            named[kind] += result.hint is Hint.RECAPTURED
+    # most screens are named; a print's outline is often taken for the card's, and then its
+    # content is displaced: "not a document" (see docs/decisions.md)
+    assert named["screen"] >= 8 and named["photo"] >= 2, named  # of 15 each
+
+
+@pytest.mark.parametrize(("kbps", "good"), [(1500, 9), (800, 5)])
+def test_through_the_calls_vp8_genuine_cards_are_not_called_recaptured(
+    kbps: int, good: int
+) -> None:
+    """The same transmission of the card itself: never "recaptured"; mostly "good" at 1.5
+    Mbit/s (at 800 kbit/s the codec's blur makes many read "hold still")."""
+    rng = random.Random(41 + kbps)
+    link = Transmission(kbps)
+    hints = [analyse(link.send(make_view(rng, "good").frame)).hint for _ in range(12)]
+    assert Hint.RECAPTURED not in hints, hints
+    assert hints.count(Hint.GOOD) >= good, hints
