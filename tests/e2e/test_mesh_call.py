@@ -61,8 +61,8 @@ async def frames_grow(
     page: Page, peer: int, *, at_least: int = 15, fresh: bool = False, console: bool = True
 ) -> dict[str, Any]:
     """Wait until the page decoded ``at_least`` frames from ``peer`` (and, with ``console``,
-    15 from the console: its count is its own); ``fresh``: on a new connection (the tile's stream was replaced since
-    the last call)."""
+    15 from the console: its count is its own); ``fresh``: on a new connection (the tile's
+    stream was replaced since the last call)."""
     if fresh:
         await page.wait_for_function(
             "(id) => { const v = document.querySelector(`.peer-tile[data-peer='${id}'] video`);"
