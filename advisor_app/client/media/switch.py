@@ -8,7 +8,7 @@ source that ends instead (``MediaStreamError``) ends the sender's loop for good.
 
 :class:`SwitchTrack` is set on the sender once per connection and never ends while the call
 runs: :meth:`SwitchTrack.set_source` stops waiting for the old source at once, and a source
-that ends is simply gone until the next one is set. A video frame whose pts is not after the
+that ends is simply gone until the next one is set. A video frame whose time is not after the
 last one sent is dropped (with one log line per source): libvpx would refuse it and end the
 sender; the local tracks share one timeline (``media/clock.py``), so this is only a guard.
 """
@@ -17,11 +17,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fractions
 import logging
 
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 log = logging.getLogger(__name__)
+
+
+def _seconds(frame: object) -> fractions.Fraction | None:
+    """When a frame was taken, in seconds. Its pts alone says nothing: the frames of a relayed
+    track are shared by every link, and PyAV's encoder rebases the pts and time base of the
+    frame it encodes in place (to microseconds for libvpx), so the next link may get a frame
+    in another time base than the one before."""
+    pts, base = getattr(frame, "pts", None), getattr(frame, "time_base", None)
+    return None if pts is None or base is None else pts * fractions.Fraction(base)
 
 
 class SwitchTrack(MediaStreamTrack):
@@ -32,7 +42,7 @@ class SwitchTrack(MediaStreamTrack):
         self.kind = kind
         self._source: MediaStreamTrack | None = None
         self._changed = asyncio.Event()
-        self._last_pts: int | None = None
+        self._last_at: fractions.Fraction | None = None
         self._warned: MediaStreamTrack | None = None
 
     @property
@@ -73,14 +83,14 @@ class SwitchTrack(MediaStreamTrack):
                 if self._source is source:  # it ended by itself: wait for the next one
                     self._source = None
                 continue
-            pts = getattr(result, "pts", None)
-            if self.kind == "video" and pts is not None:
-                if self._last_pts is not None and pts <= self._last_pts:
+            at = _seconds(result) if self.kind == "video" else None
+            if at is not None:
+                if self._last_at is not None and at <= self._last_at:
                     if self._warned is not source:
                         self._warned = source
                         log.warning("video frames dropped: their time goes back (%s)", source)
                     continue
-                self._last_pts = pts
+                self._last_at = at
             return result
 
     def stop(self) -> None:

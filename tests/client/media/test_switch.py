@@ -21,10 +21,10 @@ class Source(MediaStreamTrack):
     def __init__(self, value: int) -> None:
         super().__init__()
         self.value = value
-        self.queue: asyncio.Queue[int | None] = asyncio.Queue()
+        self.queue: asyncio.Queue[tuple[int, int] | None] = asyncio.Queue()
 
-    def put(self, pts: int) -> None:
-        self.queue.put_nowait(pts)
+    def put(self, pts: int, rate: int = 90_000) -> None:
+        self.queue.put_nowait((pts, rate))
 
     def end(self) -> None:
         self.queue.put_nowait(None)
@@ -32,14 +32,14 @@ class Source(MediaStreamTrack):
     async def recv(self) -> av.VideoFrame:
         if self.readyState != "live":
             raise MediaStreamError
-        pts = await self.queue.get()
-        if pts is None:
+        item = await self.queue.get()
+        if item is None:
             raise MediaStreamError
         frame = av.VideoFrame.from_ndarray(
             np.full((4, 4, 3), self.value, dtype=np.uint8), format="bgr24"
         )
-        frame.pts = pts
-        frame.time_base = fractions.Fraction(1, 90_000)
+        frame.pts, rate = item
+        frame.time_base = fractions.Fraction(1, rate)
         return frame
 
 
@@ -101,3 +101,19 @@ async def test_frames_whose_time_goes_back_are_dropped_and_stop_ends_it(
     assert second.readyState == "ended"
     with pytest.raises(MediaStreamError):
         await switch.recv()
+
+
+async def test_a_frame_rebased_by_another_links_encoder_is_still_sent() -> None:
+    """Relayed frames are shared by every link; PyAV's encoder rebases the one it encodes in
+    place (microseconds for libvpx). The same moment in another time base is no step back."""
+    switch = SwitchTrack("video")
+    camera = Source(30)
+    switch.set_source(camera)
+    camera.put(1_000_000, rate=1_000_000)  # 1.0 s, already rebased by the other link
+    assert (await switch.recv()).pts == 1_000_000
+    camera.put(93_000)  # 1.033 s in 90 kHz: a smaller number, a later time
+    frame = await asyncio.wait_for(switch.recv(), 1)
+    assert frame.pts == 93_000
+    camera.put(1_000_000, rate=1_000_000)  # but 1.0 s again is a step back
+    camera.put(96_000)
+    assert (await asyncio.wait_for(switch.recv(), 1)).pts == 96_000
