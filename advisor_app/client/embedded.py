@@ -25,9 +25,16 @@ class EmbeddedStartError(Exception):
 
 
 def port_is_free(port: int) -> bool:
+    """Can the service listen on ``port``? Asked as the service will bind: with
+    ``SO_REUSEADDR`` on POSIX (aiohttp's default), so the connections of a service that just
+    ended (``TIME_WAIT`` for a minute) do not move a restarted console's service to another
+    port, which would break every invitation link sent with the old one. Not on Windows,
+    where the option would let two services share the port."""
     if port == 0:
         return True
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        if os.name == "posix":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

@@ -164,7 +164,7 @@ class IdCheckDialog(QDialog):
         self.step_label = label("", "sectionTitle")
         column.addWidget(self.step_label)
         self.live_view = QLabel()
-        self.live_view.setMinimumSize(448, 252)
+        self.live_view.setMinimumSize(400, 225)
         self.live_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.live_view.setStyleSheet("background: #1f2a37; border-radius: 6px;")
         self.live_view.setAccessibleName(self.tr("Videobild der Person"))
@@ -287,7 +287,7 @@ class IdCheckDialog(QDialog):
         face = QLabel(self.tr("noch keine Aufnahme"))
         face.setObjectName("hint")
         face.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        face.setFixedSize(150, 180)
+        face.setFixedSize(130, 156)  # room for the live view on a 1000-pixel-high screen
         face.setStyleSheet("background: #ffffff; border: 1px solid #d9dee5; border-radius: 6px;")
         face.setAccessibleName(name)
         return face
