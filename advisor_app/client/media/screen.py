@@ -136,6 +136,10 @@ class Capture(Protocol):
     newest: ScreenFrame | None
     lost: bool
     on_frame: Callable[[], None]
+    #: Resolves once the first frame is grabbed (None) or the source cannot be (its problem).
+    opened: concurrent.futures.Future[Problem | None]
+
+    def start(self) -> None: ...
 
     def stop(self) -> None: ...
 
@@ -285,19 +289,36 @@ async def open_screen(
 ) -> ScreenTrack:
     """Start capturing ``monitor``; raises :class:`MediaUnavailable` when it cannot be grabbed.
     A later loss is reported once through ``on_problem(message, message_en)`` on the loop."""
+    return await start_capture(
+        lambda problem: ScreenCapture(monitor, fps=fps, on_problem=problem),
+        on_problem,
+        unavailable=SCREEN_UNAVAILABLE,
+        open_timeout=open_timeout,
+    )
+
+
+async def start_capture(
+    make: Callable[[Callable[[Problem], None]], Capture],
+    on_problem: ProblemCallback,
+    *,
+    unavailable: Problem,
+    open_timeout: float,
+) -> ScreenTrack:
+    """Start the capture ``make(problem)`` builds and wait for its first frame; its later
+    problems reach ``on_problem`` on this loop. ``unavailable``: when it does not open in time."""
     loop = asyncio.get_running_loop()
 
     def problem(found: Problem) -> None:
         with contextlib.suppress(RuntimeError):  # the loop has closed
             loop.call_soon_threadsafe(on_problem, found.message, found.message_en)
 
-    capture = ScreenCapture(monitor, fps=fps, on_problem=problem)
+    capture = make(problem)
     track = ScreenTrack(capture, loop)
     capture.start()
     try:
         failed = await asyncio.wait_for(asyncio.wrap_future(capture.opened), open_timeout)
     except TimeoutError:
-        failed = SCREEN_UNAVAILABLE
+        failed = unavailable
     if failed is not None:
         track.stop()
         raise MediaUnavailable(failed)

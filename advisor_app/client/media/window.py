@@ -27,7 +27,6 @@ parts it has not painted yet are black, never another window.
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import contextlib
 import logging
@@ -61,6 +60,7 @@ from advisor_app.client.media.screen import (
     ScreenTrack,
     open_screen,
     send_size,
+    start_capture,
 )
 
 log = logging.getLogger(__name__)
@@ -502,23 +502,12 @@ async def open_window(
 ) -> ScreenTrack:
     """Start capturing ``window``; raises :class:`MediaUnavailable` when it cannot be grabbed.
     A later loss is reported once through ``on_problem(message, message_en)`` on the loop."""
-    loop = asyncio.get_running_loop()
-
-    def problem(found: Problem) -> None:
-        with contextlib.suppress(RuntimeError):  # the loop has closed
-            loop.call_soon_threadsafe(on_problem, found.message, found.message_en)
-
-    capture = WindowCapture(window, fps=fps, on_problem=problem)
-    track = ScreenTrack(capture, loop)
-    capture.start()
-    try:
-        failed = await asyncio.wait_for(asyncio.wrap_future(capture.opened), open_timeout)
-    except TimeoutError:
-        failed = WINDOW_UNAVAILABLE
-    if failed is not None:
-        track.stop()
-        raise MediaUnavailable(failed)
-    return track
+    return await start_capture(
+        lambda problem: WindowCapture(window, fps=fps, on_problem=problem),
+        on_problem,
+        unavailable=WINDOW_UNAVAILABLE,
+        open_timeout=open_timeout,
+    )
 
 
 #: What the advisor can share: a whole monitor (``mss``) or one window (Composite).
