@@ -22,6 +22,7 @@ from advisor_app.idcheck.geometry import (
     Corners,
     DocFormat,
     Image,
+    aspect_ratio,
     closest_format,
     rectify,
     side_lengths,
@@ -154,8 +155,18 @@ def _judge(frame: Image, det: Detection, quad: Quad, expect: Side | None) -> Ana
     if blurred or not quality.sharp:
         return hint(Hint.HOLD_STILL)
     found = _content(gray, corners, fmt, expect, base)
-    if found.hint is not Hint.NOT_A_DOCUMENT and _reproduced(frame, rect, corners, fmt):
+    if found.hint is Hint.NOT_A_DOCUMENT:
+        return found
+    if _reproduced(frame, rect, corners, fmt):
         return replace(found, hint=Hint.RECAPTURED)  # it looks like one, but is a picture
+    for inside in quad.inner:
+        # a card-shaped outline inside the outline: the outline may be a print's paper or a
+        # phone merged with what is behind it, so that its margin was never looked at
+        inside = refine(det.gray, inside)
+        inner_fmt = closest_format(aspect_ratio(inside)) or fmt
+        inner_rect = rectify(frame, inside, LIVE_SIZE[inner_fmt])
+        if _reproduced(frame, inner_rect, inside, inner_fmt):
+            return replace(found, hint=Hint.RECAPTURED, corners=inside, format=inner_fmt)
     return found
 
 
@@ -183,7 +194,7 @@ def analyse(frame_bgr: Image, expect: Side | None = None) -> Analysis:
     if first.hint is not Hint.NOT_A_DOCUMENT:
         return first
     for quad in det.runners_up[:1]:
-        refined = Quad(refine(det.gray, quad.corners), quad.area, quad.support, False)
+        refined = replace(quad, corners=refine(det.gray, quad.corners))
         second = _judge(frame_bgr, det, refined, expect)
         if second.hint is not Hint.NOT_A_DOCUMENT:
             return second  # the larger outline was something else (a picture, a screen)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import cv2
@@ -25,6 +25,10 @@ SMALL_SIDE = 340
 MIN_AREA = 0.015
 #: Points closer than this share of the short frame side to the edge touch the edge.
 EDGE_MARGIN = 0.012
+#: A document-shaped outline inside the document's covers this share of its area (a print's
+#: margin of 4–15 % per side, a phone's bezel and black bars), and at most this many are kept.
+NESTED_AREA = (0.3, 0.9)
+MAX_INNER = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,10 @@ class Quad:
     area: float  # share of the frame
     support: float  # share of the worst edge that lies on a strong edge
     touches_edge: bool
+    #: Smaller document-shaped outlines lying inside this one (coarse, full-frame pixels):
+    #: the card itself when this outline is a print's paper or a phone, perhaps merged with
+    #: what is behind it.
+    inner: tuple[Corners, ...] = ()
 
     @property
     def aspect(self) -> float:
@@ -148,6 +156,7 @@ def find_document(frame: Image) -> Detection:
                 if q_area >= MIN_AREA:
                     candidates[key] = (q_area, pts)
     found: list[Quad] = []
+    inner: list[list[Corners]] = []  # per found outline
     other: Quad | None = None
     for q_area, pts in sorted(candidates.values(), key=lambda c: -c[0]):
         if len(found) >= 3:
@@ -155,23 +164,47 @@ def find_document(frame: Image) -> Detection:
         fits = closest_format(aspect_ratio(pts)) is not None
         if not fits and other is not None:
             continue
-        if fits and any(_overlaps(pts * (1 / scale), q.corners) for q in found):
+        hosts = [
+            i
+            for i, q in enumerate(found)
+            if fits
+            and len(inner[i]) < MAX_INNER
+            and _nested(pts, q.corners * scale, q_area / q.area)
+        ]
+        again = fits and any(_overlaps(pts / scale, q.corners) for q in found)
+        if again and not hosts:
             continue
         support = _support(gx, gy, pts, level)
         if support < 0.5:
+            continue
+        for i in hosts:
+            inner[i].append(pts / scale)
+        if again:
             continue
         quad = Quad(pts / scale, q_area, support, False)
         if not fits:
             other = quad
         else:
             found.append(quad)
+            inner.append([])
+    found = [replace(q, inner=tuple(i)) for q, i in zip(found, inner, strict=True)]
     found.sort(key=lambda q: -q.area * q.support)
     best = found[0] if found else None
     if best is not None:
-        best = Quad(refine(full, best.corners), best.area, best.support, False)
+        best = replace(best, corners=refine(full, best.corners))
         if other is not None and other.area <= best.area * 1.05:
             other = None
     return Detection(best, tuple(found[1:]), other, cut_off and best is None, gray, scale, full)
+
+
+def _nested(pts: Corners, outer: Corners, area_share: float) -> bool:
+    """``pts`` lies inside ``outer`` (same pixels) and covers a print's or a screen's share
+    of it: smaller than the same outline found again by another edge map, larger than a
+    photo or a field printed on the card."""
+    if not NESTED_AREA[0] <= area_share <= NESTED_AREA[1]:
+        return False
+    contour = outer.reshape(-1, 1, 2).astype(np.float32)
+    return all(cv2.pointPolygonTest(contour, (float(x), float(y)), True) >= -2 for x, y in pts)
 
 
 def _overlaps(a: Corners, b: Corners) -> bool:

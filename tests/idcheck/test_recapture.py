@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from advisor_app.idcheck.analysis import Hint, analyse
+from advisor_app.idcheck.detect import find_document
 from advisor_app.idcheck.geometry import LIVE_SIZE, DocFormat
 from advisor_app.idcheck.recapture import (
     SCREEN_CHROMA,
@@ -19,7 +20,7 @@ from advisor_app.idcheck.recapture import (
     reproduced,
     screen_pattern,
 )
-from benchmarks.idcheck_synth import Transmission, id_card, make_view, reproduction
+from benchmarks.idcheck_synth import Transmission, View, id_card, make_view, reproduction
 
 LIVE = LIVE_SIZE[DocFormat.ID1]
 
@@ -156,3 +157,29 @@ def test_through_the_calls_vp8_genuine_cards_are_not_called_recaptured(
     hints = [analyse(link.send(make_view(rng, "good").frame)).hint for _ in range(12)]
     assert Hint.RECAPTURED not in hints, hints
     assert hints.count(Hint.GOOD) >= good, hints
+
+
+def _view(seed: int, index: int) -> View:
+    """View ``index`` of the print-and-screen series the recapture signs were tuned on."""
+    rng = random.Random(seed)
+    for i in range(index + 1):
+        view = make_view(rng, "screen" if i % 2 else "photo")
+    return view
+
+
+@pytest.mark.parametrize(("seed", "index"), [(62, 0), (6100, 38)])
+def test_a_print_whose_outline_merges_with_what_is_behind_it_is_named(
+    seed: int, index: int
+) -> None:
+    """A printed photo of the card beside the citizen's head or shirt: the outline found runs
+    along three sides of the paper and then through the head, so its margin is not parallel
+    to it and the print used to read "good". The card printed on it is an outline inside
+    the outline, and around that one the paper's margin is plain to see."""
+    view = _view(seed, index)
+    assert view.kind == "photo" and view.corners is not None
+    det = find_document(view.frame)
+    assert det.quad is not None and det.quad.inner, "the card on the paper was not kept"
+    result = analyse(view.frame)
+    assert result.hint is Hint.RECAPTURED, result.hint
+    # through the call's VP8 too, where the first of these was found
+    assert analyse(Transmission(1500).send(view.frame)).hint in NOT_ACCEPTED
