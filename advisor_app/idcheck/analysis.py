@@ -24,6 +24,7 @@ from advisor_app.idcheck.geometry import (
     Image,
     aspect_ratio,
     closest_format,
+    percentiles,
     rectify,
     side_lengths,
     turn_half,
@@ -91,7 +92,7 @@ def _ink_left_heavy(gray: Image) -> bool:
     """True when the left third holds more non-paper area than the right third (the photo
     sits on the left of an upright ID card or passport page)."""
     w = gray.shape[1]
-    paper = float(np.median(gray))
+    (paper,) = percentiles(gray, 50)
     ink = np.abs(gray.astype(np.int16) - paper) > 40
     return bool(ink[:, : w // 3].mean() >= ink[:, -(w // 3) :].mean())
 

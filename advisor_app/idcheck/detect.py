@@ -17,6 +17,7 @@ from advisor_app.idcheck.geometry import (
     aspect_ratio,
     closest_format,
     order_corners,
+    percentiles,
 )
 
 #: The coarse search runs on a copy whose long side is about this many pixels.
@@ -128,7 +129,7 @@ def find_document(frame: Image) -> Detection:
     gx = cv2.Sobel(gray, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(gray, cv2.CV_32F, 0, 1, ksize=3)
     grad = np.abs(gx[::3, ::3]) + np.abs(gy[::3, ::3])
-    level = max(8.0, float(np.percentile(grad, 90)) * 0.4)
+    level = max(8.0, percentiles(grad, 90)[0] * 0.4)
     margin = EDGE_MARGIN * min(h, w) + 1
     cut_off = False
     candidates: dict[tuple[int, ...], tuple[float, Corners]] = {}
@@ -252,9 +253,11 @@ def _quads(contour: NDArray[Any], hull: NDArray[Any]) -> list[Corners]:
         (a[0], a[1], b[0] - a[0], b[1] - a[1]) for a, b in zip(p, p[1:] + p[:1], strict=True)
     ]
     longest = sorted(sorted(range(len(lines)), key=lambda i: -math.hypot(*lines[i][2:]))[:7])
+    # each pair of lines meets once, whichever combinations it appears in
+    meet = {(a, b): _intersect(lines[a], lines[b]) for a, b in itertools.permutations(longest, 2)}
     out = []
     for combo in itertools.combinations(longest, 4):
-        corners = [_intersect(lines[combo[k - 1]], lines[combo[k]]) for k in range(4)]
+        corners = [meet[combo[k - 1], combo[k]] for k in range(4)]
         if any(c is None for c in corners):
             continue
         quad = np.array(corners, np.float32)

@@ -106,3 +106,25 @@ def corner_error(found: Corners, truth: NDArray[Any]) -> float:
         float(np.linalg.norm(np.roll(found, -k, axis=0) - truth, axis=1).mean()) for k in range(4)
     )
     return best / max(1e-6, diagonal)
+
+
+def percentiles(values: NDArray[Any], *qs: float) -> list[float]:
+    """``np.percentile(values, qs)`` (linear interpolation), the same numbers in a fraction of
+    the time: small non-negative integers (grey levels, Laplacian magnitudes) are counted in a
+    histogram, anything else partially sorted once."""
+    flat = np.asarray(values).ravel()
+    n = len(flat)
+    positions = [q / 100.0 * (n - 1) for q in qs]
+    lows = [math.floor(p) for p in positions]
+    wanted = sorted({k for low in lows for k in (low, min(low + 1, n - 1))})
+    if flat.dtype.kind in "ui" and flat.dtype.itemsize <= 2 and int(flat.min()) >= 0:
+        counts = np.cumsum(np.bincount(flat))
+        at = dict(zip(wanted, np.searchsorted(counts, wanted, side="right").tolist(), strict=True))
+    else:
+        part = np.partition(flat, wanted)
+        at = {k: part[k] for k in wanted}
+    out = []
+    for p, low in zip(positions, lows, strict=True):
+        a, b = float(at[low]), float(at[min(low + 1, n - 1)])
+        out.append(a + (b - a) * (p - low))
+    return out

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from advisor_app.idcheck.geometry import Image
+from advisor_app.idcheck.geometry import Image, percentiles
 
 #: Below this the document is too blurred to read (see :func:`sharpness`).
 MIN_SHARPNESS = 0.20
@@ -49,9 +49,9 @@ def sharpness(gray: Image) -> float:
     """
     smooth = cv2.GaussianBlur(gray, (3, 3), 0)
     lap = np.abs(cv2.Laplacian(smooth, cv2.CV_16S, ksize=3))
-    strong = float(np.percentile(lap[::2, ::2], 99.5))
-    lo, hi = np.percentile(gray[::2, ::2], (5, 95))
-    return strong / (4.0 * max(16.0, float(hi - lo)))
+    (strong,) = percentiles(lap[::2, ::2], 99.5)
+    lo, hi = percentiles(gray[::2, ::2], 5, 95)
+    return strong / (4.0 * max(16.0, hi - lo))
 
 
 def glare(bgr: Image) -> float:

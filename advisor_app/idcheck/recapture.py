@@ -29,7 +29,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from advisor_app.idcheck.geometry import Corners, Image
+from advisor_app.idcheck.geometry import Corners, Image, percentiles
 
 #: Colour detail relative to brightness detail above which the picture comes from a screen.
 SCREEN_CHROMA = 0.8
@@ -69,9 +69,10 @@ def colour_cast(rect_bgr: Image) -> float:
     small = cv2.resize(
         inner, (inner.shape[1] // 2, inner.shape[0] // 2), interpolation=cv2.INTER_AREA
     )
-    pixels = small.reshape(-1, 3).astype(np.float32)
-    level = pixels.sum(axis=1)
-    paper = pixels[level >= np.median(level)]  # at least half (plain paper: all of it)
+    pixels = small.reshape(-1, 3)
+    level = pixels.sum(axis=1, dtype=np.uint16)
+    (middle,) = percentiles(level, 50)
+    paper = pixels[level >= middle].astype(np.float32)  # at least half (plain paper: all)
     b, g, r = paper.mean(axis=0)
     return float(3.0 * (b - r) / (b + g + r + 1e-6))
 
@@ -102,13 +103,22 @@ def _extended(
     out = (w + 2 * mx, h + 2 * my)
     flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
     view = cv2.warpPerspective(picture, to_frame, out, flags=flags, borderMode=cv2.BORDER_REPLICATE)
-    # which of those pixels come from inside the camera frame (the homography, not a warp)
+    fh, fw = picture.shape[:2]
+    # which of those pixels come from inside the camera frame (the homography, not a warp);
+    # when the view's four corners do, all of it does (a homography that keeps the corners
+    # in front of the camera maps the rectangle onto a convex quadrilateral)
+    ends = np.array(
+        [[[0, 0], [out[0] - 1, 0], [out[0] - 1, out[1] - 1], [0, out[1] - 1]]], np.float32
+    )
+    mapped = cv2.perspectiveTransform(ends, to_frame)[0]
+    den = to_frame[2, 0] * ends[0, :, 0] + to_frame[2, 1] * ends[0, :, 1] + to_frame[2, 2]
+    if (den > 0).all() and ((mapped >= 0) & (mapped <= [fw - 1, fh - 1])).all():
+        return view, np.ones(out[::-1], bool), mx, my
     xs, ys = _grid(out)
     m = to_frame.astype(np.float32)
     den = m[2, 0] * xs + m[2, 1] * ys + m[2, 2]
     sx = (m[0, 0] * xs + m[0, 1] * ys + m[0, 2]) / den
     sy = (m[1, 0] * xs + m[1, 1] * ys + m[1, 2]) / den
-    fh, fw = picture.shape[:2]
     inside = (sx >= 0) & (sx <= fw - 1) & (sy >= 0) & (sy <= fh - 1)
     return view, inside, mx, my
 
