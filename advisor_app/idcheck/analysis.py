@@ -112,7 +112,11 @@ def _content(
         corners, gray = turn_half(corners), cv2.rotate(gray, cv2.ROTATE_180)
     if zone is not None and gray.shape[::-1] != LIVE_SIZE[fmt]:
         gray = cv2.resize(gray, LIVE_SIZE[fmt])
-    face = None if zone is not None and zone.lines == 3 else faces.document_face(gray)
+    face = (
+        None
+        if zone is not None and zone.lines == 3
+        else faces.document_face(gray, passport=fmt is DocFormat.TD3)
+    )
     side: Side | None = None
     if zone is not None and zone.lines == 3:
         side = Side.BACK

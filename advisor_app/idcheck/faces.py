@@ -11,11 +11,15 @@ import cv2
 from advisor_app.idcheck.geometry import Image
 
 _CASCADE = "haarcascade_frontalface_alt2.xml"
-#: The cascade's face box on the document's photo, in pixels of a copy 150 pixels high: an
-#: ID card's photo is about 0.65 of the card's height and the box about half of the photo
-#: (45–57 px), a passport page's about 0.52 (36–45 px); drawn cards give 36–57 px. Smaller
-#: boxes are the slowest part of a cascade's search and would not be the holder's photo.
+#: The cascade's face box on the document's photo, in pixels of the copy searched: an ID
+#: card's photo is about 0.65 of the card's height and the box about half of the photo
+#: (45–57 px of a copy 150 px high); a passport page's photo is about 0.52 of the page, so
+#: its copy is 180 px high (43–54 px). Smaller boxes are the slowest part of a cascade's
+#: search and would not be the holder's photo.
 PHOTO_FACE = (30, 72)
+CARD_COPY = 150
+#: At 150 px the drawn passport faces (about 40 px) were missed after the call's VP8.
+PASSPORT_COPY = 180
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +60,15 @@ def faces(gray: Image, min_size: int, max_size: int | None = None, step: float =
     return sorted(boxes, key=lambda b: -b.w * b.h)
 
 
-def document_face(gray: Image) -> Box | None:
+def document_face(gray: Image, passport: bool = False) -> Box | None:
     """The holder's photo face on a rectified, upright document (left part, as on ID cards
-    and passports), in the rectified image's pixels."""
+    and passports), in the rectified image's pixels. ``passport``: a TD3 data page, whose
+    photo is the same size on a page 1.6 times as high."""
     h, w = gray.shape
-    scale = 150 / h  # the photo's face is then 30–72 pixels high: cheap for the cascade
-    left = cv2.resize(gray[:, : int(w * 0.5)], (round(w * 0.5 * scale), 150))
+    # the photo's face is then 30–72 pixels high: cheap for the cascade
+    height = PASSPORT_COPY if passport else CARD_COPY
+    scale = height / h
+    left = cv2.resize(gray[:, : int(w * 0.5)], (round(w * 0.5 * scale), height))
     # coarse scale steps first; finer ones only when they find nothing (a photo softened by
     # the call's VP8 is often missed between two coarse steps)
     for step in (1.15, 1.08):
