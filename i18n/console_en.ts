@@ -814,6 +814,10 @@
         <translation>Photo, copy or screen detected – please show the ID document itself.</translation>
     </message>
     <message>
+        <source>Bitte den Ausweis in die Hand nehmen und vor die Kamera halten – nicht hinlegen, nicht auf einem Bildschirm zeigen.</source>
+        <translation>Please take the ID in your hand and hold it up to the camera – do not lay it down or show it on a screen.</translation>
+    </message>
+    <message>
         <source>Gut – bitte so halten.</source>
         <translation>Good – please hold it like this.</translation>
     </message>

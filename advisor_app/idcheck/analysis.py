@@ -33,6 +33,7 @@ from advisor_app.idcheck.quality import Quality, edge_width, measure
 from advisor_app.idcheck.recapture import (
     SCREEN_CHROMA,
     colour_cast,
+    enclosed,
     frame_sides,
     reproduced,
     screen_pattern,
@@ -60,6 +61,10 @@ class Hint(StrEnum):
     CUT_OFF = "cut_off"
     NOT_A_DOCUMENT = "not_a_document"
     RECAPTURED = "recaptured"  # a screen or a printed photo of the document
+    #: Nothing but a uniform field or a frame around the document: a card lying on a plain
+    #: surface, or a phone whose bezel and black screen merge with a dark desk; the citizen
+    #: is asked to hold it in the hand (fingers and room around it), and "good" is not shown.
+    IN_HAND = "in_hand"
     WRONG_SIDE = "wrong_side"
     GOOD = "good"
 
@@ -162,26 +167,31 @@ def _judge(frame: Image, det: Detection, quad: Quad, expect: Side | None) -> Ana
     found = _content(gray, corners, fmt, expect, base)
     if found.hint is Hint.NOT_A_DOCUMENT:
         return found
-    if _reproduced(frame, rect, corners, fmt):
-        return replace(found, hint=Hint.RECAPTURED)  # it looks like one, but is a picture
+    surround = _surround(frame, rect, corners, fmt)
+    if surround is not None:
+        return replace(found, hint=surround)  # it looks like one, but may be a picture
     for inside in quad.inner:
         # a card-shaped outline inside the outline: the outline may be a print's paper or a
         # phone merged with what is behind it, so that its margin was never looked at
         inside = refine(det.gray, inside)
         inner_fmt = closest_format(aspect_ratio(inside)) or fmt
         inner_rect = rectify(frame, inside, LIVE_SIZE[inner_fmt])
-        if _reproduced(frame, inner_rect, inside, inner_fmt):
+        if _surround(frame, inner_rect, inside, inner_fmt) is Hint.RECAPTURED:
             return replace(found, hint=Hint.RECAPTURED, corners=inside, format=inner_fmt)
     return found
 
 
-def _reproduced(frame: Image, rect: Image, corners: Corners, fmt: DocFormat) -> bool:
-    """A screen's colour moiré; a frame (print margin, bezel) on three or four sides; or a
-    screen's or photo paper's white with a frame or uniform field on two (see recapture)."""
+def _surround(frame: Image, rect: Image, corners: Corners, fmt: DocFormat) -> Hint | None:
+    """RECAPTURED for a screen's colour moiré, a frame (print margin, bezel) on three or four
+    sides, or a screen's or photo paper's white with a frame or uniform field on two (see
+    recapture); IN_HAND when every side is framed or lies on a uniform field; else None."""
     if screen_pattern(rect) > SCREEN_CHROMA:
-        return True
+        return Hint.RECAPTURED
     w, h = LIVE_SIZE[fmt]
-    return reproduced(*frame_sides(frame, corners, (w // 2, h // 2)), colour_cast(rect))
+    framed, plain = frame_sides(frame, corners, (w // 2, h // 2))
+    if reproduced(framed, plain, colour_cast(rect)):
+        return Hint.RECAPTURED
+    return Hint.IN_HAND if enclosed(framed, plain) else None
 
 
 def analyse(frame_bgr: Image, expect: Side | None = None) -> Analysis:

@@ -250,6 +250,14 @@ def frame_sides(picture: Image, corners: Corners, size: tuple[int, int]) -> tupl
     return sides.count("framed"), sides.count("plain")
 
 
+def enclosed(framed: int, plain: int) -> bool:
+    """Every side of the document runs along a frame or lies on a uniform field. A phone's
+    bezel and black screen that merge with a dark desk look so (its moiré gone in the call's
+    VP8 and its white like paper); so does a card lying on a plain cloth. A card held in the
+    hand has fingers on one side and the room around it. Not proof either way."""
+    return framed + plain >= 4
+
+
 def reproduced(framed: int, plain: int, cast: float = 0.0) -> bool:
     """A print's margin on three or four sides; or a phone's bezel along two sides and its
     black screen beyond a third; or a white point no room light gives paper (``cast``, see

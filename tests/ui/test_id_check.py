@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from advisor_app.core.protocol import IdentityDocument, IdentityIn, IdentityOutcome
 from advisor_app.ui.dialogs.id_check import IdCheckDialog
-from benchmarks.idcheck_synth import Document, id_card, make_view, passport_page
+from benchmarks.idcheck_synth import Document, Transmission, id_card, make_view, passport_page
 from tests.ui.support import wait_until
 
 pytestmark = pytest.mark.gui
@@ -156,3 +156,25 @@ def test_manual_capture_and_not_verified(
     assert outcomes == [
         IdentityIn(outcome=IdentityOutcome.NOT_VERIFIED, document_type=IdentityDocument.OTHER)
     ]
+
+
+def test_a_phone_on_a_dark_desk_asks_for_the_card_in_the_hand_and_is_not_captured(
+    qtbot: QtBot, dialog: IdCheckDialog, camera: Camera
+) -> None:
+    """The card's picture on a phone whose bezel merges with a dark desk, as the console
+    receives it through VP8: no "good", no automatic still; the advisor is told what to ask."""
+    rng = random.Random(65 * 100 + 1500)
+    link = Transmission(1500)
+    frames = [link.send(make_view(rng, kind).frame) for kind in ("photo", "screen")]
+    seen: list[object] = []
+    dialog.analysed.connect(seen.append)
+    dialog.show()
+    camera.frame = frames[1]
+    _wait_hint(
+        qtbot,
+        dialog,
+        "Bitte den Ausweis in die Hand nehmen und vor die Kamera halten – "
+        "nicht hinlegen, nicht auf einem Bildschirm zeigen.",
+    )
+    wait_until(lambda: len(seen) >= 2 * dialog.AUTO_FRAMES)
+    assert not dialog.stills and dialog.step == "front"

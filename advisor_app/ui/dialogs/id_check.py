@@ -391,6 +391,10 @@ class IdCheckDialog(QDialog):
             Hint.RECAPTURED: self.tr(
                 "Foto, Kopie oder Bildschirm erkannt – bitte den Ausweis selbst zeigen."
             ),
+            Hint.IN_HAND: self.tr(
+                "Bitte den Ausweis in die Hand nehmen und vor die Kamera halten – "
+                "nicht hinlegen, nicht auf einem Bildschirm zeigen."
+            ),
             Hint.GOOD: self.tr("Gut – bitte so halten."),
         }
         return texts[hint]
