@@ -6,59 +6,10 @@ from __future__ import annotations
 
 import random
 
-import cv2
-import numpy as np
-
 from advisor_app.idcheck import ocr
-from advisor_app.idcheck.analysis import Analysis, Side, Still, analyse, capture
-from advisor_app.idcheck.geometry import STILL_SIZE
-from benchmarks.idcheck_synth import Document, Transmission, View, id_card, make_view, passport_page
-
-
-def _print_lines(doc: Document) -> list[tuple[int, int, int, int]]:
-    """The zone's lines on the flat document: (top, bottom, left, right) of their dark print,
-    from the lower part of the document (nothing else is printed there)."""
-    h = doc.image.shape[0]
-    start = int(h * (0.6 if doc.kind == "id1" else 0.78))
-    dark = doc.image[start:].min(axis=2) < 90
-    rows = np.flatnonzero(np.diff(np.concatenate(([0], dark.any(axis=1).astype(np.int8), [0]))))
-    lines = []
-    for a, b in zip(rows[::2].tolist(), rows[1::2].tolist(), strict=True):
-        cols = np.flatnonzero(dark[a:b].any(axis=0))
-        lines.append((start + a, start + b, int(cols[0]), int(cols[-1]) + 1))
-    assert doc.mrz_lines is not None and len(lines) == len(doc.mrz_lines)
-    return lines
-
-
-def _lines_in_still(view: View, result: Analysis) -> list[tuple[float, float]]:
-    """Rows of each line in the still: document → frame (true corners) → still (found ones)."""
-    assert view.document is not None and view.corners is not None
-    assert result.corners is not None and result.format is not None
-    dh, dw = view.document.image.shape[:2]
-    flat = np.array([[0, 0], [dw, 0], [dw, dh], [0, dh]], np.float32)
-    w, h = STILL_SIZE[result.format]
-    still = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
-    to_frame = cv2.getPerspectiveTransform(flat, view.corners.astype(np.float32))
-    to_still = cv2.getPerspectiveTransform(result.corners.astype(np.float32), still)
-    rows = []
-    for top, bottom, left, right in _print_lines(view.document):
-        xs = np.linspace(left, right, 16)
-        edge = [np.stack([xs, np.full(16, y)], axis=1) for y in (top, bottom)]
-        points = cv2.perspectiveTransform(np.concatenate(edge)[None], to_still @ to_frame)[0]
-        rows.append((float(points[:, 1].min()), float(points[:, 1].max())))
-    return rows
-
-
-def _crop_rows(still: Still) -> tuple[int, int]:
-    """Where the zone crop was taken from the still's image."""
-    assert still.zone is not None
-    n = len(still.zone)
-    for top in range(len(still.image) - n + 1):
-        if np.array_equal(still.image[top], still.zone[0]) and np.array_equal(
-            still.image[top + n - 1], still.zone[-1]
-        ):
-            return top, top + n
-    raise AssertionError("the zone is not a band of the still")
+from advisor_app.idcheck.analysis import Side, analyse, capture
+from benchmarks.idcheck_synth import Transmission, id_card, make_view, passport_page
+from benchmarks.idcheck_zone import crop_rows_of, holds, lines_in_still
 
 
 def test_the_zone_crop_holds_every_line_and_the_lines_are_counted() -> None:
@@ -83,12 +34,15 @@ def test_the_zone_crop_holds_every_line_and_the_lines_are_counted() -> None:
             found += 1
             assert doc.mrz_lines is not None
             assert result.zone.lines == len(doc.mrz_lines), (i, result.zone)
-            top, bottom = _crop_rows(capture(frame, result))
-            lines = _lines_in_still(view, result)
-            if all(a >= top - 1 and b <= bottom + 1 for a, b in lines):
+            still = capture(frame, result)
+            assert still.zone is not None
+            crop = crop_rows_of(still.image, still.zone)
+            lines = lines_in_still(view, result)
+            assert len(lines) == len(doc.mrz_lines)
+            if holds(lines, crop):
                 complete += 1
             else:
-                incomplete.append((link is not None, i, (top, bottom), lines))
+                incomplete.append((link is not None, i, crop, lines))
     assert found >= 70
     assert complete >= found - 1, incomplete
 
@@ -119,8 +73,7 @@ def test_the_zone_of_a_captured_back_is_read_more_often() -> None:
         captured += 1
         still = capture(frame, result)
         assert still.zone is not None
-        top, bottom = _crop_rows(still)
-        whole += all(a >= top - 1 and b <= bottom + 1 for a, b in _lines_in_still(view, result))
+        whole += holds(lines_in_still(view, result), crop_rows_of(still.image, still.zone))
         got = ocr.read_zone(still.zone)
         if got == back.mrz_lines:
             exact += 1
