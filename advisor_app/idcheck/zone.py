@@ -103,6 +103,8 @@ def crop_rows(still_gray: Image, live_size: tuple[int, int], live: Zone) -> tupl
     found = find_zone(small)
     zone = live
     if found is not None and not found.turned:
+        # the band's height per gap between lines: a pitch and a bit (1.4 pitches for two);
+        # the rows of the other format's view are 13-15 % off, about a pitch at the bottom
         pitch = (found.bottom - found.top) / max(1, found.lines - 1)
         if max(abs(found.top - live.top), abs(found.bottom - live.bottom)) > 0.25 * pitch:
             zone = found
