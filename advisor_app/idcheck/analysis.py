@@ -38,7 +38,7 @@ from advisor_app.idcheck.recapture import (
     reproduced,
     screen_pattern,
 )
-from advisor_app.idcheck.zone import Zone, find_zone
+from advisor_app.idcheck.zone import Zone, crop_rows, find_zone
 
 #: The document's long side must cover at least this share of the frame's long side.
 MIN_LENGTH = 0.33
@@ -250,8 +250,8 @@ def capture(frame_bgr: Image, analysis: Analysis) -> Still:
     if analysis.face is not None:
         still.face = faces.crop(image, analysis.face.scaled(factor), margin=0.35)
     if analysis.zone is not None:
-        top = max(0, round(analysis.zone.top * factor) - 12)
-        bottom = min(size[1], round(analysis.zone.bottom * factor) + 12)
+        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        top, bottom = crop_rows(gray, LIVE_SIZE[analysis.format], analysis.zone)
         still.zone = image[top:bottom].copy()
     return still
 
