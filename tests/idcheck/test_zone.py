@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 
 from advisor_app.idcheck import ocr
-from advisor_app.idcheck.analysis import Side, analyse, capture
+from advisor_app.idcheck.analysis import Hint, Side, analyse, capture
 from benchmarks.idcheck_synth import Transmission, id_card, make_view, passport_page
 from benchmarks.idcheck_zone import crop_rows_of, holds, lines_in_still
 
@@ -68,7 +68,9 @@ def test_the_zone_of_a_captured_back_is_read_more_often() -> None:
         view = make_view(rng, "good", back)
         frame = link.send(view.frame)
         result = analyse(frame, expect=Side.BACK)
-        if not result.good:
+        # "in the hand, please" (seeds 10, 13: drawn cards have no hand around them) is taken
+        # by the advisor's button, as the dialog allows; the crop is what is measured here
+        if result.hint not in (Hint.GOOD, Hint.IN_HAND):
             continue
         captured += 1
         still = capture(frame, result)
