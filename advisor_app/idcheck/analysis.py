@@ -34,9 +34,10 @@ from advisor_app.idcheck.recapture import (
     SCREEN_CHROMA,
     colour_cast,
     enclosed,
-    frame_sides,
+    letterboxed,
     reproduced,
     screen_pattern,
+    side_kinds,
 )
 from advisor_app.idcheck.zone import Zone, crop_rows, find_zone
 
@@ -188,10 +189,12 @@ def _surround(frame: Image, rect: Image, corners: Corners, fmt: DocFormat) -> Hi
     if screen_pattern(rect) > SCREEN_CHROMA:
         return Hint.RECAPTURED
     w, h = LIVE_SIZE[fmt]
-    framed, plain = frame_sides(frame, corners, (w // 2, h // 2))
+    sides = side_kinds(frame, corners, (w // 2, h // 2))
+    kinds = [kind for kind, _ in sides]
+    framed, plain = kinds.count("framed"), kinds.count("plain")
     if reproduced(framed, plain, colour_cast(rect)):
         return Hint.RECAPTURED
-    return Hint.IN_HAND if enclosed(framed, plain) else None
+    return Hint.IN_HAND if enclosed(framed, plain) or letterboxed(sides) else None
 
 
 def analyse(frame_bgr: Image, expect: Side | None = None) -> Analysis:

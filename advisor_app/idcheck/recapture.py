@@ -49,6 +49,8 @@ FRAME_FLAT_SHARE = 0.08
 FRAME_WIDTHS = (2, 4)
 #: Colour-difference channels (YCrCb) are scaled by this before the same frame test.
 CHROMA_GAIN = 2.0
+#: A uniform field at most this bright (0–255) beside the document may be a screen's black.
+BLACK_FIELD = 45.0
 
 
 def screen_pattern(rect_bgr: Image) -> float:
@@ -211,7 +213,15 @@ def _frame_edge(
 
 def frame_sides(picture: Image, corners: Corners, size: tuple[int, int]) -> tuple[int, int]:
     """How many of the document's four sides run along a frame (a print's margin, a bezel),
-    and how many lie on a plain uniform field (see :func:`_side`).
+    and how many lie on a plain uniform field (see :func:`side_kinds`)."""
+    sides = [kind for kind, _ in side_kinds(picture, corners, size)]
+    return sides.count("framed"), sides.count("plain")
+
+
+def side_kinds(picture: Image, corners: Corners, size: tuple[int, int]) -> list[tuple[str, float]]:
+    """For the top, bottom, left and right side of the document: "framed" when it runs along
+    a frame (a print's margin, a bezel), "plain" on a uniform field, else "open" (see
+    :func:`_side`); each with the mean brightness (0–255) of the strip outside the document.
 
     ``picture``: the camera frame, gray or BGR. In colour, a side without a frame in
     brightness is looked at in the two colour-difference channels too: a phone's grey bezel
@@ -240,14 +250,28 @@ def frame_sides(picture: Image, corners: Corners, size: tuple[int, int]) -> tupl
             (f[y0:y1, w:].T[::-1], ok[y0:y1, w:].T[::-1], mx),  # right
         ]
 
-    sides = [_side(np.ascontiguousarray(s), v, e) for s, v, e in strips(luma)]
+    luma_strips = strips(luma)
+    sides = [_side(np.ascontiguousarray(s), v, e) for s, v, e in luma_strips]
     for channel in colour:
         for i, (s, v, e) in enumerate(strips(channel)):
             if sides[i] != "framed" and _side(np.ascontiguousarray(s), v, e, outward=True) == (
                 "framed"
             ):
                 sides[i] = "framed"
-    return sides.count("framed"), sides.count("plain")
+    levels = [float(s[: e - 3].mean()) for s, _, e in luma_strips]
+    return list(zip(sides, levels, strict=True))
+
+
+def letterboxed(sides: list[tuple[str, float]]) -> bool:
+    """Black uniform fields on two opposite sides and a frame along one of the other two: a
+    picture of the card letterboxed on a phone (black screen above and below, the bezel
+    beside it) whose bezel merges with a dark desk elsewhere. ``sides``: :func:`side_kinds`."""
+    (top, bottom, left, right) = sides
+    for pair, others in (((top, bottom), (left, right)), ((left, right), (top, bottom))):
+        black = all(kind == "plain" and level <= BLACK_FIELD for kind, level in pair)
+        if black and any(kind == "framed" for kind, _ in others):
+            return True
+    return False
 
 
 def enclosed(framed: int, plain: int) -> bool:
