@@ -49,8 +49,11 @@ FRAME_FLAT_SHARE = 0.08
 FRAME_WIDTHS = (2, 4)
 #: Colour-difference channels (YCrCb) are scaled by this before the same frame test.
 CHROMA_GAIN = 2.0
-#: A uniform field at most this bright (0–255) beside the document may be a screen's black.
+#: A uniform field at most this bright (0–255) beside the document may be a screen's black...
 BLACK_FIELD = 45.0
+#: ... and one at most this bright is one: drawn phones' black measures 15–17 after VP8,
+#: the darkest plain fields beside drawn genuine cards (dark clothes) 29–37.
+SCREEN_BLACK = 24.0
 
 
 def screen_pattern(rect_bgr: Image) -> float:
@@ -265,11 +268,17 @@ def side_kinds(picture: Image, corners: Corners, size: tuple[int, int]) -> list[
 def letterboxed(sides: list[tuple[str, float]]) -> bool:
     """Black uniform fields on two opposite sides and a frame along one of the other two: a
     picture of the card letterboxed on a phone (black screen above and below, the bezel
-    beside it) whose bezel merges with a dark desk elsewhere. ``sides``: :func:`side_kinds`."""
+    beside it) whose bezel merges with a dark desk elsewhere; or fields on two opposite
+    sides as black as a screen's unlit pixels, whatever is beside the card. ``sides``:
+    :func:`side_kinds`."""
     (top, bottom, left, right) = sides
     for pair, others in (((top, bottom), (left, right)), ((left, right), (top, bottom))):
-        black = all(kind == "plain" and level <= BLACK_FIELD for kind, level in pair)
-        if black and any(kind == "framed" for kind, _ in others):
+        if not all(kind == "plain" for kind, _ in pair):
+            continue
+        darkest = max(level for _, level in pair)
+        if darkest <= SCREEN_BLACK:
+            return True  # a screen's own black, where the picture reaches the phone's edges
+        if darkest <= BLACK_FIELD and any(kind == "framed" for kind, _ in others):
             return True
     return False
 
