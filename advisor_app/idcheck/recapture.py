@@ -268,17 +268,16 @@ def side_kinds(picture: Image, corners: Corners, size: tuple[int, int]) -> list[
 def letterboxed(sides: list[tuple[str, float]]) -> bool:
     """Black uniform fields on two opposite sides and a frame along one of the other two: a
     picture of the card letterboxed on a phone (black screen above and below, the bezel
-    beside it) whose bezel merges with a dark desk elsewhere; or fields on two opposite
-    sides as black as a screen's unlit pixels, whatever is beside the card. ``sides``:
-    :func:`side_kinds`."""
+    beside it) whose bezel merges with a dark desk elsewhere; or, whatever is beside the card,
+    a field as black as a screen's unlit pixels on one side and a dark field or frame on the
+    opposite one. ``sides``: :func:`side_kinds`."""
     (top, bottom, left, right) = sides
     for pair, others in (((top, bottom), (left, right)), ((left, right), (top, bottom))):
-        if not all(kind == "plain" for kind, _ in pair):
-            continue
-        darkest = max(level for _, level in pair)
-        if darkest <= SCREEN_BLACK:
-            return True  # a screen's own black, where the picture reaches the phone's edges
-        if darkest <= BLACK_FIELD and any(kind == "framed" for kind, _ in others):
+        if not all(kind != "open" and level <= BLACK_FIELD for kind, level in pair):
+            continue  # not dark, uniform or framed on both sides
+        if any(kind == "plain" and level <= SCREEN_BLACK for kind, level in pair):
+            return True  # a screen's own black on one side, the phone's black or edge opposite
+        if all(kind == "plain" for kind, _ in pair) and any(k == "framed" for k, _ in others):
             return True
     return False
 

@@ -201,15 +201,20 @@ def test_a_phone_whose_bezel_merges_with_a_dark_desk_is_not_good_through_vp8() -
     assert not enclosed(0, 3) and not enclosed(1, 2)
 
 
-@pytest.mark.parametrize(("seed", "index"), [(622, 15), (644, 3), (645, 3)])
-def test_a_letterboxed_card_on_a_phone_is_not_good_through_vp8(seed: int, index: int) -> None:
+@pytest.mark.parametrize(
+    ("seed", "index", "kbps"), [(622, 15, 800), (644, 3, 800), (645, 3, 800), (728, 3, 1500)]
+)
+def test_a_letterboxed_card_on_a_phone_is_not_good_through_vp8(
+    seed: int, index: int, kbps: int
+) -> None:
     """The card's picture on a phone, the screen's black above and below it; beside it the
     bezel on one side only (622: on the other it merges with the desk) or the picture
-    reaching the phone's edges (644, 645). After VP8 at 800 kbit/s each read "good" (sweeps
-    of 240 screens and prints each): no moiré left, a white like paper. Two black fields on
-    opposite sides ask for the card in the hand."""
+    reaching the phone's edges (644, 645), or the phone's lower edge in view below (728).
+    After VP8 (800 kbit/s; 728 at 1500) each read "good" (sweeps of 240 screens and prints
+    each): no moiré left, a white like paper. The screen's black on opposite sides asks for
+    the card in the hand."""
     rng = random.Random(seed)
-    link = Transmission(800)
+    link = Transmission(kbps)
     for i in range(index + 1):
         frame = link.send(make_view(rng, "screen" if i % 2 else "photo").frame)
     assert analyse(frame).hint is Hint.IN_HAND
@@ -224,3 +229,5 @@ def test_the_letterbox_rule() -> None:
     assert not letterboxed([black, black, ("open", 90.0), ("open", 90.0)])  # dark clothes
     assert not letterboxed([black, ("open", 90.0), ("framed", 60.0), black])  # not opposite
     assert not letterboxed([unlit, ("open", 90.0), ("open", 90.0), unlit])
+    assert letterboxed([unlit, ("framed", 24.0), ("open", 90.0), ("plain", 28.0)])
+    assert not letterboxed([black, ("framed", 24.0), ("open", 90.0), ("plain", 28.0)])
