@@ -62,9 +62,10 @@ class Hint(StrEnum):
     CUT_OFF = "cut_off"
     NOT_A_DOCUMENT = "not_a_document"
     RECAPTURED = "recaptured"  # a screen or a printed photo of the document
-    #: Nothing but a uniform field or a frame around the document: a card lying on a plain
-    #: surface, or a phone whose bezel and black screen merge with a dark desk; the citizen
-    #: is asked to hold it in the hand (fingers and room around it), and "good" is not shown.
+    #: Nothing but a uniform field or a frame around the document, or a screen's black on
+    #: opposite sides: a card lying on a plain surface, or a phone whose bezel and black
+    #: screen merge with a dark desk; the citizen is asked to hold it in the hand (fingers
+    #: and room around it), and "good" is not shown.
     IN_HAND = "in_hand"
     WRONG_SIDE = "wrong_side"
     GOOD = "good"
@@ -185,7 +186,8 @@ def _judge(frame: Image, det: Detection, quad: Quad, expect: Side | None) -> Ana
 def _surround(frame: Image, rect: Image, corners: Corners, fmt: DocFormat) -> Hint | None:
     """RECAPTURED for a screen's colour moiré, a frame (print margin, bezel) on three or four
     sides, or a screen's or photo paper's white with a frame or uniform field on two (see
-    recapture); IN_HAND when every side is framed or lies on a uniform field; else None."""
+    recapture); IN_HAND when every side is framed or lies on a uniform field, or when the
+    screen's black lies on opposite sides (recapture.letterboxed); else None."""
     if screen_pattern(rect) > SCREEN_CHROMA:
         return Hint.RECAPTURED
     w, h = LIVE_SIZE[fmt]
