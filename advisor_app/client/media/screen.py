@@ -144,7 +144,62 @@ class Capture(Protocol):
     def stop(self) -> None: ...
 
 
-class ScreenCapture:
+class CaptureThread:
+    """What a screen's and a window's capture share: a daemon thread that grabs ``fps``
+    times a second, keeps only the newest frame and reports the first grab or the problem
+    (see :class:`Capture`). Subclasses grab in :meth:`_run` and hand each frame to
+    :meth:`_publish`, a problem to :meth:`_fail`."""
+
+    def __init__(
+        self,
+        size: tuple[int, int],
+        fps: int,
+        on_problem: Callable[[Problem], None],
+        thread_name: str,
+    ) -> None:
+        self.fps = fps
+        self.size = size
+        self.on_problem = on_problem
+        self.on_frame: Callable[[], None] = lambda: None
+        self.newest: ScreenFrame | None = None
+        self.lost = False
+        #: Resolves with None once the first frame is there, or with the problem.
+        self.opened: concurrent.futures.Future[Problem | None] = concurrent.futures.Future()
+        self.grab_ms = 0.0  # the last grab and conversion, for the benchmark
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=thread_name, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join(timeout=2)
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+    def _publish(self, seq: int, started: float, i420: Image) -> None:
+        """The newest frame (grabbed at ``started``, monotonic) replaces the last one."""
+        self.newest = ScreenFrame(seq, started, i420)
+        self.grab_ms = (time.monotonic() - started) * 1000
+        if not self.opened.done():
+            self.opened.set_result(None)
+        self.on_frame()
+
+    def _fail(self, problem: Problem) -> None:
+        if self.opened.done():
+            if not self.lost:
+                self.lost = True
+                self.on_problem(problem)
+                self.on_frame()  # wake the track so that it notices
+        else:
+            self.lost = True
+            self.opened.set_result(problem)
+
+
+class ScreenCapture(CaptureThread):
     """Grabs one monitor :data:`SHARE_FPS` times a second in a daemon thread."""
 
     def __init__(
@@ -154,26 +209,10 @@ class ScreenCapture:
         fps: int = SHARE_FPS,
         on_problem: Callable[[Problem], None] = lambda _p: None,
     ) -> None:
+        super().__init__(
+            send_size(monitor.width, monitor.height), fps, on_problem, "screen-capture"
+        )
         self.monitor = monitor
-        self.fps = fps
-        self.size = send_size(monitor.width, monitor.height)
-        self.on_problem = on_problem
-        self.on_frame: Callable[[], None] = lambda: None
-        self.newest: ScreenFrame | None = None
-        self.lost = False
-        #: Resolves with None once the first frame is there, or with the problem.
-        self.opened: concurrent.futures.Future[Problem | None] = concurrent.futures.Future()
-        self.grab_ms = 0.0  # the last grab and conversion, for the benchmark
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="screen-capture", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive() and threading.current_thread() is not self._thread:
-            self._thread.join(timeout=2)
 
     def _run(self) -> None:
         try:
@@ -204,11 +243,7 @@ class ScreenCapture:
             small = cv2.resize(_bgra(shot), self.size, interpolation=cv2.INTER_AREA)
             i420: Image = np.asarray(cv2.cvtColor(small, cv2.COLOR_BGRA2YUV_I420), dtype=np.uint8)
             seq += 1
-            self.newest = ScreenFrame(seq, started, i420)
-            self.grab_ms = (time.monotonic() - started) * 1000
-            if not self.opened.done():
-                self.opened.set_result(None)
-            self.on_frame()
+            self._publish(seq, started, i420)
             due = max(due + period, time.monotonic())
             self._stop.wait(due - time.monotonic())
 
@@ -217,16 +252,6 @@ class ScreenCapture:
             return any(self.monitor.same_place(m) for m in list_monitors())
         except MediaUnavailable:
             return False
-
-    def _fail(self, problem: Problem) -> None:
-        if self.opened.done():
-            if not self.lost:
-                self.lost = True
-                self.on_problem(problem)
-                self.on_frame()  # wake the track so that it notices
-        else:
-            self.lost = True
-            self.opened.set_result(problem)
 
 
 class ScreenTrack(VideoStreamTrack):

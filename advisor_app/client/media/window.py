@@ -27,13 +27,11 @@ parts it has not painted yet are black, never another window.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import logging
 import os
 import socket
 import sys
-import threading
 import time
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
@@ -54,9 +52,9 @@ from advisor_app.client.media.problems import (
 )
 from advisor_app.client.media.screen import (
     SHARE_FPS,
+    CaptureThread,
     Image,
     Monitor,
-    ScreenFrame,
     ScreenTrack,
     open_screen,
     send_size,
@@ -364,7 +362,7 @@ def fit(picture: Image, size: tuple[int, int]) -> Image:
     return canvas
 
 
-class WindowCapture:
+class WindowCapture(CaptureThread):
     """Grabs one window :data:`SHARE_FPS` times a second in a daemon thread (the same
     interface as :class:`~advisor_app.client.media.screen.ScreenCapture`)."""
 
@@ -375,26 +373,9 @@ class WindowCapture:
         fps: int = SHARE_FPS,
         on_problem: Callable[[Problem], None] = lambda _p: None,
     ) -> None:
+        super().__init__(send_size(window.width, window.height), fps, on_problem, "window-capture")
         self.source = window
-        self.fps = fps
-        self.size = send_size(window.width, window.height)
-        self.on_problem = on_problem
-        self.on_frame: Callable[[], None] = lambda: None
-        self.newest: ScreenFrame | None = None
-        self.lost = False
-        self.opened: concurrent.futures.Future[Problem | None] = concurrent.futures.Future()
-        self.grab_ms = 0.0
         self._unmapped_at = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="window-capture", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive() and threading.current_thread() is not self._thread:
-            self._thread.join(timeout=2)
 
     def _run(self) -> None:
         from Xlib.error import XError
@@ -440,11 +421,7 @@ class WindowCapture:
                     cv2.cvtColor(framed, cv2.COLOR_BGRA2YUV_I420), dtype=np.uint8
                 )
                 seq += 1
-                self.newest = ScreenFrame(seq, started, i420)
-                self.grab_ms = (time.monotonic() - started) * 1000
-                if not self.opened.done():
-                    self.opened.set_result(None)
-                self.on_frame()
+                self._publish(seq, started, i420)
             due = max(due + period, time.monotonic())
             self._stop.wait(due - time.monotonic())
 
@@ -481,16 +458,6 @@ class WindowCapture:
             return False
         self._stop.wait(0.02)
         return True
-
-    def _fail(self, problem: Problem) -> None:
-        if self.opened.done():
-            if not self.lost:
-                self.lost = True
-                self.on_problem(problem)
-                self.on_frame()  # wake the track so that it notices
-        else:
-            self.lost = True
-            self.opened.set_result(problem)
 
 
 async def open_window(
