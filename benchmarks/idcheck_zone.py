@@ -7,8 +7,8 @@ prints per set: the views that reach the content check (``content``), those with
 found (``found``), those whose zone has the right line count (``lines_ok``), and those whose
 still crop (:func:`advisor_app.idcheck.analysis.capture`) holds every line of print
 (``crop_ok``), measured against where the lines lie on the drawn document. ``crop_ok_live``
-is the same for the crop taken from the live zone's rows alone (±12 px, as before
-:func:`advisor_app.idcheck.zone.crop_rows`). The last line is the CPU time of one
+is the same for the crop computed here from the analysis' zone rows (±12 px), a check that
+``capture`` crops what the analysis found. The last line is the CPU time of one
 :func:`~advisor_app.idcheck.zone.find_zone` call on the live views (200 calls).
 """
 

@@ -39,7 +39,7 @@ from advisor_app.idcheck.recapture import (
     screen_pattern,
     side_kinds,
 )
-from advisor_app.idcheck.zone import Zone, crop_rows, find_zone
+from advisor_app.idcheck.zone import Zone, find_zone
 
 #: The document's long side must cover at least this share of the frame's long side.
 MIN_LENGTH = 0.33
@@ -49,6 +49,8 @@ MAX_EDGE_WIDTH = 5.0
 MIN_SHARPNESS_ALONE = 0.45
 #: A frame darker than this on average (0–255) is too dark to find anything.
 MIN_FRAME_BRIGHTNESS = 45.0
+#: Rows of margin above and below the zone's band in a still's crop.
+ZONE_MARGIN = 12
 
 
 class Hint(StrEnum):
@@ -118,7 +120,12 @@ def _content(
     elif not _ink_left_heavy(gray):
         corners, gray = turn_half(corners), cv2.rotate(gray, cv2.ROTATE_180)
     if zone is not None and gray.shape[::-1] != LIVE_SIZE[fmt]:
+        # the outline's shape suggested the other format (a card seen at an angle has a
+        # passport page's shape, and back): the view, and the zone's rows with it, are taken
+        # to the zone's format, whose live size capture() scales from
+        rows = LIVE_SIZE[fmt][1] / gray.shape[0]
         gray = cv2.resize(gray, LIVE_SIZE[fmt])
+        zone = replace(zone, top=round(zone.top * rows), bottom=round(zone.bottom * rows))
     face = (
         None
         if zone is not None and zone.lines == 3
@@ -255,8 +262,8 @@ def capture(frame_bgr: Image, analysis: Analysis) -> Still:
     if analysis.face is not None:
         still.face = faces.crop(image, analysis.face.scaled(factor), margin=0.35)
     if analysis.zone is not None:
-        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-        top, bottom = crop_rows(gray, LIVE_SIZE[analysis.format], analysis.zone)
+        top = max(0, round(analysis.zone.top * factor) - ZONE_MARGIN)
+        bottom = min(size[1], round(analysis.zone.bottom * factor) + ZONE_MARGIN)
         still.zone = image[top:bottom].copy()
     return still
 

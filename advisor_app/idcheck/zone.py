@@ -79,34 +79,3 @@ def find_zone(gray: Image) -> Zone | None:
             top, bottom = h - bottom, h - top
         return Zone(len(group), top, bottom, turned)
     return None
-
-
-#: Rows of margin above and below the zone's band in a still's crop.
-CROP_MARGIN = 12
-
-
-def crop_rows(still_gray: Image, live_size: tuple[int, int], live: Zone) -> tuple[int, int]:
-    """The rows of a full-size rectified (upright) still to crop for the zone's text.
-
-    ``live`` is the zone found by the live analysis, its rows taken as rows of ``live_size``
-    (the live view of the still's format). They are not always: the live analysis looks for
-    the zone in the view of the format that the outline's shape suggests, and the format the
-    zone then shows can be the other one (a card seen at an angle has a passport page's
-    shape, and back), so the rows were taken 15 % too low (or high) and the crop held two of
-    a card's three lines. The zone is therefore located again on the still, in ``live_size``;
-    the live rows are kept when they agree with it (OCR was measured on those crops, and a
-    shift by a pixel or two changes single readings either way).
-    """
-    h = still_gray.shape[0]
-    factor = h / live_size[1]
-    small = cv2.resize(still_gray, live_size, interpolation=cv2.INTER_AREA)
-    found = find_zone(small)
-    zone = live
-    if found is not None and not found.turned:
-        # the band's height per gap between lines: a pitch and a bit (1.4 pitches for two);
-        # the rows of the other format's view are 13-15 % off, about a pitch at the bottom
-        pitch = (found.bottom - found.top) / max(1, found.lines - 1)
-        if max(abs(found.top - live.top), abs(found.bottom - live.bottom)) > 0.25 * pitch:
-            zone = found
-    top, bottom = round(zone.top * factor), round(zone.bottom * factor)
-    return max(0, top - CROP_MARGIN), min(h, bottom + CROP_MARGIN)
