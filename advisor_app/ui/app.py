@@ -24,6 +24,7 @@ from advisor_app.client.embedded import EmbeddedService, EmbeddedStartError
 from advisor_app.client.preflight import check_server
 from advisor_app.client.service_client import NotSignedIn, ServiceClient, ServiceUnreachable
 from advisor_app.config import APP_NAME, Settings
+from advisor_app.logfile import configure_console_logging
 from advisor_app.paths import i18n_dir
 from advisor_app.ui.collector import MainThreadCollector
 from advisor_app.ui.dialogs.sign_in import SignInDialog
@@ -79,7 +80,7 @@ def create_application(settings: Settings) -> QApplication:
 
 def run_console(settings: Settings) -> int:
     """Run the console until its window is closed; the return value is the exit code."""
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    configure_console_logging(settings.log_level)
     create_application(settings)
     return int(qasync.run(_main(settings)))
 
