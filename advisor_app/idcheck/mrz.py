@@ -31,6 +31,159 @@ SHAPES: dict[MrzFormat, tuple[int, int]] = {
 }
 
 
+class Part(StrEnum):
+    """The parts of a zone (ICAO 9303 Parts 4 to 6)."""
+
+    DOCUMENT_CODE = "document_code"
+    ISSUING_STATE = "issuing_state"
+    DOCUMENT_NUMBER = "document_number"
+    NUMBER_DIGIT = "number_digit"
+    OPTIONAL_1 = "optional_1"  # TD1 line 1: optional data, or the rest of a long number
+    BIRTH_DATE = "birth_date"
+    BIRTH_DIGIT = "birth_digit"
+    SEX = "sex"
+    EXPIRY_DATE = "expiry_date"
+    EXPIRY_DIGIT = "expiry_digit"
+    NATIONALITY = "nationality"
+    OPTIONAL_2 = "optional_2"  # the optional data of the last line (TD3: the personal number)
+    OPTIONAL_DIGIT = "optional_digit"  # TD3 only
+    COMPOSITE_DIGIT = "composite_digit"
+    NAME = "name"
+
+
+class Kind(StrEnum):
+    """What a part may hold: what a reader may correct look-alike characters to."""
+
+    DIGITS = "digits"
+    LETTERS = "letters"
+    MIXED = "mixed"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a part sits: its line (0-based) and columns ``start:end``."""
+
+    line: int
+    start: int
+    end: int
+    kind: Kind
+
+    def of(self, lines: list[str]) -> str:
+        return lines[self.line][self.start : self.end]
+
+
+def _layout(*lines: list[tuple[Part, int, Kind]], width: int) -> dict[Part, Span]:
+    """Spans from each line's parts in order, given by their widths (checked to fill the line)."""
+    out: dict[Part, Span] = {}
+    for number, parts in enumerate(lines):
+        start = 0
+        for part, size, kind in parts:
+            out[part] = Span(number, start, start + size, kind)
+            start += size
+        assert start == width, f"line {number} of a layout covers {start} of {width} columns"
+    return out
+
+
+_D, _A, _X = Kind.DIGITS, Kind.LETTERS, Kind.MIXED
+_P = Part
+#: The last line of TD2 and TD3 up to the expiry date's check digit (28 columns).
+_NUMBER_TO_EXPIRY = [
+    (_P.DOCUMENT_NUMBER, 9, _X),
+    (_P.NUMBER_DIGIT, 1, _D),
+    (_P.NATIONALITY, 3, _A),
+    (_P.BIRTH_DATE, 6, _D),
+    (_P.BIRTH_DIGIT, 1, _D),
+    (_P.SEX, 1, _A),
+    (_P.EXPIRY_DATE, 6, _D),
+    (_P.EXPIRY_DIGIT, 1, _D),
+]
+#: The one place where each format's parts are laid out; the parser, the OCR's correction by
+#: type and the builders of test zones all read it.
+LAYOUT: dict[MrzFormat, dict[Part, Span]] = {
+    MrzFormat.TD1: _layout(
+        [
+            (_P.DOCUMENT_CODE, 2, _A),
+            (_P.ISSUING_STATE, 3, _A),
+            (_P.DOCUMENT_NUMBER, 9, _X),
+            (_P.NUMBER_DIGIT, 1, _D),
+            (_P.OPTIONAL_1, 15, _X),
+        ],
+        [
+            (_P.BIRTH_DATE, 6, _D),
+            (_P.BIRTH_DIGIT, 1, _D),
+            (_P.SEX, 1, _A),
+            (_P.EXPIRY_DATE, 6, _D),
+            (_P.EXPIRY_DIGIT, 1, _D),
+            (_P.NATIONALITY, 3, _A),
+            (_P.OPTIONAL_2, 11, _X),
+            (_P.COMPOSITE_DIGIT, 1, _D),
+        ],
+        [(_P.NAME, 30, _A)],
+        width=30,
+    ),
+    MrzFormat.TD2: _layout(
+        [(_P.DOCUMENT_CODE, 2, _A), (_P.ISSUING_STATE, 3, _A), (_P.NAME, 31, _A)],
+        [*_NUMBER_TO_EXPIRY, (_P.OPTIONAL_2, 7, _X), (_P.COMPOSITE_DIGIT, 1, _D)],
+        width=36,
+    ),
+    MrzFormat.TD3: _layout(
+        [(_P.DOCUMENT_CODE, 2, _A), (_P.ISSUING_STATE, 3, _A), (_P.NAME, 39, _A)],
+        [
+            *_NUMBER_TO_EXPIRY,
+            (_P.OPTIONAL_2, 14, _X),
+            (_P.OPTIONAL_DIGIT, 1, _D),
+            (_P.COMPOSITE_DIGIT, 1, _D),
+        ],
+        width=44,
+    ),
+}
+#: The parts the composite check digit covers, in order.
+_COMPOSITE: dict[MrzFormat, tuple[Part, ...]] = {
+    MrzFormat.TD1: (
+        _P.DOCUMENT_NUMBER,
+        _P.NUMBER_DIGIT,
+        _P.OPTIONAL_1,
+        _P.BIRTH_DATE,
+        _P.BIRTH_DIGIT,
+        _P.EXPIRY_DATE,
+        _P.EXPIRY_DIGIT,
+        _P.OPTIONAL_2,
+    ),
+    MrzFormat.TD2: (
+        _P.DOCUMENT_NUMBER,
+        _P.NUMBER_DIGIT,
+        _P.BIRTH_DATE,
+        _P.BIRTH_DIGIT,
+        _P.EXPIRY_DATE,
+        _P.EXPIRY_DIGIT,
+        _P.OPTIONAL_2,
+    ),
+    MrzFormat.TD3: (
+        _P.DOCUMENT_NUMBER,
+        _P.NUMBER_DIGIT,
+        _P.BIRTH_DATE,
+        _P.BIRTH_DIGIT,
+        _P.EXPIRY_DATE,
+        _P.EXPIRY_DIGIT,
+        _P.OPTIONAL_2,
+        _P.OPTIONAL_DIGIT,
+    ),
+}
+#: Each checked part with its check digit.
+CHECKED: dict[Part, Part] = {
+    _P.DOCUMENT_NUMBER: _P.NUMBER_DIGIT,
+    _P.BIRTH_DATE: _P.BIRTH_DIGIT,
+    _P.EXPIRY_DATE: _P.EXPIRY_DIGIT,
+    _P.OPTIONAL_2: _P.OPTIONAL_DIGIT,
+}
+
+
+def composite_data(lines: list[str], fmt: MrzFormat) -> str:
+    """The characters the composite check digit of ``fmt`` is computed over."""
+    layout = LAYOUT[fmt]
+    return "".join(layout[part].of(lines) for part in _COMPOSITE[fmt])
+
+
 class MrzField(StrEnum):
     """The fields a check can fail on (names the console translates)."""
 
@@ -171,66 +324,54 @@ def _date_errors(
 
 
 def _parse_td1(lines: list[str], today: date) -> Mrz:
-    l1, l2, l3 = lines
+    at = LAYOUT[MrzFormat.TD1]
     errors: list[FieldError] = []
-    number, number_digit = l1[5:14], l1[14]
-    optional1 = l1[15:30]
+    number, number_digit = at[Part.DOCUMENT_NUMBER].of(lines), at[Part.NUMBER_DIGIT].of(lines)
+    optional1 = at[Part.OPTIONAL_1].of(lines)
     if number_digit == "<" and optional1.strip("<"):
         # A number longer than 9 characters continues in the optional data (Part 5, 4.2.2).
         rest = optional1.rstrip("<")
         number, number_digit = number + rest[:-1], rest[-1]
     if not _digit_ok(number, number_digit):
         errors.append(FieldError(MrzField.DOCUMENT_NUMBER, FieldProblem.CHECK_DIGIT))
-    birth = _yymmdd(l2[0:6], expiry=False, today=today)
-    _date_errors(MrzField.BIRTH_DATE, l2[0:6], l2[6], birth, errors)
-    expiry = _yymmdd(l2[8:14], expiry=True, today=today)
-    _date_errors(MrzField.EXPIRY_DATE, l2[8:14], l2[14], expiry, errors)
-    composite = l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29]
-    if not _digit_ok(composite, l2[29]):
-        errors.append(FieldError(MrzField.COMPOSITE, FieldProblem.CHECK_DIGIT))
-    surname, given = _names(l3)
-    return Mrz(
-        MrzFormat.TD1,
-        l1[0:2].strip("<"),
-        l1[2:5].strip("<"),
-        number.strip("<"),
-        birth,
-        l2[7],
-        expiry,
-        l2[15:18].strip("<"),
-        surname,
-        given,
-        tuple(errors),
-    )
+    return _mrz(MrzFormat.TD1, lines, number, today, errors)
 
 
 def _parse_td2_td3(fmt: MrzFormat, lines: list[str], today: date) -> Mrz:
-    l1, l2 = lines
+    at = LAYOUT[fmt]
     errors: list[FieldError] = []
-    if not _digit_ok(l2[0:9], l2[9]):
+    number = at[Part.DOCUMENT_NUMBER].of(lines)
+    if not _digit_ok(number, at[Part.NUMBER_DIGIT].of(lines)):
         errors.append(FieldError(MrzField.DOCUMENT_NUMBER, FieldProblem.CHECK_DIGIT))
-    birth = _yymmdd(l2[13:19], expiry=False, today=today)
-    _date_errors(MrzField.BIRTH_DATE, l2[13:19], l2[19], birth, errors)
-    expiry = _yymmdd(l2[21:27], expiry=True, today=today)
-    _date_errors(MrzField.EXPIRY_DATE, l2[21:27], l2[27], expiry, errors)
-    if fmt is MrzFormat.TD3:
-        if not _digit_ok(l2[28:42], l2[42], filler_ok=True):
+    return _mrz(fmt, lines, number, today, errors)
+
+
+def _mrz(
+    fmt: MrzFormat, lines: list[str], number: str, today: date, errors: list[FieldError]
+) -> Mrz:
+    """The dates', the personal number's (TD3) and the composite's checks, then the zone."""
+    at = LAYOUT[fmt]
+    raw_birth, raw_expiry = at[Part.BIRTH_DATE].of(lines), at[Part.EXPIRY_DATE].of(lines)
+    birth = _yymmdd(raw_birth, expiry=False, today=today)
+    _date_errors(MrzField.BIRTH_DATE, raw_birth, at[Part.BIRTH_DIGIT].of(lines), birth, errors)
+    expiry = _yymmdd(raw_expiry, expiry=True, today=today)
+    _date_errors(MrzField.EXPIRY_DATE, raw_expiry, at[Part.EXPIRY_DIGIT].of(lines), expiry, errors)
+    if Part.OPTIONAL_DIGIT in at:
+        personal, digit = at[Part.OPTIONAL_2].of(lines), at[Part.OPTIONAL_DIGIT].of(lines)
+        if not _digit_ok(personal, digit, filler_ok=True):
             errors.append(FieldError(MrzField.OPTIONAL_DATA, FieldProblem.CHECK_DIGIT))
-        composite, composite_digit = l2[0:10] + l2[13:20] + l2[21:43], l2[43]
-    else:
-        composite, composite_digit = l2[0:10] + l2[13:20] + l2[21:35], l2[35]
-    if not _digit_ok(composite, composite_digit):
+    if not _digit_ok(composite_data(lines, fmt), at[Part.COMPOSITE_DIGIT].of(lines)):
         errors.append(FieldError(MrzField.COMPOSITE, FieldProblem.CHECK_DIGIT))
-    surname, given = _names(l1[5:])
+    surname, given = _names(at[Part.NAME].of(lines))
     return Mrz(
         fmt,
-        l1[0:2].strip("<"),
-        l1[2:5].strip("<"),
-        l2[0:9].strip("<"),
+        at[Part.DOCUMENT_CODE].of(lines).strip("<"),
+        at[Part.ISSUING_STATE].of(lines).strip("<"),
+        number.strip("<"),
         birth,
-        l2[20],
+        at[Part.SEX].of(lines),
         expiry,
-        l2[10:13].strip("<"),
+        at[Part.NATIONALITY].of(lines).strip("<"),
         surname,
         given,
         tuple(errors),
@@ -331,8 +472,9 @@ def build_td1(
     l1 = _pad(code, 2) + _pad(state, 3) + doc + check_digit(doc) + "<" * 15
     l2 = birth + check_digit(birth) + sex + expiry + check_digit(expiry)
     l2 += _pad(nationality, 3) + "<" * 11
-    l2 += check_digit(l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29])
-    return [l1, l2, name_field(surname, given_names, 30)]
+    l3 = name_field(surname, given_names, 30)
+    l2 += check_digit(composite_data([l1, l2 + "<", l3], MrzFormat.TD1))
+    return [l1, l2, l3]
 
 
 def build_td3(
@@ -354,5 +496,5 @@ def build_td3(
     pers_digit = check_digit(pers) if personal else "<"
     l2 = doc + check_digit(doc) + _pad(nationality, 3) + birth + check_digit(birth) + sex
     l2 += expiry + check_digit(expiry) + pers + pers_digit
-    l2 += check_digit(l2[0:10] + l2[13:20] + l2[21:43])
+    l2 += check_digit(composite_data([l1, l2 + "<"], MrzFormat.TD3))
     return [l1, l2]

@@ -37,7 +37,18 @@ import cv2
 import numpy as np
 
 from advisor_app.idcheck.geometry import Image
-from advisor_app.idcheck.mrz import SHAPES, MrzField, MrzFormat, check_digit, parse
+from advisor_app.idcheck.mrz import (
+    CHECKED,
+    LAYOUT,
+    SHAPES,
+    Kind,
+    MrzField,
+    MrzFormat,
+    check_digit,
+    detect_format,
+    parse,
+)
+from advisor_app.idcheck.mrz import Part as ZonePart
 
 log = logging.getLogger(__name__)
 
@@ -293,7 +304,7 @@ def _two_line_width(lines: list[Image]) -> int:
     if not estimates:
         return SHAPES[MrzFormat.TD3][1]
     count = float(np.median(estimates))
-    return min((36, 44), key=lambda n: abs(n - count))
+    return min((SHAPES[MrzFormat.TD2][1], SHAPES[MrzFormat.TD3][1]), key=lambda n: abs(n - count))
 
 
 def _reach(window: Image, top: float, bottom: float) -> tuple[float, float] | None:
@@ -415,13 +426,13 @@ def _read(engine: Any, lines: list[Line]) -> list[str]:
         if UNREADABLE in options[0]:
             retry(i)
     best = _best(readings)
-    fmt = _format_of(best)
+    fmt = detect_format(best)
     if fmt is not None and _errors(best, fmt):
         for i in _CHECKED[fmt]:
             if not retried[i]:
                 retry(i)
         best = _best(readings)
-    fmt = _format_of(best)
+    fmt = detect_format(best)
     if fmt is None:
         return best
     best = correct(best, fmt)
@@ -457,7 +468,7 @@ def _best(readings: list[list[str]]) -> list[str]:
     """The combination of line readings with the fewest failing checks and unreadable cells
     (the first on a tie)."""
     combos = [list(c) for c in itertools.product(*readings)]
-    fmt = _format_of(combos[0])
+    fmt = detect_format(combos[0])
     if fmt is None or len(combos) == 1:
         return combos[0]
 
@@ -479,25 +490,27 @@ def _errors(lines: list[str], fmt: MrzFormat) -> int:
     return len(_failing(lines, fmt))
 
 
-#: The cells (line, start, end) of each field with a check digit, the digit included.
-_FIELDS: dict[MrzFormat, dict[MrzField, tuple[int, int, int]]] = {
-    MrzFormat.TD1: {
-        MrzField.DOCUMENT_NUMBER: (0, 5, 15),
-        MrzField.BIRTH_DATE: (1, 0, 7),
-        MrzField.EXPIRY_DATE: (1, 8, 15),
-    },
-    MrzFormat.TD2: {
-        MrzField.DOCUMENT_NUMBER: (1, 0, 10),
-        MrzField.BIRTH_DATE: (1, 13, 20),
-        MrzField.EXPIRY_DATE: (1, 21, 28),
-    },
-    MrzFormat.TD3: {
-        MrzField.DOCUMENT_NUMBER: (1, 0, 10),
-        MrzField.BIRTH_DATE: (1, 13, 20),
-        MrzField.EXPIRY_DATE: (1, 21, 28),
-        MrzField.OPTIONAL_DATA: (1, 28, 43),
-    },
+#: The fields a check digit protects, by the zone part that holds each.
+_CHECKED_FIELDS = {
+    ZonePart.DOCUMENT_NUMBER: MrzField.DOCUMENT_NUMBER,
+    ZonePart.BIRTH_DATE: MrzField.BIRTH_DATE,
+    ZonePart.EXPIRY_DATE: MrzField.EXPIRY_DATE,
+    ZonePart.OPTIONAL_2: MrzField.OPTIONAL_DATA,
 }
+
+
+def _checked_cells(fmt: MrzFormat) -> dict[MrzField, tuple[int, int, int]]:
+    """The cells (line, start, end) of each field with a check digit, the digit included."""
+    out = {}
+    for part, field in _CHECKED_FIELDS.items():
+        digit = LAYOUT[fmt].get(CHECKED[part])
+        if digit is not None:
+            span = LAYOUT[fmt][part]
+            out[field] = (span.line, span.start, digit.end)
+    return out
+
+
+_FIELDS = {fmt: _checked_cells(fmt) for fmt in MrzFormat}
 
 
 #: Tesseract's page segmentation modes used here (tesserocr.PSM's values).
@@ -528,71 +541,25 @@ def _symbols(engine: Any, picture: Image, psm: int) -> list[tuple[str, float, fl
     return out
 
 
-def _format_of(lines: list[str]) -> MrzFormat | None:
-    for fmt, (count, width) in SHAPES.items():
-        if len(lines) == count and all(len(line) == width for line in lines):
-            return fmt
-    return None
-
-
 # --- correction by field type ------------------------------------------------------------------
 
 _TO_DIGIT = {"O": "0", "D": "0", "Q": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "G": "6"}
 _TO_DIGIT["B"] = "8"
 _TO_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B"}
-# Per format and line: (start, end, kind) with kind "d" digits, "a" letters, "x" both.
-_LAYOUT: dict[MrzFormat, list[list[tuple[int, int, str]]]] = {
-    MrzFormat.TD1: [
-        [(0, 5, "a"), (5, 14, "x"), (14, 15, "d"), (15, 30, "x")],
-        [(0, 7, "d"), (7, 8, "a"), (8, 15, "d"), (15, 18, "a"), (18, 29, "x"), (29, 30, "d")],
-        [(0, 30, "a")],
-    ],
-    MrzFormat.TD2: [
-        [(0, 36, "a")],
-        [
-            (0, 9, "x"),
-            (9, 10, "d"),
-            (10, 13, "a"),
-            (13, 20, "d"),
-            (20, 21, "a"),
-            (21, 28, "d"),
-            (28, 35, "x"),
-            (35, 36, "d"),
-        ],
-    ],
-    MrzFormat.TD3: [
-        [(0, 44, "a")],
-        [
-            (0, 9, "x"),
-            (9, 10, "d"),
-            (10, 13, "a"),
-            (13, 20, "d"),
-            (20, 21, "a"),
-            (21, 28, "d"),
-            (28, 42, "x"),
-            (42, 44, "d"),
-        ],
-    ],
-}
+_TABLES = {Kind.DIGITS: _TO_DIGIT, Kind.LETTERS: _TO_LETTER}
 
 
-def _by_type(line: str, layout: list[tuple[int, int, str]]) -> str:
-    chars = list(line)
-    for start, end, kind in layout:
-        table = _TO_DIGIT if kind == "d" else _TO_LETTER if kind == "a" else None
+def _by_type(lines: list[str], fmt: MrzFormat) -> list[str]:
+    """Each part's look-alike characters set to the part's kind (digits or letters)."""
+    chars = [list(line) for line in lines]
+    for span in LAYOUT[fmt].values():
+        table = _TABLES.get(span.kind)
         if table is None:
             continue
-        for i in range(start, min(end, len(chars))):
-            chars[i] = table.get(chars[i], chars[i])
-    return "".join(chars)
-
-
-#: Where the issuing state and the nationality sit: (line, start) of each three-letter code.
-_CODES = {
-    MrzFormat.TD1: ((0, 2), (1, 15)),
-    MrzFormat.TD2: ((0, 2), (1, 10)),
-    MrzFormat.TD3: ((0, 2), (1, 10)),
-}
+        row = chars[span.line]
+        for i in range(span.start, min(span.end, len(row))):
+            row[i] = table.get(row[i], row[i])
+    return ["".join(row) for row in chars]
 
 
 def _codes(lines: list[str], fmt: MrzFormat) -> list[str]:
@@ -603,7 +570,8 @@ def _codes(lines: list[str], fmt: MrzFormat) -> list[str]:
     is an I; a German identity card's code is ``ID``; and the name ends at its second ``<<``.
     """
     out = list(lines)
-    for row, start in _CODES[fmt]:
+    for part in (ZonePart.ISSUING_STATE, ZonePart.NATIONALITY):
+        row, start = LAYOUT[fmt][part].line, LAYOUT[fmt][part].start
         code = out[row][start : start + 3]
         if code in ("O<<", "Q<<", "0<<"):
             out[row] = out[row][:start] + "D<<" + out[row][start + 3 :]
@@ -613,13 +581,9 @@ def _codes(lines: list[str], fmt: MrzFormat) -> list[str]:
     if first[2:5] == "D<<" and first[:2] in ("IO", "IQ", "I0", "I?"):
         first = "ID" + first[2:]
     out[0] = first
-    row, start = _NAMES[fmt]
-    out[row] = out[row][:start] + _name_tail(out[row][start:])
+    name = LAYOUT[fmt][ZonePart.NAME]
+    out[name.line] = out[name.line][: name.start] + _name_tail(out[name.line][name.start :])
     return out
-
-
-#: Where the name field starts: (line, column); it runs to the end of the line.
-_NAMES = {MrzFormat.TD1: (2, 0), MrzFormat.TD2: (0, 5), MrzFormat.TD3: (0, 5)}
 
 
 def _name_tail(field: str) -> str:
@@ -633,7 +597,12 @@ def _name_tail(field: str) -> str:
 
 
 #: The lines that hold check digits.
-_CHECKED = {MrzFormat.TD1: (0, 1), MrzFormat.TD2: (1,), MrzFormat.TD3: (1,)}
+_CHECKED = {
+    fmt: tuple(
+        sorted({LAYOUT[fmt][digit].line for digit in CHECKED.values() if digit in LAYOUT[fmt]})
+    )
+    for fmt in MrzFormat
+}
 
 
 #: German identity card and passport numbers use no vowels and none of B, D, Q, S (their
@@ -650,8 +619,7 @@ def correct(lines: list[str], fmt: MrzFormat) -> list[str]:
     swap tried; the composite check digit weighs the number exactly as its own digit does and
     adds nothing). So a zone with a wrong check digit is reported with its field.
     """
-    fixed = [_by_type(line, layout) for line, layout in zip(lines, _LAYOUT[fmt], strict=True)]
-    fixed = _codes(fixed, fmt)
+    fixed = _codes(_by_type(lines, fmt), fmt)
     if fixed[0][2:5] == "D<<":
         row, start, end = _FIELDS[fmt][MrzField.DOCUMENT_NUMBER]
         number = "".join(_GERMAN_NUMBER.get(c, c) for c in fixed[row][start : end - 1])
