@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ for var, sub in (
     ("XDG_CONFIG_HOME", "config"),
     ("XDG_DATA_HOME", "data"),
     ("XDG_CACHE_HOME", "cache"),
+    ("XDG_STATE_HOME", "state"),  # the console's log file
     ("XDG_CONFIG_DIRS", "etc-xdg"),
 ):
     path = _ROOT / sub
@@ -43,3 +45,33 @@ def pulse_audio() -> Iterator[PulseServer]:
     yield server
     server.stop()
     reinit_portaudio()
+
+
+class _ErrorRecords(logging.Handler):
+    """Keeps the ERROR records that the application's own loggers write during one test."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_logged_errors(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A failure that the application only logs (a task that raised, a handler that broke) fails
+    the test that caused it, unless the test says it expects one (``logged_errors`` marker)."""
+    handler = _ErrorRecords()
+    logger = logging.getLogger("advisor_app")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    if handler.records and request.node.get_closest_marker("logged_errors") is None:
+        lines = "\n".join(
+            f"{r.name}: {r.getMessage()}" + (f" ({r.exc_info[1]!r})" if r.exc_info else "")
+            for r in handler.records
+        )
+        pytest.fail(f"the application logged errors during the test:\n{lines}", pytrace=False)

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.fixtures import MakeService
 from tests.helpers.service import BASE_URL, MONDAY_11, Service, appointment_body
 
@@ -34,6 +36,7 @@ def exclusive_lock(path: Path) -> Iterator[None]:
         other.close()
 
 
+@pytest.mark.logged_errors
 async def test_locked_database_gives_503_and_keeps_what_was_saved(
     service: Service, token: str
 ) -> None:
@@ -63,6 +66,7 @@ async def test_locked_database_gives_503_and_keeps_what_was_saved(
     assert (await service.call("GET", "/healthz"))[0] == 200
 
 
+@pytest.mark.logged_errors
 async def test_read_only_database_gives_503_and_nothing_is_lost(
     make_service: MakeService, tmp_path: Path
 ) -> None:

@@ -41,6 +41,7 @@ async def test_access_log_never_contains_a_link_token(
     assert link_token not in all_log_text(caplog)
 
 
+@pytest.mark.logged_errors
 async def test_no_secret_in_any_log_during_a_whole_journey(
     service: Service, caplog: pytest.LogCaptureFixture
 ) -> None:

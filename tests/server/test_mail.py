@@ -389,6 +389,7 @@ async def test_umlaut_before_the_at_sign_is_refused_when_typed(
     assert body["message"] == ("E-Mail-Adresse: Die E-Mail-Adresse ist ungültig: jürgen@example.de")
 
 
+@pytest.mark.logged_errors
 async def test_a_mail_that_cannot_be_built_is_failed_not_pending(
     make_service: MakeService,
 ) -> None:

@@ -45,6 +45,7 @@ def test_a_newer_task_of_the_same_name_supersedes_the_older(runner: TaskRunner) 
     assert not runner.busy
 
 
+@pytest.mark.logged_errors
 def test_refusals_become_failures_with_the_services_words(runner: TaskRunner) -> None:
     failures: list[Failure] = []
     reachable: list[bool] = []

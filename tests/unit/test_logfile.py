@@ -31,7 +31,13 @@ def test_lines_carry_a_timestamp_and_the_file_rotates(
     target = tmp_path / "log" / "console.log"
     assert logfile.configure_console_logging(logging.INFO, target) == target
     assert logfile.configure_console_logging(logging.INFO, target) == target  # not twice
-    assert sum(isinstance(h, RotatingFileHandler) for h in clean_root.handlers) == 1
+    assert (
+        sum(
+            isinstance(h, RotatingFileHandler) and Path(h.baseFilename) == target
+            for h in clean_root.handlers
+        )
+        == 1
+    )
     for number in range(100):
         logging.getLogger("advisor_app.test").warning("Zeile %d", number)
     lines = target.read_text(encoding="utf-8").splitlines()
