@@ -60,6 +60,7 @@ def test_main_window_shows_pages_and_connection(
         "Postausgang",
         "Geräte",
         "Statistik",
+        "Einstellungen",
     ]
     assert window.connection_label.text() == "Lokaler Dienst"
     assert window.advisor_label.text() == "Angemeldet: Anna Berger"
@@ -110,6 +111,7 @@ def test_english_translation_is_applied(
         "Outbox",
         "Devices",
         "Statistics",
+        "Settings",
     ]
     assert window.advisor_label.text() == "Signed in: Anna Berger"
     schedule = window.schedule
@@ -166,7 +168,9 @@ def _drive(qapp: QApplication, step: Callable[[], bool], give_up_s: float = 60) 
 
 
 def _settings(data_dir: Path) -> Settings:
-    return Settings(console={"embedded_port": 0}, service={"data_dir": data_dir})
+    return Settings(
+        console={"embedded_port": 0, "setup_done": True}, service={"data_dir": data_dir}
+    )
 
 
 def test_run_console_starts_the_local_service_and_stops_it_on_close(
