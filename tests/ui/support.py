@@ -114,7 +114,7 @@ def clipped_labels(root: Any) -> list[str]:
 
     found = []
     for label in root.findChildren(QLabel):
-        if not label.isVisible() or not label.text() or label.pixmap() is not None:
+        if not label.isVisible() or not label.text() or not label.pixmap().isNull():
             continue
         if label.textFormat() == Qt.TextFormat.RichText or "<" in label.text():
             continue
