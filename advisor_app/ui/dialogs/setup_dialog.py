@@ -81,6 +81,7 @@ class SetupDialog(QDialog):
     def _fit(self) -> None:
         """Grow with the sentences under wrong fields, so that none is squeezed."""
         layout = self.layout()
+        assert layout is not None
         layout.activate()
         needed = layout.totalHeightForWidth(self.width())
         if needed > self.height():
