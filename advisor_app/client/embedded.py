@@ -131,6 +131,13 @@ class EmbeddedService:
         except TimeoutError:
             proc.kill()
             line = b""
+        except asyncio.CancelledError:  # the console quits while its service starts
+            proc.kill()
+            proc.wait()
+            proc.stdout.close()
+            if proc.stdin is not None:
+                proc.stdin.close()
+            raise
         text = line.decode("utf-8", "replace").strip()
         if not text.startswith(SERVICE_READY_PREFIX):
             await _reap(proc, grace_s=10.0)

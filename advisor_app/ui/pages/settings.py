@@ -10,14 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -56,15 +54,9 @@ class SettingsPage(QWidget):
         self._setup_ui()
 
     def _setup_ui(self) -> None:
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        content = QWidget()
-        scroll.setWidget(content)
-        layout = QVBoxLayout(content)
+        # no scroll area: the page fits the smallest window, and a scroll area would size the
+        # wrapped hints for a width they do not get (squeezing them)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
         layout.setSpacing(12)
         title = QLabel(self.tr("Einstellungen"))
@@ -77,7 +69,6 @@ class SettingsPage(QWidget):
         self.note.setObjectName("hint")
         layout.addWidget(self.note)
         self.form = SiteForm()
-        self.form.setMaximumWidth(820)
         self.form.setEnabled(False)  # until the service's values are here
         layout.addWidget(self.form)
         buttons = QHBoxLayout()
@@ -92,7 +83,6 @@ class SettingsPage(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         layout.addStretch(1)
-        layout.setAlignment(self.form, Qt.AlignmentFlag.AlignLeft)
 
     @property
     def editable(self) -> bool:

@@ -223,6 +223,7 @@ class SiteForm(QWidget):
         )
         for widget in (self.legal_bundled, self.legal_folder, self.choose_button):
             widget.setEnabled(not read_only)
+        self._on_legal_toggled()
 
     def check(self) -> bool:
         """Show a sentence under every wrong field; True when all can be used."""
