@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from tests.helpers.fixtures import MakeService
+from pathlib import Path
+from typing import Any
+
+from advisor_app.os_account import advisor_name
+from advisor_app.server.app import create_app
+from tests.helpers.fixtures import AiohttpClient, MakeService
+from tests.helpers.service import BASE_URL, make_settings
 
 
 async def test_settings_are_given_to_a_signed_in_advisor_only(make_service: MakeService) -> None:
@@ -30,3 +36,26 @@ async def test_settings_are_given_to_a_signed_in_advisor_only(make_service: Make
         "embedded": False,  # a central service: IT changes these in its configuration
         "advisor_name": "Frau Beispiel",
     }
+
+
+async def test_the_embedded_advisor_is_named_from_the_settings_at_every_start(
+    aiohttp_client: AiohttpClient, tmp_path: Path
+) -> None:
+    async def start(display_name: str | None) -> Any:
+        settings = make_settings(tmp_path, console={"display_name": display_name})
+        app = create_app(settings, embedded_token="local-token", base_url=BASE_URL)
+        client = await aiohttp_client(app)
+        headers = {"Authorization": "Bearer local-token"}
+        async with client.get("/api/settings", headers=headers) as resp:
+            assert resp.status == 200
+            body = await resp.json()
+        await client.close()
+        return body
+
+    first = await start("Erika Beispiel")
+    assert first["embedded"] is True
+    assert first["advisor_name"] == "Erika Beispiel"
+    again = await start("Frau Beispiel")  # the settings page changed it; same database
+    assert again["advisor_name"] == "Frau Beispiel"
+    unnamed = await start(None)
+    assert unnamed["advisor_name"] == advisor_name(None) != "root"
