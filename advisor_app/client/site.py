@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from advisor_app.client.embedded import EmbeddedService, site_environment
-from advisor_app.config import Settings, write_user_settings
+from advisor_app.config import ServiceSettings, Settings, write_user_settings
 from advisor_app.core.site import SiteValues
 from advisor_app.os_account import full_name
 
@@ -17,8 +17,10 @@ log = logging.getLogger(__name__)
 def site_values(settings: Settings) -> SiteValues:
     """What the first run and the settings page start from (IT's presets included)."""
     service = settings.service
+    default = ServiceSettings.model_fields["organisation"].default
     return SiteValues(
-        organisation=service.organisation,
+        # the built-in "Videoberatung" is no office's name: the first run asks for it
+        organisation="" if service.organisation == default else service.organisation,
         support_phone=service.support_phone,
         support_hours=service.support_hours,
         display_name=settings.console.display_name or full_name() or "",

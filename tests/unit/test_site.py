@@ -9,7 +9,7 @@ import pytest
 
 from advisor_app import os_account
 from advisor_app.client.site import save_site_values, site_values
-from advisor_app.config import load_settings, user_config_path
+from advisor_app.config import Settings, load_settings, user_config_path
 from advisor_app.core.site import Problem, SiteValues, check_site, phone_problem
 
 
@@ -75,6 +75,12 @@ def test_each_wrong_value_is_named_by_its_field(tmp_path: Path) -> None:
     assert check_site(_values(legal_dir=tmp_path)) == {"legal_dir": Problem.LEGAL_DIR_NO_MANIFEST}
     (tmp_path / "manifest.json").write_text(json.dumps({}), encoding="utf-8")
     assert check_site(_values(legal_dir=tmp_path)) == {}
+
+
+def test_the_built_in_organisation_is_not_offered_as_an_answer() -> None:
+    assert site_values(Settings()).organisation == ""
+    named = Settings(service={"organisation": "Jobcenter Region Hannover"})
+    assert site_values(named).organisation == "Jobcenter Region Hannover"
 
 
 def test_saved_values_are_read_back_and_other_settings_kept(
