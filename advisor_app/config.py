@@ -70,6 +70,11 @@ class ConsoleSettings(_Section):
     username: str | None = None
     #: Port the embedded service tries first; a free port is taken when it is in use.
     embedded_port: int = Field(default=8470, ge=0, le=65535)
+    #: The advisor's name as citizens and guests see it (embedded service). Empty: the OS
+    #: account's full name, never the bare login.
+    display_name: str | None = Field(default=None, max_length=120)
+    #: The first run ("Einrichtung") was answered; IT may preset it with the other values.
+    setup_done: bool = False
 
     @field_validator("server_url")
     @classmethod
@@ -300,6 +305,37 @@ class _Layers:
 
 _LAYERS: contextvars.ContextVar[_Layers | None] = contextvars.ContextVar("_LAYERS", default=None)
 _SECTIONS: dict[str, type[_Section]] = {"console": ConsoleSettings, "ice": IceSettings}
+
+
+def write_user_settings(values: Mapping[str, Mapping[str, Any]], path: Path | None = None) -> Path:
+    """Write ``values`` (section -> field -> value; None removes the field) into the user's
+    ``config.toml``, keeping everything else in it, comments included (tomlkit)."""
+    import tomlkit
+
+    target = path or user_config_path()
+    document = tomlkit.parse(target.read_text(encoding="utf-8")) if target.is_file() else None
+    if document is None:
+        document = tomlkit.document()
+    for section, fields in values.items():
+        table = document.get(section)
+        if not isinstance(table, tomlkit.items.Table):
+            table = tomlkit.table()
+            document[section] = table
+        for key, value in fields.items():
+            if value is None:
+                table.pop(key, None)
+            else:
+                table[key] = str(value) if isinstance(value, Path) else value
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(".toml.new")
+        temporary.write_text(tomlkit.dumps(document), encoding="utf-8")
+        temporary.replace(target)
+    except OSError as exc:
+        raise ConfigError(
+            f"Die Konfigurationsdatei {target} kann nicht geschrieben werden: {exc.strerror}"
+        ) from exc
+    return target
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

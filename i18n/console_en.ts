@@ -738,6 +738,14 @@
         <translation>Other document</translation>
     </message>
     <message>
+        <source>Abbrechen</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Schließt die Prüfung, ohne ein Ergebnis zu speichern (Esc).</source>
+        <translation>Closes the check without recording a result (Esc).</translation>
+    </message>
+    <message>
         <source>Nicht geprüft</source>
         <translation>Not verified</translation>
     </message>
@@ -1171,6 +1179,10 @@
         <translation>Statistics</translation>
     </message>
     <message>
+        <source>Einstellungen</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
         <source>Angemeldet: {name}</source>
         <translation>Signed in: {name}</translation>
     </message>
@@ -1304,6 +1316,14 @@
     <message>
         <source>Kamerabild der Person</source>
         <translation>The person&apos;s camera picture</translation>
+    </message>
+    <message>
+        <source>Mikrofon stumm</source>
+        <translation>Microphone muted</translation>
+    </message>
+    <message>
+        <source>Das Mikrofon der Person ist stumm.</source>
+        <translation>The person&apos;s microphone is muted.</translation>
     </message>
     <message>
         <source>Zurück ins Wartezimmer</source>
@@ -1489,6 +1509,65 @@
     </message>
 </context>
 <context>
+    <name>SettingsPage</name>
+    <message>
+        <source>Einstellungen</source>
+        <extracomment>The embedded service runs again with new values (the main window reconnects and shows the advisor&apos;s new name).</extracomment>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>Speichern</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>Diese Angaben gelten für den Termindienst auf diesem Rechner. Beim Speichern startet er kurz neu; Wartende verbinden sich von selbst wieder.</source>
+        <translation>These details apply to the appointment service on this computer. Saving restarts it briefly; people waiting reconnect by themselves.</translation>
+    </message>
+    <message>
+        <source>Diese Angaben gelten für alle Beraterinnen und Berater dieses Dienstes. Ändern kann sie nur die IT-Administration, in der Konfiguration des Dienstes (config.toml, Abschnitt [service]). Ihr Name kommt aus Ihrem Konto beim Dienst.</source>
+        <translation>These details apply to all advisors of this service. Only the IT administration can change them, in the service&apos;s configuration (config.toml, section [service]). Your name comes from your account with the service.</translation>
+    </message>
+    <message>
+        <source>Während eines Gesprächs können die Einstellungen nicht übernommen werden: der Termindienst startet dabei neu. Bitte speichern Sie danach.</source>
+        <translation>Settings cannot be applied during a call: the appointment service restarts to take them. Please save after the call.</translation>
+    </message>
+    <message>
+        <source>Der Termindienst übernimmt die Angaben …</source>
+        <translation>The appointment service is taking the details …</translation>
+    </message>
+    <message>
+        <source>Gespeichert. Der Termindienst nutzt die neuen Angaben.</source>
+        <translation>Saved. The appointment service uses the new details.</translation>
+    </message>
+</context>
+<context>
+    <name>SetupDialog</name>
+    <message>
+        <source>Einrichtung</source>
+        <translation>Setup</translation>
+    </message>
+    <message>
+        <source>Willkommen! Zuerst ein paar Angaben</source>
+        <translation>Welcome! First a few details</translation>
+    </message>
+    <message>
+        <source>Bürgerinnen und Bürger sehen diese Angaben auf ihren Seiten und in den Einladungen. Sie können sie später unter „Einstellungen“ ändern.</source>
+        <translation>Citizens see these details on their pages and in the invitations. You can change them later under “Settings”.</translation>
+    </message>
+    <message>
+        <source>Später</source>
+        <translation>Later</translation>
+    </message>
+    <message>
+        <source>Die Konsole startet mit den bisherigen Angaben und fragt beim nächsten Mal.</source>
+        <translation>The console starts with the current details and asks again next time.</translation>
+    </message>
+    <message>
+        <source>Speichern und starten</source>
+        <translation>Save and start</translation>
+    </message>
+</context>
+<context>
     <name>SharePicker</name>
     <message>
         <source>Bildschirm teilen</source>
@@ -1588,6 +1667,141 @@
     <message>
         <source>Bitte geben Sie Benutzername und Passwort ein.</source>
         <translation>Please enter user name and password.</translation>
+    </message>
+</context>
+<context>
+    <name>SiteForm</name>
+    <message>
+        <source>z. B. Jobcenter Region Hannover</source>
+        <translation>e.g. Jobcenter Region Hannover</translation>
+    </message>
+    <message>
+        <source>&amp;Organisation</source>
+        <translation>&amp;Organisation</translation>
+    </message>
+    <message>
+        <source>Unterschreibt die Einladungen und steht in den Rechtstexten.</source>
+        <translation>Signs the invitations and is named in the legal texts.</translation>
+    </message>
+    <message>
+        <source>z. B. 0800 4 555501</source>
+        <translation>e.g. 0800 4 555501</translation>
+    </message>
+    <message>
+        <source>Support-&amp;Telefon</source>
+        <translation>Support &amp;phone</translation>
+    </message>
+    <message>
+        <source>Steht auf jeder Seite für Bürgerinnen und Bürger und in jeder Einladung. Leer: der Satz mit der Nummer entfällt.</source>
+        <translation>Shown on every page for citizens and in every invitation. Empty: the sentence with the number is left out.</translation>
+    </message>
+    <message>
+        <source>z. B. Montag bis Freitag, 8 bis 18 Uhr</source>
+        <translation>e.g. Montag bis Freitag, 8 bis 18 Uhr</translation>
+    </message>
+    <message>
+        <source>&amp;Erreichbarkeit</source>
+        <translation>&amp;Hours</translation>
+    </message>
+    <message>
+        <source>z. B. Frau Beispiel</source>
+        <translation>e.g. Frau Beispiel</translation>
+    </message>
+    <message>
+        <source>&amp;Ihr Name</source>
+        <translation>&amp;Your name</translation>
+    </message>
+    <message>
+        <source>So sehen Bürgerinnen, Bürger und Gäste Sie im Gespräch.</source>
+        <translation>How citizens and guests see you in the call.</translation>
+    </message>
+    <message>
+        <source> Tage</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <source>&amp;Aufbewahrung</source>
+        <translation>&amp;Retention</translation>
+    </message>
+    <message>
+        <source>Nach so vielen Tagen nach dem Termin werden Namen, Adressen und Notizen gelöscht.</source>
+        <translation>Names, addresses and notes are deleted this many days after the appointment.</translation>
+    </message>
+    <message>
+        <source>Mitgelieferte Vorlagen</source>
+        <translation>Bundled templates</translation>
+    </message>
+    <message>
+        <source>Eigener Ordner:</source>
+        <translation>Own folder:</translation>
+    </message>
+    <message>
+        <source>Ordner der Rechtstexte</source>
+        <translation>Folder of the legal texts</translation>
+    </message>
+    <message>
+        <source>Ordner mit manifest.json</source>
+        <translation>Folder with manifest.json</translation>
+    </message>
+    <message>
+        <source>Auswählen …</source>
+        <translation>Choose …</translation>
+    </message>
+    <message>
+        <source>Rechtstexte</source>
+        <translation>Legal texts</translation>
+    </message>
+    <message>
+        <source>Einwilligung, Datenschutz und Impressum. Die Vorlagen enthalten Lücken in [[…]], die Ihre Stelle ausfüllt; für den Betrieb einen eigenen Ordner wählen.</source>
+        <translation>Consent, privacy notice and imprint. The templates have gaps in [[…]] for your office to fill in; for real use, choose your own folder.</translation>
+    </message>
+    <message>
+        <source>Bitte geben Sie den Namen Ihrer Stelle ein.</source>
+        <translation>Please enter the name of your office.</translation>
+    </message>
+    <message>
+        <source>Bitte geben Sie Ihren Namen ein, wie Bürgerinnen und Bürger Sie ansprechen.</source>
+        <translation>Please enter your name as citizens address you.</translation>
+    </message>
+    <message>
+        <source>Bitte wählen Sie den Ordner der Rechtstexte.</source>
+        <translation>Please choose the folder of the legal texts.</translation>
+    </message>
+    <message>
+        <source>Bitte ausfüllen.</source>
+        <translation>Please fill in.</translation>
+    </message>
+    <message>
+        <source>Höchstens {n} Zeichen.</source>
+        <translation>At most {n} characters.</translation>
+    </message>
+    <message>
+        <source>Bitte ersetzen Sie den Platzhalter in [[…]] durch den echten Wert.</source>
+        <translation>Please replace the placeholder in [[…]] with the real value.</translation>
+    </message>
+    <message>
+        <source>Eine Telefonnummer besteht aus Ziffern, Leerzeichen und + - / ( ), z. B. 0800 4 555501.</source>
+        <translation>A telephone number consists of digits, spaces and + - / ( ), e.g. 0800 4 555501.</translation>
+    </message>
+    <message>
+        <source>Eine Telefonnummer hat {low} bis {high} Ziffern, z. B. 0800 4 555501.</source>
+        <translation>A telephone number has {low} to {high} digits, e.g. 0800 4 555501.</translation>
+    </message>
+    <message>
+        <source>Zwischen {low} und {high} Tagen.</source>
+        <translation>Between {low} and {high} days.</translation>
+    </message>
+    <message>
+        <source>Diesen Ordner gibt es nicht.</source>
+        <translation>This folder does not exist.</translation>
+    </message>
+    <message>
+        <source>In diesem Ordner fehlt manifest.json (die Liste der Rechtstexte mit Versionen).</source>
+        <translation>This folder has no manifest.json (the list of legal texts with their versions).</translation>
+    </message>
+    <message>
+        <source>Ordner der Rechtstexte wählen</source>
+        <translation>Choose the folder of the legal texts</translation>
     </message>
 </context>
 <context>

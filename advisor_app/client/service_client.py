@@ -24,6 +24,7 @@ from advisor_app.core.protocol import (
     LoginResponse,
     MailList,
     ServiceInfo,
+    SiteSettingsOut,
     StatisticsOut,
 )
 from advisor_app.core.statistics import PeriodKind
@@ -168,6 +169,10 @@ class ServiceClient:
     async def me(self) -> AdvisorOut:
         """The advisor the token belongs to; raises :class:`NotSignedIn` for a stale token."""
         return await self._get("/api/me", AdvisorOut)
+
+    async def site_settings(self) -> SiteSettingsOut:
+        """The values the service shows citizens (organisation, support line, retention)."""
+        return await self._get("/api/settings", SiteSettingsOut)
 
     async def logout(self) -> None:
         await self._request("POST", "/api/logout", None)

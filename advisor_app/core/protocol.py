@@ -876,3 +876,23 @@ class StatisticsOut(Model):
 
 
 AppointmentOut.model_rebuild()
+
+
+# --- the site's values (first run, settings page) -----------------------------------------
+
+
+class SiteSettingsOut(Model):
+    """The values the service uses for citizens' pages and mails (``GET /api/settings``).
+
+    ``embedded``: the console's own service, which its settings page changes; otherwise the
+    IT administrator changes them in the service's configuration.
+    """
+
+    organisation: str
+    support_phone: str
+    support_hours: str
+    retention_days: int
+    #: None: the bundled templates (``resources/legal``).
+    legal_dir: str | None
+    embedded: bool
+    advisor_name: str

@@ -13,6 +13,7 @@ from advisor_app import __version__
 from advisor_app.config import Settings
 from advisor_app.core.clock import Clock, SystemClock
 from advisor_app.core.protocol import ServiceInfo
+from advisor_app.os_account import advisor_name
 from advisor_app.server import (
     appointments,
     citizen,
@@ -21,6 +22,7 @@ from advisor_app.server import (
     identity,
     keys,
     legal,
+    site,
     sockets,
     statistics,
 )
@@ -52,7 +54,8 @@ def _services_ctx(
         settings = app[keys.SETTINGS]
         app[keys.AUTH] = Auth(app[keys.SESSIONS], app[keys.CLOCK])
         if embedded_token:
-            await app[keys.AUTH].install_embedded_token(embedded_token)
+            name = advisor_name(settings.console.display_name)
+            await app[keys.AUTH].install_embedded_token(embedded_token, name)
         mailer = Mailer(
             app[keys.SESSIONS],
             app[keys.CLOCK],
@@ -142,6 +145,7 @@ def create_app(
     citizen_api.setup_routes(app)
     ice.setup_routes(app)
     statistics.setup_routes(app)
+    site.setup_routes(app, embedded=embedded_token is not None)  # GET /api/settings
     # Legal texts: /legal/<doc> pages and /api/legal/<doc>, loaded and checked at start.
     legal.setup_routes(app)
     return app

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import getpass
 from datetime import timedelta
 from typing import Any
 
@@ -81,8 +80,9 @@ class Auth:
                 await repo.drop_sessions(advisor)
                 await session.commit()
 
-    async def install_embedded_token(self, token: str) -> None:
-        """The embedded service trusts the console that started it with this token."""
+    async def install_embedded_token(self, token: str, display_name: str) -> None:
+        """The embedded service trusts the console that started it with this token; the
+        local advisor is named ``display_name`` (the first run's or the settings page's)."""
         async with self._sessions() as session:
             repo = AdvisorRepo(session)
             now = self._clock.now()
@@ -90,20 +90,14 @@ class Auth:
             if advisor is None:
                 advisor = await repo.add(
                     username=LOCAL_USERNAME,
-                    display_name=_local_display_name(),
+                    display_name=display_name,
                     password_hash="",
                     now=now,
                 )
+            advisor.display_name = display_name
             await repo.drop_sessions(advisor)
             await repo.add_session(advisor, token_digest(token), now, EMBEDDED_SESSION_LIFETIME)
             await session.commit()
-
-
-def _local_display_name() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "Beraterin/Berater"
 
 
 def bearer_token(request: web.Request) -> str | None:

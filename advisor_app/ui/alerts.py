@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 from advisor_app.core.domain import Role
 from advisor_app.core.protocol import WaitingEntry
 from advisor_app.ui.chime import ChimePlayer
+from advisor_app.ui.desktop_notify import DesktopNotifications, session_bus_available
 from advisor_app.ui.icons import app_icon
 from advisor_app.ui.labels import clock_label, role_label
 
@@ -36,23 +37,41 @@ class Notifier:
 class TrayNotifier(Notifier):
     """A message from the system tray icon, and the taskbar entry asks for attention.
 
-    Where the desktop has no tray (many Linux desktops, a terminal server, the tests' offscreen
-    platform) only the taskbar alert remains; nothing fails and nothing is logged as an error.
-    Clicking the message calls ``on_clicked`` (the main window shows the waiting room).
+    Where the desktop has no tray (GNOME and many other Linux desktops), the desktop's
+    notification service (``org.freedesktop.Notifications`` on the session bus) shows the same
+    title and text; where there is neither (a terminal server, the tests' offscreen platform
+    without a bus) only the taskbar alert remains; nothing fails and nothing is logged as an
+    error. Clicking the tray's message calls ``on_clicked`` (the main window shows the waiting
+    room).
     """
 
     def __init__(self, window: QWidget, on_clicked: Callable[[], None] | None = None) -> None:
         self._window = window
         self._on_clicked = on_clicked
         self._tray: QSystemTrayIcon | None = None
+        self._desktop: DesktopNotifications | None = None
         self._checked = False
+
+    @property
+    def desktop(self) -> DesktopNotifications | None:
+        """The D-Bus notifications used instead of a missing tray (after the first notify)."""
+        return self._desktop
 
     def _ensure_tray(self) -> QSystemTrayIcon | None:
         if self._checked:
             return self._tray
         self._checked = True
         if not (QSystemTrayIcon.isSystemTrayAvailable() and QSystemTrayIcon.supportsMessages()):
-            log.info("no system tray: arrival notifications only flash the taskbar entry")
+            if session_bus_available():
+                log.info("no system tray: arrivals are shown by the desktop's notifications")
+                self._desktop = DesktopNotifications(
+                    QGuiApplication.applicationDisplayName(),
+                    QGuiApplication.desktopFileName() or "advisor-console",
+                    NOTIFICATION_MS,
+                )
+                self._window.destroyed.connect(self._desktop.close)
+            else:
+                log.info("no system tray: arrival notifications only flash the taskbar entry")
             return None
         tray = QSystemTrayIcon(app_icon(), self._window)
         tray.setToolTip(QGuiApplication.applicationDisplayName())
@@ -67,6 +86,8 @@ class TrayNotifier(Notifier):
         tray = self._ensure_tray()
         if tray is not None:
             tray.showMessage(title, text, app_icon(), NOTIFICATION_MS)
+        elif self._desktop is not None:
+            self._desktop.notify(title, text)
 
 
 def person_text(entry: WaitingEntry) -> str:

@@ -20,13 +20,15 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from advisor_app import __version__
 from advisor_app.client.credentials import forget_token, load_token
-from advisor_app.client.embedded import EmbeddedService, EmbeddedStartError
+from advisor_app.client.embedded import EmbeddedService, EmbeddedStartError, site_environment
 from advisor_app.client.preflight import check_server
 from advisor_app.client.service_client import NotSignedIn, ServiceClient, ServiceUnreachable
+from advisor_app.client.site import LocalSite, site_values, with_site_values
 from advisor_app.config import APP_NAME, Settings
 from advisor_app.logfile import configure_console_logging
 from advisor_app.paths import i18n_dir
 from advisor_app.ui.collector import MainThreadCollector
+from advisor_app.ui.dialogs.setup_dialog import SetupDialog
 from advisor_app.ui.dialogs.sign_in import SignInDialog
 from advisor_app.ui.dialogs.start_problem import Choice, StartProblemBox
 from advisor_app.ui.icons import app_icon
@@ -128,8 +130,25 @@ class Connection:
     client: ServiceClient
     advisor_name: str
     label: str
-    embedded: EmbeddedService | None = None
+    site: LocalSite | None = None
     username: str | None = None
+
+    @property
+    def embedded(self) -> EmbeddedService | None:
+        """The embedded service running now (the settings page may have restarted it)."""
+        return self.site.service if self.site is not None else None
+
+
+async def first_run(settings: Settings, window: MainWindow) -> Settings:
+    """Ask for the site's values on the first start of the embedded console ("Einrichtung");
+    the answer is in the user's ``config.toml`` and in the settings returned."""
+    if settings.console.setup_done:
+        return settings
+    dialog = SetupDialog(site_values(settings), parent=window)
+    if await wait_for_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
+        log.info("first run postponed; the console asks again at the next start")
+        return settings
+    return with_site_values(settings, dialog.saved)
 
 
 async def connect_embedded(settings: Settings, window: MainWindow) -> Connection:
@@ -140,7 +159,9 @@ async def connect_embedded(settings: Settings, window: MainWindow) -> Connection
     log_path = settings.service.data_dir / "service.log"
     try:
         service = await EmbeddedService.start(
-            settings.service.data_dir, settings.console.embedded_port
+            settings.service.data_dir,
+            settings.console.embedded_port,
+            site_env=site_environment(settings),
         )
     except OSError as exc:  # the data folder or the program itself is not usable
         log.error("embedded service could not be started: %s", exc)
@@ -165,7 +186,7 @@ async def connect_embedded(settings: Settings, window: MainWindow) -> Connection
         client,
         advisor.display_name,
         QCoreApplication.translate("Console", "Lokaler Dienst"),
-        service,
+        LocalSite(settings, service),
     )
 
 
@@ -253,6 +274,7 @@ async def _main(settings: Settings) -> int:
     connection: Connection | None = None
     try:
         if settings.console.server_url is None:
+            settings = await first_run(settings, window)
             try:
                 connection = await connect_embedded(settings, window)
             except EmbeddedStartError as exc:
@@ -272,7 +294,8 @@ async def _main(settings: Settings) -> int:
                 advisor_name=connection.advisor_name,
                 connection=connection.label,
                 username=connection.username,
-                can_sign_in=connection.embedded is None,
+                can_sign_in=connection.site is None,
+                site=connection.site,
             )
             await shutdown
         return 0

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 
 from advisor_app.client.call_media import CallMedia, DeviceMedia
 from advisor_app.client.service_client import ServiceClient
+from advisor_app.client.site import LocalSite
 from advisor_app.core.clock import Clock
-from advisor_app.core.protocol import WaitingEntry
+from advisor_app.core.protocol import AdvisorOut, WaitingEntry
 from advisor_app.ui.alerts import ArrivalAlerts, Notifier, TrayNotifier
 from advisor_app.ui.call_controller import CallController, MediaFactory
 from advisor_app.ui.chime import ChimePlayer, SoundDeviceChime
@@ -31,6 +32,7 @@ from advisor_app.ui.pages.call import CallPage
 from advisor_app.ui.pages.devices import DevicesPage
 from advisor_app.ui.pages.outbox import OutboxPage
 from advisor_app.ui.pages.schedule import SchedulePage
+from advisor_app.ui.pages.settings import SettingsPage
 from advisor_app.ui.pages.statistics import StatisticsPage
 from advisor_app.ui.pages.waiting_room import WaitingRoomPage
 from advisor_app.ui.room_feed import RoomFeed
@@ -103,12 +105,14 @@ class MainWindow(QMainWindow):
         self.outbox: OutboxPage | None = None
         self.devices: DevicesPage | None = None
         self.statistics: StatisticsPage | None = None
+        self.settings: SettingsPage | None = None
         self.room: RoomFeed | None = None
         self._attention = False
         self._can_sign_in = False
         self._client: ServiceClient | None = None
         self._username: str | None = None
         self._sign_in: SignInDialog | None = None
+        self._site: LocalSite | None = None
         self._setup_ui()
         runner.reachable_changed.connect(self._on_reachable_changed)
 
@@ -146,12 +150,14 @@ class MainWindow(QMainWindow):
         username: str | None = None,
         can_sign_in: bool = False,
         room: RoomFeed | None = None,
+        site: LocalSite | None = None,
     ) -> None:
         """Build the pages for a connected service, connect the waiting room, show the schedule.
 
         ``can_sign_in``: a central service; when it no longer accepts the token, the sign-in
         dialog asks for the password again (the embedded service never signs anyone out).
         ``room``: the waiting-room connection (default: one for ``client``'s service and token).
+        ``site``: the embedded service, whose values the settings page changes.
         """
         self._client = client
         self._username = username
@@ -174,6 +180,11 @@ class MainWindow(QMainWindow):
         self.outbox = OutboxPage(client, self._runner)
         self.devices = DevicesPage(self._runner)
         self.statistics = StatisticsPage(client, self._runner)
+        self.settings = SettingsPage(
+            client, self._runner, site=site, in_session=lambda: self.in_session
+        )
+        self.settings.applied.connect(self._on_settings_applied)
+        self._site = site
         new_action = QAction(self.tr("Neuer Termin"), self)
         new_action.setShortcut(QKeySequence.StandardKey.New)
         new_action.triggered.connect(self.schedule.new_button.click)
@@ -192,6 +203,7 @@ class MainWindow(QMainWindow):
             (self.tr("Postausgang"), self.outbox),
             (self.tr("Geräte"), self.devices),
             (self.tr("Statistik"), self.statistics),
+            (self.tr("Einstellungen"), self.settings),
         ):
             self.navigation.add_page(label, page)
             self.pages.addWidget(page)
@@ -346,6 +358,19 @@ class MainWindow(QMainWindow):
         self.waiting_room.set_session(None)
         self.show_page(self.waiting_room)
         self._set_call_visible(False)
+
+    def _on_settings_applied(self) -> None:
+        """The embedded service runs again: same address (unless the port was taken), new
+        values; the waiting room reconnects at once and the status bar shows the new name."""
+        if self._client is None or self._site is None:
+            return
+        self._client.base_url = self._site.service.url
+        if self.room is not None:
+            self.room.start()
+        self._runner.run("advisor-name", self._client.me(), on_done=self._on_advisor, owner=self)
+
+    def _on_advisor(self, advisor: AdvisorOut) -> None:
+        self.advisor_label.setText(self.tr("Angemeldet: {name}").format(name=advisor.display_name))
 
     def _on_reachable_changed(self, reachable: bool) -> None:
         if reachable:

@@ -18,7 +18,9 @@ from typing import Any, TypeVar
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from advisor_app.client.embedded import EmbeddedStartError
 from advisor_app.client.service_client import NotSignedIn, ServiceError, ServiceUnreachable
+from advisor_app.config import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,8 @@ def failure_for(exc: BaseException, language: str = "de") -> Failure:
         return Failure(message, exc.status, exc.code, reply.field, dict(reply.details))
     if isinstance(exc, ServiceUnreachable):
         return Failure(str(exc), None, "unreachable")
+    if isinstance(exc, ConfigError | EmbeddedStartError):  # German, names the file
+        return Failure(str(exc), None, "local")
     return Failure(_unexpected(), None, "unexpected")
 
 

@@ -443,6 +443,9 @@ async def _call(url: str, reached: Any, commands: Any, camera_file: str | None) 
                 state = "hidden" if command == "stop-screen" else "visible"
                 await page.locator("#share-indicator").wait_for(state=state)
                 reached.put("shared" if command == "share-screen" else "stopped")
+            elif command == "toggle-microphone":
+                await page.click("#toggle-microphone")
+                reached.put("toggled")
             elif command == "hangup":
                 await page.click("#hangup")
                 await wait_step(page, "ended")

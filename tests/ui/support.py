@@ -12,6 +12,7 @@ from pathlib import Path
 from time import monotonic
 from typing import Any, TypeVar
 
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from advisor_app.core.domain import BERLIN
@@ -104,3 +105,29 @@ def close_calls(loop: asyncio.AbstractEventLoop, window: Any) -> None:
     controller = window.call_controller
     if controller is not None:
         run(loop, controller.close())
+
+
+def clipped_labels(root: Any) -> list[str]:
+    """The visible labels under ``root`` whose text does not fit the space they got: a wrapped
+    label lower than its text needs at its width, or a one-line label narrower than its text."""
+    from PySide6.QtWidgets import QLabel
+
+    found = []
+    for label in root.findChildren(QLabel):
+        if not label.isVisible() or not label.text() or not label.pixmap().isNull():
+            continue
+        if label.textFormat() == Qt.TextFormat.RichText or "<" in label.text():
+            continue
+        inner = label.contentsRect()
+        if label.wordWrap():
+            if label.heightForWidth(label.width()) > label.height():
+                found.append(
+                    f"{label.text()!r}: {label.height()} < {label.heightForWidth(label.width())}"
+                )
+            continue
+        lines = label.text().replace("&", "").split("\n")
+        need_w = max(label.fontMetrics().horizontalAdvance(line) for line in lines)
+        need_h = label.fontMetrics().height() * len(lines)
+        if need_w > inner.width() or need_h > inner.height():
+            found.append(f"{label.text()!r}: {inner.width()}x{inner.height()} < {need_w}x{need_h}")
+    return found

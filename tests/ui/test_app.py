@@ -25,7 +25,8 @@ from advisor_app.ui.chime import ChimePlayer
 from advisor_app.ui.dialogs.sign_in import SignInDialog
 from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.tasks import TaskRunner
-from tests.ui.support import add_advisor, admin, run, wait_until
+from advisor_app.ui.widgets.appointment_list import Column
+from tests.ui.support import Days, add_advisor, admin, appointment, clipped_labels, run, wait_until
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -60,6 +61,7 @@ def test_main_window_shows_pages_and_connection(
         "Postausgang",
         "Geräte",
         "Statistik",
+        "Einstellungen",
     ]
     assert window.connection_label.text() == "Lokaler Dienst"
     assert window.advisor_label.text() == "Angemeldet: Anna Berger"
@@ -110,6 +112,7 @@ def test_english_translation_is_applied(
         "Outbox",
         "Devices",
         "Statistics",
+        "Settings",
     ]
     assert window.advisor_label.text() == "Signed in: Anna Berger"
     schedule = window.schedule
@@ -166,7 +169,9 @@ def _drive(qapp: QApplication, step: Callable[[], bool], give_up_s: float = 60) 
 
 
 def _settings(data_dir: Path) -> Settings:
-    return Settings(console={"embedded_port": 0}, service={"data_dir": data_dir})
+    return Settings(
+        console={"embedded_port": 0, "setup_done": True}, service={"data_dir": data_dir}
+    )
 
 
 def test_run_console_starts_the_local_service_and_stops_it_on_close(
@@ -310,3 +315,27 @@ def test_expired_sign_in_asks_for_the_password_again(
         assert window.isVisible()
     finally:
         run(loop, api.close())
+
+
+def test_the_schedule_fits_its_column_headers_at_the_default_size(
+    loop: asyncio.AbstractEventLoop,
+    make_window: Callable[[ServiceClient], MainWindow],
+    client: ServiceClient,
+    days: Days,
+) -> None:
+    day = days.take()
+    made = run(loop, client.create(appointment(day, 9, name="Sabine Wolf")))
+    window = make_window(client)
+    assert window.size().width() == 1360  # the default size (no saved geometry in the tests)
+    schedule = window.schedule
+    assert schedule is not None
+    schedule.select_day(day)
+    wait_until(lambda: schedule.list.topLevelItemCount() == 1)
+    schedule.list.select(made.id)
+    wait_until(lambda: schedule.detail.title.text() == "Sabine Wolf")
+    if directory := os.environ.get("SCREENSHOT_DIR"):
+        window.grab().save(str(Path(directory) / "schedule_default_size.png"))
+    header = schedule.list.header()
+    for column in Column:
+        assert header.sectionSize(column) >= header.sectionSizeHint(column), column
+    assert clipped_labels(schedule.list.header()) == []

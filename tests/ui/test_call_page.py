@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import multiprocessing
+import os
 import queue
 import random
 import signal
@@ -137,6 +138,16 @@ def test_a_call_with_chromium_on_the_call_page(
     wait_until(lambda: call.preview.showing_video, message="own preview")
     assert call.camera_button.text() == "Kamera: an" and call.camera_button.isChecked()
     assert call.microphone_button.text() == "Mikrofon: an"
+
+    # The citizen mutes the microphone: the tile says so, until it is on again.
+    assert not tile.muted_label.isVisible()
+    assert citizen.ask("toggle-microphone") == "toggled"
+    wait_until(tile.muted_label.isVisible, message="muted microphone shown")
+    assert tile.muted_label.text() == "Mikrofon stumm"
+    if directory := os.environ.get("SCREENSHOT_DIR"):
+        window.grab().save(str(Path(directory) / "call_citizen_muted.png"))
+    assert citizen.ask("toggle-microphone") == "toggled"
+    wait_until(lambda: not tile.muted_label.isVisible(), message="microphone on again")
     try:
         wait_until(lambda: "Verbindung: gut" in call.quality_text, timeout=20)
     except AssertionError as exc:

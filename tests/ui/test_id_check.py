@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from advisor_app.core.protocol import IdentityDocument, IdentityIn, IdentityOutcome
 from advisor_app.ui.dialogs.id_check import IdCheckDialog
 from benchmarks.idcheck_synth import Document, Transmission, id_card, make_view, passport_page
-from tests.ui.support import wait_until
+from tests.ui.support import clipped_labels, wait_until
 
 pytestmark = pytest.mark.gui
 
@@ -178,3 +178,32 @@ def test_a_phone_on_a_dark_desk_asks_for_the_card_in_the_hand_and_is_not_capture
     )
     wait_until(lambda: len(seen) >= 2 * dialog.AUTO_FRAMES)
     assert not dialog.stills and dialog.step == "front"
+
+
+@pytest.mark.parametrize("how", ["button", "escape"])
+def test_cancel_closes_without_recording_and_wipes(
+    qtbot: QtBot, dialog: IdCheckDialog, camera: Camera, outcomes: list[IdentityIn], how: str
+) -> None:
+    dialog.show()
+    rng = random.Random(5)
+    camera.frame = make_view(rng, "small", id_card(rng, "front")).frame
+    _wait_hint(qtbot, dialog, "Bitte näher an die Kamera halten.")
+    qtbot.mouseClick(dialog.capture_button, Qt.MouseButton.LeftButton)
+    image = dialog.stills["front"].image
+    assert dialog.cancel_button.text() == "Abbrechen"
+    with qtbot.waitSignal(dialog.rejected, timeout=5000):
+        if how == "button":
+            qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+        else:
+            qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert outcomes == []  # nothing recorded, not even "Nicht geprüft"
+    assert not image.any()
+
+
+def test_the_face_placeholders_are_not_clipped(qtbot: QtBot, dialog: IdCheckDialog) -> None:
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for face in (dialog.doc_face, dialog.live_face):
+        assert face.text() == "noch keine Aufnahme"
+    assert clipped_labels(dialog) == []

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import shiboken6
@@ -22,7 +24,7 @@ from advisor_app.ui.dialogs.appointment_dialog import AppointmentDialog
 from advisor_app.ui.pages.schedule import SchedulePage
 from advisor_app.ui.widgets.appointment_list import Column
 from tests.ui.conftest import MakeSchedule
-from tests.ui.support import Days, appointment, run, wait_until
+from tests.ui.support import Days, appointment, clipped_labels, run, wait_until
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -191,6 +193,11 @@ def test_overlap_is_asked_and_saved_anyway(
     assert dialog.isVisible()
     assert dialog.citizen_name.text() == "Peter Krause"
     assert len(_rows(schedule)) == 1
+    # the dialog grows with the question: the hint under E-Mail keeps its lines, no overlap
+    wait_until(lambda: clipped_labels(dialog) == [], message=str(clipped_labels(dialog)))
+    assert dialog.email_hint.geometry().top() > dialog.email.geometry().bottom()
+    if directory := os.environ.get("SCREENSHOT_DIR"):
+        dialog.grab().save(str(Path(directory) / "appointment_overlap.png"))
 
     qtbot.mouseClick(dialog.save_anyway_button, Qt.MouseButton.LeftButton)
     wait_until(lambda: _closed(dialog))

@@ -196,7 +196,7 @@ class AppointmentDialog(QDialog):
         self.email = QLineEdit()
         self.email.setPlaceholderText(self.tr("name@beispiel.de"))
         self.email_error = _error_label()
-        email_hint = QLabel(
+        self.email_hint = email_hint = QLabel(
             self.tr(
                 "Ohne E-Mail-Adresse wird keine Einladung versendet; "
                 "Link und Einwahlcode geben Sie dann selbst weiter."
@@ -309,6 +309,7 @@ class AppointmentDialog(QDialog):
         if target is not None:
             target.setText(failure.message)
             target.show()
+        self._fit()
 
     def ask_overlap(self, failure: Failure) -> None:
         """Offer to save despite an overlap the service reported."""
@@ -334,6 +335,17 @@ class AppointmentDialog(QDialog):
         )
         self.overlap_box.show()
         self.save_anyway_button.setFocus()
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow with what was just shown (the overlap question, error sentences) instead of
+        squeezing the wrapped hints into each other."""
+        layout = self.layout()
+        assert layout is not None
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     # --- checks -------------------------------------------------------------------------
 
@@ -448,6 +460,7 @@ class AppointmentDialog(QDialog):
                 if len(problems) == 1
                 else self.tr("Bitte prüfen Sie die markierten Angaben.")
             )
+            self._fit()
             return
         try:
             data = self._build()

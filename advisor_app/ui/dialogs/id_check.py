@@ -270,6 +270,11 @@ class IdCheckDialog(QDialog):
         self.document_box.addItem(self.tr("Anderes Dokument"), IdentityDocument.OTHER.value)
         caption.setBuddy(self.document_box)
         outcome.addWidget(self.document_box, 1)
+        self.cancel_button = QPushButton(self.tr("Abbrechen"))
+        self.cancel_button.setToolTip(
+            self.tr("Schließt die Prüfung, ohne ein Ergebnis zu speichern (Esc).")
+        )
+        self.cancel_button.clicked.connect(self.reject)  # Escape rejects, too
         self.not_verified_button = QPushButton(self.tr("Nicht geprüft"))
         self.not_verified_button.clicked.connect(self._on_not_verified)
         self.verified_button = QPushButton(self.tr("Identität geprüft"))
@@ -277,6 +282,7 @@ class IdCheckDialog(QDialog):
         self.verified_button.clicked.connect(self._on_verified)
         self.verified_button.setEnabled(False)
         self.verified_button.setToolTip(self.tr("Erst nach einer Aufnahme des Dokuments."))
+        outcome.addWidget(self.cancel_button)
         outcome.addWidget(self.not_verified_button)
         outcome.addWidget(self.verified_button)
         column.addLayout(outcome)
@@ -287,6 +293,7 @@ class IdCheckDialog(QDialog):
         face = QLabel(self.tr("noch keine Aufnahme"))
         face.setObjectName("hint")
         face.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        face.setWordWrap(True)  # "noch keine Aufnahme" is wider than the photo's 130 pixels
         face.setFixedSize(130, 156)  # room for the live view on a 1000-pixel-high screen
         face.setStyleSheet("background: #ffffff; border: 1px solid #d9dee5; border-radius: 6px;")
         face.setAccessibleName(name)

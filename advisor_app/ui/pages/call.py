@@ -75,6 +75,7 @@ class RemoteTile(QFrame):
         self.entry = entry
         self.state = PeerState.WAITING
         self.camera_on = True
+        self.microphone_on = True
         self.screen_on = False
         self.setObjectName("remoteTile")
         layout = QVBoxLayout(self)
@@ -97,6 +98,10 @@ class RemoteTile(QFrame):
         layout.addWidget(self.caption)
         row = QHBoxLayout()  # under the caption, so that both tiles of a row stay equal
         row.setSpacing(6)
+        self.muted_label = QLabel(self.tr("Mikrofon stumm"))
+        self.muted_label.setObjectName("fieldError")
+        self.muted_label.setAccessibleName(self.tr("Das Mikrofon der Person ist stumm."))
+        row.addWidget(self.muted_label)
         row.addStretch(1)
         self.back_button = QPushButton(self.tr("Zurück ins Wartezimmer"))
         self.back_button.setToolTip(
@@ -127,6 +132,7 @@ class RemoteTile(QFrame):
         else:
             text = texts[self.state]
         self.video.set_placeholder(text)
+        self.muted_label.setVisible(self.state is PeerState.CONNECTED and not self.microphone_on)
         if self.state is not PeerState.CONNECTED or not self.camera_on:
             self.video.set_source(None)
 
@@ -530,6 +536,7 @@ class CallPage(QWidget):
         if tile is None or not isinstance(state, MediaState):
             return
         tile.camera_on = state.camera
+        tile.microphone_on = state.microphone
         tile.refresh()
         if tile.state is PeerState.CONNECTED and state.camera:
             tile.video.set_source(partial(self._controller.remote_frame, participant_id))

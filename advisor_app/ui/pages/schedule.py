@@ -36,13 +36,13 @@ from PySide6.QtWidgets import (
 
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.clock import Clock, SystemClock
-from advisor_app.core.domain import AppointmentStatus, to_berlin
+from advisor_app.core.domain import AppointmentStatus, MailStatus, to_berlin
 from advisor_app.core.protocol import AppointmentIn, AppointmentOut
 from advisor_app.ui.dialogs.appointment_dialog import AppointmentDialog
-from advisor_app.ui.labels import clock_text, day_text
+from advisor_app.ui.labels import clock_text, day_text, mail_status_label
 from advisor_app.ui.tasks import Failure, TaskRunner
 from advisor_app.ui.widgets.appointment_detail import AppointmentDetail
-from advisor_app.ui.widgets.appointment_list import AppointmentList
+from advisor_app.ui.widgets.appointment_list import AppointmentList, Column
 from advisor_app.ui.widgets.message_bar import MessageBar
 
 REFRESH_INTERVAL_MS = 10_000
@@ -116,7 +116,7 @@ class SchedulePage(QWidget):
         layout.addWidget(self.message_bar)
 
         body = QHBoxLayout()
-        body.setSpacing(16)
+        body.setSpacing(12)
         layout.addLayout(body, 1)
 
         left = QVBoxLayout()
@@ -128,7 +128,7 @@ class SchedulePage(QWidget):
         self.calendar.setHorizontalHeaderFormat(
             QCalendarWidget.HorizontalHeaderFormat.ShortDayNames
         )
-        self.calendar.setFixedWidth(290)
+        self.calendar.setFixedWidth(266)
         self.calendar.setFixedHeight(270)
         weekend = QTextCharFormat()
         weekend.setForeground(QColor("#6b7480"))
@@ -166,6 +166,7 @@ class SchedulePage(QWidget):
         day_header.addWidget(self.day_summary)
         middle_layout.addLayout(day_header)
         self.list = AppointmentList()
+        self.list.setColumnWidth(Column.WHEN, 62)  # "09:00" and "30 Min." need no more
         self.list.selection_changed.connect(self._on_selection_changed)
         self.list.activated_appointment.connect(self._on_appointment_activated)
         middle_layout.addWidget(self.list, 1)
@@ -179,11 +180,29 @@ class SchedulePage(QWidget):
         self.detail.copy_link_requested.connect(self._on_copy_link_clicked)
         self.detail.open_link_requested.connect(self._on_open_link_clicked)
         splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([540, 430])
+        # the list gets room for its headers first (at the default window size, too); what
+        # the window has beyond that is shared
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([self._list_width(), 430])
+        self.splitter = splitter
         body.addWidget(splitter, 1)
         self._show_day()
+
+    def _list_width(self) -> int:
+        """Room for every column header and the longest invitation state: "Bürgerin/Bürger ·
+        Thema" was cut at the default window size."""
+        header = self.list.header()
+        metrics = self.list.fontMetrics()
+        status = max(metrics.horizontalAdvance(mail_status_label(s)) for s in MailStatus)
+        icon = self.list.iconSize().width() if self.list.iconSize().isValid() else 16
+        invitation = max(header.sectionSizeHint(Column.INVITATION), status + icon + 24)
+        return (
+            self.list.columnWidth(Column.WHEN)
+            + header.sectionSizeHint(Column.CITIZEN)
+            + invitation
+            + 2 * self.list.frameWidth()
+        )
 
     # --- state --------------------------------------------------------------------------
 
