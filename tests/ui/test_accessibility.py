@@ -1,0 +1,278 @@
+"""Every page and dialog of the console, walked as a screen-reader user would meet it.
+
+The walk (:func:`advisor_app.ui.accessibility.audit`) fails on an interactive widget without
+an accessible name, an entry without a label, or a widget Tab does not reach and no key
+operates. Pages and dialogs are built as the other console tests build them, offscreen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible, QKeySequence
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from advisor_app.client.call_media import CallMedia
+from advisor_app.client.preflight import ProblemKind, ServerProblem
+from advisor_app.client.service_client import ServiceClient
+from advisor_app.ui.accessibility import (
+    Problem,
+    accessible_name,
+    announcements,
+    audit,
+    key_text,
+)
+from advisor_app.ui.dialogs.appointment_dialog import AppointmentDialog
+from advisor_app.ui.dialogs.id_check import IdCheckDialog
+from advisor_app.ui.dialogs.note_dialog import NoteDialog
+from advisor_app.ui.dialogs.send_away_dialog import SendAwayDialog
+from advisor_app.ui.dialogs.share_picker import SharePicker
+from advisor_app.ui.dialogs.sign_in import SignInDialog
+from advisor_app.ui.dialogs.start_problem import StartProblemBox
+from advisor_app.ui.main_window import MainWindow
+from advisor_app.ui.tasks import TaskRunner
+from advisor_app.ui.widgets.chat_panel import ChatPanel
+from advisor_app.ui.widgets.navigation import Navigation
+from tests.ui.support import close_calls, wait_until
+from tests.ui.test_waiting_room import RecordingChime, RecordingNotifier
+
+pytestmark = [pytest.mark.gui, pytest.mark.integration]
+
+
+def _report(problems: list[Problem]) -> str:
+    return "\n".join(str(p) for p in problems)
+
+
+@pytest.fixture
+def window(
+    loop: asyncio.AbstractEventLoop, qtbot: QtBot, runner: TaskRunner, client: ServiceClient
+) -> MainWindow:
+    win = MainWindow(runner, chime=RecordingChime(), notifier=RecordingNotifier(), media=CallMedia)
+    qtbot.addWidget(win, before_close_func=lambda w: close_calls(loop, w))
+    win.resize(1400, 860)
+    win.show()
+    win.show_console(client, advisor_name="Anna Berger", connection="Lokaler Dienst")
+    return win
+
+
+def test_every_page_of_the_main_window_is_named_labelled_and_reachable(
+    window: MainWindow,
+) -> None:
+    assert window.call is not None
+    problems: list[Problem] = []
+    for index in range(window.pages.count()):
+        window.pages.setCurrentIndex(index)
+        problems += audit(window)
+    # the call page's controls, too (its entry is hidden outside a call)
+    window.pages.setCurrentWidget(window.call)
+    problems += audit(window)
+    unique = list({(id(p.widget), p.what): p for p in problems}.values())
+    assert not unique, "\n" + _report(unique)
+
+
+def _dialogs(client: ServiceClient, runner: TaskRunner) -> list[tuple[str, Callable[[], QWidget]]]:
+    problem = ServerProblem(ProblemKind.UNREACHABLE, "Der Termindienst ist nicht erreichbar.", "-")
+    return [
+        ("Neuer Termin", lambda: AppointmentDialog(day=date(2031, 3, 4))),
+        ("Nachricht", lambda: NoteDialog("Erika Mustermann")),
+        ("Wegschicken", lambda: SendAwayDialog("Erika Mustermann")),
+        ("Anmelden", lambda: SignInDialog(client, runner, username="anna")),
+        ("Startproblem", lambda: StartProblemBox(problem)),
+        ("Bildschirm teilen", lambda: SharePicker()),
+        (
+            "Ausweis prüfen",
+            lambda: IdCheckDialog(lambda: None, "Erika Mustermann", lambda _o: None),
+        ),
+    ]
+
+
+def test_every_dialog_is_named_labelled_and_reachable(
+    window: MainWindow, qtbot: QtBot, client: ServiceClient, runner: TaskRunner
+) -> None:
+    problems: list[str] = []
+    made = [*_dialogs(client, runner), ("Tastenkürzel", window.shortcuts_dialog)]
+    for title, make in made:
+        dialog = make()
+        qtbot.addWidget(dialog)
+        dialog.show()
+        problems += [f"{title}: {p}" for p in audit(dialog)]
+        assert dialog.windowTitle(), title
+        dialog.close()
+    assert not problems, "\n" + "\n".join(problems)
+
+
+def test_the_walk_names_the_widget_that_misses_a_name_label_or_route(qtbot: QtBot) -> None:
+    """The check itself: a straggler is reported with its class and objectName/text."""
+    page = QWidget()
+    qtbot.addWidget(page)
+    entry = QLineEdit(page)
+    entry.setObjectName("topicEntry")
+    entry.setPlaceholderText("z. B. Weiterbewilligung")
+    mouse_only = QPushButton("Drucken", page)
+    mouse_only.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    icon_only = QPushButton(page)
+    icon_only.setObjectName("gear")
+    problems = [str(p) for p in audit(page)]
+    assert any("QLineEdit#topicEntry" in p and "label" in p for p in problems), problems
+    assert any("'Drucken'" in p and "keyboard route" in p for p in problems), problems
+    assert any("QPushButton#gear" in p and "no accessible name" in p for p in problems), problems
+    # with a label, a name and Tab, the same widgets pass
+    label = QLabel("&Thema", page)
+    label.setBuddy(entry)
+    mouse_only.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    icon_only.setAccessibleName("Einstellungen")
+    assert audit(page) == []
+
+
+# --- keyboard ------------------------------------------------------------------------------
+
+
+def test_pages_by_ctrl_number_arrow_keys_and_tab(window: MainWindow, qtbot: QtBot) -> None:
+    assert window.outbox is not None and window.statistics is not None
+    assert window.schedule is not None and window.devices is not None
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    QTest.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.outbox
+    QTest.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.statistics
+    # the call's entry is hidden outside a call: Ctrl+3 leaves the page as it is
+    QTest.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.statistics
+    # the navigation takes the focus and arrow keys switch pages (skipping the hidden one)
+    QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    nav = window.navigation
+    nav.setFocus()
+    assert nav.hasFocus()
+    QTest.keyClick(nav, Qt.Key.Key_Down)
+    assert window.pages.currentWidget() is window.waiting_room
+    QTest.keyClick(nav, Qt.Key.Key_Down)
+    assert window.pages.currentWidget() is window.outbox
+    # the tooltips say the shortcut; the help lists every one
+    item = nav.item_for(window.outbox)
+    assert item is not None and "Strg+4" in item.toolTip()
+    help_dialog = window.shortcuts_dialog()
+    qtbot.addWidget(help_dialog)
+    text = help_dialog.text()
+    for keys in ("Strg+1", "Strg+6", "F1", "Strg+Umschalt+O", "Strg+Umschalt+H", "Esc"):
+        assert keys in text, keys
+    # Tab from the navigation goes into the page
+    QTest.keyClick(nav, Qt.Key.Key_Tab)
+    focused = QApplication.focusWidget()
+    assert focused is not None and window.outbox.isAncestorOf(focused), focused
+
+
+def test_screen_reader_selection_of_a_navigation_entry_switches_the_page(
+    window: MainWindow,
+) -> None:
+    """AT-SPI's selection and the item's own action go through the accessible interface."""
+    nav = window.navigation
+    iface = QAccessible.queryAccessibleInterface(nav)
+    assert iface is not None
+    assert accessible_name(nav) == "Seiten"
+    cells = {}
+    for i in range(iface.childCount()):
+        child = iface.child(i)
+        if child is not None:
+            cells[child.text(QAccessible.Text.Name).split(",")[0]] = child
+    assert {"Termine", "Wartezimmer", "Postausgang", "Statistik"} <= set(cells), cells
+    selection = iface.selectionInterface()
+    assert selection is not None
+    selection.select(cells["Postausgang"])
+    wait_until(lambda: window.pages.currentWidget() is window.outbox, message="selection")
+    action = cells["Statistik"].actionInterface()
+    assert action is not None and action.actionNames(), "the entry has an action"
+    action.doAction(action.actionNames()[0])
+    wait_until(lambda: window.pages.currentWidget() is window.statistics, message="action")
+
+
+def test_f1_opens_the_shortcut_help_and_escape_closes_it(window: MainWindow, qtbot: QtBot) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    QTest.keyClick(window, Qt.Key.Key_F1)
+    wait_until(lambda: isinstance(QApplication.activeModalWidget(), QDialog), message="help")
+    dialog = QApplication.activeModalWidget()
+    assert dialog is not None and dialog.windowTitle() == "Tastenkürzel"
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)
+    wait_until(lambda: not dialog.isVisible(), message="Esc")
+
+
+def test_call_controls_have_shortcuts_shown_in_their_tooltips(window: MainWindow) -> None:
+    call = window.call
+    assert call is not None
+    keys = {action.shortcut().toString(): action for action in window.actions()}
+    for button, wanted in (
+        (call.camera_button, "Ctrl+Shift+O"),
+        (call.microphone_button, "Ctrl+Shift+M"),
+        (call.share_button, "Ctrl+Shift+E"),
+        (call.end_button, "Ctrl+Shift+H"),
+    ):
+        assert wanted in keys, wanted
+        assert key_text(QKeySequence(wanted)) in button.toolTip(), button.toolTip()
+    assert key_text(QKeySequence("Ctrl+Shift+O")) == "Strg+Umschalt+O"
+
+
+# --- names of items ------------------------------------------------------------------------
+
+
+def test_navigation_badge_and_pages_read_as_words(qtbot: QtBot) -> None:
+    nav = Navigation()
+    qtbot.addWidget(nav)
+    page = QWidget()
+    nav.add_page("Wartezimmer", page)
+    nav.set_badge(page, 2, attention=True)
+    item = nav.item_for(page)
+    assert item is not None
+    assert item.data(Qt.ItemDataRole.AccessibleTextRole) == "Wartezimmer, 2 warten, neu"
+    nav.set_badge(page, 1)
+    assert item.data(Qt.ItemDataRole.AccessibleTextRole) == "Wartezimmer, 1 wartet"
+
+
+def test_chat_messages_are_list_items_and_links_open_by_keyboard(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime
+
+    opened: list[str] = []
+    monkeypatch.setattr(
+        "advisor_app.ui.widgets.chat_panel.QDesktopServices.openUrl",
+        lambda url: opened.append(url.toString()) or True,
+    )
+    chat = ChatPanel()
+    qtbot.addWidget(chat)
+    chat.show()
+    said: list[str] = []
+    announcements().said.connect(lambda text, _a: said.append(text))
+    at = datetime(2026, 12, 7, 9, 46, tzinfo=UTC)
+    chat.add("Sie", "Guten Tag", at, mine=True)
+    chat.add("Erika Mustermann", "Hier: https://www.arbeitsagentur.de und <b>x</b>", at, mine=False)
+    history = chat.history
+    assert accessible_name(history) == "Chatverlauf"
+    texts = [history.item(i).data(Qt.ItemDataRole.AccessibleTextRole) for i in range(2)]
+    assert texts[1] == (
+        "Erika Mustermann, 10:46: Hier: https://www.arbeitsagentur.de und <b>x</b>, 1 Link"
+    )
+    # a new message from the other side is announced, the own one is not
+    assert said == [
+        "Chatnachricht von Erika Mustermann: Hier: https://www.arbeitsagentur.de und <b>x</b>"
+    ]
+    history.setFocus()
+    history.setCurrentRow(1)
+    QTest.keyClick(history, Qt.Key.Key_Return)
+    assert opened == ["https://www.arbeitsagentur.de"]
+    history.setCurrentRow(0)
+    QTest.keyClick(history, Qt.Key.Key_Return)
+    assert opened == ["https://www.arbeitsagentur.de"]  # no link in that message
