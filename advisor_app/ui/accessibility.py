@@ -288,12 +288,9 @@ def audit(root: QWidget) -> list[Problem]:
         if _skipped(widget) or widget.window() is not root.window():
             continue
         tabbable = bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
-        interactive = isinstance(widget, _INTERACTIVE) or (
-            tabbable and not isinstance(widget, QAbstractScrollArea)
-        )
+        # a tabbable scroll area is a stop, too: the screen reader must say what it holds
+        interactive = isinstance(widget, _INTERACTIVE) or tabbable
         if not interactive:
-            continue
-        if isinstance(widget, QAbstractScrollArea) and not isinstance(widget, _INTERACTIVE):
             continue
         routed = tabbable or bool(widget.property(KEY_ROUTE))
         if isinstance(widget, QAbstractButton) and not widget.shortcut().isEmpty():

@@ -454,6 +454,7 @@ class MainWindow(QMainWindow):
         self.waiting_room.set_session(None)
         self.show_page(self.waiting_room)
         self._set_call_visible(False)
+        announce(self, self.tr("Das Gespräch ist beendet."))
 
     def _on_reachable_changed(self, reachable: bool) -> None:
         if reachable:

@@ -54,8 +54,8 @@ def _on_focus(event: Any) -> None:
 
 
 def _on_announcement(event: Any) -> None:
-    if not _mine(event.source):
-        return
+    # the private bus carries only the console: every announcement is the console's
+    # (asking the source for its application fails while a page is being torn down)
     politeness = event.detail1
     text = event.any_data if isinstance(event.any_data, str) else str(event.any_data)
     _heard.append({"text": text, "politeness": int(politeness or 0)})
@@ -89,7 +89,10 @@ def _describe(acc: Any) -> dict[str, Any]:
         text = iface.getText(0, iface.characterCount)
     except NotImplementedError:
         pass
+    parent = acc.parent
     return {
+        "parent_name": parent.name if parent is not None else "",
+        "parent_role": parent.getRoleName() if parent is not None else "",
         "name": acc.name,
         "role": acc.getRoleName(),
         "description": acc.description,
@@ -113,6 +116,8 @@ def _matches(acc: Any, cmd: dict[str, Any]) -> bool:
         return False
     states = set(_states(acc))
     if cmd.get("showing", True) and "showing" not in states:
+        return False
+    if cmd.get("state") and cmd["state"] not in states:
         return False
     return not (cmd.get("enabled") and "enabled" not in states)
 
@@ -227,12 +232,15 @@ def _handle(cmd: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, **_describe(acc)}
     if op == "focused":
         _pump(float(cmd.get("settle", 0.2)))
-        if not _focused:
-            return {"ok": False, "error": "no focus event heard"}
-        try:
-            return {"ok": True, **_describe(_focused[-1])}
-        except Exception as exc:
-            return {"ok": False, "error": repr(exc)}
+        for acc in reversed(_focused):  # the newest focus event whose object still exists
+            try:
+                return {"ok": True, **_describe(acc)}
+            except Exception:  # noqa: S112 - gone since its focus event
+                continue
+        acc = _find({"state": "focused", "showing": True, "timeout": 2})
+        if acc is None:
+            return {"ok": False, "error": "nothing has the focus"}
+        return {"ok": True, **_describe(acc)}
     if op == "key":
         _keys(cmd["keys"])
         return {"ok": True}
