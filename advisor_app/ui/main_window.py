@@ -8,11 +8,13 @@ from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -128,7 +130,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Beratungskonsole – Videotermine"))
         self.setWindowIcon(app_icon())
         self.resize(1360, 860)
-        self.setMinimumSize(1100, 680)
+        # small enough for a 1366 × 768 screen at 200 % (683 × 384 logical pixels): the pages
+        # scroll inside the window rather than being cut off by the screen's edge
+        self.setMinimumSize(640, 360)
         self.starting = StartingView()
         self.setCentralWidget(self.starting)
 
@@ -226,7 +230,13 @@ class MainWindow(QMainWindow):
         self.navigation.currentRowChanged.connect(self._on_navigation_changed)
         layout.addWidget(self.navigation)
         layout.addWidget(self.pages, 1)
-        self.setCentralWidget(central)
+        scroll = QScrollArea()
+        scroll.setObjectName("consoleScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab scrolls to what it reaches
+        scroll.setWidget(central)
+        self.setCentralWidget(scroll)
         self.navigation.setCurrentRow(0)
 
         self.waiting_room.count_changed.connect(self._on_waiting_count_changed)

@@ -90,7 +90,7 @@ QPushButton[primary="true"]:focus, QPushButton[danger="true"]:focus {
 QLineEdit:focus, QComboBox:focus, QAbstractSpinBox:focus, QPlainTextEdit:focus,
 QTextEdit:focus, QTreeView:focus, QListView:focus, QTableView:focus,
 QCalendarWidget QAbstractItemView:focus {
-    border: 2px solid palette(highlight);
+    border: 2px solid RING;
 }
 QListWidget#navigation:focus { border-right: 3px solid #0b0c0c; }
 QListWidget#navigation:focus::item:selected { border: 2px solid #0b0c0c; }
@@ -151,7 +151,7 @@ def apply_style(app: QApplication, *, system_colours: bool | None = None) -> Non
     app.setProperty("systemColours", system_colours)
     _keep_font_size(app)
     if system_colours:
-        app.setStyleSheet(SYSTEM_SHEET + FOCUS_SHEET)
+        app.setStyleSheet(SYSTEM_SHEET + FOCUS_SHEET.replace("RING", "palette(highlight)"))
         return
     pal = app.palette()
     pal.setColor(QPalette.ColorRole.Window, QColor("#f4f6f9"))
@@ -165,7 +165,7 @@ def apply_style(app: QApplication, *, system_colours: bool | None = None) -> Non
     pal.setColor(QPalette.ColorRole.HighlightedText, QColor("#10233f"))
     pal.setColor(QPalette.ColorRole.PlaceholderText, QColor("#8a93a0"))
     app.setPalette(pal)
-    app.setStyleSheet(STYLE_SHEET + FOCUS_SHEET)
+    app.setStyleSheet(STYLE_SHEET + FOCUS_SHEET.replace("RING", ACCENT))
 
 
 def _keep_font_size(app: QApplication) -> None:

@@ -8,12 +8,13 @@ operates. Pages and dialogs are built as the other console tests build them, off
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible, QKeySequence
+from PySide6.QtGui import QAccessible, QColor, QKeySequence, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -43,10 +44,12 @@ from advisor_app.ui.dialogs.share_picker import SharePicker
 from advisor_app.ui.dialogs.sign_in import SignInDialog
 from advisor_app.ui.dialogs.start_problem import StartProblemBox
 from advisor_app.ui.main_window import MainWindow
+from advisor_app.ui.style import apply_style
 from advisor_app.ui.tasks import TaskRunner
 from advisor_app.ui.widgets.chat_panel import ChatPanel
 from advisor_app.ui.widgets.navigation import Navigation
-from tests.ui.support import close_calls, wait_until
+from tests.ui.conftest import MakeSchedule
+from tests.ui.support import Days, appointment, close_calls, run, wait_until
 from tests.ui.test_waiting_room import RecordingChime, RecordingNotifier
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
@@ -244,8 +247,6 @@ def test_navigation_badge_and_pages_read_as_words(qtbot: QtBot) -> None:
 def test_chat_messages_are_list_items_and_links_open_by_keyboard(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from datetime import UTC, datetime
-
     opened: list[str] = []
     monkeypatch.setattr(
         "advisor_app.ui.widgets.chat_panel.QDesktopServices.openUrl",
@@ -276,3 +277,127 @@ def test_chat_messages_are_list_items_and_links_open_by_keyboard(
     history.setCurrentRow(0)
     QTest.keyClick(history, Qt.Key.Key_Return)
     assert opened == ["https://www.arbeitsagentur.de"]  # no link in that message
+
+
+# --- seeing and hearing -------------------------------------------------------------------
+
+
+def _high_contrast() -> QPalette:
+    palette = QPalette()
+    for role, colour in (
+        (QPalette.ColorRole.Window, "#000000"),
+        (QPalette.ColorRole.Base, "#000000"),
+        (QPalette.ColorRole.AlternateBase, "#101010"),
+        (QPalette.ColorRole.Text, "#ffffff"),
+        (QPalette.ColorRole.WindowText, "#ffffff"),
+        (QPalette.ColorRole.Button, "#000000"),
+        (QPalette.ColorRole.ButtonText, "#ffffff"),
+        (QPalette.ColorRole.Highlight, "#ffff00"),
+        (QPalette.ColorRole.HighlightedText, "#000000"),
+        (QPalette.ColorRole.PlaceholderText, "#c0c0c0"),
+    ):
+        palette.setColor(role, QColor(colour))
+    return palette
+
+
+@pytest.fixture
+def system_colours(qapp: QApplication) -> Iterator[None]:
+    """The system asks for high contrast: white on black (as Windows' "Nachtschwarz")."""
+    saved = qapp.palette()
+    qapp.setPalette(_high_contrast())
+    apply_style(qapp, system_colours=True)
+    yield
+    qapp.setPalette(saved)
+    apply_style(qapp, system_colours=False)
+
+
+def test_rows_read_as_sentences_and_keep_the_system_colours(
+    loop: asyncio.AbstractEventLoop,
+    system_colours: None,
+    make_schedule: MakeSchedule,
+    client: ServiceClient,
+    days: Days,
+    tmp_path: Path,
+) -> None:
+    day = days.take()
+    run(loop, client.create(appointment(day, 9, 45, name="Erika Mustermann", topic="Bewerbung")))
+    page = make_schedule()
+    page.select_day(day)
+    wait_until(lambda: page.list.topLevelItemCount() == 1, message="the row")
+    item = page.list.topLevelItem(0)
+    assert item is not None
+    sentence = item.data(0, Qt.ItemDataRole.AccessibleTextRole)
+    assert sentence.startswith("09:45, 30 Min., Erika Mustermann, Bewerbung, Einladung: "), sentence
+    # white text on black, as the system asked: the row's name is drawn in the palette's text
+    page.list.clearSelection()
+    shot = page.list.grab()
+    shot.save(str(tmp_path / "high_contrast_row.png"))
+    rect = page.list.visualItemRect(item)
+    image = shot.toImage()
+    colours = {
+        image.pixelColor(x, y).lightness()
+        for x in range(rect.left() + 8, rect.right(), 2)
+        for y in range(rect.top() + 2, rect.bottom(), 2)
+    }
+    assert max(colours) > 200 and min(colours) < 40, sorted(colours)  # white text, black row
+
+
+def test_waiting_rows_read_as_a_sentence() -> None:
+    from datetime import timedelta
+
+    from advisor_app.core.domain import Role
+    from advisor_app.core.protocol import WaitingEntry
+    from advisor_app.ui.widgets.waiting_list import Column, WaitingModel
+
+    now = datetime(2026, 12, 7, 8, 49, tzinfo=UTC)
+    entry = WaitingEntry.model_validate(
+        {
+            "participant_id": 7,
+            "appointment_id": 3,
+            "name": "Erika Mustermann",
+            "role": Role.CITIZEN,
+            "starts_at": now - timedelta(minutes=3),
+            "duration_min": 30,
+            "waiting_since": now - timedelta(minutes=3),
+            "online": True,
+            "device_check": None,
+        }
+    )
+    model = WaitingModel(now)
+    model.upsert(entry)
+    sentence = model.index(0, Column.WHEN).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert sentence == "09:46, Erika Mustermann, wartet seit 3 Minuten, Technik nicht geprüft"
+
+
+def test_arrivals_are_announced_but_not_during_a_call(qtbot: QtBot) -> None:
+    from advisor_app.core.domain import Role
+    from advisor_app.core.protocol import WaitingEntry
+    from advisor_app.ui.alerts import ArrivalAlerts
+    from tests.ui.test_waiting_room import RecordingChime, RecordingNotifier
+
+    shown = QWidget()
+    qtbot.addWidget(shown)
+    shown.show()
+    in_call = False
+    alerts = ArrivalAlerts(RecordingChime(), RecordingNotifier(), in_session=lambda: in_call)
+    now = datetime(2026, 12, 7, 8, 46, tzinfo=UTC)
+    entry = WaitingEntry.model_validate(
+        {
+            "participant_id": 8,
+            "appointment_id": 4,
+            "name": "Leyla Demir",
+            "role": Role.CITIZEN,
+            "starts_at": now,
+            "duration_min": 30,
+            "waiting_since": now,
+            "online": True,
+            "device_check": None,
+        }
+    )
+    said: list[str] = []
+    announcements().said.connect(lambda text, _a: said.append(text))
+    alerts.announce([entry])
+    assert said == ["Leyla Demir ist im Wartezimmer. Termin um 09:46 Uhr"]
+    in_call = True
+    alerts.announce([entry])
+    assert len(said) == 1  # silent during the call, as the chime and the notification
