@@ -87,24 +87,43 @@ def with_shortcut(text: str, keys: str) -> str:
 
 def name_calendar(calendar: QCalendarWidget) -> None:
     """Names for the calendar and its parts; the month buttons are Page Up/Down's mouse twins."""
-    tr = QCoreApplication.translate
     describe(
         calendar,
-        tr("Accessibility", "Kalender"),
-        tr("Accessibility", "Pfeiltasten wählen den Tag, Bild auf und Bild ab den Monat."),
+        QCoreApplication.translate("Accessibility", "Kalender"),
+        QCoreApplication.translate(
+            "Accessibility", "Pfeiltasten wählen den Tag, Bild auf und Bild ab den Monat."
+        ),
     )
     view = calendar.findChild(QTableView, "qt_calendar_calendarview")
     if view is not None:
         describe(
             view,
-            tr("Accessibility", "Tage des Monats"),
-            tr("Accessibility", "Pfeiltasten wählen den Tag, Bild auf und Bild ab den Monat."),
+            QCoreApplication.translate("Accessibility", "Tage des Monats"),
+            QCoreApplication.translate(
+                "Accessibility", "Pfeiltasten wählen den Tag, Bild auf und Bild ab den Monat."
+            ),
         )
     for name, text, keys in (
-        ("qt_calendar_prevmonth", tr("Accessibility", "Voriger Monat"), "PgUp"),
-        ("qt_calendar_nextmonth", tr("Accessibility", "Nächster Monat"), "PgDown"),
-        ("qt_calendar_monthbutton", tr("Accessibility", "Monat wählen"), "PgUp/PgDown"),
-        ("qt_calendar_yearbutton", tr("Accessibility", "Jahr wählen"), "PgUp/PgDown"),
+        (
+            "qt_calendar_prevmonth",
+            QCoreApplication.translate("Accessibility", "Voriger Monat"),
+            "PgUp",
+        ),
+        (
+            "qt_calendar_nextmonth",
+            QCoreApplication.translate("Accessibility", "Nächster Monat"),
+            "PgDown",
+        ),
+        (
+            "qt_calendar_monthbutton",
+            QCoreApplication.translate("Accessibility", "Monat wählen"),
+            "PgUp/PgDown",
+        ),
+        (
+            "qt_calendar_yearbutton",
+            QCoreApplication.translate("Accessibility", "Jahr wählen"),
+            "PgUp/PgDown",
+        ),
     ):
         button = calendar.findChild(QToolButton, name)
         if button is not None:
@@ -114,7 +133,7 @@ def name_calendar(calendar: QCalendarWidget) -> None:
                 button.setToolTip(with_shortcut(text, key_text(QKeySequence(keys))))
     year = calendar.findChild(QSpinBox, "qt_calendar_yearedit")
     if year is not None:
-        year.setAccessibleName(tr("Accessibility", "Jahr"))
+        year.setAccessibleName(QCoreApplication.translate("Accessibility", "Jahr"))
 
 
 # --- announcements ------------------------------------------------------------------------

@@ -218,19 +218,20 @@ def waited_text(since: datetime, now: datetime) -> str:
 def waited_words(since: datetime, now: datetime) -> str:
     """The same, as a screen reader says it: ``wartet seit 3 Minuten``."""
     minutes = max(0, int((now - since).total_seconds() // 60))
-    tr = QCoreApplication.translate
     if minutes < 1:
-        return tr("Labels", "wartet seit weniger als einer Minute")
+        return QCoreApplication.translate("Labels", "wartet seit weniger als einer Minute")
     if minutes == 1:
-        return tr("Labels", "wartet seit 1 Minute")
+        return QCoreApplication.translate("Labels", "wartet seit 1 Minute")
     if minutes < 60:
-        return tr("Labels", "wartet seit {minutes} Minuten").format(minutes=minutes)
+        return QCoreApplication.translate("Labels", "wartet seit {minutes} Minuten").format(
+            minutes=minutes
+        )
     hours = (
-        tr("Labels", "1 Stunde")
+        QCoreApplication.translate("Labels", "1 Stunde")
         if minutes // 60 == 1
-        else tr("Labels", "{hours} Stunden").format(hours=minutes // 60)
+        else QCoreApplication.translate("Labels", "{hours} Stunden").format(hours=minutes // 60)
     )
-    return tr("Labels", "wartet seit {hours} und {minutes} Minuten").format(
+    return QCoreApplication.translate("Labels", "wartet seit {hours} und {minutes} Minuten").format(
         hours=hours, minutes=minutes % 60
     )
 
