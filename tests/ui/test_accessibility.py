@@ -401,3 +401,20 @@ def test_arrivals_are_announced_but_not_during_a_call(qtbot: QtBot) -> None:
     in_call = True
     alerts.announce([entry])
     assert len(said) == 1  # silent during the call, as the chime and the notification
+
+
+def test_the_id_checks_hint_is_announced_once_it_holds(qtbot: QtBot) -> None:
+    """A hint that flickers while the card moves is not read out; a steady one is, once."""
+    from advisor_app.ui.accessibility import SteadyAnnouncer
+
+    shown = QWidget()
+    qtbot.addWidget(shown)
+    said: list[str] = []
+    announcements().said.connect(lambda text, _a: said.append(text))
+    hints = SteadyAnnouncer(shown, steady=3)
+    for text in ("Näher heran", "Ruhig halten", "Näher heran", "Ruhig halten"):
+        hints.heard(text)
+    assert said == []
+    for _ in range(6):
+        hints.heard("Ruhig halten")
+    assert said == ["Ruhig halten"]
