@@ -180,4 +180,6 @@ class ScreenReader:
             self.proc.kill()
             self.proc.wait()
         self._selector.close()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
         self._log.close()
