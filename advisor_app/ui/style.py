@@ -100,6 +100,9 @@ QListWidget#navigation:focus::item:selected { border: 2px solid #0b0c0c; }
 SYSTEM_SHEET = """
 QListWidget#navigation { border: none; border-right: 1px solid palette(mid); padding-top: 12px; }
 QListWidget#navigation::item { padding-left: 14px; margin: 2px 8px; border-radius: 6px; }
+QListWidget#navigation::item:selected {
+    background: palette(highlight); color: palette(highlighted-text); font-weight: bold;
+}
 QLabel#pageTitle { font-size: 16pt; font-weight: 600; }
 QLabel#sectionTitle { font-weight: 600; }
 QLabel#detailTitle { font-size: 13pt; font-weight: 600; }

@@ -47,6 +47,7 @@ from advisor_app.ui.labels import (
     waited_text,
     waited_words,
 )
+from advisor_app.ui.style import uses_system_colours
 from advisor_app.ui.widgets.appointment_list import TwoLineDelegate
 
 Index = QModelIndex | QPersistentModelIndex
@@ -200,6 +201,7 @@ class WaitingModel(QAbstractTableModel):
             role == Qt.ItemDataRole.ForegroundRole
             and column is Column.CONNECTION
             and not entry.online
+            and not uses_system_colours()  # the words say it; the system's colours stay
         ):
             return QBrush(QColor("#9f1f1b"))
         if role == Qt.ItemDataRole.ToolTipRole:
