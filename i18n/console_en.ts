@@ -2,6 +2,41 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="de">
 <context>
+    <name>Accessibility</name>
+    <message>
+        <source>Kalender</source>
+        <translation>Calendar</translation>
+    </message>
+    <message>
+        <source>Pfeiltasten wählen den Tag, Bild auf und Bild ab den Monat.</source>
+        <translation>Arrow keys choose the day, Page Up and Page Down the month.</translation>
+    </message>
+    <message>
+        <source>Tage des Monats</source>
+        <translation>Days of the month</translation>
+    </message>
+    <message>
+        <source>Voriger Monat</source>
+        <translation>Previous month</translation>
+    </message>
+    <message>
+        <source>Nächster Monat</source>
+        <translation>Next month</translation>
+    </message>
+    <message>
+        <source>Monat wählen</source>
+        <translation>Choose month</translation>
+    </message>
+    <message>
+        <source>Jahr wählen</source>
+        <translation>Choose year</translation>
+    </message>
+    <message>
+        <source>Jahr</source>
+        <translation>Year</translation>
+    </message>
+</context>
+<context>
     <name>AppointmentDetail</name>
     <message>
         <source>Wählen Sie links einen Termin aus.</source>
@@ -116,32 +151,16 @@
         <translation>duration</translation>
     </message>
     <message>
-        <source>Termin</source>
-        <translation>When</translation>
-    </message>
-    <message>
         <source>z. B. Weiterbewilligung, Bewerbungsunterlagen</source>
         <translation>e.g. renewal of benefits, application documents</translation>
-    </message>
-    <message>
-        <source>Thema</source>
-        <translation>Topic</translation>
     </message>
     <message>
         <source>Vor- und Nachname</source>
         <translation>First and last name</translation>
     </message>
     <message>
-        <source>Bürgerin/Bürger</source>
-        <translation>Citizen</translation>
-    </message>
-    <message>
         <source>optional</source>
         <translation>optional</translation>
-    </message>
-    <message>
-        <source>Kundennummer</source>
-        <translation>Customer number</translation>
     </message>
     <message>
         <source>name@beispiel.de</source>
@@ -152,12 +171,32 @@
         <translation>Without an e-mail address no invitation is sent; you pass on the link and dial-in code yourself.</translation>
     </message>
     <message>
-        <source>E-Mail</source>
-        <translation>E-mail</translation>
+        <source>&amp;Termin</source>
+        <translation>&amp;When</translation>
+    </message>
+    <message>
+        <source>T&amp;hema</source>
+        <translation>T&amp;opic</translation>
+    </message>
+    <message>
+        <source>&amp;Bürgerin/Bürger</source>
+        <translation>&amp;Citizen</translation>
+    </message>
+    <message>
+        <source>&amp;Kundennummer</source>
+        <translation>C&amp;ustomer number</translation>
+    </message>
+    <message>
+        <source>&amp;E-Mail</source>
+        <translation>&amp;E-mail</translation>
     </message>
     <message>
         <source>Sprache der Einladung</source>
         <translation>Invitation language</translation>
+    </message>
+    <message>
+        <source>&amp;Sprache der Einladung</source>
+        <translation>Invitation &amp;language</translation>
     </message>
     <message>
         <source>Weitere Teilnehmende</source>
@@ -227,8 +266,16 @@
 <context>
     <name>AppointmentList</name>
     <message>
-        <source>Zeit</source>
+        <source>Termine des Tages</source>
         <extracomment>The selected appointment&apos;s id, or 0 when nothing is selected. Double click or Enter on an appointment.</extracomment>
+        <translation>Appointments of the day</translation>
+    </message>
+    <message>
+        <source>Enter oder Leertaste öffnet den Termin.</source>
+        <translation>Enter or Space opens the appointment.</translation>
+    </message>
+    <message>
+        <source>Zeit</source>
         <translation>Time</translation>
     </message>
     <message>
@@ -238,6 +285,10 @@
     <message>
         <source>Einladung</source>
         <translation>Invitation</translation>
+    </message>
+    <message>
+        <source>Einladung: {state}</source>
+        <translation>Invitation: {state}</translation>
     </message>
 </context>
 <context>
@@ -447,7 +498,16 @@
     <name>ChatPanel</name>
     <message>
         <source>Chat</source>
+        <extracomment>The http(s) addresses of a message (list of str).</extracomment>
         <translation>Chat</translation>
+    </message>
+    <message>
+        <source>Chatverlauf</source>
+        <translation>Chat history</translation>
+    </message>
+    <message>
+        <source>Pfeiltasten gehen von Nachricht zu Nachricht; Enter öffnet einen Link.</source>
+        <translation>Arrow keys move from message to message; Enter opens a link.</translation>
     </message>
     <message>
         <source>Noch keine Nachrichten. Der Chat wird nicht gespeichert.</source>
@@ -464,6 +524,26 @@
     <message>
         <source>Senden</source>
         <translation>Send</translation>
+    </message>
+    <message>
+        <source>1 Link</source>
+        <translation>1 link</translation>
+    </message>
+    <message>
+        <source>{n} Links</source>
+        <translation>{n} links</translation>
+    </message>
+    <message>
+        <source>Enter oder Doppelklick öffnet: {links}</source>
+        <translation>Enter or double-click opens: {links}</translation>
+    </message>
+    <message>
+        <source>Chatnachricht von {who}: {text}</source>
+        <translation>Chat message from {who}: {text}</translation>
+    </message>
+    <message>
+        <source>Links der Nachricht</source>
+        <translation>Links of the message</translation>
     </message>
 </context>
 <context>
@@ -499,6 +579,13 @@
     <message>
         <source>Der lokale Termindienst konnte nicht gestartet werden. Details stehen in {log}.</source>
         <translation>The local appointment service could not be started. Details are in {log}.</translation>
+    </message>
+</context>
+<context>
+    <name>DetailPanel</name>
+    <message>
+        <source>Einzelheiten</source>
+        <translation>Details</translation>
     </message>
 </context>
 <context>
@@ -931,6 +1018,22 @@
     </message>
 </context>
 <context>
+    <name>Keys</name>
+    <message>
+        <source>Strg</source>
+        <extracomment>Dynamic property: how a widget that Tab does not reach is operated by keys.</extracomment>
+        <translation>Ctrl</translation>
+    </message>
+    <message>
+        <source>Umschalt</source>
+        <translation>Shift</translation>
+    </message>
+    <message>
+        <source>Entf</source>
+        <translation>Del</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <source>Bürgerin/Bürger</source>
@@ -1104,6 +1207,30 @@
         <translation>for {hours} h {minutes} min</translation>
     </message>
     <message>
+        <source>wartet seit weniger als einer Minute</source>
+        <translation>waiting for less than a minute</translation>
+    </message>
+    <message>
+        <source>wartet seit 1 Minute</source>
+        <translation>waiting for 1 minute</translation>
+    </message>
+    <message>
+        <source>wartet seit {minutes} Minuten</source>
+        <translation>waiting for {minutes} minutes</translation>
+    </message>
+    <message>
+        <source>1 Stunde</source>
+        <translation>1 hour</translation>
+    </message>
+    <message>
+        <source>{hours} Stunden</source>
+        <translation>{hours} hours</translation>
+    </message>
+    <message>
+        <source>wartet seit {hours} und {minutes} Minuten</source>
+        <translation>waiting for {hours} and {minutes} minutes</translation>
+    </message>
+    <message>
         <source>Browser</source>
         <translation>Browser</translation>
     </message>
@@ -1144,11 +1271,20 @@
     <name>MainWindow</name>
     <message>
         <source>Beratungskonsole – Videotermine</source>
+        <extracomment>The call&apos;s keys (as in common video-call programs); they work on every page during a call.</extracomment>
         <translation>Advisor console – video appointments</translation>
     </message>
     <message>
         <source>Beenden</source>
         <translation>Quit</translation>
+    </message>
+    <message>
+        <source>&amp;Hilfe</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>&amp;Tastenkürzel</source>
+        <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
         <source>Neuer Termin</source>
@@ -1183,12 +1319,108 @@
         <translation>Settings</translation>
     </message>
     <message>
+        <source>Seite „{page}“</source>
+        <translation>Page “{page}”</translation>
+    </message>
+    <message>
         <source>Angemeldet: {name}</source>
         <translation>Signed in: {name}</translation>
     </message>
     <message>
+        <source>Kamera ein- oder ausschalten</source>
+        <translation>Turn the camera on or off</translation>
+    </message>
+    <message>
+        <source>Mikrofon stumm oder an</source>
+        <translation>Mute or unmute the microphone</translation>
+    </message>
+    <message>
+        <source>Bildschirm teilen</source>
+        <translation>Share screen</translation>
+    </message>
+    <message>
+        <source>Gespräch beenden</source>
+        <translation>End call</translation>
+    </message>
+    <message>
+        <source>Im Gespräch: {action}</source>
+        <translation>In a call: {action}</translation>
+    </message>
+    <message>
+        <source>Tab / Umschalt+Tab</source>
+        <translation>Tab / Shift+Tab</translation>
+    </message>
+    <message>
+        <source>Zum nächsten / vorigen Bedienelement</source>
+        <translation>To the next / previous control</translation>
+    </message>
+    <message>
+        <source>Pfeiltasten</source>
+        <translation>Arrow keys</translation>
+    </message>
+    <message>
+        <source>In Listen und in der Seitenleiste bewegen</source>
+        <translation>Move in lists and in the page list</translation>
+    </message>
+    <message>
+        <source>Enter oder Leertaste</source>
+        <translation>Enter or Space</translation>
+    </message>
+    <message>
+        <source>Im Wartezimmer: gewählte Person einlassen; bei Terminen: öffnen</source>
+        <translation>In the waiting room: admit the selected person; in appointments: open</translation>
+    </message>
+    <message>
+        <source>Bild auf / Bild ab</source>
+        <translation>Page Up / Page Down</translation>
+    </message>
+    <message>
+        <source>Im Kalender: voriger / nächster Monat</source>
+        <translation>In the calendar: previous / next month</translation>
+    </message>
+    <message>
+        <source>Enter im Chatverlauf</source>
+        <translation>Enter in the chat history</translation>
+    </message>
+    <message>
+        <source>Den Link der Nachricht öffnen</source>
+        <translation>Open the message’s link</translation>
+    </message>
+    <message>
+        <source>Diese Hilfe</source>
+        <translation>This help</translation>
+    </message>
+    <message>
+        <source>Esc</source>
+        <translation>Esc</translation>
+    </message>
+    <message>
+        <source>Dialog schließen</source>
+        <translation>Close the dialog</translation>
+    </message>
+    <message>
         <source>Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.</source>
         <translation>Your sign-in has expired. Please sign in again.</translation>
+    </message>
+    <message>
+        <source>Wartezimmer wieder verbunden.</source>
+        <translation>Waiting room connected again.</translation>
+    </message>
+    <message>
+        <source>Verbindung zum Wartezimmer unterbrochen, wird wiederhergestellt.</source>
+        <translation>Connection to the waiting room lost, reconnecting.</translation>
+    </message>
+    <message>
+        <source>{name} ist eingelassen. Das Gespräch beginnt.</source>
+        <translation>{name} is admitted. The call begins.</translation>
+    </message>
+    <message>
+        <source>Die Verbindung im Gespräch ist abgebrochen. Die Person wartet wieder.</source>
+        <translation>The call’s connection broke off. The person is waiting again.</translation>
+    </message>
+    <message>
+        <source>Das Gespräch ist beendet.</source>
+        <translation>The call has ended.</translation>
     </message>
     <message>
         <source>Verbunden</source>
@@ -1197,6 +1429,10 @@
     <message>
         <source>Dienst nicht erreichbar</source>
         <translation>Service unreachable</translation>
+    </message>
+    <message>
+        <source>Dienst nicht erreichbar.</source>
+        <translation>Service not reachable.</translation>
     </message>
 </context>
 <context>
@@ -1227,6 +1463,30 @@
     <message>
         <source>Zeile {n}</source>
         <translation>Line {n}</translation>
+    </message>
+</context>
+<context>
+    <name>Navigation</name>
+    <message>
+        <source>neu</source>
+        <extracomment>The number in the badge (int, 0: no badge). True while the badge asks for attention.</extracomment>
+        <translation>new</translation>
+    </message>
+    <message>
+        <source>Seiten</source>
+        <translation>Pages</translation>
+    </message>
+    <message>
+        <source>Pfeiltasten wechseln die Seite; Strg+1 bis Strg+6 springen direkt.</source>
+        <translation>Arrow keys change the page; Ctrl+1 to Ctrl+6 jump directly.</translation>
+    </message>
+    <message>
+        <source>1 wartet</source>
+        <translation>1 waiting</translation>
+    </message>
+    <message>
+        <source>{n} warten</source>
+        <translation>{n} waiting</translation>
     </message>
 </context>
 <context>
@@ -1291,12 +1551,20 @@
         <translation>Status</translation>
     </message>
     <message>
+        <source>Gesendete E-Mails</source>
+        <translation>Sent e-mails</translation>
+    </message>
+    <message>
         <source>Erneut senden</source>
         <translation>Send again</translation>
     </message>
     <message>
         <source>Wählen Sie oben eine E-Mail aus.</source>
         <translation>Select an e-mail above.</translation>
+    </message>
+    <message>
+        <source>Text der E-Mail</source>
+        <translation>Text of the e-mail</translation>
     </message>
     <message>
         <source>Der Postausgang konnte nicht geladen werden. {reason}</source>
@@ -1578,6 +1846,10 @@
         <translation>What do you want to share?</translation>
     </message>
     <message>
+        <source>Was geteilt wird</source>
+        <translation>What is shared</translation>
+    </message>
+    <message>
         <source>Die Person sieht alles, was auf diesem Bildschirm zu sehen ist.</source>
         <translation>The person sees everything on this screen.</translation>
     </message>
@@ -1632,6 +1904,29 @@
     <message>
         <source>Fenster: {title}</source>
         <translation>Window: {title}</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Tastenkürzel</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>Tasten</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <source>Wirkung</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Tastenkürzel der Konsole</source>
+        <translation>The console’s keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>Schließen</source>
+        <translation>Close</translation>
     </message>
 </context>
 <context>
@@ -2208,8 +2503,12 @@
     <name>WaitingList</name>
     <message>
         <source>Personen im Wartezimmer</source>
-        <extracomment>The selected participant&apos;s id, or 0 when nobody is selected.</extracomment>
+        <extracomment>The selected participant&apos;s id, or 0 when nobody is selected. Enter or Space on a row: the advisor wants to let the selected person in.</extracomment>
         <translation>People in the waiting room</translation>
+    </message>
+    <message>
+        <source>Enter oder Leertaste lässt die Person ein.</source>
+        <translation>Enter or Space admits the person.</translation>
     </message>
 </context>
 <context>
@@ -2238,6 +2537,10 @@
     <message>
         <source>Verbindung</source>
         <translation>Connection</translation>
+    </message>
+    <message>
+        <source>Technik {verdict}</source>
+        <translation>Devices {verdict}</translation>
     </message>
     <message>
         <source>verbunden</source>

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from advisor_app.core.domain import Role
 from advisor_app.core.protocol import WaitingEntry
+from advisor_app.ui.accessibility import announce_app
 from advisor_app.ui.chime import ChimePlayer
 from advisor_app.ui.desktop_notify import DesktopNotifications, session_bus_available
 from advisor_app.ui.icons import app_icon
@@ -148,4 +149,5 @@ class ArrivalAlerts:
                 for e in entries
             )
         self._notifier.notify(title, text)
+        announce_app(f"{title}. {text}")  # the screen reader says it, too
         return True

@@ -215,6 +215,27 @@ def waited_text(since: datetime, now: datetime) -> str:
     )
 
 
+def waited_words(since: datetime, now: datetime) -> str:
+    """The same, as a screen reader says it: ``wartet seit 3 Minuten``."""
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 1:
+        return QCoreApplication.translate("Labels", "wartet seit weniger als einer Minute")
+    if minutes == 1:
+        return QCoreApplication.translate("Labels", "wartet seit 1 Minute")
+    if minutes < 60:
+        return QCoreApplication.translate("Labels", "wartet seit {minutes} Minuten").format(
+            minutes=minutes
+        )
+    hours = (
+        QCoreApplication.translate("Labels", "1 Stunde")
+        if minutes // 60 == 1
+        else QCoreApplication.translate("Labels", "{hours} Stunden").format(hours=minutes // 60)
+    )
+    return QCoreApplication.translate("Labels", "wartet seit {hours} und {minutes} Minuten").format(
+        hours=hours, minutes=minutes % 60
+    )
+
+
 def device_check_rows(check: DeviceCheckOut) -> list[tuple[str, str]]:
     """The device check's details as (label, value) pairs, in the order the advisor reads."""
     return [

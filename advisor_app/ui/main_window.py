@@ -8,10 +8,13 @@ from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QProgressBar,
+    QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -22,9 +25,11 @@ from advisor_app.client.service_client import ServiceClient
 from advisor_app.client.site import LocalSite
 from advisor_app.core.clock import Clock
 from advisor_app.core.protocol import AdvisorOut, WaitingEntry
+from advisor_app.ui.accessibility import announce, key_text, with_shortcut
 from advisor_app.ui.alerts import ArrivalAlerts, Notifier, TrayNotifier
 from advisor_app.ui.call_controller import CallController, MediaFactory
 from advisor_app.ui.chime import ChimePlayer, SoundDeviceChime
+from advisor_app.ui.dialogs.shortcuts import ShortcutsDialog
 from advisor_app.ui.dialogs.sign_in import SignInDialog
 from advisor_app.ui.icons import app_icon
 from advisor_app.ui.media_prefs import load_media_preferences
@@ -40,6 +45,14 @@ from advisor_app.ui.tasks import TaskRunner
 from advisor_app.ui.widgets.navigation import Navigation
 
 log = logging.getLogger(__name__)
+
+#: The call's keys (as in common video-call programs); they work on every page during a call.
+CALL_KEYS = {
+    "camera": "Ctrl+Shift+O",
+    "microphone": "Ctrl+Shift+M",
+    "share": "Ctrl+Shift+E",
+    "end": "Ctrl+Shift+H",
+}
 
 
 class StartingView(QWidget):
@@ -108,6 +121,7 @@ class MainWindow(QMainWindow):
         self.settings: SettingsPage | None = None
         self.room: RoomFeed | None = None
         self._attention = False
+        self._room_was_online = False
         self._can_sign_in = False
         self._client: ServiceClient | None = None
         self._username: str | None = None
@@ -120,7 +134,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Beratungskonsole – Videotermine"))
         self.setWindowIcon(app_icon())
         self.resize(1360, 860)
-        self.setMinimumSize(1100, 680)
+        # small enough for a 1366 × 768 screen at 200 % (683 × 384 logical pixels): the pages
+        # scroll inside the window rather than being cut off by the screen's edge
+        self.setMinimumSize(640, 360)
         self.starting = StartingView()
         self.setCentralWidget(self.starting)
 
@@ -128,6 +144,11 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self.addAction(quit_action)
+        help_menu = self.menuBar().addMenu(self.tr("&Hilfe"))
+        keys_action = help_menu.addAction(self.tr("&Tastenkürzel"))
+        keys_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        keys_action.triggered.connect(self._on_shortcuts_help)
+        self._help_rows: list[tuple[str, str]] = []
 
         status = self.statusBar()
         status.setSizeGripEnabled(False)
@@ -189,6 +210,7 @@ class MainWindow(QMainWindow):
         new_action.setShortcut(QKeySequence.StandardKey.New)
         new_action.triggered.connect(self.schedule.new_button.click)
         self.addAction(new_action)
+        self._help_rows = [(key_text(new_action.shortcut()), self.tr("Neuer Termin"))]
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -205,13 +227,28 @@ class MainWindow(QMainWindow):
             (self.tr("Statistik"), self.statistics),
             (self.tr("Einstellungen"), self.settings),
         ):
-            self.navigation.add_page(label, page)
+            number = self.pages.count() + 1
+            item = self.navigation.add_page(label, page)
             self.pages.addWidget(page)
+            keys = QKeySequence(f"Ctrl+{number}")
+            item.setToolTip(with_shortcut(label, key_text(keys)))
+            page_action = QAction(label, self)
+            page_action.setShortcut(keys)
+            page_action.triggered.connect(lambda _=False, p=page: self._on_page_key(p))
+            self.addAction(page_action)
+            self._help_rows.append((key_text(keys), self.tr("Seite „{page}“").format(page=label)))
+        self._setup_call_keys()
         self._set_call_visible(False)
         self.navigation.currentRowChanged.connect(self._on_navigation_changed)
         layout.addWidget(self.navigation)
         layout.addWidget(self.pages, 1)
-        self.setCentralWidget(central)
+        scroll = QScrollArea()
+        scroll.setObjectName("consoleScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab scrolls to what it reaches
+        scroll.setWidget(central)
+        self.setCentralWidget(scroll)
         self.navigation.setCurrentRow(0)
 
         self.waiting_room.count_changed.connect(self._on_waiting_count_changed)
@@ -221,10 +258,56 @@ class MainWindow(QMainWindow):
         self.call.ended.connect(self._on_call_ended)
         self.call_controller.participant_returned.connect(self._on_participant_returned)
 
+        self.room.online_changed.connect(self._on_room_online_changed)
+
         self.connection_label.setText(connection)
         self.connection_label.setToolTip(client.base_url)
         self.advisor_label.setText(self.tr("Angemeldet: {name}").format(name=advisor_name))
         self.room.start()
+        # a keyboard user starts in the navigation; the window takes the keyboard
+        self.navigation.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.activateWindow()
+
+    def _setup_call_keys(self) -> None:
+        """Camera, microphone, share and end call by keys, on whichever page is shown."""
+        assert self.call is not None
+        call = self.call
+        for what, button, label in (
+            ("camera", call.camera_button, self.tr("Kamera ein- oder ausschalten")),
+            ("microphone", call.microphone_button, self.tr("Mikrofon stumm oder an")),
+            ("share", call.share_button, self.tr("Bildschirm teilen")),
+            ("end", call.end_button, self.tr("Gespräch beenden")),
+        ):
+            keys = QKeySequence(CALL_KEYS[what])
+            action = QAction(label, self)
+            action.setShortcut(keys)
+            action.triggered.connect(lambda _=False, b=button: self._on_call_key(b))
+            self.addAction(action)
+            tip = button.toolTip()
+            button.setToolTip(with_shortcut(tip or label, key_text(keys)))
+            self._help_rows.append(
+                (key_text(keys), self.tr("Im Gespräch: {action}").format(action=label))
+            )
+
+    def help_rows(self) -> list[tuple[str, str]]:
+        """Every key of the console and what it does."""
+        fixed = [
+            (self.tr("Tab / Umschalt+Tab"), self.tr("Zum nächsten / vorigen Bedienelement")),
+            (self.tr("Pfeiltasten"), self.tr("In Listen und in der Seitenleiste bewegen")),
+            (
+                self.tr("Enter oder Leertaste"),
+                self.tr("Im Wartezimmer: gewählte Person einlassen; bei Terminen: öffnen"),
+            ),
+            (self.tr("Bild auf / Bild ab"), self.tr("Im Kalender: voriger / nächster Monat")),
+            (self.tr("Enter im Chatverlauf"), self.tr("Den Link der Nachricht öffnen")),
+            (key_text(QKeySequence(QKeySequence.StandardKey.HelpContents)), self.tr("Diese Hilfe")),
+            (self.tr("Esc"), self.tr("Dialog schließen")),
+            (key_text(QKeySequence(QKeySequence.StandardKey.Quit)), self.tr("Beenden")),
+        ]
+        return [*self._help_rows, *fixed]
+
+    def shortcuts_dialog(self) -> ShortcutsDialog:
+        return ShortcutsDialog(self.help_rows(), parent=self)
 
     def navigation_labels(self) -> list[str]:
         """The navigation's visible entries (the call page only during a session)."""
@@ -312,6 +395,32 @@ class MainWindow(QMainWindow):
             self._attention = False
             self._show_badge()
 
+    def _on_shortcuts_help(self) -> None:
+        dialog = self.shortcuts_dialog()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def _on_page_key(self, page: QWidget) -> None:
+        item = self.navigation.item_for(page)
+        if item is not None and not item.isHidden():
+            self.show_page(page)
+            self.navigation.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _on_call_key(self, button: QPushButton) -> None:
+        if self.in_session and button.isEnabled():
+            button.click()
+
+    def _on_room_online_changed(self, online: bool) -> None:
+        was_online, self._room_was_online = self._room_was_online, online or self._room_was_online
+        if online and was_online:
+            announce(self, self.tr("Wartezimmer wieder verbunden."))
+        elif not online and was_online:
+            announce(
+                self,
+                self.tr("Verbindung zum Wartezimmer unterbrochen, wird wiederhergestellt."),
+                assertive=True,
+            )
+
     def _on_navigation_changed(self, row: int) -> None:
         self.pages.setCurrentIndex(row)
         self._seen_waiting_room()
@@ -344,6 +453,10 @@ class MainWindow(QMainWindow):
         self.waiting_room.set_session(self.call.appointment_id)
         self._set_call_visible(True)
         self.show_page(self.call)
+        announce(
+            self,
+            self.tr("{name} ist eingelassen. Das Gespräch beginnt.").format(name=entry.name),
+        )
 
     def _on_consent_revoked(self, participant_id: int) -> None:
         if self.call is not None:
@@ -352,12 +465,18 @@ class MainWindow(QMainWindow):
     def _on_participant_returned(self, participant_id: int) -> None:
         if self.waiting_room is not None:
             self.waiting_room.show_returned(participant_id)
+            announce(
+                self,
+                self.tr("Die Verbindung im Gespräch ist abgebrochen. Die Person wartet wieder."),
+                assertive=True,
+            )
 
     def _on_call_ended(self) -> None:
         assert self.waiting_room is not None
         self.waiting_room.set_session(None)
         self.show_page(self.waiting_room)
         self._set_call_visible(False)
+        announce(self, self.tr("Das Gespräch ist beendet."))
 
     def _on_settings_applied(self) -> None:
         """The embedded service runs again: same address (unless the port was taken), new
@@ -379,5 +498,6 @@ class MainWindow(QMainWindow):
         else:
             self.state_label.setObjectName("offline")
             self.state_label.setText(self.tr("Dienst nicht erreichbar"))
+            announce(self, self.tr("Dienst nicht erreichbar."), assertive=True)
         self.state_label.style().unpolish(self.state_label)
         self.state_label.style().polish(self.state_label)

@@ -1,7 +1,14 @@
-"""The console's look: Fusion with a calm light palette and a small style sheet."""
+"""The console's look: Fusion with a calm light palette and a small style sheet.
+
+Where the system asks for high contrast (or a dark colour scheme) the console keeps the
+system's palette and uses :data:`SYSTEM_SHEET`, whose colours all come from that palette.
+The focus is always visible: :data:`FOCUS_SHEET` draws a thick ring (or, on buttons, the
+GOV.UK-style yellow with a black edge) around whatever has the keyboard focus.
+"""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
@@ -72,11 +79,83 @@ QStatusBar QLabel#offline { color: #b3261e; font-weight: 600; }
 """
 
 
-def apply_style(app: QApplication) -> None:
-    """Fusion everywhere (the same look on Windows, macOS and Linux) with a light palette."""
+#: The keyboard focus, visible on every background (also in the system's colours).
+FOCUS_SHEET = """
+QPushButton:focus, QToolButton:focus, QCheckBox:focus, QRadioButton:focus {
+    background: #ffdd00; color: #0b0c0c; border: 2px solid #0b0c0c;
+}
+QPushButton[primary="true"]:focus, QPushButton[danger="true"]:focus {
+    background: #ffdd00; color: #0b0c0c; border: 2px solid #0b0c0c;
+}
+QLineEdit:focus, QComboBox:focus, QAbstractSpinBox:focus, QPlainTextEdit:focus,
+QTextEdit:focus, QTreeView:focus, QListView:focus, QTableView:focus,
+QCalendarWidget QAbstractItemView:focus {
+    border: 2px solid RING;
+}
+QListWidget#navigation:focus { border-right: 3px solid #0b0c0c; }
+QListWidget#navigation:focus::item:selected { border: 2px solid #0b0c0c; }
+"""
+
+#: Only sizes and palette colours: the system's high-contrast or dark colours stay as they are.
+SYSTEM_SHEET = """
+QListWidget#navigation { border: none; border-right: 1px solid palette(mid); padding-top: 12px; }
+QListWidget#navigation::item { padding-left: 14px; margin: 2px 8px; border-radius: 6px; }
+QListWidget#navigation::item:selected {
+    background: palette(highlight); color: palette(highlighted-text); font-weight: bold;
+}
+QLabel#pageTitle { font-size: 16pt; font-weight: 600; }
+QLabel#sectionTitle { font-weight: 600; }
+QLabel#detailTitle { font-size: 13pt; font-weight: 600; }
+QFrame#panel, QFrame#overlapBox, QFrame#dialogError {
+    border: 1px solid palette(mid); border-radius: 6px;
+}
+QTreeView::item { padding: 5px 2px; }
+QLineEdit, QComboBox, QAbstractSpinBox { min-height: 24px; }
+QPushButton { padding: 6px 14px; }
+QPushButton[primary="true"] { font-weight: 600; }
+QStatusBar QLabel { padding: 0 10px; }
+QStatusBar QLabel#offline { font-weight: 600; }
+QLineEdit[invalid="true"], QDateEdit[invalid="true"], QTimeEdit[invalid="true"] {
+    border: 2px solid palette(text);
+}
+"""
+
+
+def system_colours_wanted(app: QApplication) -> bool:
+    """The system asks for high contrast or a dark scheme: its colours win over ours."""
+    hints = app.styleHints()
+    if hints.accessibility().contrastPreference() is Qt.ContrastPreference.HighContrast:
+        return True
+    return hints.colorScheme() is Qt.ColorScheme.Dark
+
+
+def uses_system_colours() -> bool:
+    """Whether :func:`apply_style` kept the system's palette (delegates pick colours by it)."""
+    app = QApplication.instance()
+    return bool(app is not None and app.property("systemColours"))
+
+
+def secondary_text(palette: QPalette) -> QColor:
+    """The grey of second lines: ours on our light palette, the system's text otherwise."""
+    if uses_system_colours():
+        return palette.color(QPalette.ColorRole.Text)
+    return QColor("#5b6573")
+
+
+def apply_style(app: QApplication, *, system_colours: bool | None = None) -> None:
+    """Fusion everywhere (the same look on Windows, macOS and Linux) with a light palette,
+    or, where the system asks for high contrast or dark colours, with the system's palette.
+    The system's font size is kept (at least 10 pt)."""
     style = QStyleFactory.create("Fusion")
     if style is not None:
         app.setStyle(style)
+    if system_colours is None:
+        system_colours = system_colours_wanted(app)
+    app.setProperty("systemColours", system_colours)
+    _keep_font_size(app)
+    if system_colours:
+        app.setStyleSheet(SYSTEM_SHEET + FOCUS_SHEET.replace("RING", "palette(highlight)"))
+        return
     pal = app.palette()
     pal.setColor(QPalette.ColorRole.Window, QColor("#f4f6f9"))
     pal.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
@@ -89,8 +168,11 @@ def apply_style(app: QApplication) -> None:
     pal.setColor(QPalette.ColorRole.HighlightedText, QColor("#10233f"))
     pal.setColor(QPalette.ColorRole.PlaceholderText, QColor("#8a93a0"))
     app.setPalette(pal)
+    app.setStyleSheet(STYLE_SHEET + FOCUS_SHEET.replace("RING", ACCENT))
+
+
+def _keep_font_size(app: QApplication) -> None:
     font = app.font()
     if font.pointSizeF() < 10:
         font.setPointSizeF(10)
         app.setFont(font)
-    app.setStyleSheet(STYLE_SHEET)

@@ -168,11 +168,10 @@ def test_a_call_with_chromium_on_the_call_page(
     assert citizen.ask("expect-chat:Guten Tag, Frau Chromium") == "chat seen"
     assert citizen.ask("chat:Hallo, ich sehe Sie!") == "sent"
     wait_until(lambda: call.chat.count == 2, message="citizen's chat line")
-    html = call.chat.log.toHtml()
-    assert "Hallo, ich sehe Sie!" in html
-    assert (
-        "&lt;b&gt;Unterlagen&lt;/b&gt;" in html and 'href="https://www.arbeitsagentur.de"' in html
-    )
+    said = call.chat.messages()
+    assert said[1].startswith("Clara Chromium, ") and said[1].endswith(": Hallo, ich sehe Sie!")
+    # plain text, never markup; the address counts as a link that Enter opens
+    assert "<b>Unterlagen</b>: https://www.arbeitsagentur.de, 1 Link" in said[0]
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(SHOTS / "console_call.png"))

@@ -41,6 +41,7 @@ from advisor_app.core.domain import (
     to_berlin,
 )
 from advisor_app.core.protocol import AppointmentIn, AppointmentOut, GuestIn, OverlapInfo
+from advisor_app.ui.accessibility import label_for
 from advisor_app.ui.labels import language_label, time_range_text
 from advisor_app.ui.tasks import Failure
 from advisor_app.ui.widgets.dialog_error import DialogError
@@ -168,30 +169,33 @@ class AppointmentDialog(QDialog):
         when_box.setLayout(when)
         when.setContentsMargins(0, 0, 0, 0)
         self.when_error = _error_label()
-        form.addRow(_form_label(self.tr("Termin")), _field(when_box, self.when_error))
+        when_label = _form_label(self.tr("&Termin"))
+        label_for(when_label, self.date_edit)
+        form.addRow(when_label, _field(when_box, self.when_error))
 
         self.topic = QLineEdit()
         self.topic.setMaxLength(MAX_TOPIC_LENGTH)
         self.topic.setPlaceholderText(self.tr("z. B. Weiterbewilligung, Bewerbungsunterlagen"))
         self.topic_error = _error_label()
-        form.addRow(_form_label(self.tr("Thema")), _field(self.topic, self.topic_error))
+        topic_label = _form_label(self.tr("T&hema"))
+        label_for(topic_label, self.topic)
+        form.addRow(topic_label, _field(self.topic, self.topic_error))
 
         self.citizen_name = QLineEdit()
         self.citizen_name.setMaxLength(MAX_NAME_LENGTH)
         self.citizen_name.setPlaceholderText(self.tr("Vor- und Nachname"))
         self.name_error = _error_label()
-        form.addRow(
-            _form_label(self.tr("Bürgerin/Bürger")), _field(self.citizen_name, self.name_error)
-        )
+        name_label = _form_label(self.tr("&Bürgerin/Bürger"))
+        label_for(name_label, self.citizen_name)
+        form.addRow(name_label, _field(self.citizen_name, self.name_error))
 
         self.customer_number = QLineEdit()
         self.customer_number.setMaxLength(MAX_CUSTOMER_NUMBER_LENGTH)
         self.customer_number.setPlaceholderText(self.tr("optional"))
         self.customer_number_error = _error_label()
-        form.addRow(
-            _form_label(self.tr("Kundennummer")),
-            _field(self.customer_number, self.customer_number_error),
-        )
+        number_label = _form_label(self.tr("&Kundennummer"))
+        label_for(number_label, self.customer_number)
+        form.addRow(number_label, _field(self.customer_number, self.customer_number_error))
 
         self.email = QLineEdit()
         self.email.setPlaceholderText(self.tr("name@beispiel.de"))
@@ -208,7 +212,10 @@ class AppointmentDialog(QDialog):
         email_layout = email_box.layout()
         assert email_layout is not None
         email_layout.addWidget(email_hint)
-        form.addRow(_form_label(self.tr("E-Mail")), email_box)
+        email_label = _form_label(self.tr("&E-Mail"))
+        label_for(email_label, self.email)
+        self.email.setAccessibleDescription(email_hint.text())
+        form.addRow(email_label, email_box)
 
         self.language = QComboBox()
         for language in Language:
@@ -218,7 +225,9 @@ class AppointmentDialog(QDialog):
         language_row.setContentsMargins(0, 0, 0, 0)
         language_row.addWidget(self.language)
         language_row.addStretch(1)
-        form.addRow(_form_label(self.tr("Sprache der Einladung")), language_row)
+        lang_label = _form_label(self.tr("&Sprache der Einladung"))
+        label_for(lang_label, self.language)
+        form.addRow(lang_label, language_row)
         outer.addLayout(form)
 
         guests_title = QLabel(self.tr("Weitere Teilnehmende"))

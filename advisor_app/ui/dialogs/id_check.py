@@ -53,6 +53,7 @@ from advisor_app.idcheck.analysis import (
     live_face_crop,
 )
 from advisor_app.idcheck.geometry import DocFormat
+from advisor_app.ui.accessibility import SteadyAnnouncer
 from advisor_app.ui.capture_guard import exclude_from_capture
 from advisor_app.ui.widgets.detail_panel import label, rule
 from advisor_app.ui.widgets.mrz_entry import MrzEntry
@@ -142,6 +143,7 @@ class IdCheckDialog(QDialog):
         self._zone_done.connect(self._on_zone_done)
         self._started = False
         self.capture_excluded = False
+        self._hints = SteadyAnnouncer(self)
         self._setup_ui()
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
@@ -269,6 +271,7 @@ class IdCheckDialog(QDialog):
         self.document_box.addItem(self.tr("Reisepass"), IdentityDocument.PASSPORT.value)
         self.document_box.addItem(self.tr("Anderes Dokument"), IdentityDocument.OTHER.value)
         caption.setBuddy(self.document_box)
+        self.document_box.setAccessibleName(self.tr("Dokument"))
         outcome.addWidget(self.document_box, 1)
         self.cancel_button = QPushButton(self.tr("Abbrechen"))
         self.cancel_button.setToolTip(
@@ -376,6 +379,7 @@ class IdCheckDialog(QDialog):
             return
         self._last, self._last_frame = analysis, frame
         self.hint_label.setText(self._hint_text(analysis.hint))
+        self._hints.heard(self.hint_label.text())
         self._show_live(frame, analysis)
         if self._auto.feed(analysis):
             self._take(frame, analysis)

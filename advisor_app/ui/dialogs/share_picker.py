@@ -106,6 +106,7 @@ class SharePicker(QDialog):
         layout.setSpacing(10)
         layout.addWidget(_label(self.tr("Was möchten Sie teilen?"), "detailTitle"))
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(self.tr("Was geteilt wird"))
         layout.addWidget(self.tabs, 1)
         screens = QWidget()
         screens_layout = QVBoxLayout(screens)

@@ -82,6 +82,7 @@ class OutboxPage(QWidget):
         self.list.setUniformRowHeights(True)
         self.list.setAlternatingRowColors(True)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setAccessibleName(self.tr("Gesendete E-Mails"))
         header = self.list.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -116,6 +117,8 @@ class OutboxPage(QWidget):
         self.body.setReadOnly(True)
         self.body.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.body.setPlaceholderText(self.tr("Wählen Sie oben eine E-Mail aus."))
+        self.body.setAccessibleName(self.tr("Text der E-Mail"))
+        self.body.setTabChangesFocus(True)
         viewer_layout.addWidget(self.body, 1)
         splitter.addWidget(viewer)
         splitter.setStretchFactor(0, 2)
@@ -161,6 +164,12 @@ class OutboxPage(QWidget):
             ]
         )
         item.setData(0, _ID_ROLE, mail.id)
+        # a screen reader reads the row as one sentence
+        item.setData(
+            0,
+            Qt.ItemDataRole.AccessibleTextRole,
+            ", ".join(item.text(column) for column in range(item.columnCount())),
+        )
         item.setIcon(4, dot_icon(mail_status_colour(mail.status).name()))
         item.setToolTip(3, mail.subject)
         if mail.error:

@@ -38,6 +38,7 @@ from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.clock import Clock, SystemClock
 from advisor_app.core.domain import AppointmentStatus, MailStatus, to_berlin
 from advisor_app.core.protocol import AppointmentIn, AppointmentOut
+from advisor_app.ui.accessibility import name_calendar
 from advisor_app.ui.dialogs.appointment_dialog import AppointmentDialog
 from advisor_app.ui.labels import clock_text, day_text, mail_status_label
 from advisor_app.ui.tasks import Failure, TaskRunner
@@ -136,6 +137,7 @@ class SchedulePage(QWidget):
             self.calendar.setWeekdayTextFormat(weekday, weekend)
         self.calendar.selectionChanged.connect(self._on_day_selected)
         self.calendar.currentPageChanged.connect(self._on_page_changed)
+        name_calendar(self.calendar)
         left.addWidget(self.calendar)
         self.today_button = QPushButton(self.tr("Heute"))
         self.today_button.clicked.connect(self._on_today_clicked)

@@ -151,6 +151,7 @@ class WaitingRoomPage(QWidget):
         self.list_stack.addWidget(empty)
         self.list = WaitingList(self._model)
         self.list.selection_changed.connect(self._on_selection_changed)
+        self.list.admit_requested.connect(self._on_row_admit)
         self.list_stack.addWidget(self.list)
         splitter.addWidget(self.list_stack)
 
@@ -239,6 +240,10 @@ class WaitingRoomPage(QWidget):
         elif other_session:
             hint = self.tr("Beenden Sie zuerst das laufende Gespräch, um diese Person einzulassen.")
         self.detail.set_actions(enabled=self._room.online, admit=not other_session, hint=hint)
+
+    def _on_row_admit(self) -> None:
+        """Enter or Space on a row: as a click on "Einlassen" (only where it is enabled)."""
+        self.detail.admit_button.click()
 
     def _name(self, participant_id: int) -> str | None:
         return self._names.get(participant_id)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from enum import IntEnum
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -31,9 +31,9 @@ from advisor_app.ui.labels import (
     mail_status_label,
     overall_mail_status,
 )
+from advisor_app.ui.style import secondary_text
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
-_SECOND_LINE_COLOUR = "#5b6573"
 
 
 class Column(IntEnum):
@@ -69,8 +69,14 @@ class TwoLineDelegate(QStyledItemDelegate):
             second_font.setPointSizeF(base_font.pointSizeF() * 0.92)
         brush = index.data(Qt.ItemDataRole.ForegroundRole)
         cancelled = isinstance(brush, QBrush)
-        main = brush.color() if cancelled else QColor("#1f2a37")
-        sub = brush.color() if cancelled else QColor(_SECOND_LINE_COLOUR)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        main = brush.color() if cancelled else opt.palette.color(text_role)
+        sub = (
+            brush.color()
+            if cancelled
+            else (opt.palette.color(text_role) if selected else secondary_text(opt.palette))
+        )
         painter.save()
         # Metrics of the device painted on (a grabbed pixmap may differ from the screen).
         painter.setFont(second_font)
@@ -119,6 +125,8 @@ class AppointmentList(QTreeWidget):
 
     def _setup_ui(self) -> None:
         self.setObjectName("appointmentList")
+        self.setAccessibleName(self.tr("Termine des Tages"))
+        self.setAccessibleDescription(self.tr("Enter oder Leertaste öffnet den Termin."))
         self.setColumnCount(len(Column))
         self.setHeaderLabels(
             [self.tr("Zeit"), self.tr("Bürgerin/Bürger · Thema"), self.tr("Einladung")]
@@ -188,6 +196,13 @@ class AppointmentList(QTreeWidget):
         item = QTreeWidgetItem(texts)
         item.setData(Column.WHEN, _ID_ROLE, appointment.id)
         item.setToolTip(Column.CITIZEN, citizen)
+        sentence = [
+            clock_text(appointment.starts_at),
+            duration_text(appointment.duration_min),
+            appointment.citizen_name,
+        ]
+        if appointment.topic:
+            sentence.append(appointment.topic)
         if cancelled:
             item.setText(Column.INVITATION, cancelled_label())
             item.setIcon(Column.INVITATION, dot_icon(CANCELLED_COLOUR))
@@ -202,12 +217,21 @@ class AppointmentList(QTreeWidget):
             status = overall_mail_status(appointment.participants)
             item.setText(Column.INVITATION, mail_status_label(status))
             item.setIcon(Column.INVITATION, dot_icon(mail_status_colour(status).name()))
+        sentence.append(self.tr("Einladung: {state}").format(state=item.text(Column.INVITATION)))
+        item.setData(Column.WHEN, Qt.ItemDataRole.AccessibleTextRole, ", ".join(sentence))
         return item
 
     # --- slots --------------------------------------------------------------------------
 
     def _on_item_selection_changed(self) -> None:
         self.selection_changed.emit(self.selected_id())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        item = self.currentItem()
+        if event.key() == Qt.Key.Key_Space and not event.modifiers() and item is not None:
+            self.itemActivated.emit(item, 0)
+            return
+        super().keyPressEvent(event)
 
     def _on_item_activated(self, item: QTreeWidgetItem, _column: int) -> None:
         self.activated_appointment.emit(int(item.data(Column.WHEN, _ID_ROLE)))

@@ -1,46 +1,47 @@
-"""The call's chat: a log with times and an input line. Nothing is stored anywhere.
+"""The call's chat: a list of messages with times and an input line. Nothing is stored.
 
-Text from the other side is escaped; only http(s) addresses become links, and a click opens
-them in the system browser (never inside the console, never another scheme).
+Each message is one list item (plain text, never rich text), so a screen reader reads it as
+"Erika Mustermann, 10:02: Guten Tag" and the arrow keys move from message to message. Only
+http(s) addresses count as links: Enter or a double click on a message opens its link in the
+system browser (never inside the console, never another scheme); a message with several
+links offers them in a small menu. A new message from the other side is announced.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
-from html import escape
+from functools import partial
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeyEvent
+from PySide6.QtCore import QPoint, Qt, QUrl, Signal
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont, QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from advisor_app.core.domain import to_berlin
 from advisor_app.core.protocol import MAX_CHAT_LENGTH
+from advisor_app.ui.accessibility import announce
+
+#: The http(s) addresses of a message (list of str).
+LINKS_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _URL = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]"
 
 
-def chat_html(text: str) -> str:
-    """``text`` as HTML: escaped, line breaks kept, http(s) addresses as links."""
-    parts: list[str] = []
-    last = 0
-    for match in _URL.finditer(text):
-        url = match.group(0).rstrip(_TRAILING)
-        start, end = match.start(), match.start() + len(url)
-        parts.append(escape(text[last:start]))
-        parts.append(f'<a href="{escape(url, quote=True)}">{escape(url)}</a>')
-        last = end
-    parts.append(escape(text[last:]))
-    return "".join(parts).replace("\n", "<br>")
+def chat_links(text: str) -> list[str]:
+    """The http(s) addresses in ``text``, in order, without trailing punctuation."""
+    return [match.group(0).rstrip(_TRAILING) for match in _URL.finditer(text)]
 
 
 def safe_to_open(url: QUrl) -> bool:
@@ -56,6 +57,19 @@ class _Input(QPlainTextEdit):
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             self.submitted.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class _History(QListWidget):
+    """Enter opens the current message's link (a menu of them if there are several)."""
+
+    open_requested = Signal(QListWidgetItem)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        item = self.currentItem()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and item is not None:
+            self.open_requested.emit(item)
             return
         super().keyPressEvent(event)
 
@@ -78,17 +92,27 @@ class ChatPanel(QWidget):
         title = QLabel(self.tr("Chat"))
         title.setObjectName("sectionTitle")
         layout.addWidget(title)
-        self.log = QTextBrowser()
-        self.log.setOpenLinks(False)
-        self.log.setOpenExternalLinks(False)
-        self.log.anchorClicked.connect(self._on_link)
-        self.log.setPlaceholderText(
-            self.tr("Noch keine Nachrichten. Der Chat wird nicht gespeichert.")
+        self.history = _History()
+        self.history.setObjectName("chatHistory")
+        self.history.setAccessibleName(self.tr("Chatverlauf"))
+        self.history.setAccessibleDescription(
+            self.tr("Pfeiltasten gehen von Nachricht zu Nachricht; Enter öffnet einen Link.")
         )
-        layout.addWidget(self.log, 1)
+        self.history.setWordWrap(True)
+        self.history.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.history.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.history.open_requested.connect(self._on_open_requested)
+        self.history.itemDoubleClicked.connect(self._on_open_requested)
+        layout.addWidget(self.history, 1)
+        self.empty = QLabel(self.tr("Noch keine Nachrichten. Der Chat wird nicht gespeichert."))
+        self.empty.setObjectName("hint")
+        self.empty.setWordWrap(True)
+        layout.addWidget(self.empty)
         self.input = _Input()
         self.input.setPlaceholderText(self.tr("Nachricht schreiben (Enter sendet)"))
         self.input.setAccessibleName(self.tr("Chatnachricht"))
+        self.input.setTabChangesFocus(True)
         self.input.setFixedHeight(64)
         self.input.submitted.connect(self._on_send)
         row = QHBoxLayout()
@@ -109,16 +133,43 @@ class ChatPanel(QWidget):
 
     def add(self, who: str, text: str, at: datetime, *, mine: bool) -> None:
         time = to_berlin(at).strftime("%H:%M")
-        colour = "#5b6573" if mine else "#1d4f91"
-        self.log.append(
-            f'<p style="margin:4px 0"><span style="color:{colour}; font-weight:600">'
-            f"{escape(who)} · {time}</span><br>{chat_html(text)}</p>"
-        )
+        links = chat_links(text)
+        item = QListWidgetItem(f"{who} · {time}\n{text}")
+        spoken = f"{who}, {time}: {text}"
+        if links:
+            spoken += ", " + (
+                self.tr("1 Link") if len(links) == 1 else self.tr("{n} Links").format(n=len(links))
+            )
+            item.setToolTip(
+                self.tr("Enter oder Doppelklick öffnet: {links}").format(links=", ".join(links))
+            )
+            font = QFont(item.font())
+            font.setUnderline(True)  # a link is underlined, not only coloured
+            item.setFont(font)
+            item.setForeground(QBrush(QColor("#1d4f91")))
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, spoken)
+        item.setData(LINKS_ROLE, links)
+        self.history.addItem(item)
+        self.history.scrollToBottom()
+        self.empty.hide()
         self._count += 1
+        if not mine:
+            announce(
+                self.history,
+                self.tr("Chatnachricht von {who}: {text}").format(who=who, text=text),
+            )
+
+    def messages(self) -> list[str]:
+        """The messages as a screen reader reads them (for tests)."""
+        return [
+            str(self.history.item(row).data(Qt.ItemDataRole.AccessibleTextRole))
+            for row in range(self.history.count())
+        ]
 
     def clear(self) -> None:
         """The call ended: the chat is gone (it was never stored)."""
-        self.log.clear()
+        self.history.clear()
+        self.empty.show()
         self.input.clear()
         self._count = 0
 
@@ -130,6 +181,18 @@ class ChatPanel(QWidget):
             text = text[:MAX_CHAT_LENGTH]
         self.send_requested.emit(text)
         self.input.clear()
+
+    def _on_open_requested(self, item: QListWidgetItem) -> None:
+        links = list(item.data(LINKS_ROLE) or [])
+        if len(links) == 1:
+            self._on_link(QUrl(links[0]))
+        elif links:
+            menu = QMenu(self)
+            menu.setAccessibleName(self.tr("Links der Nachricht"))
+            for link in links:
+                menu.addAction(link, partial(self._on_link, QUrl(link)))
+            rect = self.history.visualItemRect(item)
+            menu.popup(self.history.viewport().mapToGlobal(rect.bottomLeft() + QPoint(8, 0)))
 
     def _on_link(self, url: QUrl) -> None:
         if safe_to_open(url):

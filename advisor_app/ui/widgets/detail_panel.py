@@ -3,7 +3,7 @@ scrolling body, and the selectable labels they are made of."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QStackedLayout, QVBoxLayout, QWidget
 
 
@@ -41,6 +41,8 @@ def build_detail_panel(panel: QWidget, empty_text: str) -> tuple[QStackedLayout,
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setStyleSheet("QScrollArea { background: transparent; }")
+    # a Tab stop of its own (the arrow keys scroll it): the screen reader says what it is
+    scroll.setAccessibleName(QCoreApplication.translate("DetailPanel", "Einzelheiten"))
     body = QWidget()
     body.setObjectName("detailBody")
     body.setStyleSheet("QWidget#detailBody { background: transparent; }")

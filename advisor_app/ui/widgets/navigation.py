@@ -7,7 +7,7 @@ and the advisor has not looked yet, e.g. during a call).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QListWidget,
@@ -38,7 +38,10 @@ class _BadgeDelegate(QStyledItemDelegate):
         if not count:
             return
         text = str(count) if count < 100 else "99+"
-        background, colour = _ATTENTION if index.data(ATTENTION_ROLE) else _CALM
+        attention = bool(index.data(ATTENTION_ROLE))
+        if attention:  # said in words, too: never by colour alone
+            text += " " + QCoreApplication.translate("Navigation", "neu")
+        background, colour = _ATTENTION if attention else _CALM
         font = QFont(option.font)
         font.setWeight(QFont.Weight.Bold)
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
@@ -69,9 +72,21 @@ class Navigation(QListWidget):
         super().__init__(parent)
         self.setObjectName("navigation")
         self.setFixedWidth(190)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Tab reaches it, arrow keys switch pages (hidden entries are skipped by Qt)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName(self.tr("Seiten"))
+        self.setAccessibleDescription(
+            self.tr("Pfeiltasten wechseln die Seite; Strg+1 bis Strg+6 springen direkt.")
+        )
         self.setItemDelegate(_BadgeDelegate(self))
         self._pages: list[tuple[QWidget, QListWidgetItem]] = []
+        # a screen reader's selection (AT-SPI Selection, the item's action) opens the page
+        self.itemSelectionChanged.connect(self._on_item_selection_changed)
+
+    def _on_item_selection_changed(self) -> None:
+        selected = self.selectedItems()
+        if selected and selected[0] is not self.currentItem():
+            self.setCurrentItem(selected[0])
 
     def add_page(self, label: str, page: QWidget) -> QListWidgetItem:
         item = QListWidgetItem(label)
@@ -93,9 +108,14 @@ class Navigation(QListWidget):
             return
         item.setData(BADGE_ROLE, count)
         item.setData(ATTENTION_ROLE, attention and count > 0)
-        # The screen reader hears the number, too.
+        # The screen reader hears the number and the attention, too.
         label = item.text()
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{label} ({count})" if count else label)
+        if count:
+            waiting = self.tr("1 wartet") if count == 1 else self.tr("{n} warten").format(n=count)
+            label = f"{label}, {waiting}"
+            if attention:
+                label += ", " + self.tr("neu")
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, label)
 
     def badge(self, page: QWidget) -> tuple[int, bool]:
         """The badge's number and whether it asks for attention."""

@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -45,7 +45,9 @@ from advisor_app.ui.labels import (
     verdict_colour,
     verdict_label,
     waited_text,
+    waited_words,
 )
+from advisor_app.ui.style import uses_system_colours
 from advisor_app.ui.widgets.appointment_list import TwoLineDelegate
 
 Index = QModelIndex | QPersistentModelIndex
@@ -185,6 +187,8 @@ class WaitingModel(QAbstractTableModel):
         column = Column(index.column())
         if role == ID_ROLE:
             return entry.participant_id
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._sentence(entry) if column is Column.WHEN else self._text(entry, column)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(entry, column)
         if role == Qt.ItemDataRole.DecorationRole:
@@ -197,11 +201,29 @@ class WaitingModel(QAbstractTableModel):
             role == Qt.ItemDataRole.ForegroundRole
             and column is Column.CONNECTION
             and not entry.online
+            and not uses_system_colours()  # the words say it; the system's colours stay
         ):
             return QBrush(QColor("#9f1f1b"))
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(entry, column)
         return None
+
+    def _sentence(self, entry: WaitingEntry) -> str:
+        """The row as a screen reader says it: "09:46, Erika Mustermann, wartet seit
+        3 Minuten, Technik in Ordnung"."""
+        check = entry.device_check
+        parts = [clock_text(entry.starts_at), entry.name]
+        if entry.role is not Role.CITIZEN:
+            parts.append(role_label(entry.role))
+        parts.append(waited_words(entry.waiting_since, self._now))
+        parts.append(
+            self.tr("Technik {verdict}").format(
+                verdict=verdict_label(check.verdict if check else None)
+            )
+        )
+        if not entry.online:
+            parts.append(self.tr("Verbindung unterbrochen"))
+        return ", ".join(parts)
 
     def _text(self, entry: WaitingEntry, column: Column) -> str:
         if column is Column.WHEN:
@@ -241,6 +263,8 @@ class WaitingList(QTreeView):
 
     #: The selected participant's id, or 0 when nobody is selected.
     selection_changed = Signal(int)
+    #: Enter or Space on a row: the advisor wants to let the selected person in.
+    admit_requested = Signal()
 
     def __init__(self, model: WaitingModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -262,6 +286,7 @@ class WaitingList(QTreeView):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName(self.tr("Personen im Wartezimmer"))
+        self.setAccessibleDescription(self.tr("Enter oder Leertaste lässt die Person ein."))
         header = self.header()
         header.setStretchLastSection(False)
         header.setSectionsMovable(False)
@@ -269,6 +294,13 @@ class WaitingList(QTreeView):
         for column in (Column.WHEN, Column.WAITING, Column.CHECK, Column.CONNECTION):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.selectionModel().selectionChanged.connect(self._on_selection_changed)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+        if event.key() in keys and not event.modifiers() and self.selected_id():
+            self.admit_requested.emit()
+            return
+        super().keyPressEvent(event)
 
     def selected_id(self) -> int:
         rows = self.selectionModel().selectedRows()
