@@ -10,17 +10,24 @@ raising.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from advisor_app import __version__
 from advisor_app.paths import resources_dir, self_command
 
+if TYPE_CHECKING:
+    from advisor_app.selftest_desktop import Mode
+
 QT_CHILD_MARKER = "QT-OK "
+#: The Qt child's line about desktop notifications: available, or a note.
+NOTIFY_MARKERS = {"NOTIFY-OK ": False, "NOTIFY-NOTE ": True}
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +35,9 @@ class Check:
     name: str
     ok: bool
     detail: str
+    #: Works as far as this set-up needs, but the advisor will miss something (shown as
+    #: "[INFO  ]", never a failure).
+    note: bool = False
 
 
 def _has_display() -> bool:
@@ -36,12 +46,14 @@ def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def check_qt() -> Check:
+@functools.cache
+def _qt_child() -> subprocess.CompletedProcess[str] | str:
+    """The Qt part in a child process (run once): its output, or why it did not start."""
     env = dict(os.environ)
     if not _has_display() and "QT_QPA_PLATFORM" not in env:
         env["QT_QPA_PLATFORM"] = "offscreen"
     try:
-        proc = subprocess.run(
+        return subprocess.run(
             [*self_command(), "self-test", "--part", "qt"],
             capture_output=True,
             text=True,
@@ -50,12 +62,31 @@ def check_qt() -> Check:
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return Check("Qt (PySide6)", False, f"Prüfprozess nicht startbar: {exc}")
+        return str(exc)
+
+
+def check_qt() -> Check:
+    proc = _qt_child()
+    if isinstance(proc, str):
+        return Check("Qt (PySide6)", False, f"Prüfprozess nicht startbar: {proc}")
     for line in proc.stdout.splitlines():
         if line.startswith(QT_CHILD_MARKER):
             return Check("Qt (PySide6)", True, line.removeprefix(QT_CHILD_MARKER))
     reason = (proc.stderr.strip().splitlines() or [f"Exit-Code {proc.returncode}"])[-1]
     return Check("Qt (PySide6)", False, f"Plattform-Plugin lädt nicht: {reason}")
+
+
+def check_notifications() -> Check:
+    """Desktop notifications of arrivals: a tray, or org.freedesktop.Notifications (D-Bus)."""
+    name = "Desktop-Benachrichtigung"
+    proc = _qt_child()
+    if isinstance(proc, str):
+        return Check(name, False, f"Prüfprozess nicht startbar: {proc}")
+    for line in proc.stdout.splitlines():
+        for marker, note in NOTIFY_MARKERS.items():
+            if line.startswith(marker):
+                return Check(name, True, line.removeprefix(marker), note=note)
+    return Check(name, False, "nicht prüfbar: Qt lädt nicht (siehe Qt)")
 
 
 def check_av() -> Check:
@@ -178,16 +209,6 @@ def check_aiortc() -> Check:
     return Check("aiortc (WebRTC)", True, f"{aiortc.__version__}; Angebot mit Opus, VP8, Daten")
 
 
-def check_keyring() -> Check:
-    import keyring
-
-    backend = keyring.get_keyring()
-    name = f"{type(backend).__module__}.{type(backend).__name__}"
-    if "fail" in name or "null" in name:
-        return Check("Schlüsselbund (keyring)", False, f"kein nutzbarer Schlüsselbund: {name}")
-    return Check("Schlüsselbund (keyring)", True, name)
-
-
 def check_resources() -> Check:
     try:
         root = resources_dir()
@@ -209,37 +230,57 @@ CHECKS: list[Callable[[], Check]] = [
     check_audio_processing,
     check_camera_module,
     check_aiortc,
-    check_keyring,
 ]
 
 
-def _safe(fn: Callable[[], Check]) -> Check:
+def desktop_checks(mode: Mode) -> list[Callable[[], Check | None]]:
+    """The parts judged by the configured mode, and the desktop features the build ships."""
+    from advisor_app import selftest_desktop as desktop
+
+    return [
+        functools.partial(desktop.check_keyring, mode),
+        desktop.check_screen_capture,
+        desktop.check_window_capture,
+        desktop.check_text_recognition,
+        check_notifications,
+    ]
+
+
+def _safe(fn: Callable[[], Check | None]) -> Check | None:
     try:
         return fn()
     except Exception as exc:
-        label = fn.__name__.removeprefix("check_")
-        return Check(label, False, f"{type(exc).__name__}: {exc}")
+        label = getattr(fn, "__name__", getattr(getattr(fn, "func", None), "__name__", "?"))
+        return Check(label.removeprefix("check_"), False, f"{type(exc).__name__}: {exc}")
 
 
 def run_self_test(
     part: str | None = None, *, config_file: Path | None = None, server_url: str | None = None
 ) -> int:
     if part == "qt":
-        from advisor_app.ui.selftest_qt import qt_report
+        from advisor_app.ui.selftest_qt import notification_report, qt_report
 
         print(QT_CHILD_MARKER + qt_report(), flush=True)
+        available, text = notification_report()
+        print(("NOTIFY-OK " if available else "NOTIFY-NOTE ") + text, flush=True)
         return 0
-    from advisor_app.selftest_setup import setup_checks
+    from advisor_app.selftest_desktop import Mode, mode_line
+    from advisor_app.selftest_setup import load, setup_checks
 
     print(f"advisor-console {__version__} – Selbsttest / self-test")
-    results = [_safe(fn) for fn in CHECKS]
+    _config, settings = load(config_file, server_url)
+    url = settings.console.server_url if settings is not None else None
+    mode = Mode.SERVER if url else Mode.EMBEDDED
+    print(mode_line(mode, str(url) if url else None))
+    checks = [_safe(fn) for fn in [*CHECKS, *desktop_checks(mode)]]
+    results = [c for c in checks if c is not None]
     try:
         results += setup_checks(config_file, server_url)
     except Exception as exc:  # a check that breaks is a failing part, not a traceback
         results.append(Check("Einrichtung", False, f"{type(exc).__name__}: {exc}"))
     width = max(len(r.name) for r in results)
     for r in results:
-        mark = "OK    " if r.ok else "FEHLER"
+        mark = ("INFO  " if r.note else "OK    ") if r.ok else "FEHLER"
         print(f"  [{mark}] {r.name:<{width}}  {r.detail}")
     failed = [r.name for r in results if not r.ok]
     if failed:

@@ -358,6 +358,10 @@
         <translation>Stop sharing</translation>
     </message>
     <message>
+        <source>{name} hat die Einwilligung widerrufen. Ihre Daten zu diesem Termin wurden gelöscht.</source>
+        <translation>{name} has revoked their consent. Their data for this appointment has been deleted.</translation>
+    </message>
+    <message>
         <source>Kamera: an</source>
         <translation>Camera: on</translation>
     </message>
@@ -424,6 +428,14 @@
     <message>
         <source>Sie</source>
         <translation>You</translation>
+    </message>
+    <message>
+        <source>{name} hat das Gespräch beendet.</source>
+        <translation>{name} has ended the call.</translation>
+    </message>
+    <message>
+        <source>Die Verbindung zu {name} ist abgebrochen; das Gespräch mit {name} ist beendet.</source>
+        <translation>The connection to {name} was lost; the call with {name} has ended.</translation>
     </message>
     <message>
         <source>● Sie teilen ein Fenster ({title})</source>
@@ -2651,12 +2663,12 @@
         <translation>{name} lost the connection and has left the waiting room.</translation>
     </message>
     <message>
-        <source>{name} hat die Einwilligung widerrufen.</source>
-        <translation>{name} has revoked their consent.</translation>
+        <source>{name} hat die Einwilligung widerrufen. Ihre Daten zu diesem Termin wurden gelöscht.</source>
+        <translation>{name} has revoked their consent. Their data for this appointment has been deleted.</translation>
     </message>
     <message>
-        <source>Eine teilnehmende Person hat die Einwilligung widerrufen.</source>
-        <translation>A participant has revoked their consent.</translation>
+        <source>Eine teilnehmende Person hat die Einwilligung widerrufen. Ihre Daten zu diesem Termin wurden gelöscht.</source>
+        <translation>A participant has revoked their consent. Their data for this appointment has been deleted.</translation>
     </message>
     <message>
         <source>Die Nachricht an {name} ist gesendet.</source>

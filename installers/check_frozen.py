@@ -19,6 +19,23 @@ import urllib.request
 from pathlib import Path
 
 READY = "ADVISOR-SERVICE-LISTENING "  # advisor_app.core.protocol.SERVICE_READY_PREFIX
+#: Every part the frozen build ships has its line in the self-test ("[OK    ]", or "[INFO  ]"
+#: where this machine's session cannot offer it, e.g. no desktop), judged by the mode.
+SHIPPED_PARTS = (
+    "Ressourcen",
+    "Qt (PySide6)",
+    "PyAV (FFmpeg)",
+    "OpenCV",
+    "PortAudio (sounddevice)",
+    "Echounterdrückung (APM)",
+    "Kamera (OpenCV)",
+    "aiortc (WebRTC)",
+    "Schlüsselbund (keyring)",
+    "Bildschirmfreigabe (mss)",
+    "Texterkennung Ausweis (tesseract)",
+    "Desktop-Benachrichtigung",
+)
+LINUX_PARTS = ("Fensterfreigabe (X11 Composite)",)
 
 
 def _run(exe: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
@@ -35,13 +52,30 @@ def check_version(exe: Path) -> str:
     return line
 
 
+def missing_parts(lines: list[str], platform: str = sys.platform) -> list[str]:
+    """The shipped parts the self-test's output has no line for (and the mode line)."""
+    parts = SHIPPED_PARTS + (LINUX_PARTS if platform.startswith("linux") else ())
+    missing = [
+        part
+        for part in parts
+        if not any(line[2:].startswith("[") and line[11:].startswith(part + " ") for line in lines)
+    ]
+    if not any(line.startswith("Betriebsart: ") for line in lines):
+        missing.append("Betriebsart")
+    return missing
+
+
 def check_self_test(exe: Path) -> list[str]:
     result = _run(exe, "self-test")
     sys.stdout.write(result.stdout)
     if result.returncode != 0:
         sys.stderr.write(result.stderr)
         raise SystemExit(f"self-test failed with exit code {result.returncode}")
-    return result.stdout.splitlines()
+    lines = result.stdout.splitlines()
+    missing = missing_parts(lines)
+    if missing:
+        raise SystemExit(f"self-test of the frozen build checks no: {', '.join(missing)}")
+    return lines
 
 
 def check_serve(exe: Path) -> None:

@@ -302,12 +302,18 @@ class CallSession:
             self._spawn(self.on_signal(event.participant_id, event.payload))
             return True
         if isinstance(event, CallEnded) and event.participant_id in self.links:
-            self._spawn(self.remove(event.participant_id, say_bye=False))
+            self.leave(event.participant_id, say_bye=False)
             return True
         for pid in self.returned(event):  # the waiting room shows them: this call is over
-            link = self.links.pop(pid)  # at once: ending the call must not end theirs again
-            self._spawn(link.close(say_bye=False))
+            self.leave(pid, say_bye=False)
         return False
+
+    def leave(self, participant_id: int, *, say_bye: bool = True) -> None:
+        """A participant's part is over: out of :attr:`links` at once (ending the call must
+        not ask the service to end theirs again), their link closed in the background."""
+        link = self.links.pop(participant_id, None)
+        if link is not None:
+            self._spawn(link.close(say_bye=say_bye))
 
     def returned(self, event: BaseModel) -> list[int]:
         """Participants of this call whom ``event`` shows back in the waiting room (the

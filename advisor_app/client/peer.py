@@ -60,6 +60,8 @@ _channel: TypeAdapter[Any] = TypeAdapter(ChannelMessage)
 ALIVE_EVERY_S = 1.0
 #: ... and the silence after which the other side counts as interrupted.
 SILENCE_S = 4.0
+#: After an outage, the time the page's media gets to flow again before a fresh negotiation.
+MEDIA_GRACE_S = 2.5
 STATS_EVERY_S = 2.0
 
 SignalSender = Callable[[int, SignalPayload], Awaitable[bool]]
@@ -173,6 +175,9 @@ class PeerLink:
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _pending: list[Candidate] = field(default_factory=list)
     _last_heard: float = 0.0
+    #: Audio frames received on this link (with ``video.count``: does media flow?).
+    _audio_count: int = 0
+    _remote_camera: bool = True
     _seq: int = 0
     _counters: _Counters = field(default_factory=_Counters)
     _local_media: MediaState = field(
@@ -195,6 +200,7 @@ class PeerLink:
         if self._closed:
             return
         if isinstance(payload, Ready):
+            log.info("participant %s is ready: a fresh offer", self.participant_id)
             await self.negotiate()
         elif isinstance(payload, Description) and payload.kind == "answer":
             if payload.negotiation not in (None, self._negotiation):
@@ -335,13 +341,7 @@ class PeerLink:
     def _on_channel_message(self, channel: RTCDataChannel, data: str | bytes) -> None:
         if channel is not self._channel:
             return
-        self._last_heard = time.monotonic()
-        if self.state is PeerState.INTERRUPTED:
-            # The path is back after an outage, but the media may not be: Chromium's encoder
-            # and aiortc's receivers can stay stalled after a long gap (seen with a frozen
-            # TURN relay). A fresh connection brings clean media within a second.
-            log.info("participant %s heard again: a fresh negotiation", self.participant_id)
-            self._renegotiate()
+        self._heard("heard again")
         try:
             message = _channel.validate_json(data)
         except ValidationError:
@@ -354,6 +354,7 @@ class PeerLink:
         if isinstance(message, ChatMessage):
             self.listener.chat(self.participant_id, message)
         elif isinstance(message, MediaState):
+            self._remote_camera = message.camera
             self.listener.remote_media(self.participant_id, message)
         elif isinstance(message, ScreenShare):
             self._on_remote_screen(message)
@@ -374,6 +375,28 @@ class PeerLink:
                 log.info("participant %s silent for %.1f s", self.participant_id, silent)
                 self._set_state(PeerState.INTERRUPTED)
             await asyncio.sleep(ALIVE_EVERY_S)
+
+    def _heard(self, what: str) -> None:
+        """The page is heard (a data-channel message or a media frame). After an outage the
+        call is live again at once; :meth:`_check_media` renegotiates only if the media
+        itself does not come back."""
+        self._last_heard = time.monotonic()
+        if self.state is not PeerState.INTERRUPTED:
+            return
+        log.info("participant %s: %s after an outage", self.participant_id, what)
+        self._set_state(PeerState.CONNECTED)
+        self._spawn(self._check_media(self.video.count, self._audio_count))
+
+    async def _check_media(self, video: int, audio: int) -> None:
+        """Chromium's encoder and aiortc's receivers can stay stalled after a long gap (seen
+        with a frozen TURN relay) while the data channel is back: then, and only then, a
+        fresh connection brings clean media within a second."""
+        await asyncio.sleep(MEDIA_GRACE_S)
+        video_stalled = self._remote_camera and video > 0 and self.video.count == video
+        nothing = self.video.count == video and self._audio_count == audio
+        if video_stalled or nothing:
+            log.info("participant %s: media stalled after an outage", self.participant_id)
+            self._renegotiate()
 
     # --- received media ---------------------------------------------------------------------
 
@@ -412,6 +435,7 @@ class PeerLink:
             if slot is self.screen and not self.remote_screen.active:
                 continue  # a stopped share's last frames
             slot.put(frame)
+            self._heard("video flows")
 
     async def _pump_audio(self, track: MediaStreamTrack) -> None:
         while True:
@@ -419,6 +443,8 @@ class PeerLink:
                 frame = await track.recv()
             except MediaStreamError:
                 return
+            self._audio_count += 1
+            self._heard("audio flows")
             self.listener.audio(self.participant_id, frame)
 
     # --- connection state and statistics ---------------------------------------------------

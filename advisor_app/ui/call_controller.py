@@ -59,8 +59,9 @@ class CallController(QObject):
     local_screen_changed = Signal(bool)
     #: A participant started (True) or stopped (False) presenting their screen.
     remote_screen_changed = Signal(int, bool)
-    #: A participant's part ended without the advisor (hung up, gone for good).
-    participant_left = Signal(int)
+    #: A participant's part ended without the advisor: participant id and ``CallEnded.by``
+    #: ("participant": hung up, "timeout": gone for good, "returned", …).
+    participant_left = Signal(int, str)
     #: The service shows a participant of the call back in the waiting room (it restarted,
     #: or this console was away longer than the grace); ``participant_left`` follows.
     participant_returned = Signal(int)
@@ -284,9 +285,12 @@ class CallController(QObject):
     # --- end --------------------------------------------------------------------------------
 
     def remove(self, participant_id: int) -> None:
-        """One participant leaves (consent revoked, removed): their link is closed."""
+        """One participant leaves (consent revoked): their link is closed; the service, which
+        ended their part already, is not asked to end it again."""
         if self.session is not None:
-            self._runner.run(f"call-remove-{participant_id}", self.session.remove(participant_id))
+            self.session.leave(participant_id)
+        if participant_id in self._waiting:
+            self._waiting.remove(participant_id)
         if self._media is not None:
             self._media.forget(participant_id)
 
@@ -380,8 +384,12 @@ class CallController(QObject):
                 self._early.append(event)
             return
         if isinstance(event, PeerPresence) and event.participant_id in session.links:
-            if not event.online:
-                self.peer_state_changed.emit(event.participant_id, PeerState.INTERRUPTED.value)
+            # Only the page's socket to the service: the call's own path (heartbeat, media)
+            # may well be alive, and its link says so. The tile shows the link's state; a
+            # real outage is the link's silence.
+            link = session.links[event.participant_id]
+            log.info("participant %s online: %s", event.participant_id, event.online)
+            self.peer_state_changed.emit(event.participant_id, link.state.value)
             return
         leaving = isinstance(event, CallEnded) and event.participant_id in session.links
         returned = session.returned(event)
@@ -390,9 +398,9 @@ class CallController(QObject):
             assert isinstance(event, CallEnded)
             if self._media is not None:
                 self._media.forget(event.participant_id)
-            self.participant_left.emit(event.participant_id)
+            self.participant_left.emit(event.participant_id, event.by)
         for pid in returned:
             if self._media is not None:
                 self._media.forget(pid)
             self.participant_returned.emit(pid)
-            self.participant_left.emit(pid)
+            self.participant_left.emit(pid, "returned")

@@ -256,6 +256,7 @@ class MainWindow(QMainWindow):
         self.waiting_room.admitted.connect(self._on_admitted)
         self.waiting_room.consent_revoked.connect(self._on_consent_revoked)
         self.call.ended.connect(self._on_call_ended)
+        self.call.ended_note.connect(self.waiting_room.show_info)
         self.call_controller.participant_returned.connect(self._on_participant_returned)
 
         self.room.online_changed.connect(self._on_room_online_changed)

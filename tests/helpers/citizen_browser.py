@@ -391,7 +391,9 @@ def citizen_call(url: str, reached: Any, commands: Any, camera_file: str | None 
     """A child process's citizen who joins the call and then follows ``commands`` (a queue):
     ``report``, ``chat:<text>``, ``expect-chat:<text>``, ``screen-report``, ``share-screen``,
     ``stop-screen``, ``reload`` (back in the call), ``wait-returned`` (back in the waiting
-    room from a broken-off call), ``hangup``, ``wait-ended``, ``close``.
+    room from a broken-off call), ``offline`` and ``online`` (the browser's network, as
+    DevTools' "Offline"), ``expect-live`` (the page's call is running, no banner),
+    ``revoke`` (consent revoked from the call), ``hangup``, ``wait-ended``, ``close``.
     Each answer goes on ``reached``."""
     try:
         asyncio.run(_call(url, reached, commands, camera_file))
@@ -459,6 +461,22 @@ async def _call(url: str, reached: Any, commands: Any, camera_file: str | None) 
                 await wait_step(page, "waiting")
                 await page.locator("#call-lost").wait_for()
                 reached.put("waiting again")
+            elif command == "offline":
+                await page.context.set_offline(True)
+                await page.locator("#connection", has_text="Verbindung unterbrochen").wait_for()
+                reached.put("offline")
+            elif command == "online":
+                await page.context.set_offline(False)
+                reached.put("online")
+            elif command == "expect-live":
+                await page.locator("#connection").wait_for(state="hidden", timeout=30_000)
+                await page.locator("#call-status").wait_for(state="hidden", timeout=30_000)
+                reached.put("live")
+            elif command == "revoke":
+                await page.click("#revoke")
+                await page.get_by_role("button", name="Ja, Einwilligung widerrufen").click()
+                await wait_step(page, "revoked")
+                reached.put("revoked")
             elif command == "wait-ended":
                 await wait_step(page, "ended")
                 reached.put("ended")

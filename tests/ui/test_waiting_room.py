@@ -401,9 +401,9 @@ def test_revoked_consent_removes_the_person_and_says_so(
     console.select("Rita Widerruf")
     run(loop, citizen.revoke())
     console.gone("Rita Widerruf")
-    wait_until(
-        lambda: console.page.message_bar.text == "Rita Widerruf hat die Einwilligung widerrufen."
-    )
+    said = "Rita Widerruf hat die Einwilligung widerrufen. "
+    said += "Ihre Daten zu diesem Termin wurden gelöscht."
+    wait_until(lambda: console.page.message_bar.text == said)
     assert console.page.detail.entry is None
 
 

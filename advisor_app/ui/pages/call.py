@@ -165,6 +165,8 @@ class CallPage(QWidget):
 
     #: The session ended (the advisor pressed "Gespräch beenden", or the last one left).
     ended = Signal()
+    # After ``ended``: how the last one left, for the page the console shows next.
+    ended_note = Signal(str)
 
     def __init__(self, controller: CallController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -357,15 +359,24 @@ class CallPage(QWidget):
         self._show()
 
     def remove(self, participant_id: int) -> None:
-        """Somebody left the call (consent revoked); the last one ends it."""
-        if participant_id not in self._tiles:
+        """Somebody revoked their consent: they leave the call, the last one ends it (the
+        waiting room says why; in a group call this page does)."""
+        entry = self._entry(participant_id)
+        if participant_id not in self._tiles or entry is None:
             return
+        self._controller.remove(participant_id)  # their part is over at the service already
         if len(self._participants) <= 1:
             self.end()
             return
         self._drop(participant_id)
-        self._controller.remove(participant_id)
         self._show()
+        self.messages.show_message(
+            self.tr(
+                "{name} hat die Einwilligung widerrufen. "
+                "Ihre Daten zu diesem Termin wurden gelöscht."
+            ).format(name=entry.name),
+            Level.INFO,
+        )
 
     def _drop(self, participant_id: int) -> bool:
         before = len(self._participants)
@@ -567,15 +578,31 @@ class CallPage(QWidget):
         if isinstance(state, MediaState):
             self._show_media(state)
 
-    def _on_participant_left(self, participant_id: int) -> None:
-        """Hung up, or gone for longer than the grace: their tile goes, the last one ends."""
-        if participant_id not in self._tiles:
+    def _on_participant_left(self, participant_id: int, how: str) -> None:
+        """Hung up, or gone for longer than the grace: their tile goes, the last one ends.
+        How they left is said as what it is, never as an error."""
+        entry = self._entry(participant_id)
+        if participant_id not in self._tiles or entry is None:
             return
+        note = self._left_note(entry.name, how)
         if len(self._participants) <= 1:
             self.end()
+            if note:
+                self.ended_note.emit(note)
             return
         self._drop(participant_id)
         self._show()
+        if note:
+            self.messages.show_message(note, Level.INFO)
+
+    def _left_note(self, name: str, how: str) -> str:
+        if how == "participant":
+            return self.tr("{name} hat das Gespräch beendet.").format(name=name)
+        if how == "timeout":
+            return self.tr(
+                "Die Verbindung zu {name} ist abgebrochen; das Gespräch mit {name} ist beendet."
+            ).format(name=name)
+        return ""  # sent back or removed here: said when it was done; "returned": elsewhere
 
     # --- screen sharing -------------------------------------------------------------------
 

@@ -264,6 +264,10 @@ class WaitingRoomPage(QWidget):
             Level.INFO,
         )
 
+    def show_info(self, text: str) -> None:
+        """A line from elsewhere (how a call ended), shown like a departure."""
+        self._info(text)
+
     def _info(self, text: str) -> None:
         self.message_bar.show_message(text, Level.INFO, hide_after_ms=NOTE_MS)
 
@@ -384,9 +388,15 @@ class WaitingRoomPage(QWidget):
         self._names.pop(participant_id, None)  # the service deleted it; so do we
         self._admitting.pop(participant_id, None)
         if name:
-            text = self.tr("{name} hat die Einwilligung widerrufen.").format(name=name)
+            text = self.tr(
+                "{name} hat die Einwilligung widerrufen. "
+                "Ihre Daten zu diesem Termin wurden gelöscht."
+            ).format(name=name)
         else:
-            text = self.tr("Eine teilnehmende Person hat die Einwilligung widerrufen.")
+            text = self.tr(
+                "Eine teilnehmende Person hat die Einwilligung widerrufen. "
+                "Ihre Daten zu diesem Termin wurden gelöscht."
+            )
         self.message_bar.show_message(text, Level.INFO)
         self.consent_revoked.emit(participant_id)
         self._after_change()

@@ -16,6 +16,9 @@ export const SILENCE_MS = 4000;
 /** Not connected this long after the last "ready": ask the console for a fresh offer again
  * (the "ready" was lost, the console was away, the network came back). */
 export const READY_RETRY_MS = 8000;
+/** After an outage, the time the console's media gets to flow again before a fresh offer is
+ * asked for (only then: a connection whose media is back is kept). */
+export const MEDIA_GRACE_MS = 2500;
 const MAX_CHAT = 2000;
 
 /** Can this browser present a screen or tab? Not on phones and tablets (no useful screen). */
@@ -156,6 +159,11 @@ export class CallConnection {
     this.state = 'connecting';
     this.lastHeard = 0;
     this.seq = 0;
+    /** Media received so far on this connection: video frames decoded, audio bytes. */
+    this.received = { video: 0, audio: 0 };
+    this.remoteCamera = true;
+    /** After an outage: what had arrived when the call was heard again (see checkMedia). */
+    this.resumed = null;
     this.aliveTimer = null;
     this.closed = false;
     this.media = { camera: false, microphone: false };
@@ -183,6 +191,7 @@ export class CallConnection {
    * ask for a fresh offer at once instead of waiting for the next try. */
   roomOnline() {
     if (this.closed || !this.readyAt || this.state === 'connected') return;
+    if (this.pc && Date.now() - this.lastHeard < SILENCE_MS) return; // media or messages flow
     this.ready();
   }
 
@@ -231,6 +240,8 @@ export class CallConnection {
       iceTransportPolicy: this.ice?.ice_transport_policy === 'relay' ? 'relay' : 'all',
     });
     this.pc = pc;
+    this.received = { video: 0, audio: 0 };
+    this.resumed = null;
     this.remote = new MediaStream();
     this.remoteScreen = new MediaStream();
     this.setRemoteScreen(false);
@@ -343,8 +354,7 @@ export class CallConnection {
 
   receive(channel, data) {
     if (channel !== this.channel) return;
-    this.lastHeard = Date.now();
-    if (this.state === 'interrupted') this.setState('connected');
+    this.heard();
     let msg;
     try {
       msg = JSON.parse(data);
@@ -355,6 +365,7 @@ export class CallConnection {
     if (!msg || typeof msg !== 'object') return;
     if (msg.type === 'chat' && validChat(msg)) this.handlers.onChat?.(msg);
     else if (msg.type === 'media') {
+      this.remoteCamera = msg.camera === true;
       this.handlers.onRemoteMedia?.({ camera: msg.camera === true, microphone: msg.microphone === true });
     } else if (msg.type === 'screen') {
       if (typeof msg.active !== 'boolean' || (msg.mid != null && typeof msg.mid !== 'string')) {
@@ -374,7 +385,46 @@ export class CallConnection {
     return true;
   }
 
+  /** The console is heard (a message, or media arriving). After an outage the call is live
+   * again at once; a fresh offer is asked for only if its media does not come back. */
+  heard() {
+    this.lastHeard = Date.now();
+    if (this.state !== 'interrupted') return;
+    this.resumed = { at: Date.now(), ...this.received };
+    this.setState('connected');
+  }
+
+  /** Called every second: does media arrive? Media counts as hearing the console (its data
+   * channel may take longer to come back than the media); and media stalled after an outage
+   * (Chromium's decoder or aiortc's sender, seen with a frozen TURN relay) asks for a fresh
+   * offer. */
+  async checkMedia() {
+    const pc = this.pc;
+    if (!pc) return;
+    const now = { video: 0, audio: 0 };
+    try {
+      (await pc.getStats()).forEach((s) => {
+        if (s.type !== 'inbound-rtp') return;
+        if (s.kind === 'video') now.video += s.framesDecoded ?? 0;
+        else if (s.kind === 'audio') now.audio += s.bytesReceived ?? 0;
+      });
+    } catch {
+      return; // a connection closing under our feet has no statistics
+    }
+    if (pc !== this.pc) return;
+    const flows = now.video > this.received.video || now.audio > this.received.audio;
+    this.received = now;
+    if (flows) this.heard();
+    const resumed = this.resumed;
+    if (!resumed || Date.now() - resumed.at < MEDIA_GRACE_MS) return;
+    this.resumed = null;
+    const videoStalled = this.remoteCamera && resumed.video > 0 && now.video === resumed.video;
+    const nothing = now.video === resumed.video && now.audio === resumed.audio;
+    if (videoStalled || nothing) this.ready();
+  }
+
   alive() {
+    void this.checkMedia();
     this.send({ type: 'alive', seq: ++this.seq });
     if (this.seq % 5 === 0) {
       this.sendMedia(); // a state lost on the way is repaired soon
