@@ -14,6 +14,7 @@ from advisor_app.config import Settings
 from advisor_app.core.clock import Clock, SystemClock
 from advisor_app.core.protocol import ServiceInfo
 from advisor_app.server import (
+    accessibility,
     appointments,
     citizen,
     citizen_api,
@@ -119,6 +120,7 @@ def create_app(
             "login": settings.service.login_rate_limit,
             "socket": settings.service.socket_rate_limit,
             "survey": settings.service.survey_rate_limit,
+            "feedback": settings.service.feedback_rate_limit,
         }
     )
     app[keys.RUNTIME] = keys.ServiceRuntime(
@@ -144,4 +146,6 @@ def create_app(
     statistics.setup_routes(app)
     # Legal texts: /legal/<doc> pages and /api/legal/<doc>, loaded and checked at start.
     legal.setup_routes(app)
+    # The statement's form "Barriere melden", Leichte Sprache, Gebärdensprache.
+    accessibility.setup_routes(app)
     return app

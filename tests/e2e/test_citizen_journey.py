@@ -78,8 +78,11 @@ async def test_from_the_link_to_admission(browser: Browser, live: Live) -> None:
     assert ORGANISATION in start
     assert "Guten Tag Erika Mustermann," in start
     assert "Schritt 1 von 4: Start" in start
-    for doc in ("requirements", "consent", "rights", "privacy", "imprint"):
+    for doc in ("requirements", "consent", "rights", "privacy", "imprint", "accessibility"):
         assert await page.locator(f'footer a[href="/legal/{doc}?lang=de"]').count() == 1
+    footer = await page.inner_text("footer")
+    assert "Technischer Support: 0800 4 555501" in footer
+    assert "null" not in footer and "[[" not in footer
     await no_horizontal_scroll(page)
 
     # Consent: the texts inline; both boxes are needed; focus goes to the step's heading.
@@ -135,10 +138,10 @@ async def test_from_the_link_to_admission(browser: Browser, live: Live) -> None:
     await page.click("#enter-room")
     await wait_step(page, "waiting")
     waiting = await page.inner_text("main")
-    assert "Sie befinden sich im virtuellen Warteraum" in waiting
+    assert "Sie befinden sich im virtuellen Wartebereich" in waiting
     assert "Aktuell wird weder Audio noch Video übertragen." in waiting
     assert "Ihr Videotermin findet am Montag, 23. November 2026 um 11:00 Uhr statt." in waiting
-    assert "Ihre Beraterin oder Ihr Berater wurde informiert" in waiting
+    assert "Ihr Berater / Ihre Beraterin wurde informiert, dass Sie sich im virtuellen " in waiting
     assert "Bitte bleiben Sie zum jetzigen Zeitpunkt auf dieser Seite." in waiting
     await no_horizontal_scroll(page)
     arrived = await receive_type(advisor, "arrived")
