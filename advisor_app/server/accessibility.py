@@ -161,7 +161,7 @@ def feedback_context(
         "t": {k[len("feedback.") :]: v for k, v in t.items() if k.startswith("feedback.")},
         "action": FEEDBACK_PATH,
         "lang": lang,
-        "values": values or {},
+        "fields": values or {},
         "error": error,
         "error_field": error_field,
         "sent": sent,
