@@ -133,13 +133,17 @@ class Live:
 
 @asynccontextmanager
 async def live_service(
-    tmp_path: Path, start: datetime = MORNING, **overrides: Any
+    tmp_path: Path,
+    start: datetime = MORNING,
+    smtp: dict[str, Any] | None = None,
+    **overrides: Any,
 ) -> AsyncIterator[Live]:
     """The production app on 127.0.0.1 with a manual clock set to ``start``; ``overrides``
-    change service settings (e.g. ``socket_rate_limit``)."""
+    change service settings (e.g. ``socket_rate_limit``), ``smtp`` the mail settings."""
     settings = make_settings(
         tmp_path,
         service={"organisation": ORGANISATION, "support_phone": SUPPORT_PHONE, **overrides},
+        **({"smtp": smtp} if smtp else {}),
     )
     clock = ManualClock(start)
     app = create_app(settings, clock=clock)
