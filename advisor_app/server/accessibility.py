@@ -56,12 +56,16 @@ class SignVideo:
     fps: float
 
     def size_text(self) -> str:
-        """``12,3 MB`` as German readers write it."""
+        """``12,3 MB`` (``850 kB`` below a megabyte) as German readers write it."""
+        if self.size_bytes < 1_000_000:
+            return f"{max(1, round(self.size_bytes / 1000))} kB"
         return f"{self.size_bytes / 1_000_000:.1f} MB".replace(".", ",")
 
     def duration_text(self) -> str:
-        """``3:05 Minuten``."""
+        """``3:05 Minuten`` (``45 Sekunden`` below a minute)."""
         total = round(self.duration_s)
+        if total < 60:
+            return f"{total} Sekunden"
         return f"{total // 60}:{total % 60:02d} Minuten"
 
 

@@ -7,6 +7,7 @@ a real SMTP server (aiosmtpd, tests/helpers/smtp.py).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from html import unescape
@@ -261,8 +262,9 @@ async def test_a_configured_video_is_shown_with_size_duration_and_streams(
     assert status == 200
     assert '<source src="/gebaerdensprache/video" type="video/mp4">' in html
     assert 'role="img" aria-labelledby="dgs-symbol-title"' in html  # the DGS symbol
-    size = f"{video.stat().st_size / 1_000_000:.1f} MB".replace(".", ",")
-    assert f"Länge: 0:03 Minuten · Größe: {size}" in html
+    size = f"{round(video.stat().st_size / 1000)} kB"
+    assert f"Länge: 3 Sekunden · Größe: {size}" in html
+    assert f"Video herunterladen ({size}, 3 Sekunden)" in html
     assert 'href="/gebaerdensprache/video?download=1" download' in html
     _, other = await get(service, "/code")
     assert '<a href="/gebaerdensprache" id="nav-sign-language">' in other
@@ -298,6 +300,9 @@ def test_a_video_below_anlage_2_is_refused(
         probe_sign_video(video)
     good = probe_sign_video(write_video(tmp_path / "gut.mp4", width=640, height=360, fps=30))
     assert (good.width, good.height, round(good.fps)) == (640, 360, 30)
+    assert good.duration_s == pytest.approx(2.0, abs=0.1)
+    assert replace(good, duration_s=61.2).duration_text() == "1:01 Minuten"
+    assert replace(good, size_bytes=12_345_678).size_text() == "12,3 MB"
     with pytest.raises(SignVideoError, match="MP4- oder WebM-Datei"):
         probe_sign_video(tmp_path / "film.avi")
     with pytest.raises(SignVideoError, match="gibt es nicht"):
