@@ -28,6 +28,7 @@ from tests.helpers.citizen_browser import (
     no_horizontal_scroll,
     receive,
     receive_type,
+    until_green,
     wait_step,
 )
 from tests.helpers.console_call import console_side
@@ -473,21 +474,6 @@ async def test_code_page_and_unknown_link(browser: Browser, live: Live) -> None:
     await context.close()
 
 
-async def green_or_again(page: Page) -> None:
-    """Wait for the automatic check's light. On this shared test machine the measured round
-    trip is now and then slower than 300 ms (yellow, "Ihre Verbindung ist langsam"): then the
-    citizen does what the page says, "Erneut prüfen"."""
-    result = page.locator("#result")
-    for _ in range(3):
-        await expect(result).not_to_have_attribute("data-verdict", "pending", timeout=20_000)
-        if await result.get_attribute("data-verdict") == "green":
-            return
-        advice = await page.locator("#advice li").all_inner_texts()
-        assert advice and all("Verbindung ist langsam" in a for a in advice), advice
-        await page.get_by_role("button", name="Erneut prüfen").click()
-    raise AssertionError("the device check never became green")
-
-
 async def pressed(button: Locator, state: bool) -> None:
     await expect(button).to_have_attribute("aria-pressed", "true" if state else "false")
 
@@ -526,7 +512,7 @@ async def test_the_printed_guides_words_lead_through_the_whole_visit(
             await expect(heading(name=name)).to_be_visible()
         order = await page.eval_on_selector_all(".device h2", "els => els.map(e => e.textContent)")
         assert order[:3] == tests
-        await green_or_again(page)
+        await until_green(page, page.get_by_role("button", name="Erneut prüfen").click)
         todo = page.get_by_role("heading", name="Noch zu tun")
         await expect(todo).to_be_visible()
         await expect(page.locator("#todo")).to_contain_text("Testen Sie den Lautsprecher")
