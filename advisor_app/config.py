@@ -15,6 +15,7 @@ import contextvars
 import ipaddress
 import tomllib
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,6 +34,9 @@ from advisor_app import managed
 APP_NAME = "advisor-console"
 CONFIG_FILE_NAME = "config.toml"
 ENV_PREFIX = "ADVISOR_"
+
+#: The organisation's name until the agency sets one; it is never shown as a signature.
+DEFAULT_ORGANISATION = "Videoberatung"
 
 #: Keys that hold secrets and must never appear in a configuration file.
 _SECRET_KEYS = {("smtp", "password"), ("ice", "turn_secret")}
@@ -97,9 +101,29 @@ class ServiceSettings(_Section):
     database_url: str | None = None
     #: Address citizens use to reach the service, used in invitation links.
     public_base_url: str | None = None
-    organisation: str = "Videoberatung"
+    #: The agency's name as citizens read it. The default stands for "not set": legal texts
+    #: and mails then phrase the sentence without a name (see :attr:`organisation_name`).
+    organisation: str = DEFAULT_ORGANISATION
+    #: The technical support's telephone number; empty: the pages and mails leave the
+    #: support sentence out.
     support_phone: str = ""
     support_hours: str = "Montag bis Freitag, 8 bis 18 Uhr"
+    #: Where the accessibility statement's feedback form sends barrier reports; shown to
+    #: citizens as the e-mail alternative. Empty: reports go to ``smtp.from_address`` (the
+    #: outbox in the embedded mode) and the statement names no address.
+    accessibility_email: str = ""
+    #: Date of the last review of the accessibility statement; empty: the date of the
+    #: product's own review that the bundled statement was written on.
+    accessibility_reviewed: date | None = None
+    #: Barrier reports per client address.
+    feedback_rate_limit: str = "3/minute;10/hour"
+    #: The agency's video in German Sign Language (DGS) for the "Gebärdensprache" page: an
+    #: MP4/WebM file of at least 320×240 pixels and 25 frames per second, checked at start.
+    #: Empty: the page says that there is no video yet and the header has no entry for it.
+    sign_language_video: Path | None = None
+    #: Start a service reachable from other machines although the legal texts still hold
+    #: ``[[…]]`` placeholders (tests, a trial before the imprint is written).
+    allow_placeholder_legal: bool = False
     #: Days after an appointment when its personal data is deleted.
     retention_days: int = Field(default=90, ge=1, le=3650)
     retention_interval_min: int = Field(default=60, ge=1)
@@ -136,6 +160,22 @@ class ServiceSettings(_Section):
             except ValueError as exc:
                 raise ValueError(f"„{item}“ ist keine IP-Adresse und kein Netz.") from exc
         return value
+
+    @property
+    def organisation_name(self) -> str | None:
+        """The configured name, or None while it is unset (the default "Videoberatung")."""
+        name = self.organisation.strip()
+        return name if name and name != DEFAULT_ORGANISATION else None
+
+    @property
+    def server_mode(self) -> bool:
+        """Reachable by citizens on other machines: a public address or a non-loopback host."""
+        if self.public_base_url:
+            return True
+        try:
+            return not ipaddress.ip_address(self.host.strip("[]")).is_loopback
+        except ValueError:
+            return self.host not in ("localhost",)
 
     @property
     def tls(self) -> bool:

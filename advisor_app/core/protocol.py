@@ -619,7 +619,15 @@ CitizenEvent = Annotated[
 # --- legal texts (GET /api/legal/<doc>?lang=xx) -----------------------------------------------
 
 #: The legal texts every deployment has; an agency's manifest may add further ones.
-LEGAL_DOCUMENTS = ("requirements", "consent", "rights", "privacy", "imprint")
+LEGAL_DOCUMENTS = (
+    "requirements",
+    "consent",
+    "rights",
+    "privacy",
+    "imprint",
+    "accessibility",
+    "leichte-sprache",
+)
 
 
 class LegalText(Model):
@@ -635,6 +643,45 @@ class LegalText(Model):
     binding_lang: str
     #: True when ``lang`` is not the binding language: only the binding text is legally valid.
     is_translation: bool
+
+
+# --- barrier report (POST /legal/accessibility/feedback, the statement's form) ----------------
+
+#: Longest barrier report, in characters (the form's ``maxlength``; longer is refused).
+MAX_BARRIER_REPORT_LENGTH = 3000
+
+
+def _report_text(raw: str) -> str:
+    """A report as it is mailed: NFC, line breaks kept, other control characters dropped."""
+    text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text if ch == "\n" or not unicodedata.category(ch).startswith("C"))
+    text = text.strip()
+    if not text:
+        raise ValueError("Bitte beschreiben Sie die Barriere.")
+    if len(text) > MAX_BARRIER_REPORT_LENGTH:
+        raise ValueError(
+            f"Ihre Nachricht ist zu lang (höchstens {MAX_BARRIER_REPORT_LENGTH} Zeichen)."
+        )
+    return text
+
+
+def _optional_line(value: str) -> str:
+    return clean_text(value, max_length=200, what="Die Angabe")
+
+
+class BarrierReport(Model):
+    """A citizen's report of a barrier: plain text, mailed to the agency, stored nowhere."""
+
+    message: Annotated[
+        str, Field(max_length=4 * MAX_BARRIER_REPORT_LENGTH), AfterValidator(_report_text)
+    ]
+    #: Where the barrier was (a page, a step); optional.
+    page: Annotated[str, Field(max_length=800), AfterValidator(_optional_line)] = ""
+    #: Optional: for an answer.
+    name: Annotated[str, Field(max_length=800), AfterValidator(_optional_line)] = ""
+    email: Email = None
+    #: The language the page was read in.
+    lang: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = "de"
 
 
 # --- call: ICE servers (GET /api/ice, GET /api/citizen/<token>/ice) -------------------------

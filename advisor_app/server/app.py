@@ -15,6 +15,7 @@ from advisor_app.core.clock import Clock, SystemClock
 from advisor_app.core.protocol import ServiceInfo
 from advisor_app.os_account import advisor_name
 from advisor_app.server import (
+    accessibility,
     appointments,
     citizen,
     citizen_api,
@@ -122,6 +123,7 @@ def create_app(
             "login": settings.service.login_rate_limit,
             "socket": settings.service.socket_rate_limit,
             "survey": settings.service.survey_rate_limit,
+            "feedback": settings.service.feedback_rate_limit,
         }
     )
     app[keys.RUNTIME] = keys.ServiceRuntime(
@@ -148,4 +150,6 @@ def create_app(
     site.setup_routes(app, embedded=embedded_token is not None)  # GET /api/settings
     # Legal texts: /legal/<doc> pages and /api/legal/<doc>, loaded and checked at start.
     legal.setup_routes(app)
+    # The statement's form "Barriere melden", Leichte Sprache, Gebärdensprache.
+    accessibility.setup_routes(app)
     return app

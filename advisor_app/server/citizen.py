@@ -44,11 +44,18 @@ def page_environment() -> jinja2.Environment:
 
 
 def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
-    settings = request.app[keys.SETTINGS]
+    svc = request.app[keys.SETTINGS].service
     html = (
         request.app[PAGES]
         .get_template(template)
-        .render(organisation=settings.service.organisation, **context)
+        .render(
+            organisation=svc.organisation,
+            # What is not set is left out with its sentence (never "null" or empty).
+            support_phone=svc.support_phone.strip(),
+            support_hours=svc.support_hours.strip(),
+            sign_language=svc.sign_language_video is not None,
+            **context,
+        )
     )
     resp = web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
     resp.headers.update(SECURITY_HEADERS)

@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from advisor_app.core.netcheck import NETWORK_LIMITS
 from advisor_app.core.protocol import LEGAL_DOCUMENTS, LegalText
 from advisor_app.paths import resources_dir
 from advisor_app.server import keys
+from advisor_app.server.accessibility import feedback_context
 from advisor_app.server.citizen import error_page, render
 from advisor_app.server.errors import ApiError, json_response
 
@@ -39,7 +41,28 @@ MANIFEST = "manifest.json"
 LABELS = ("version", "languages", "documents")
 TRANSLATION_LABELS = ("translation_notice", "original_link")
 #: Values of the service settings a text may use, e.g. ``{{ retention_days }}``.
-SETTING_PLACEHOLDERS = ("organisation", "retention_days", "support_phone", "support_hours")
+SETTING_PLACEHOLDERS = (
+    "organisation",
+    "organisation_set",
+    "retention_days",
+    "support_phone",
+    "support_hours",
+    "accessibility_email",
+    "review_date",
+    "sign_language_video",
+)
+#: The date of the product's own accessibility review the bundled statement was written on;
+#: the agency's own review goes into ``service.accessibility_reviewed``.
+BUNDLED_REVIEW = date(2026, 12, 7)
+#: What ``{{ organisation }}`` reads while the agency has not set its name: a neutral phrase,
+#: never the default "Videoberatung". The bundled German texts phrase each case themselves.
+NEUTRAL_ORGANISATION = {
+    "de": "die einladende Stelle",
+    "en": "the agency that invited you",
+    "tr": "sizi davet eden kurum",
+    "uk": "установа, що вас запросила",
+    "ar": "الجهة التي دعتك",
+}
 
 _LANG_CODE = re.compile(r"^[a-z]{2,3}$")
 _DOC_ID = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
@@ -264,6 +287,27 @@ def _render(env: SandboxedEnvironment, folder: Path, name: str, context: Mapping
     return html.strip()
 
 
+def review_date(settings: ServiceSettings, lang: str) -> str:
+    """The statement's review date as the reader writes dates (``07.12.2026``)."""
+    day = settings.accessibility_reviewed or BUNDLED_REVIEW
+    return day.isoformat() if lang in ("en", "ar") else day.strftime("%d.%m.%Y")
+
+
+def text_settings(settings: ServiceSettings, lang: str) -> dict[str, Any]:
+    """The settings a text may use; what is unset is empty (a text leaves its sentence out)."""
+    name = settings.organisation_name
+    return {
+        "organisation": name or NEUTRAL_ORGANISATION.get(lang, NEUTRAL_ORGANISATION["de"]),
+        "organisation_set": name is not None,
+        "retention_days": settings.retention_days,
+        "support_phone": settings.support_phone.strip(),
+        "support_hours": settings.support_hours.strip(),
+        "accessibility_email": settings.accessibility_email.strip(),
+        "review_date": review_date(settings, lang),
+        "sign_language_video": settings.sign_language_video is not None,
+    }
+
+
 class LegalTexts:
     """Every legal text in every language it exists in, rendered once with the settings."""
 
@@ -300,10 +344,7 @@ class LegalTexts:
                         f"weil es {folder / name} gibt."
                     )
                 context = {
-                    "organisation": settings.organisation,
-                    "retention_days": settings.retention_days,
-                    "support_phone": settings.support_phone,
-                    "support_hours": settings.support_hours,
+                    **text_settings(settings, lang),
                     "lang": lang,
                     "version": version,
                     **NETWORK_LIMITS.as_dict(),
@@ -317,7 +358,7 @@ class LegalTexts:
                     binding_lang=binding,
                     is_translation=lang != binding,
                 )
-        _warn_about_leftovers(folder, manifest, texts)
+        _check_leftovers(folder, manifest, texts, settings)
         return cls(manifest, texts)
 
     def pick_lang(self, requested: str | None) -> str:
@@ -351,13 +392,26 @@ class LegalTexts:
         return self.manifest.versions[doc]
 
 
-def _warn_about_leftovers(
-    folder: Path, manifest: Manifest, texts: Mapping[tuple[str, str], LegalText]
+def _check_leftovers(
+    folder: Path,
+    manifest: Manifest,
+    texts: Mapping[tuple[str, str], LegalText],
+    settings: ServiceSettings,
 ) -> None:
-    """Tell IT about what still needs their hand; the service starts anyway."""
+    """Tell IT about what still needs their hand. A service that citizens on other machines
+    reach does not start with ``[[…]]`` placeholders unless ``allow_placeholder_legal``."""
     unfilled = sorted(
         f"{lang}/{doc}.html" for (doc, lang), t in texts.items() if _TO_FILL.search(t.html)
     )
+    if unfilled and settings.server_mode and not settings.allow_placeholder_legal:
+        raise LegalTextError(
+            f"Die Rechtstexte in {folder} enthalten noch Platzhalter in [[doppelten eckigen "
+            f"Klammern]]: {', '.join(unfilled)}. Bitte tragen Sie die Angaben Ihrer Behörde "
+            f"ein (oder geben Sie mit der Einstellung service.legal_dir einen eigenen Ordner "
+            f"an). Für einen Probebetrieb startet der Dienst trotzdem mit "
+            f"[service] allow_placeholder_legal = true "
+            f"(ADVISOR_SERVICE__ALLOW_PLACEHOLDER_LEGAL=true)."
+        )
     if unfilled:
         log.warning(
             "legal texts in %s still have [[…]] placeholders to fill in: %s",
@@ -397,16 +451,26 @@ def _unknown_page(request: web.Request) -> web.Response:
     )
 
 
-async def legal_page(request: web.Request) -> web.Response:
-    """``GET /legal/<doc>?lang=xx``: the text as a page, translations marked as such."""
+def render_legal(
+    request: web.Request,
+    doc: str,
+    requested_lang: str,
+    *,
+    status: int = 200,
+    feedback: dict[str, Any] | None = None,
+) -> web.Response:
+    """The text as a page; the accessibility statement with its form "Barriere melden"."""
     texts = request.app[LEGAL]
-    text = texts.get(request.match_info["doc"], texts.pick_lang(request.query.get("lang")))
+    text = texts.get(doc, texts.pick_lang(requested_lang))
     if text is None:
         return _unknown_page(request)
     lang = texts.language(text.lang)
+    if feedback is None and text.doc == "accessibility":
+        feedback = feedback_context(text.lang, sent=request.query.get("sent") == "1")
     resp = render(
         request,
         "legal.html.j2",
+        status,
         page_lang=text.lang,
         page_dir=lang.dir,
         text=text,
@@ -414,9 +478,15 @@ async def legal_page(request: web.Request) -> web.Response:
         labels=lang.labels,
         languages=texts.languages_of(text.doc),
         documents=texts.documents(text.lang),
+        feedback=feedback,
     )
     resp.headers["Content-Language"] = text.lang
     return resp
+
+
+async def legal_page(request: web.Request) -> web.Response:
+    """``GET /legal/<doc>?lang=xx``: the text as a page, translations marked as such."""
+    return render_legal(request, request.match_info["doc"], request.query.get("lang") or "")
 
 
 async def legal_api(request: web.Request) -> web.Response:

@@ -28,6 +28,7 @@ from advisor_app.config import ConfigError, Settings, SmtpSettings
 from advisor_app.core.clock import Clock
 from advisor_app.core.codes import format_dial_code
 from advisor_app.core.domain import MailKind, MailStatus, Role, to_berlin
+from advisor_app.core.protocol import BarrierReport
 from advisor_app.paths import i18n_dir, resources_dir
 from advisor_app.server.ics import build_ics
 from advisor_app.storage.models import Appointment, Mail, Participant
@@ -110,16 +111,20 @@ class MailComposer:
             MailKind.UPDATE: "intro_update",
             MailKind.CANCEL: "intro_cancel",
         }[kind]
-        if svc.support_phone:
-            support = t["support"].format(phone=svc.support_phone, hours=svc.support_hours)
+        phone, hours = svc.support_phone.strip(), svc.support_hours.strip()
+        if phone:
+            support = t["support" if hours else "support_no_hours"].format(phone=phone, hours=hours)
         else:
             support = t["support_none"]
+        # Unset ("Videoberatung"), the mail is signed by the service, not by a made-up name.
+        organisation = svc.organisation_name
         context = {
             "t": t,
             "lang": lang,
             "kind": kind.value,
             "name": participant.name,
-            "organisation": svc.organisation,
+            "organisation": organisation or t["signature_default"],
+            "brand": organisation or "Mein Videotermin",
             "intro": t[intro_key].format(when=when),
             "guest_role": None
             if participant.role == Role.CITIZEN
@@ -153,7 +158,9 @@ class MailComposer:
             kind=kind,
             starts_at=appointment.starts_at,
             duration_min=appointment.duration_min,
-            summary=t["calendar_summary"].format(organisation=svc.organisation),
+            summary=t["calendar_summary"].format(organisation=organisation)
+            if organisation
+            else t["calendar_summary_plain"],
             description=t["calendar_description"].format(link=link, code=code),
             url=link,
             organizer_email=smtp.from_address,
@@ -399,3 +406,49 @@ class Mailer:
             await session.commit()
         if status is not MailStatus.FAILED:
             log.info("mail %s delivered (%s)", mail_id, status.value)
+
+
+# --- barrier reports (the accessibility statement's form) -------------------------------------
+
+BARRIER_SUBJECT = "Barriere gemeldet über „Mein Videotermin“"
+
+
+def barrier_report_address(settings: Settings) -> str:
+    """Where barrier reports go: ``service.accessibility_email``, else the sender address."""
+    return settings.service.accessibility_email.strip() or settings.smtp.from_address
+
+
+def compose_barrier_report(
+    settings: Settings, report: BarrierReport, now: datetime
+) -> ComposedMail:
+    """A plain-text mail of one report. Only the validated e-mail address reaches a header
+    (Reply-To); everything else the citizen typed stays in the text body."""
+    smtp = settings.smtp
+    to = barrier_report_address(settings)
+    lines = [
+        "Über das Formular der Erklärung zur Barrierefreiheit wurde eine Barriere gemeldet.",
+        "Die Nachricht wurde nirgends gespeichert; nur diese E-Mail enthält sie.",
+        "",
+        f"Eingegangen: {to_berlin(now).strftime('%d.%m.%Y, %H:%M Uhr')}",
+        f"Sprache der Seite: {report.lang}",
+        f"Wo: {report.page or '(keine Angabe)'}",
+        f"Name: {report.name or '(keine Angabe)'}",
+        f"E-Mail für eine Antwort: {report.email or '(keine Angabe)'}",
+        "",
+        "Nachricht:",
+        report.message,
+        "",
+    ]
+    text = "\n".join(lines)
+    msg = EmailMessage()
+    msg["Subject"] = BARRIER_SUBJECT
+    msg["From"] = formataddr((smtp.from_name, smtp.from_address))
+    msg["To"] = smtp_address(to)
+    if report.email:
+        msg["Reply-To"] = smtp_address(report.email)
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = make_msgid(domain=smtp.from_address.rpartition("@")[2] or None)
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(text)
+    msg["Content-Language"] = "de"
+    return ComposedMail(to=to, subject=BARRIER_SUBJECT, text=text, message=msg)

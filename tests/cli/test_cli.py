@@ -62,7 +62,9 @@ def test_serve_prints_its_address_answers_and_stops_on_sigterm(tmp_path: Path) -
 @pytest.mark.parametrize("host", ["::1", "::"])
 def test_serve_on_ipv6_prints_a_usable_address(tmp_path: Path, host: str) -> None:
     with Serve(
-        ["serve", "--host", host, "--port", "0", "--data-dir", str(tmp_path / "d")], cwd=tmp_path
+        ["serve", "--host", host, "--port", "0", "--data-dir", str(tmp_path / "d")],
+        cwd=tmp_path,
+        env=child_env(ADVISOR_SERVICE__ALLOW_PLACEHOLDER_LEGAL="true"),  # "::" is public
     ) as serve:
         url = serve.wait_ready()
         assert re.fullmatch(r"http://\[::1\]:\d+", url)
@@ -85,6 +87,19 @@ def test_second_serve_on_a_busy_port_fails_in_german(tmp_path: Path) -> None:
         assert "Traceback" not in second.stderr
         # the first one is unharmed
         assert get_json(f"{url}/healthz")[0] == 200
+        assert one.stop().returncode == 0
+
+
+def test_a_public_serve_refuses_placeholders_in_the_legal_texts(tmp_path: Path) -> None:
+    args = ["serve", "--host", "0.0.0.0", "--port", "0", "--data-dir", str(tmp_path / "d")]  # noqa: S104
+    result = run(args, cwd=tmp_path)
+    assert result.returncode == 3
+    assert "de/imprint.html" in result.stderr
+    assert "allow_placeholder_legal = true" in result.stderr
+    assert "Traceback" not in result.stderr
+    # on this machine only (the embedded default) the placeholders are a warning
+    with Serve(["serve", "--port", "0", "--data-dir", str(tmp_path / "e")], cwd=tmp_path) as one:
+        assert get_json(f"{one.wait_ready()}/healthz")[0] == 200
         assert one.stop().returncode == 0
 
 
@@ -131,6 +146,7 @@ def test_environment_configures_serve(tmp_path: Path) -> None:
         ADVISOR_SERVICE__DATA_DIR=str(tmp_path / "env-daten"),
         ADVISOR_SERVICE__ORGANISATION="Jobcenter Musterstadt",
         ADVISOR_SERVICE__PUBLIC_BASE_URL="https://termin.example.de",
+        ADVISOR_SERVICE__ALLOW_PLACEHOLDER_LEGAL="true",
     )
     with Serve(["serve", "--port", "0"], cwd=tmp_path, env=env) as serve:
         url = serve.wait_ready()

@@ -119,7 +119,9 @@ async def test_video_audio_and_chat_both_ways_then_the_citizen_hangs_up(
         assert got["audioDb"] > -30.0, got
         await expect(page.locator("#self-video")).to_be_visible()
         await expect(page.locator("#toggle-camera")).to_have_attribute("aria-pressed", "true")
-        await expect(page.locator("#toggle-microphone")).to_contain_text("Mikrofon an")
+        await expect(page.locator("#toggle-camera")).to_have_text("Videofreigabe beenden")
+        await expect(page.locator("#toggle-microphone")).to_have_text("Mikrofon stumm schalten")
+        await expect(page.locator("#toggle-microphone")).to_have_attribute("aria-pressed", "false")
 
         # Chat, console to citizen: text stays text, only the http(s) address is a link.
         console.session.send_chat(
@@ -167,7 +169,8 @@ async def test_video_audio_and_chat_both_ways_then_the_citizen_hangs_up(
         await console.wait_for(
             lambda: bool(console.remote_media) and not console.remote_media[-1].camera
         )
-        await expect(page.locator("#toggle-camera")).to_contain_text("Kamera aus")
+        await expect(page.locator("#toggle-camera")).to_have_text("Video freigeben")
+        await expect(page.locator("#toggle-camera")).to_have_attribute("aria-pressed", "false")
 
         # The citizen hangs up: the closing page, devices released, the console's link gone.
         await page.click("#hangup")

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from functools import partial
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from advisor_app.server import citizen_api
 from advisor_app.server.citizen_api import REVOKED_NAME
 from advisor_app.server.sockets import HUB
 from tests.helpers.citizen_browser import (
+    DESKTOP,
     ORGANISATION,
     ROOM_OPEN,
     Live,
@@ -26,8 +28,10 @@ from tests.helpers.citizen_browser import (
     no_horizontal_scroll,
     receive,
     receive_type,
+    until_green,
     wait_step,
 )
+from tests.helpers.console_call import console_side
 from tests.helpers.service import MONDAY_11, T0
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
@@ -78,8 +82,11 @@ async def test_from_the_link_to_admission(browser: Browser, live: Live) -> None:
     assert ORGANISATION in start
     assert "Guten Tag Erika Mustermann," in start
     assert "Schritt 1 von 4: Start" in start
-    for doc in ("requirements", "consent", "rights", "privacy", "imprint"):
+    for doc in ("requirements", "consent", "rights", "privacy", "imprint", "accessibility"):
         assert await page.locator(f'footer a[href="/legal/{doc}?lang=de"]').count() == 1
+    footer = await page.inner_text("footer")
+    assert "Technischer Support: 0800 4 555501" in footer
+    assert "null" not in footer and "[[" not in footer
     await no_horizontal_scroll(page)
 
     # Consent: the texts inline; both boxes are needed; focus goes to the step's heading.
@@ -135,10 +142,10 @@ async def test_from_the_link_to_admission(browser: Browser, live: Live) -> None:
     await page.click("#enter-room")
     await wait_step(page, "waiting")
     waiting = await page.inner_text("main")
-    assert "Sie befinden sich im virtuellen Warteraum" in waiting
+    assert "Sie befinden sich im virtuellen Wartebereich" in waiting
     assert "Aktuell wird weder Audio noch Video übertragen." in waiting
     assert "Ihr Videotermin findet am Montag, 23. November 2026 um 11:00 Uhr statt." in waiting
-    assert "Ihre Beraterin oder Ihr Berater wurde informiert" in waiting
+    assert "Ihr Berater / Ihre Beraterin wurde informiert, dass Sie sich im virtuellen " in waiting
     assert "Bitte bleiben Sie zum jetzigen Zeitpunkt auf dieser Seite." in waiting
     await no_horizontal_scroll(page)
     arrived = await receive_type(advisor, "arrived")
@@ -465,3 +472,111 @@ async def test_code_page_and_unknown_link(browser: Browser, live: Live) -> None:
     await no_horizontal_scroll(page)
     guard.check()
     await context.close()
+
+
+async def pressed(button: Locator, state: bool) -> None:
+    await expect(button).to_have_attribute("aria-pressed", "true" if state else "false")
+
+
+async def test_the_printed_guides_words_lead_through_the_whole_visit(
+    browser: Browser, live: Live
+) -> None:
+    """A citizen with the brochure in hand: every control is found by its German words only
+    (its role and accessible name), as "Mein Videotermin – Schritt für Schritt" prints them."""
+    _, url = await live.appointment(name="Erika Mustermann")
+    live.clock.set(ROOM_OPEN)
+    async with console_side(live.base, live.advisor_token) as console:
+        context, page, guard = await new_page(browser, live, viewport=DESKTOP)
+        button = partial(page.get_by_role, "button", exact=True)
+        heading = partial(page.get_by_role, "heading", exact=True)
+        await page.goto(url)
+        await button(name="Weiter").click()
+        await page.get_by_role("checkbox", name="Ich stimme der Einwilligungserklärung zu.").check()
+        await page.get_by_role(
+            "checkbox", name="Die Hinweise zu den technischen Voraussetzungen"
+        ).check()
+        await button(name="Ich stimme zu").click()
+
+        # "Geräte überprüfen – Hier können Sie einen Testanruf durchführen." The check runs by
+        # itself; green means every device works; the speaker test is listed as still to do.
+        await expect(heading(name="Geräte überprüfen")).to_be_visible()
+        await expect(
+            page.get_by_text("Hier können Sie einen Testanruf durchführen.")
+        ).to_be_visible()
+        tests = [
+            "Testen Sie das Mikrofon.",
+            "Testen Sie die Kamera.",
+            "Testen Sie den Lautsprecher.",
+        ]
+        for name in tests:
+            await expect(heading(name=name)).to_be_visible()
+        order = await page.eval_on_selector_all(".device h2", "els => els.map(e => e.textContent)")
+        assert order[:3] == tests
+        await until_green(page, page.get_by_role("button", name="Erneut prüfen").click)
+        todo = page.get_by_role("heading", name="Noch zu tun")
+        await expect(todo).to_be_visible()
+        await expect(page.locator("#todo")).to_contain_text("Testen Sie den Lautsprecher")
+        await expect(page.locator("#speaker-badge")).to_have_text("noch zu tun")
+        await button(name="Testton abspielen").click()
+        await button(name="Ich habe den Ton gehört").click()
+        await expect(todo).to_be_hidden()
+        await expect(page.locator("#result")).to_have_attribute("data-verdict", "green")
+        await expect(page.locator("#verdict")).to_have_text(
+            "Alles bereit: Ihre Geräte sind funktionstüchtig."
+        )
+
+        await button(name="Weiter zum Beratungsraum").click()
+        await button(name="Beratungsraum betreten").click()
+        await expect(heading(name="Sie befinden sich im virtuellen Wartebereich")).to_be_visible()
+        await expect(
+            page.get_by_text("Ihr Berater / Ihre Beraterin wurde informiert, dass Sie sich im")
+        ).to_be_visible()
+
+        link = await console.admit_next()
+        await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
+
+        # Video freigeben / Videofreigabe beenden
+        video = button(name="Videofreigabe beenden")
+        await pressed(video, True)
+        await video.click()
+        await pressed(button(name="Video freigeben"), False)
+        await console.wait_for(lambda: not console.remote_media[-1].camera)
+        await button(name="Video freigeben").click()
+        await pressed(button(name="Videofreigabe beenden"), True)
+        await console.wait_for(lambda: console.remote_media[-1].camera)
+
+        # Mikrofon stumm schalten / Stummschaltung aufheben
+        await pressed(button(name="Mikrofon stumm schalten"), False)
+        await button(name="Mikrofon stumm schalten").click()
+        await pressed(button(name="Stummschaltung aufheben"), True)
+        await console.wait_for(lambda: not console.remote_media[-1].microphone)
+        await button(name="Stummschaltung aufheben").click()
+        await pressed(button(name="Mikrofon stumm schalten"), False)
+        await console.wait_for(lambda: console.remote_media[-1].microphone)
+
+        # Vollbild / Vollbild beenden
+        await pressed(button(name="Vollbild"), False)
+        await button(name="Vollbild").click()
+        await pressed(button(name="Vollbild beenden"), True)
+        await button(name="Vollbild beenden").click()
+        await pressed(button(name="Vollbild"), False)
+
+        # Bildschirm präsentieren / Bildschirm präsentieren beenden
+        await pressed(button(name="Bildschirm präsentieren"), False)
+        await button(name="Bildschirm präsentieren").click()
+        await pressed(button(name="Bildschirm präsentieren beenden"), True)
+        await console.wait_for(lambda: link.remote_screen.active)
+        await button(name="Bildschirm präsentieren beenden").click()
+        await pressed(button(name="Bildschirm präsentieren"), False)
+        await console.wait_for(lambda: not link.remote_screen.active)
+
+        # Chatnachricht senden
+        await page.get_by_role("textbox", name="Ihre Nachricht").fill("Ich sehe Sie gut.")
+        await button(name="Chatnachricht senden").click()
+        await console.wait_for(lambda: bool(console.chats))
+        assert console.chats[0].text == "Ich sehe Sie gut."
+
+        await button(name="Auflegen").click()
+        await wait_step(page, "ended")
+        guard.check()
+        await context.close()

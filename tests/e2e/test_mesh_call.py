@@ -230,7 +230,7 @@ async def test_three_parties_see_each_other_then_send_back_and_remove(
         # The page says the advisor did it, not that the connection broke off.
         notice = guest.locator("#call-lost")
         await expect(notice).to_have_attribute("data-returned", "returned")
-        await expect(notice).to_contain_text("hat Sie zurück in den Warteraum gebracht")
+        await expect(notice).to_contain_text("hat Sie zurück in den Wartebereich gebracht")
         await expect(citizen.locator(f'.peer-tile[data-peer="{guest_id}"]')).to_have_count(0)
         await expect(citizen.locator("#peer-tiles")).to_be_hidden()
         await console.wait_for(lambda: guest_id not in console.session.links)

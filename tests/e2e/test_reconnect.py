@@ -155,7 +155,7 @@ async def test_a_network_drop_longer_than_the_grace_returns_the_citizen_to_the_w
         # ... and the page goes back into the waiting room by itself and says why.
         await wait_step(page, "waiting")
         await expect(page.locator("#call-lost")).to_contain_text(
-            "Die Verbindung zum Gespräch ist abgebrochen. Sie sind wieder im Warteraum"
+            "Die Verbindung zum Gespräch ist abgebrochen. Sie sind wieder im Wartebereich"
         )
         await expect(page.locator("#connection")).to_be_hidden()
         await page.screenshot(path=str(SHOTS / "citizen_waiting_after_call_lost.png"))
@@ -266,7 +266,7 @@ async def test_a_service_restart_during_the_waiting_room_returns_everyone_to_it(
                     await expect(page.locator("#connection")).to_be_hidden(timeout=10_000)
                     await wait_step(page, "waiting")
                     await expect(page.locator("h1")).to_have_text(
-                        "Sie befinden sich im virtuellen Warteraum"
+                        "Sie befinden sich im virtuellen Wartebereich"
                     )
                 await pages[0][1].screenshot(
                     path=str(SHOTS / "citizen_waiting_after_service_restart.png")

@@ -163,14 +163,14 @@ async def test_the_citizens_screen_arrives_at_the_console_and_a_cancelled_picker
         link = console.session.links[pid]
         share = page.locator("#share-screen")
         await expect(share).to_be_visible()
-        await expect(share).to_contain_text("Bildschirm teilen")
+        await expect(share).to_have_text("Bildschirm präsentieren")
         assert not link.remote_screen.active
 
         await share.click()
         await expect(page.locator("#share-indicator")).to_contain_text(
-            "Sie teilen Ihren Bildschirm"
+            "Sie präsentieren Ihren Bildschirm"
         )
-        await expect(share).to_contain_text("Teilen beenden")
+        await expect(share).to_have_text("Bildschirm präsentieren beenden")
         await console.wait_for(lambda: link.remote_screen.active and link.screen.count > 5)
         frame = link.screen.frame
         size = await page.evaluate(
@@ -220,7 +220,7 @@ async def test_the_citizens_screen_arrives_at_the_console_and_a_cancelled_picker
         await expect(page.locator('[data-problem="screen_cancelled"]')).to_contain_text(
             "Die Auswahl wurde abgebrochen"
         )
-        await expect(share).to_contain_text("Bildschirm teilen")
+        await expect(share).to_have_text("Bildschirm präsentieren")
         assert not link.remote_screen.active
         await page.fill("#chat-input", "Noch da")
         await page.press("#chat-input", "Enter")

@@ -36,7 +36,13 @@ def password_hash() -> str:
 
 def make_settings(tmp_path: Path, **sections: dict[str, Any]) -> Settings:
     """Settings with the data folder in ``tmp_path``; ``sections`` override per section."""
-    service: dict[str, Any] = {"data_dir": tmp_path / "data", "retention_interval_min": 1440}
+    # The bundled imprint keeps its [[…]] placeholders; a service with a public address
+    # refuses them unless told (tests/server/test_legal.py checks the refusal).
+    service: dict[str, Any] = {
+        "data_dir": tmp_path / "data",
+        "retention_interval_min": 1440,
+        "allow_placeholder_legal": True,
+    }
     service.update(sections.pop("service", {}))
     values: dict[str, Any] = {"service": service, **sections}
     return Settings(**values)

@@ -62,7 +62,7 @@ def test_every_text_the_app_asks_for_exists() -> None:
     assert used <= keys, sorted(used - keys)
     # keys the modules build from parts
     families = {
-        "legal": ["requirements", "consent", "rights", "privacy", "imprint"],
+        "legal": ["requirements", "consent", "rights", "privacy", "imprint", "accessibility"],
         "progress": ["start", "consent", "devices", "room"],
         "devices.status_": [
             "ok",

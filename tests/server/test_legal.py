@@ -25,6 +25,18 @@ BUNDLED = resources_dir() / "legal"
 MANIFEST: dict[str, Any] = json.loads((BUNDLED / "manifest.json").read_text(encoding="utf-8"))
 LANGS = list(MANIFEST["languages"])
 TRANSLATIONS = [lang for lang in LANGS if lang != "de"]
+#: Leichte Sprache exists in German only (BITV 2.0 Anlage 2); every other text in every language.
+GERMAN_ONLY = {"leichte-sprache"}
+PAIRS = [
+    (doc, lang)
+    for doc in LEGAL_DOCUMENTS
+    for lang in LANGS
+    if lang == "de" or doc not in GERMAN_ONLY
+]
+
+
+def entry_of(doc: str) -> dict[str, Any]:
+    return dict(next(d for d in MANIFEST["documents"] if d["id"] == doc))
 
 
 async def page(service: Service, doc: str, lang: str | None = None) -> tuple[int, str, Any]:
@@ -63,61 +75,61 @@ def test_the_bundled_folder_has_every_document_in_every_language() -> None:
     assert MANIFEST["binding_language"] == "de"
     assert set(LANGS) == {"de", "en", "tr", "uk", "ar"}
     assert [d["id"] for d in MANIFEST["documents"]] == list(LEGAL_DOCUMENTS)
-    for doc in LEGAL_DOCUMENTS:
-        for lang in LANGS:
-            assert (BUNDLED / lang / f"{doc}.html").is_file(), f"{lang}/{doc}.html"
+    for doc, lang in PAIRS:
+        assert (BUNDLED / lang / f"{doc}.html").is_file(), f"{lang}/{doc}.html"
+    for lang in TRANSLATIONS:
+        assert not (BUNDLED / lang / "leichte-sprache.html").exists()
 
 
 async def test_every_document_renders_in_every_language(service: Service) -> None:
-    for doc in LEGAL_DOCUMENTS:
-        for lang in LANGS:
-            status, html, headers = await page(service, doc, lang)
-            where = f"{lang}/{doc}"
-            assert status == 200, where
-            direction = "rtl" if lang == "ar" else "ltr"
-            assert f'<html lang="{lang}" dir="{direction}">' in html, where
-            title = next(d for d in MANIFEST["documents"] if d["id"] == doc)["title"][lang]
-            assert f'<h1 id="legal-title">{title}</h1>' in html, where
-            assert f"{title} – Videoberatung</title>" in html, where
-            version_label = MANIFEST["languages"][lang]["labels"]["version"]
-            assert f"{version_label}: 2026-11-1" in html, where
-            assert "{{" not in html and "{%" not in html, where
-            assert headers["Content-Language"] == lang
-            csp = headers["Content-Security-Policy"]
-            assert "default-src 'self'" in csp and "unsafe-inline" not in csp, where
-            assert headers["Referrer-Policy"] == "no-referrer"
-            assert headers["X-Content-Type-Options"] == "nosniff"
-            assert "<script" not in html.lower(), where
-            # The page offers every language and every other text, in the page's language.
-            for other in LANGS:
+    for doc, lang in PAIRS:
+        status, html, headers = await page(service, doc, lang)
+        where = f"{lang}/{doc}"
+        assert status == 200, where
+        direction = "rtl" if lang == "ar" else "ltr"
+        assert f'<html lang="{lang}" dir="{direction}">' in html, where
+        title = next(d for d in MANIFEST["documents"] if d["id"] == doc)["title"][lang]
+        assert f'<h1 id="legal-title">{title}</h1>' in html, where
+        assert f"{title} – Videoberatung</title>" in html, where
+        version_label = MANIFEST["languages"][lang]["labels"]["version"]
+        assert f"{version_label}: {entry_of(doc)['version']}" in html, where
+        assert "{{" not in html and "{%" not in html, where
+        assert headers["Content-Language"] == lang
+        csp = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "unsafe-inline" not in csp, where
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert "<script" not in html.lower(), where
+        # The page offers every language and every other text, in the page's language.
+        for other in LANGS:
+            if (doc, other) in PAIRS:
                 assert f'href="/legal/{doc}?lang={other}"' in html, where
-            for other in LEGAL_DOCUMENTS:
-                assert f'href="/legal/{other}?lang={lang}"' in html, where
+        for other in LEGAL_DOCUMENTS:
+            assert f'href="/legal/{other}?lang={lang}"' in html, where
 
 
 async def test_api_returns_the_fragment_with_version_and_binding_language(
     service: Service,
 ) -> None:
-    for doc in LEGAL_DOCUMENTS:
-        entry = next(d for d in MANIFEST["documents"] if d["id"] == doc)
-        for lang in LANGS:
-            status, body = await api(service, doc, lang)
-            assert status == 200, (doc, lang)
-            text = LegalText.model_validate(body)
-            assert set(body) == {
-                "doc",
-                "lang",
-                "title",
-                "html",
-                "version",
-                "binding_lang",
-                "is_translation",
-            }
-            assert (text.doc, text.lang, text.binding_lang) == (doc, lang, "de")
-            assert text.version == entry["version"]
-            assert text.title == entry["title"][lang]
-            assert text.is_translation is (lang != "de")
-            assert text.html.startswith("<") and "<h1" not in text.html
+    for doc, lang in PAIRS:
+        entry = entry_of(doc)
+        status, body = await api(service, doc, lang)
+        assert status == 200, (doc, lang)
+        text = LegalText.model_validate(body)
+        assert set(body) == {
+            "doc",
+            "lang",
+            "title",
+            "html",
+            "version",
+            "binding_lang",
+            "is_translation",
+        }
+        assert (text.doc, text.lang, text.binding_lang) == (doc, lang, "de")
+        assert text.version == entry["version"]
+        assert text.title == entry["title"][lang]
+        assert text.is_translation is (lang != "de")
+        assert text.html.startswith("<") and "<h1" not in text.html
 
 
 async def test_api_versions_are_the_manifest_and_the_consent_flow_versions(
@@ -224,7 +236,16 @@ async def test_agency_settings_are_filled_in_every_text(make_service: MakeServic
 async def test_default_settings_give_90_days_and_no_empty_support_line(service: Service) -> None:
     consent = (await api(service, "consent"))[1]["html"]
     assert "90 Tage nach Ihrem Termin automatisch gelöscht" in consent
-    assert "Videoberatung" in consent
+    # The default organisation name stands for "not set": no text signs with it.
+    named = re.compile(
+        r"(ist|von|mit|für|an|gegenüber|of|with|is|by) Videoberatung\b|Videoberatung<"
+    )
+    assert not named.search(consent)
+    assert "Das Angebot „Mein Videotermin“ von der einladenden Stelle" in consent
+    privacy = (await api(service, "privacy"))[1]["html"]
+    assert "Verantwortlich für die Verarbeitung ist die einladende Stelle." in privacy
+    for doc, lang in PAIRS:
+        assert not named.search((await api(service, doc, lang))[1]["html"]), (doc, lang)
     requirements = (await api(service, "requirements"))[1]["html"]
     assert "Rufen Sie den technischen Support an" not in requirements  # no phone configured
     imprint = (await api(service, "imprint"))[1]["html"]
@@ -242,7 +263,8 @@ async def test_requirements_quote_the_device_check_figures(service: Service) -> 
         f"{limits.min_upload_kbps / 1000:g} Mbit/s im Upload".replace(".", ","),
         f"höchstens {limits.max_rtt_ms} Millisekunden Antwortzeit",
         "mindestens 3G",
-        "der Lautsprecher nicht getestet wurde",
+        "wenn Sie den Testton nicht gehört haben",
+        "Den Lautsprecher testen Sie selbst mit dem Testton",
         "Ihr Browser keine Videogespräche unterstützt",
         "Chrome, Firefox, Edge oder Safari",
         "neutralen Hintergrund",
@@ -358,7 +380,7 @@ async def test_consent_text_lists_what_is_stored_and_what_is_not(service: Servic
 
 def test_no_fragment_has_script_style_or_handlers() -> None:
     files = sorted(BUNDLED.glob("*/*.html"))
-    assert len(files) == len(LEGAL_DOCUMENTS) * len(LANGS)
+    assert len(files) == len(PAIRS)
     for path in files:
         raw = path.read_text(encoding="utf-8").lower()
         for bad in ("<script", "<style", "style=", "javascript:", "<iframe", "<img", "<h1"):
@@ -367,13 +389,12 @@ def test_no_fragment_has_script_style_or_handlers() -> None:
 
 
 async def test_every_rendered_fragment_passes_the_markup_check(service: Service) -> None:
-    for doc in LEGAL_DOCUMENTS:
-        for lang in LANGS:
-            html = (await api(service, doc, lang))[1]["html"]
-            assert check_fragment(html) == [], (doc, lang)
-            for target in re.findall(r'href="/legal/([a-z-]+)\?lang=([a-z]+)"', html):
-                assert target == (target[0], lang), (doc, lang, target)
-                assert target[0] in LEGAL_DOCUMENTS
+    for doc, lang in PAIRS:
+        html = (await api(service, doc, lang))[1]["html"]
+        assert check_fragment(html) == [], (doc, lang)
+        for target in re.findall(r'href="/legal/([a-z-]+)\?lang=([a-z]+)"', html):
+            assert target == (target[0], lang), (doc, lang, target)
+            assert target[0] in LEGAL_DOCUMENTS
 
 
 @pytest.mark.parametrize(

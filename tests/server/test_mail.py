@@ -411,3 +411,59 @@ async def test_a_mail_that_cannot_be_built_is_failed_not_pending(
     assert citizen["mail_status"] == "failed"
     assert citizen["mail_error"].startswith("Die E-Mail konnte nicht erstellt werden")
     assert len(smtp.inbox.messages) == 1  # only the first invitation
+
+
+def outbox_mail(service: Service) -> email.message.EmailMessage:
+    [eml] = sorted((service.settings.service.outbox_dir).glob("*.eml"))
+    msg = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert isinstance(msg, email.message.EmailMessage)
+    return msg
+
+
+async def test_the_invitation_gives_the_support_number_in_the_brochures_words(
+    make_service: MakeService,
+) -> None:
+    service = await make_service(
+        service={"organisation": "Jobcenter Region Hannover", "support_phone": "0800 4 555501"}
+    )
+    await service.create(await service.signed_in())
+    await service.drain()
+    msg = outbox_mail(service)
+    text = parts(msg)["text/plain"].get_content()
+    sentence = (
+        "Der technische Support ist Montag bis Freitag, 8 bis 18 Uhr, unter der Rufnummer "
+        "0800 4 555501 erreichbar."
+    )
+    assert sentence in text
+    assert sentence in parts(msg)["text/html"].get_content()
+    assert text.rstrip().endswith("Freundliche Grüße\nJobcenter Region Hannover")
+    assert "Bei Fragen wenden Sie sich" not in text
+
+
+async def test_without_settings_no_mail_shows_an_empty_or_made_up_value(
+    make_service: MakeService,
+) -> None:
+    service = await make_service(service={"support_hours": ""})
+    await service.create(await service.signed_in())
+    await service.drain()
+    msg = outbox_mail(service)
+    text = parts(msg)["text/plain"].get_content()
+    html = parts(msg)["text/html"].get_content()
+    for body in (text, html):
+        assert "Videoberatung" not in body  # the unset default signs nothing
+        assert "null" not in body and "None" not in body and "()" not in body
+        assert "Technischer Support" not in body and "technische Support" not in body
+    assert "Bei Fragen wenden Sie sich bitte an Ihre Ansprechpartnerin" in text
+    assert text.rstrip().endswith("Freundliche Grüße\nIhr Team von „Mein Videotermin“")
+    assert str(calendar_of(msg).walk("VEVENT")[0]["SUMMARY"]) == "Videotermin"
+    no_hours = await make_service(service={"support_phone": "0800 4 555501", "support_hours": " "})
+    await no_hours.create(
+        await no_hours.signed_in("zweite"), starts_at=MONDAY_11 + timedelta(days=1)
+    )
+    await no_hours.drain()
+    mails = sorted(no_hours.settings.service.outbox_dir.glob("*.eml"))
+    last = email.message_from_bytes(mails[-1].read_bytes(), policy=policy.default)
+    assert isinstance(last, email.message.EmailMessage)
+    assert "Den technischen Support erreichen Sie unter der Rufnummer 0800 4 555501." in (
+        parts(last)["text/plain"].get_content()
+    )

@@ -59,7 +59,7 @@ export function surveyAnswer(body) {
 }
 
 /** The documents of resources/legal, served by the service. */
-export const LEGAL_DOCS = ['requirements', 'consent', 'rights', 'privacy', 'imprint'];
+export const LEGAL_DOCS = ['requirements', 'consent', 'rights', 'privacy', 'imprint', 'accessibility'];
 
 export function legalPage(doc, lang) {
   return `/legal/${doc}?lang=${encodeURIComponent(lang)}`;

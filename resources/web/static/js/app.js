@@ -252,16 +252,29 @@ class App {
         ),
       ),
     );
-    foot.replaceChildren(
+    // replaceChildren() would write a null as the text "null": what is not set is left out.
+    const parts = [
       this.supportLine(),
       h('nav', { 'aria-label': t('legal.nav_label') }, h('ul', { class: 'legal-links' }, links)),
       h('p', { text: t('app.confidential') }),
-    );
+    ];
+    foot.replaceChildren(...parts.filter(Boolean));
+    // Leichte Sprache and Gebärdensprache in the header open beside the app, which keeps its step.
+    for (const link of document.querySelectorAll('.access-links a')) {
+      link.target = '_blank';
+      link.rel = 'noopener';
+      let note = link.querySelector('.visually-hidden');
+      if (!note) {
+        note = h('span', { class: 'visually-hidden' });
+        link.append(note);
+      }
+      note.textContent = ` ${t('app.new_window')}`;
+    }
   }
 
   supportLine() {
     const v = this.view;
-    if (!v?.support_phone) return null;
+    if (!v?.support_phone?.trim()) return null;
     const tel = v.support_phone.replace(/[^\d+]/g, '');
     // The number and the (German) hours keep their left-to-right order in Arabic, too.
     return h(
@@ -269,8 +282,8 @@ class App {
       { class: 'support' },
       `${t('app.support')}: `,
       h('a', { href: `tel:${tel}`, dir: 'ltr' }, v.support_phone),
-      v.support_hours ? ' ' : null,
-      v.support_hours ? h('bdi', { lang: 'de', dir: 'ltr', text: `(${v.support_hours})` }) : null,
+      v.support_hours?.trim() ? ' ' : null,
+      v.support_hours?.trim() ? h('bdi', { lang: 'de', dir: 'ltr', text: `(${v.support_hours.trim()})` }) : null,
     );
   }
 

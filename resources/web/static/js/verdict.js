@@ -9,7 +9,14 @@ export const LIMITS = {
 /**
  * results: { camera, microphone, speaker (DeviceStatus), micHeard, mediaDone,
  *            network: null | {failed} | {rtt_ms, download_kbps, upload_kbps}, env }
- * Returns { verdict: 'green'|'yellow'|'red'|null (still running), advice: [catalog keys] }.
+ * Returns { verdict: 'green'|'yellow'|'red'|null (still running), advice: [catalog keys],
+ *           todo: [catalog keys] }.
+ *
+ * The verdict is what the automatic check found, as the brochure says: green means every
+ * device works (camera and microphone open, the browser and the connection good enough).
+ * What only the citizen can do (speak so the meter moves, play the test sound and say
+ * whether it was heard) is listed as still to do and does not turn the light yellow; a
+ * speaker the citizen did not hear does.
  */
 export function assess(r) {
   const red = [];
@@ -22,8 +29,9 @@ export function assess(r) {
   ]) {
     if (['denied', 'missing', 'error'].includes(r[kind])) red.push(prefix + r[kind]);
   }
-  if (r.microphone === 'ok' && !r.micHeard) yellow.push('advice.mic_silent');
-  if (r.speaker === 'untested') yellow.push('advice.speaker_untested');
+  const todo = [];
+  if (r.microphone === 'ok' && !r.micHeard) todo.push('advice.mic_silent');
+  if (r.speaker === 'untested') todo.push('advice.speaker_untested');
   if (r.speaker === 'error') yellow.push('advice.speaker_error');
   const net = r.network;
   if (net?.failed) red.push('advice.network_offline');
@@ -40,7 +48,7 @@ export function assess(r) {
     }
   }
   const done = r.mediaDone && net !== null;
-  if (!done) return { verdict: red.length ? 'red' : null, advice: [...red, ...yellow] };
+  if (!done) return { verdict: red.length ? 'red' : null, advice: [...red, ...yellow], todo };
   const verdict = red.length ? 'red' : yellow.length ? 'yellow' : 'green';
-  return { verdict, advice: [...red, ...yellow] };
+  return { verdict, advice: [...red, ...yellow], todo };
 }

@@ -40,13 +40,16 @@ export function chatNodes(text) {
 }
 
 function toggle(id, iconName) {
-  return h('button', { type: 'button', class: 'ctl', id, 'aria-pressed': 'true' }, icon(iconName), h('span', { class: 'ctl-label' }));
+  return h('button', { type: 'button', class: 'ctl', id, 'aria-pressed': 'false' }, icon(iconName), h('span', { class: 'ctl-label' }));
 }
 
-function setToggle(button, on, labelOn, labelOff) {
-  button.setAttribute('aria-pressed', on ? 'true' : 'false');
-  button.classList.toggle('off', !on);
-  button.querySelector('.ctl-label').textContent = on ? labelOn : labelOff;
+/**
+ * A toggle with the brochure's words: the label says what a press does ("Video freigeben" /
+ * "Videofreigabe beenden"), `aria-pressed` says whether the function is on.
+ */
+function setToggle(button, pressed, labelToPress, labelToRelease) {
+  button.setAttribute('aria-pressed', pressed ? 'true' : 'false');
+  button.querySelector('.ctl-label').textContent = pressed ? labelToRelease : labelToPress;
 }
 
 export function callView(app) {
@@ -63,7 +66,7 @@ export function callView(app) {
   const camera = toggle('toggle-camera', 'camera');
   const microphone = toggle('toggle-microphone', 'mic');
   const flip = h('button', { type: 'button', class: 'ctl', id: 'switch-camera', hidden: true }, icon('flip'), h('span', { class: 'ctl-label', text: t('call.switch_camera') }));
-  const fullscreen = h('button', { type: 'button', class: 'ctl', id: 'fullscreen', hidden: !document.fullscreenEnabled }, icon('fullscreen'), h('span', { class: 'ctl-label', text: t('call.fullscreen') }));
+  const fullscreen = h('button', { type: 'button', class: 'ctl', id: 'fullscreen', 'aria-pressed': 'false', hidden: !document.fullscreenEnabled }, icon('fullscreen'), h('span', { class: 'ctl-label', text: t('call.fullscreen') }));
   const hangup = h('button', { type: 'button', class: 'ctl hangup', id: 'hangup' }, icon('hangup'), h('span', { class: 'ctl-label', text: t('call.hangup') }));
   const share = h('button', { type: 'button', class: 'ctl', id: 'share-screen', 'aria-pressed': 'false', hidden: !screenShareSupported() }, icon('screen'), h('span', { class: 'ctl-label', text: t('call.share_screen') }));
   const swap = h('button', { type: 'button', class: 'ctl', id: 'swap-view', hidden: true }, icon('swap'), h('span', { class: 'ctl-label', text: t('call.swap_view') }));
@@ -184,10 +187,13 @@ export function callView(app) {
 
   const refreshShare = () => {
     const on = !!call?.screen;
-    share.setAttribute('aria-pressed', on ? 'true' : 'false');
+    setToggle(share, on, t('call.share_screen'), t('call.stop_sharing'));
     share.classList.toggle('active', on);
-    share.querySelector('.ctl-label').textContent = on ? t('call.stop_sharing') : t('call.share_screen');
     sharing.hidden = !on;
+  };
+
+  const refreshFullscreen = () => {
+    setToggle(fullscreen, !!document.fullscreenElement, t('call.fullscreen'), t('call.fullscreen_exit'));
   };
 
   const showState = (state) => {
@@ -224,8 +230,13 @@ export function callView(app) {
   const refreshToggles = () => {
     const cam = call?.track('video');
     const mic = call?.track('audio');
-    setToggle(camera, !!cam && cam.enabled && cam.readyState === 'live', t('call.camera_on'), t('call.camera_off'));
-    setToggle(microphone, !!mic && mic.enabled && mic.readyState === 'live', t('call.microphone_on'), t('call.microphone_off'));
+    const videoOn = !!cam && cam.enabled && cam.readyState === 'live';
+    const micOn = !!mic && mic.enabled && mic.readyState === 'live';
+    setToggle(camera, videoOn, t('call.video_share'), t('call.video_stop'));
+    camera.classList.toggle('off', !videoOn);
+    // Pressed = muted: "Mikrofon stumm schalten" / "Stummschaltung aufheben".
+    setToggle(microphone, !micOn, t('call.mute'), t('call.unmute'));
+    microphone.classList.toggle('off', !micOn);
     camera.disabled = problems.has('camera_denied');
     microphone.disabled = !mic;
     selfVideo.hidden = !cam || cam.readyState !== 'live';
@@ -328,6 +339,8 @@ export function callView(app) {
     if (document.fullscreenElement) void document.exitFullscreen();
     else void node.querySelector('.call-main').requestFullscreen?.();
   });
+  // Esc or the browser's own control leave full screen, too: the button follows.
+  document.addEventListener('fullscreenchange', refreshFullscreen);
   hangup.addEventListener('click', () => {
     hangup.disabled = true;
     app.hangUp();
@@ -434,6 +447,7 @@ export function callView(app) {
     },
     dispose() {
       stopped = true;
+      document.removeEventListener('fullscreenchange', refreshFullscreen);
       mesh?.close();
       for (const tile of tiles.values()) tile.video.srcObject = null;
       call?.close({ sayBye: false });

@@ -54,7 +54,7 @@ export function devicesView(app) {
   const videoOff = h('div', { class: 'preview-off', hidden: true }, icon('cross'), h('span', { text: t('devices.no_picture') }));
   const camSelect = deviceSelect('camera-select', t('devices.camera_select'), (id) => check.choose('camera', id));
   const camAdvice = h('div', { class: 'card-advice' });
-  const cam = deviceCard('camera', t('devices.camera_heading'), h('div', { class: 'preview-box' }, video, videoOff), camAdvice, camSelect.wrap);
+  const cam = deviceCard('camera', t('devices.camera_test'), h('div', { class: 'preview-box' }, video, videoOff), camAdvice, camSelect.wrap);
 
   // microphone
   const meter = h('meter', { id: 'mic-meter', min: '0', max: '1', low: '0.3', high: '0.9', optimum: '0.6', value: '0' });
@@ -62,7 +62,7 @@ export function devicesView(app) {
   const micSelect = deviceSelect('mic-select', t('devices.mic_select'), (id) => check.choose('microphone', id));
   const micAdvice = h('div', { class: 'card-advice' });
   const meterLabel = h('label', { for: 'mic-meter', text: t('devices.mic_level') });
-  const mic = deviceCard('mic', t('devices.mic_heading'), meterLabel, meter, micHint, micAdvice, micSelect.wrap);
+  const mic = deviceCard('mic', t('devices.mic_test'), meterLabel, meter, micHint, micAdvice, micSelect.wrap);
 
   // speaker
   const speakerSelect = deviceSelect('speaker-select', t('devices.speaker_select'), (id) => check.choose('speaker', id));
@@ -71,7 +71,7 @@ export function devicesView(app) {
   const no = button(t('devices.speaker_no'), () => check.confirmSpeaker(false), { kind: 'secondary', id: 'heard-no' });
   const question = h('div', { class: 'question', hidden: true }, h('p', { text: t('devices.speaker_question') }), h('div', { class: 'actions tight' }, yes, no));
   const defaultSpeaker = h('p', { class: 'hint', hidden: true, text: t('devices.speaker_default') });
-  const spk = deviceCard('speaker', t('devices.speaker_heading'), h('p', { text: t('devices.speaker_intro') }), speakerSelect.wrap, defaultSpeaker, play, question);
+  const spk = deviceCard('speaker', t('devices.speaker_test'), h('p', { text: t('devices.speaker_intro') }), speakerSelect.wrap, defaultSpeaker, play, question);
 
   // network and system
   const netText = h('p', { id: 'network-result' });
@@ -90,6 +90,8 @@ export function devicesView(app) {
   // result
   const verdictText = h('p', { class: 'verdict-text', id: 'verdict' });
   const advice = h('ul', { class: 'advice', id: 'advice' });
+  const todoList = h('ul', { class: 'todo', id: 'todo' });
+  const todoBox = h('div', { class: 'todo-box', id: 'todo-box', hidden: true }, h('h3', { text: t('devices.todo_heading') }), todoList);
   const saved = h('p', { class: 'hint', id: 'saved' });
   const help = h('p', { class: 'hint', text: t('devices.help') });
   const result = h(
@@ -98,6 +100,7 @@ export function devicesView(app) {
     h('h2', { id: 'result-title', text: t('devices.result_heading') }),
     verdictText,
     advice,
+    todoBox,
     saved,
     help,
   );
@@ -120,8 +123,9 @@ export function devicesView(app) {
     setBadge(cam.badge, check.mediaDone ? BADGE_KIND[st.camera] : 'info', badgeText(st.camera));
     camSelect.fill(check.devices.videoinput, check.activeId('camera'), t('devices.camera_heading'));
     // microphone
-    const micKind = st.microphone === 'ok' && !check.micHeard ? 'warn' : BADGE_KIND[st.microphone];
-    setBadge(mic.badge, check.mediaDone ? micKind : 'info', st.microphone === 'ok' && check.micHeard ? t('devices.mic_heard') : badgeText(st.microphone));
+    const micKind = st.microphone === 'ok' && !check.micHeard ? 'info' : BADGE_KIND[st.microphone];
+    const micText = st.microphone === 'ok' ? (check.micHeard ? t('devices.mic_heard') : t('devices.status_todo')) : badgeText(st.microphone);
+    setBadge(mic.badge, check.mediaDone ? micKind : 'info', micText);
     micSelect.fill(check.devices.audioinput, check.activeId('microphone'), t('devices.mic_heading'));
     meter.hidden = st.microphone !== 'ok';
     meterLabel.hidden = st.microphone !== 'ok';
@@ -135,7 +139,8 @@ export function devicesView(app) {
     speakerSelect.fill(outputs, check.activeId('speaker'), t('devices.speaker_heading'));
     defaultSpeaker.hidden = outputs.length > 1;
     question.hidden = !check.speakerPlayed || st.speaker !== 'untested';
-    setBadge(spk.badge, st.speaker === 'error' ? 'warn' : BADGE_KIND[st.speaker], t(`devices.status_${st.speaker}`));
+    // Still to do (not a fault): the citizen plays the test sound and says whether it was heard.
+    setBadge(spk.badge, st.speaker === 'error' ? 'warn' : BADGE_KIND[st.speaker], st.speaker === 'untested' ? t('devices.status_todo') : t(`devices.status_${st.speaker}`));
     // network
     const n = check.networkRunning ? null : check.network;
     if (!n) {
@@ -156,7 +161,10 @@ export function devicesView(app) {
     }
     setBadge(sys.badge, env.capable ? (env.official ? 'ok' : 'warn') : 'error', env.capable ? (env.official ? t('devices.status_ok') : t('devices.status_other')) : t('devices.status_error'));
     // result
-    const { verdict, advice: items } = check.assessment();
+    const { verdict, advice: items, todo } = check.assessment();
+    todoList.replaceChildren(...todo.map((key) => h('li', { text: t(key) })));
+    todoBox.hidden = todo.length === 0;
+    result.dataset.todo = String(todo.length);
     result.className = `card result ${verdict ?? 'pending'}`;
     result.dataset.verdict = verdict ?? 'pending';
     verdictText.replaceChildren(
@@ -183,7 +191,8 @@ export function devicesView(app) {
     t('devices.title'),
     h('p', { class: 'lead', text: t('devices.intro') }),
     status('info', t('devices.permission')),
-    h('div', { class: 'device-grid' }, cam.node, mic.node, spk.node, net.node, sys.node),
+    // The brochure's order: microphone, camera, speaker.
+    h('div', { class: 'device-grid' }, mic.node, cam.node, spk.node, net.node, sys.node),
     result,
     announcer,
     actions(
