@@ -119,7 +119,13 @@ def create_app(
             "login": settings.service.login_rate_limit,
             "socket": settings.service.socket_rate_limit,
             "survey": settings.service.survey_rate_limit,
-        }
+            "join_global": settings.service.join_global_rate_limit,
+            "join_code": settings.service.join_code_rate_limit,
+            "login_account": settings.service.login_account_rate_limit,
+            "login_unknown": settings.service.login_unknown_rate_limit,
+            "nettest": settings.service.nettest_rate_limit,
+        },
+        settings.service.rate_limit_storage,
     )
     app[keys.RUNTIME] = keys.ServiceRuntime(
         base_url=base_url or settings.service.resolved_public_base_url()

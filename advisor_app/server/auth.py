@@ -17,6 +17,7 @@ from advisor_app.core.codes import new_session_token, token_digest
 from advisor_app.core.protocol import AdvisorOut, LoginRequest, LoginResponse
 from advisor_app.server import keys
 from advisor_app.server.errors import ApiError, json_response, read_model
+from advisor_app.server.ratelimit import address_key
 from advisor_app.storage.models import Advisor
 from advisor_app.storage.repositories import AdvisorRepo
 
@@ -131,6 +132,11 @@ async def require_advisor(request: web.Request) -> Advisor:
 
 def client_address(request: web.Request) -> str:
     return request.remote or "unknown"
+
+
+def limit_key(request: web.Request) -> str:
+    """The client's key for rate limits: its address, IPv6 counted per /64."""
+    return address_key(client_address(request))
 
 
 async def handle_login(request: web.Request) -> web.Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from aiohttp import web
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from advisor_app.core.domain import AppointmentStatus, Role
 from advisor_app.core.protocol import (
@@ -26,6 +26,8 @@ from advisor_app.storage.models import ConsentRecord, DeviceCheck, Mail, Partici
 from advisor_app.storage.repositories import AppointmentRepo
 
 MAX_NETTEST_BYTES = 4 * 1024 * 1024
+#: Device checks kept per participant (the console shows the newest).
+KEPT_DEVICE_CHECKS = 5
 #: Shown instead of the name once a participant revoked consent (the name itself is deleted).
 REVOKED_NAME = "– Einwilligung widerrufen –"
 
@@ -34,6 +36,16 @@ def legal_versions(app: web.Application) -> dict[str, str]:
     """The versions in force of the texts a citizen consents to (the agency's own, if set)."""
     texts = app[LEGAL]
     return {"consent": texts.version("consent"), "privacy": texts.version("privacy")}
+
+
+def _too_many() -> ApiError:
+    return ApiError(
+        429,
+        "rate_limited",
+        "Zu viele Versuche. Bitte warten Sie einige Minuten und versuchen Sie es erneut.",
+        "Too many attempts. Please wait a few minutes.",
+        headers={"Retry-After": "60"},
+    )
 
 
 def _unknown() -> ApiError:
@@ -173,7 +185,9 @@ async def revoke_consent(request: web.Request) -> web.Response:
         await session.execute(delete(Mail).where(Mail.participant_id == row.id))
         await session.commit()
         advisor_id, appointment_id = row.appointment.advisor_id, row.appointment_id
-    await request.app[HUB].revoke(advisor_id, participant.id, appointment_id)
+    await request.app[HUB].revoke(
+        advisor_id, participant.link_token, participant.id, appointment_id
+    )
     return web.json_response({"revoked": True})
 
 
@@ -194,6 +208,8 @@ async def device_check(request: web.Request) -> web.Response:
     # The consent covers the device check and what it stores: nothing before it.
     participant = await participant_with_consent(request)
     body = await read_model(request, DeviceCheckIn)
+    if not await request.app[keys.LIMITER].hit("device_check", participant.link_token):
+        raise _too_many()
     now = request.app[keys.CLOCK].now()
     async with request.app[keys.SESSIONS]() as session:
         session.add(
@@ -204,9 +220,21 @@ async def device_check(request: web.Request) -> web.Response:
                 **body.model_dump(mode="json"),
             )
         )
+        await session.flush()
+        keep = (
+            select(DeviceCheck.id)
+            .where(DeviceCheck.participant_id == participant.id)
+            .order_by(DeviceCheck.id.desc())
+            .limit(KEPT_DEVICE_CHECKS)
+        )
+        await session.execute(
+            delete(DeviceCheck)
+            .where(DeviceCheck.participant_id == participant.id)
+            .where(DeviceCheck.id.not_in(keep.scalar_subquery()))
+        )
         await session.commit()
     out = DeviceCheckOut(**body.model_dump(), checked_at=now)
-    await request.app[HUB].update_device_check(participant.id, out)
+    await request.app[HUB].update_device_check(participant.link_token, out)
     return json_response(out, status=201)
 
 

@@ -39,7 +39,7 @@ from advisor_app.core.protocol import (
 )
 from advisor_app.core.timewindow import AppointmentWindow, LinkState
 from advisor_app.server import keys
-from advisor_app.server.auth import client_address
+from advisor_app.server.auth import limit_key
 from advisor_app.server.citizen import window_of
 from advisor_app.server.statistics import StatisticsRecorder
 from advisor_app.server.waiting_room import (
@@ -72,6 +72,12 @@ UNKNOWN_LINK = SocketError(
     message="Dieser Link ist uns nicht bekannt.",
     message_en="We do not know this link.",
 )
+TOO_MANY_ENTRIES = SocketError(
+    error="rate_limited",
+    message="Sie haben den Warteraum zu oft betreten und verlassen. Bitte warten Sie einige "
+    "Minuten.",
+    message_en="You entered and left the waiting room too often. Please wait a few minutes.",
+)
 CONSENT_REQUIRED = SocketError(
     error="consent_required",
     message="Bitte stimmen Sie zuerst der Einwilligungserklärung zu.",
@@ -92,6 +98,7 @@ def _citizen_ws() -> web.WebSocketResponse:
 class Seat:
     """What a citizen's socket keeps after hello: plain values, no database objects."""
 
+    token: str
     advisor_id: int
     entry: WaitingEntry
     window: AppointmentWindow
@@ -187,14 +194,14 @@ async def _seat(request: web.Request, token: str) -> Seat | Refusal:
         return RoomState(phase=RoomPhase.REVOKED), CLOSE_ENDED
     if not consents:
         return CONSENT_REQUIRED, CLOSE_UNAUTHORIZED
-    return Seat(appt.advisor_id, entry_of(participant, now), window)
+    return Seat(token, appt.advisor_id, entry_of(participant, now), window)
 
 
 async def citizen_socket(request: web.Request) -> web.WebSocketResponse:
     app = request.app
     ws = _citizen_ws()
     await ws.prepare(request)
-    if not await app[keys.LIMITER].hit("socket", client_address(request)):
+    if not await app[keys.LIMITER].hit("socket", limit_key(request)):
         return await _refuse(
             ws,
             SocketError(
@@ -214,7 +221,7 @@ async def citizen_socket(request: web.Request) -> web.WebSocketResponse:
         await ws.close(code=code)
         return ws
     hub = app[HUB]
-    presence = await hub.attach_citizen(ws, seat.advisor_id, seat.entry, seat.window)
+    presence = await hub.attach_citizen(ws, seat.token, seat.advisor_id, seat.entry, seat.window)
     del seat  # the presence holds what is still needed; its entry gets replaced on "enter"
     try:
         async for msg in ws:
@@ -224,7 +231,12 @@ async def citizen_socket(request: web.Request) -> web.WebSocketResponse:
             parsed = _parse(_citizen_messages, msg.data)
             error: SocketError | None = None
             if isinstance(parsed, Enter):
-                error = await hub.enter(presence, app[keys.CLOCK].now())
+                if presence.phase is not RoomPhase.WAITING and not await app[keys.LIMITER].hit(
+                    "enter", presence.token
+                ):
+                    error = TOO_MANY_ENTRIES  # each entry rings at the advisor's console
+                else:
+                    error = await hub.enter(presence, app[keys.CLOCK].now())
             elif isinstance(parsed, Leave):
                 await hub.leave(presence)
             elif isinstance(parsed, CitizenSignal):
@@ -304,6 +316,7 @@ async def hub_ctx(app: web.Application) -> Any:
     app[HUB] = WaitingRoomHub(
         reconnect_grace_s=app[keys.SETTINGS].service.reconnect_grace_s,
         events=StatisticsRecorder(app[keys.SESSIONS], app[keys.CLOCK]),
+        clock=app[keys.CLOCK],
     )
     yield
     await app[HUB].close()

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from advisor_app.core.protocol import SurveyIn, SurveyThanks
 from advisor_app.core.statistics import segment_of
 from advisor_app.server import keys
-from advisor_app.server.auth import client_address
+from advisor_app.server.auth import limit_key
 from advisor_app.server.errors import ApiError, json_response, read_model
 from advisor_app.storage.db import retry_once
 from advisor_app.storage.models import SurveyTicket
@@ -73,7 +73,7 @@ def _used() -> ApiError:
 
 async def submit(request: web.Request) -> web.Response:
     """One answer per ticket; the answers only add to anonymous counters."""
-    if not await request.app[keys.LIMITER].hit("survey", client_address(request)):
+    if not await request.app[keys.LIMITER].hit("survey", limit_key(request)):
         raise ApiError(
             429,
             "rate_limited",

@@ -86,8 +86,32 @@ def _upgrade(connection: Connection, revision: str) -> None:
     command.upgrade(cfg, revision)
 
 
+class MigrationError(RuntimeError):
+    """A migration left rows that point nowhere; nothing was committed."""
+
+
 async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the schema to ``revision``; run at every service start."""
-    async with engine.begin() as conn:
-        await conn.run_sync(_upgrade, revision)
+    """Bring the schema to ``revision``; run at every service start.
+
+    On SQLite foreign keys are off while the migrations run (a table rebuilt in batch mode is
+    dropped and renamed: with foreign keys on, the drop would delete every row pointing at
+    it); before committing, ``PRAGMA foreign_key_check`` must find nothing."""
+    sqlite = engine.dialect.name == "sqlite"
+    async with engine.connect() as conn:
+        if sqlite:  # before any statement opens a transaction, where the pragma is a no-op
+            await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        try:
+            await conn.run_sync(_upgrade, revision)
+            if sqlite:
+                broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                if broken:
+                    raise MigrationError(f"rows without their parent after migrating: {broken}")
+            await conn.commit()
+        except BaseException:
+            await conn.rollback()
+            raise
+        finally:
+            if sqlite:
+                await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                await conn.commit()
     log.info("database schema is at %s", revision)
