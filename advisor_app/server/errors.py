@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from advisor_app.core.protocol import MAX_BODY_BYTES, ErrorReply
-from advisor_app.server.logs import redact
+from advisor_app.server.logs import hide, redact
 
 log = logging.getLogger(__name__)
 
@@ -155,12 +155,19 @@ def _error_response(err: ApiError) -> web.Response:
     return resp
 
 
+def bearer_value(request: web.Request) -> str | None:
+    """The bearer token of the request, if any (to keep it out of the log)."""
+    _, _, value = request.headers.get("Authorization", "").partition(" ")
+    return value.strip() or None
+
+
 def _is_api(request: web.Request) -> bool:
     return request.path.startswith("/api/")
 
 
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    hide(request.match_info.get("token"), bearer_value(request))
     try:
         return await handler(request)
     except ApiError as err:

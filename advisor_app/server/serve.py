@@ -17,7 +17,7 @@ from advisor_app.config import Settings
 from advisor_app.core.protocol import SERVICE_READY_PREFIX
 from advisor_app.server import keys
 from advisor_app.server.app import create_app
-from advisor_app.server.logs import AccessLogger
+from advisor_app.server.logs import access_logger
 from advisor_app.server.tls import TlsError, server_context
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,9 @@ async def run(
         raise StartupError(str(exc)) from exc
     _raise_open_file_limit()
     app = create_app(settings, embedded_token=embedded_token)
-    runner = web.AppRunner(app, access_log_class=AccessLogger, handle_signals=False)
+    runner = web.AppRunner(
+        app, access_log_class=access_logger(svc.log_client_addresses), handle_signals=False
+    )
     try:
         await runner.setup()
     except Exception as exc:

@@ -41,6 +41,7 @@ from advisor_app.core.timewindow import AppointmentWindow, LinkState
 from advisor_app.server import keys
 from advisor_app.server.auth import limit_key
 from advisor_app.server.citizen import window_of
+from advisor_app.server.logs import hide
 from advisor_app.server.statistics import StatisticsRecorder
 from advisor_app.server.waiting_room import (
     CLOSE_ENDED,
@@ -137,7 +138,10 @@ async def _hello(ws: web.WebSocketResponse, adapter: TypeAdapter[Any]) -> Hello 
     if msg.type is not WSMsgType.TEXT:
         return None
     parsed = _parse(adapter, msg.data)
-    return parsed if isinstance(parsed, Hello) else None
+    if not isinstance(parsed, Hello):
+        return None
+    hide(parsed.token)  # nothing this socket logs from now on names its token
+    return parsed
 
 
 def entry_of(participant: Participant, now: Any) -> WaitingEntry:

@@ -55,7 +55,8 @@ def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -
 
 def create_engine(url: str) -> AsyncEngine:
     """An async engine; SQLite gets WAL, foreign keys and a busy timeout."""
-    kwargs: dict[str, Any] = {}
+    # SQL parameters (names, e-mail addresses, link tokens) never appear in an error message.
+    kwargs: dict[str, Any] = {"hide_parameters": True}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
         if path.startswith("file:"):  # URI form, e.g. ``file:/srv/advisor.db?mode=ro&uri=true``
