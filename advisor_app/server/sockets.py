@@ -6,6 +6,7 @@ binary or out-of-order frame gets a :class:`SocketError` reply and changes nothi
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -72,6 +73,11 @@ UNKNOWN_LINK = SocketError(
     error="unknown_link",
     message="Dieser Link ist uns nicht bekannt.",
     message_en="We do not know this link.",
+)
+SIGNED_OUT = SocketError(
+    error="unauthorized",
+    message="Sie sind nicht (mehr) angemeldet. Bitte melden Sie sich erneut an.",
+    message_en="Not signed in.",
 )
 TOO_MANY_ENTRIES = SocketError(
     error="rate_limited",
@@ -267,19 +273,11 @@ async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
     hello = await _hello(ws, _advisor_messages)
     advisor = await app[keys.AUTH].advisor_for(hello.token) if hello is not None else None
     if advisor is None:
-        return await _refuse(
-            ws,
-            SocketError(
-                error="unauthorized",
-                message="Sie sind nicht (mehr) angemeldet. Bitte melden Sie sich erneut an.",
-                message_en="Not signed in.",
-            ),
-            CLOSE_UNAUTHORIZED,
-        )
+        return await _refuse(ws, SIGNED_OUT, CLOSE_UNAUTHORIZED)
     hub = app[HUB]
-    await hub.attach_advisor(
-        advisor.id, ws, hello.calls if hello is not None else None, advisor.display_name
-    )
+    assert hello is not None
+    await hub.attach_advisor(advisor.id, ws, hello.calls, advisor.display_name)
+    watch = asyncio.create_task(_watch_token(app, ws, hello.token), name="advisor-token-watch")
     try:
         async for msg in ws:
             if msg.type is not WSMsgType.TEXT:
@@ -287,6 +285,13 @@ async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
                 continue
             parsed = _parse(_advisor_messages, msg.data)
             error: SocketError | None = None
+            if (
+                not isinstance(parsed, Ping)
+                and await app[keys.AUTH].advisor_for(hello.token) is None
+            ):
+                # Signed out, disabled or password reset since hello: nothing more is done.
+                await _refuse(ws, SIGNED_OUT, CLOSE_UNAUTHORIZED)
+                break
             if isinstance(parsed, Admit):
                 error = await hub.admit(advisor.id, parsed.participant_id)
             elif isinstance(parsed, SendNote):
@@ -312,8 +317,28 @@ async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
             if error is not None:
                 await _send(ws, error)
     finally:
+        watch.cancel()
         hub.detach_advisor(advisor.id, ws)
     return ws
+
+
+#: How often an idle console's sign-in is checked again (a disable from ``admin`` runs in
+#: another process; a sign-out in this one closes the sockets at once).
+TOKEN_RECHECK_S = 10.0
+
+
+async def _watch_token(app: web.Application, ws: web.WebSocketResponse, token: str) -> None:
+    """Close the console's socket once its sign-in is gone, even while it sends nothing."""
+    while not ws.closed:
+        await asyncio.sleep(TOKEN_RECHECK_S)
+        try:
+            valid = await app[keys.AUTH].advisor_for(token) is not None
+        except Exception:  # the database is away for a moment: check again later
+            log.warning("could not check a console's sign-in; will try again")
+            continue
+        if not valid:
+            await _refuse(ws, SIGNED_OUT, CLOSE_UNAUTHORIZED)
+            return
 
 
 async def hub_ctx(app: web.Application) -> Any:

@@ -581,6 +581,13 @@ class WaitingRoomHub:
             await self._calls_lost(advisor_id, keep=set(calls))
         await self._send(ws, WaitingSnapshot(entries=self.waiting_for(advisor_id)))
 
+    async def sign_out(self, advisor_id: int) -> None:
+        """The advisor signed out (every session ended): close the consoles' sockets now."""
+        sockets = list(self._advisors.get(advisor_id, ()))
+        await asyncio.gather(
+            *(ws.close(code=CLOSE_UNAUTHORIZED) for ws in sockets), return_exceptions=True
+        )
+
     def detach_advisor(self, advisor_id: int, ws: web.WebSocketResponse) -> None:
         sockets = self._advisors.get(advisor_id)
         if sockets is not None:
