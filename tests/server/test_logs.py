@@ -64,7 +64,7 @@ async def test_no_secret_in_any_log_during_a_whole_journey(
     status, _ = await service.call(
         "POST",
         "/code",
-        data={"code": citizen["dial_code"], "name": "Erika"},
+        data={"code": citizen["dial_code"], "name": "Erika Mustermann"},
         allow_redirects=False,
     )
     assert status == 303
