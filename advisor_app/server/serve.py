@@ -17,6 +17,7 @@ from advisor_app.config import Settings
 from advisor_app.core.protocol import SERVICE_READY_PREFIX
 from advisor_app.server import keys
 from advisor_app.server.app import create_app
+from advisor_app.server.connections import ConnectionCap, handler_args
 from advisor_app.server.logs import access_logger
 from advisor_app.server.tls import TlsError, server_context
 
@@ -79,13 +80,18 @@ async def run(
     _raise_open_file_limit()
     app = create_app(settings, embedded_token=embedded_token)
     runner = web.AppRunner(
-        app, access_log_class=access_logger(svc.log_client_addresses), handle_signals=False
+        app,
+        access_log_class=access_logger(svc.log_client_addresses),
+        handle_signals=False,
+        **handler_args(svc.idle_timeout_s),
     )
     try:
         await runner.setup()
     except Exception as exc:
         await runner.cleanup()
         raise StartupError(f"Der Dienst konnte nicht starten: {exc}") from exc
+    assert runner.server is not None
+    ConnectionCap(svc.max_connections_per_address, svc.trusted_proxies).install(runner.server)
     site = web.TCPSite(runner, svc.host, svc.port, shutdown_timeout=5, ssl_context=ssl_context)
     try:
         await site.start()
