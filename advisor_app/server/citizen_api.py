@@ -17,7 +17,7 @@ from advisor_app.core.protocol import (
 )
 from advisor_app.core.timewindow import LinkState
 from advisor_app.server import keys
-from advisor_app.server.auth import client_address
+from advisor_app.server.auth import client_address, limit_key
 from advisor_app.server.citizen import window_of
 from advisor_app.server.errors import ApiError, json_response, read_model
 from advisor_app.server.legal import LEGAL
@@ -238,22 +238,46 @@ async def device_check(request: web.Request) -> web.Response:
     return json_response(out, status=201)
 
 
-async def nettest_download(request: web.Request) -> web.Response:
-    await _participant(request)
+async def _nettest_participant(request: web.Request) -> Participant:
+    """The network test is part of the device check: only after consent, and limited per
+    link and per address (a device check makes seven requests)."""
+    participant = await participant_with_consent(request)
+    limiter = request.app[keys.LIMITER]
+    allowed = await limiter.hit("nettest", participant.link_token)
+    allowed = await limiter.hit("nettest", limit_key(request)) and allowed
+    if not allowed:
+        raise _too_many()
+    return participant
+
+
+#: The download is written in pieces of this size; a slow or stalled reader holds at most
+#: one piece and the socket's buffer, never the whole download.
+NETTEST_CHUNK = 64 * 1024
+
+
+async def nettest_download(request: web.Request) -> web.StreamResponse:
+    await _nettest_participant(request)
     try:
         size = int(request.query.get("bytes", "262144"))
     except ValueError as exc:
         raise ApiError(400, "bad_query", "Ungültige Größe.", "Bad size.") from exc
     size = max(1, min(size, MAX_NETTEST_BYTES))
-    return web.Response(
-        body=os.urandom(size),
-        content_type="application/octet-stream",
-        headers={"Cache-Control": "no-store"},
+    response = web.StreamResponse(
+        headers={"Cache-Control": "no-store", "Content-Type": "application/octet-stream"}
     )
+    response.content_length = size
+    await response.prepare(request)
+    sent = 0
+    while sent < size:
+        piece = os.urandom(min(NETTEST_CHUNK, size - sent))  # not compressible on the way
+        await response.write(piece)  # waits while the reader's socket is full
+        sent += len(piece)
+    await response.write_eof()
+    return response
 
 
 async def nettest_upload(request: web.Request) -> web.Response:
-    await _participant(request)
+    await _nettest_participant(request)
     received = 0
     async for chunk in request.content.iter_chunked(64 * 1024):
         received += len(chunk)
