@@ -126,6 +126,14 @@ async def citizen_view(request: web.Request) -> web.Response:
 async def give_consent(request: web.Request) -> web.Response:
     participant = await _participant(request)
     body = await read_model(request, ConsentIn)
+    if body.language not in request.app[LEGAL].manifest.languages:
+        raise ApiError(
+            422,
+            "validation",
+            "Sprache: Diese Sprache wird nicht angeboten.",
+            "This language is not offered.",
+            field="language",
+        )
     versions = legal_versions(request.app)
     if (body.consent_version, body.privacy_version) != (versions["consent"], versions["privacy"]):
         raise ApiError(

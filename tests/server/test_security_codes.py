@@ -9,12 +9,13 @@ from typing import Any
 
 from sqlalchemy import event
 
-from advisor_app.core.codes import fold_name, names_match
 from advisor_app.server import keys
 from tests.helpers.service import MONDAY_11, Service
 
 
 def test_names_fold_case_accents_and_spacing() -> None:
+    from advisor_app.core.codes import fold_name, names_match
+
     assert fold_name("  Zoë   ÜNAL ") == "zoe unal"
     assert names_match("zoe unal", "Zoë Ünal")
     assert names_match("GROSS", "Groß")
