@@ -196,6 +196,7 @@ async def revoke_consent(request: web.Request) -> web.Response:
     await request.app[HUB].revoke(
         advisor_id, participant.link_token, participant.id, appointment_id
     )
+    await request.app[keys.MAILER].forget(participant.id, participant.link_token)
     return web.json_response({"revoked": True})
 
 

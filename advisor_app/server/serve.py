@@ -68,7 +68,8 @@ async def run(
 ) -> None:
     svc = settings.service
     try:
-        svc.data_dir.mkdir(parents=True, exist_ok=True)
+        svc.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        svc.data_dir.chmod(0o700)  # database, outbox and logs: the service account's only
     except OSError as exc:
         raise StartupError(
             f"Der Datenordner {svc.data_dir} kann nicht angelegt werden: {exc.strerror}"

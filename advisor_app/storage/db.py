@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -50,7 +51,18 @@ def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows (a revoked consent's name and address) are overwritten, not left in free
+    # pages of the file; Debian's SQLite does it by default, other builds do not.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+def _private_file(path: Path) -> None:
+    """The database file for the service account only (0600; a folder made here 0700); SQLite
+    creates its -wal and -shm files with the database file's permissions."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # an existing one stays as is
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    path.chmod(0o600)
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -62,7 +74,7 @@ def create_engine(url: str) -> AsyncEngine:
         if path.startswith("file:"):  # URI form, e.g. ``file:/srv/advisor.db?mode=ro&uri=true``
             path = path.removeprefix("file:").split("?", 1)[0]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(path))
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_async_engine(url, **kwargs)
