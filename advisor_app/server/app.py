@@ -89,9 +89,19 @@ async def info(request: web.Request) -> web.Response:
     )
 
 
+#: What the ``Server`` header says: no library, no version.
+SERVER_HEADER = "advisor-console"
+HSTS = "max-age=31536000"
+
+
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers["Server"] = SERVER_HEADER
+    if request.path.startswith("/api/"):  # names, links, appointments: never in a cache
+        response.headers.setdefault("Cache-Control", "no-store")
+    if request.app[keys.SETTINGS].service.tls:  # speaking TLS itself: browsers stay on it
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
 
 
 EMBEDDED = web.AppKey("embedded", bool)

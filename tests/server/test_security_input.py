@@ -3,6 +3,7 @@ are checked, and the answers carry the right security headers."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from tests.helpers.service import Service
@@ -60,3 +61,30 @@ async def test_device_check_fields_refuse_control_characters(service: Service, t
         assert "Steuerzeichen" in reply["message"]
     status, _ = await service.call("POST", f"/api/citizen/{link}/device-check", json=body)
     assert status == 201
+
+
+async def test_headers_name_no_version_and_personal_json_is_never_cached(
+    service: Service, token: str
+) -> None:
+    appt = await service.create(token)
+    link = link_token(appt)
+    for path, auth in (
+        (f"/api/citizen/{link}", None),
+        ("/api/appointments?day=2026-11-23", token),
+        ("/api/info", None),
+    ):
+        headers = {"Authorization": f"Bearer {auth}"} if auth else {}
+        async with service.client.get(path, headers=headers) as resp:
+            assert resp.status == 200
+            assert resp.headers["Cache-Control"] == "no-store", path
+            assert resp.headers["Server"] == "advisor-console"
+            assert "Strict-Transport-Security" not in resp.headers  # plain HTTP here
+    async with service.client.get(f"/j/{link}") as resp:
+        assert "aiohttp" not in resp.headers["Server"]
+
+
+async def test_hsts_when_the_service_speaks_tls_itself(make_service: Any, tmp_path: Path) -> None:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    service = await make_service(service={"tls_cert": cert, "tls_key": key})
+    async with service.client.get("/api/info") as resp:
+        assert resp.headers["Strict-Transport-Security"] == "max-age=31536000"
