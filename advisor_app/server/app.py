@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
@@ -28,6 +29,7 @@ from advisor_app.server.auth import Auth, handle_login, handle_logout, handle_me
 from advisor_app.server.errors import error_middleware, json_response
 from advisor_app.server.logs import keep_personal_data_out
 from advisor_app.server.mail import MailComposer, Mailer, Transport, transport_for
+from advisor_app.server.origin import origin_middleware
 from advisor_app.server.proxy import forwarded_middleware
 from advisor_app.server.ratelimit import RateLimiter
 from advisor_app.server.retention import retention_ctx
@@ -117,7 +119,12 @@ def create_app(
 ) -> web.Application:
     """Build the service. ``transport`` replaces the mail transport (benchmarks only)."""
     keep_personal_data_out()
-    middlewares: list[Middleware] = [error_middleware, citizen.not_found_page]
+    public_host = urlsplit(settings.service.public_base_url or "").hostname
+    middlewares: list[Middleware] = [
+        error_middleware,
+        origin_middleware(embedded=embedded_token is not None, extra_hosts=[public_host or ""]),
+        citizen.not_found_page,
+    ]
     if settings.service.trusted_proxies:
         middlewares.insert(0, forwarded_middleware(settings.service.trusted_proxies))
     app = web.Application(middlewares=middlewares, client_max_size=256 * 1024)
