@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import IntEnum
+from html import escape
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter
@@ -187,7 +188,9 @@ class AppointmentList(QTreeWidget):
         ]
         item = QTreeWidgetItem(texts)
         item.setData(Column.WHEN, _ID_ROLE, appointment.id)
-        item.setToolTip(Column.CITIZEN, citizen)
+        # Tooltips turn anything that looks like HTML into HTML: escaped, inside <p>, the
+        # name is shown as typed.
+        item.setToolTip(Column.CITIZEN, "<p>" + escape(citizen).replace("\n", "<br>") + "</p>")
         if cancelled:
             item.setText(Column.INVITATION, cancelled_label())
             item.setIcon(Column.INVITATION, dot_icon(CANCELLED_COLOUR))
