@@ -18,7 +18,7 @@ def serve_url(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[
     env = child_env(**getattr(request, "param", {}))
     args = ["serve", "--port", "0", "--data-dir", str(tmp_path / "data")]
     with Serve(args, cwd=tmp_path, env=env) as serve:
-        url = urlsplit(serve.wait_ready())
+        url = urlsplit(serve.wait_ready(timeout=180))
         assert url.hostname and url.port
         yield url.hostname, url.port
         serve.stop()

@@ -61,7 +61,7 @@ def test_serve_writes_a_private_log_that_is_rotated_and_purged(tmp_path: Path) -
     args = ["serve", "--port", "0", "--data-dir", str(data), "--log-file", str(log_file)]
     secret = secrets.token_urlsafe(16)
     with Serve(args, cwd=tmp_path, env=child_env()) as serve:
-        url = serve.wait_ready()
+        url = serve.wait_ready(timeout=180)
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"{url}/api/citizen/{secret}/nettest", timeout=10)  # noqa: S310
         assert refused.value.code == 404

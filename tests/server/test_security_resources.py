@@ -76,7 +76,7 @@ def running(tmp_path: Path) -> Iterator[Running]:
     )
     args = ["serve", "--port", "0", "--data-dir", str(data)]
     with Serve(args, cwd=tmp_path, env=env) as serve:
-        url = serve.wait_ready()
+        url = serve.wait_ready(timeout=180)
         status, login = call(
             f"{url}/api/login", "POST", {"username": "berater", "password": PASSWORD}
         )
