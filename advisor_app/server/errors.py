@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from advisor_app.core.protocol import MAX_BODY_BYTES, ErrorReply
-from advisor_app.server.logs import hide, redact
+from advisor_app.server.logs import hidden, redact
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +199,11 @@ def _is_api(request: web.Request) -> bool:
 
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    hide(request.match_info.get("token"), bearer_value(request))
+    with hidden(request.match_info.get("token"), bearer_value(request)):
+        return await _answer(request, handler)
+
+
+async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except ApiError as err:

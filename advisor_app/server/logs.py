@@ -11,12 +11,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -77,10 +78,22 @@ _HIDDEN: ContextVar[frozenset[str]] = ContextVar("hidden_secrets", default=froze
 
 
 def hide(*values: str | None) -> None:
-    """Keep these values out of every log record written by the current task from now on."""
+    """Keep these values out of every log record of the current request (or socket)."""
     fresh = {v for v in values if v and len(v) >= 8}
     if fresh:
         _HIDDEN.set(_HIDDEN.get() | fresh)
+
+
+@contextlib.contextmanager
+def hidden(*values: str | None) -> Iterator[None]:
+    """One request's scope for :func:`hide`: what it hid is forgotten when it ends (several
+    requests of a kept-alive connection run in one task)."""
+    scope = _HIDDEN.set(_HIDDEN.get())
+    try:
+        hide(*values)
+        yield
+    finally:
+        _HIDDEN.reset(scope)
 
 
 def _scrub(text: str) -> str:

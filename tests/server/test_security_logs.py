@@ -77,3 +77,16 @@ def test_serve_writes_a_private_log_that_is_rotated_and_purged(tmp_path: Path) -
     assert recent.exists()
     for db_file in data.glob("advisor.db*"):
         assert stat.S_IMODE(db_file.stat().st_mode) == 0o600, db_file
+
+
+def test_hidden_secrets_are_scoped_to_one_request(caplog: pytest.LogCaptureFixture) -> None:
+    """Requests of one kept-alive connection share a task: each forgets what it hid."""
+    from advisor_app.server import logs
+
+    logs.keep_personal_data_out()
+    caplog.set_level(logging.INFO)
+    secret = secrets.token_urlsafe(16)
+    with logs.hidden(secret):
+        logging.getLogger("test.scope").info("working on %s", secret)
+    assert logs._HIDDEN.get() == frozenset()
+    assert "working on …" in caplog.text and secret not in caplog.text
