@@ -61,8 +61,11 @@ def _private_file(path: Path) -> None:
     """The database file for the service account only (0600; a folder made here 0700); SQLite
     creates its -wal and -shm files with the database file's permissions."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # an existing one stays as is
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-    path.chmod(0o600)
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        path.chmod(0o600)
+    except OSError:  # not a file we can open: SQLite says what is wrong when it tries
+        return
 
 
 def create_engine(url: str) -> AsyncEngine:
