@@ -111,10 +111,12 @@ class ServiceSettings(_Section):
     join_code_rate_limit: str = "5/hour;10/day"
     #: Sign-ins per account from one address (strangers elsewhere cannot lock it), and sign-ins
     #: with unknown account names, all addresses together (caps the password-hashing work).
-    login_account_rate_limit: str = "5/minute;30/hour"
+    login_account_rate_limit: str = "10/minute;60/hour"
     login_unknown_rate_limit: str = "30/minute;300/hour"
-    #: Network-test requests (a device check makes seven) per link and per client address.
+    #: Network-test requests (a device check makes seven) per link, and per client address
+    #: (higher: several citizens may share one address).
     nettest_rate_limit: str = "30/minute;100/hour"
+    nettest_address_rate_limit: str = "120/minute;1000/hour"
     #: Where rate limits are counted (``limits`` storage URI): ``memory://`` for one instance.
     rate_limit_storage: str = "memory://"
     #: Seconds a connection may stay idle, and the most time to send a request's headers.

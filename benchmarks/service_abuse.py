@@ -61,6 +61,7 @@ def environment() -> dict[str, str]:
         "login_rate_limit": "100000/minute",
         "login_unknown_rate_limit": "100000/minute",
         "nettest_rate_limit": "100000/minute",
+        "nettest_address_rate_limit": "100000/minute",
     }
     for name, value in raised.items():
         if name in ServiceSettings.model_fields:

@@ -141,6 +141,7 @@ def create_app(
             "login_account": settings.service.login_account_rate_limit,
             "login_unknown": settings.service.login_unknown_rate_limit,
             "nettest": settings.service.nettest_rate_limit,
+            "nettest_address": settings.service.nettest_address_rate_limit,
         },
         settings.service.rate_limit_storage,
     )

@@ -253,7 +253,7 @@ async def _nettest_participant(request: web.Request) -> Participant:
     participant = await participant_with_consent(request)
     limiter = request.app[keys.LIMITER]
     allowed = await limiter.hit("nettest", participant.link_token)
-    allowed = await limiter.hit("nettest", limit_key(request)) and allowed
+    allowed = await limiter.hit("nettest_address", limit_key(request)) and allowed
     if not allowed:
         raise _too_many()
     return participant

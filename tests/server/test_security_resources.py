@@ -72,6 +72,7 @@ def running(tmp_path: Path) -> Iterator[Running]:
     assert added.returncode == 0, added.stderr
     env = child_env(
         ADVISOR_SERVICE__NETTEST_RATE_LIMIT="1000/minute",
+        ADVISOR_SERVICE__NETTEST_ADDRESS_RATE_LIMIT="1000/minute",
         ADVISOR_SERVICE__LOGIN_RATE_LIMIT="1000/minute",
     )
     args = ["serve", "--port", "0", "--data-dir", str(data)]
