@@ -111,7 +111,7 @@ def behind_nginx(tmp_path: Path) -> Iterator[tuple[str, ssl.SSLContext]]:
             text=True,
         )
         try:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 120
             while True:  # until nginx listens
                 try:
                     socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -131,7 +131,7 @@ def behind_nginx(tmp_path: Path) -> Iterator[tuple[str, ssl.SSLContext]]:
                 nginx.wait()
             if nginx.stderr:
                 nginx.stderr.close()
-            serve.stop()
+            serve.stop(timeout=120)
 
 
 async def test_the_device_check_passes_the_documented_nginx(

@@ -21,7 +21,7 @@ def serve_url(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[
         url = urlsplit(serve.wait_ready(timeout=180))
         assert url.hostname and url.port
         yield url.hostname, url.port
-        serve.stop()
+        serve.stop(timeout=120)
 
 
 def closed_by_server(sock: socket.socket, timeout: float = 15.0) -> bool:

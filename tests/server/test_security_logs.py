@@ -66,7 +66,7 @@ def test_serve_writes_a_private_log_that_is_rotated_and_purged(tmp_path: Path) -
             urllib.request.urlopen(f"{url}/api/citizen/{secret}/nettest", timeout=10)  # noqa: S310
         assert refused.value.code == 404
         refused.value.close()
-        finished = serve.stop()
+        finished = serve.stop(timeout=120)
     assert finished.returncode == 0, finished.stderr
     text = log_file.read_text(encoding="utf-8")
     assert '"GET /api/citizen/…/nettest" 404' in text

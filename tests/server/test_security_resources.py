@@ -83,7 +83,7 @@ def running(tmp_path: Path) -> Iterator[Running]:
         )
         assert status == 200, login
         yield Running(url, serve.proc.pid, login["token"])
-        serve.stop()
+        serve.stop(timeout=120)
 
 
 def booked_link(service: Running) -> str:
