@@ -134,7 +134,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     try:
         asyncio.run(run(settings, embedded_token=token, stop_on_stdin_eof=args.stop_on_stdin_eof))
     except StartupError as exc:
-        logging.getLogger("advisor_app.server").error("service not started: %s", exc)
+        if settings.service.log_file is not None:  # the log file names it too
+            logging.getLogger("advisor_app.server").error("service not started: %s", exc)
         print(f"Fehler: {exc}", file=sys.stderr)
         return 3
     except KeyboardInterrupt:
