@@ -28,7 +28,7 @@ APT_RUN := libportaudio2 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-
 # a small window manager that hands the keyboard back after a dialog.
 APT_TEST := $(APT_RUN) xvfb xauth postgresql chromium coturn wixl msitools systemd \
 	pulseaudio pulseaudio-utils libasound2-plugins imagemagick x11-xserver-utils \
-	tesseract-ocr-eng at-spi2-core dbus-daemon python3-pyatspi gir1.2-atspi-2.0 \
+	tesseract-ocr-eng nginx at-spi2-core dbus-daemon python3-pyatspi gir1.2-atspi-2.0 \
 	matchbox-window-manager
 # ... and what the frozen build's check adds: a Secret Service for the keyring part.
 APT_DIST := $(APT_RUN) gnome-keyring dbus-daemon

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -35,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--public-url", help="Adresse, unter der Bürger den Dienst erreichen")
     serve.add_argument("--tls-cert", type=Path, help="TLS-Zertifikatskette (PEM)")
     serve.add_argument("--tls-key", type=Path, help="privater TLS-Schlüssel (PEM, ohne Passwort)")
+    serve.add_argument("--log-file", type=Path, help="Protokolldatei (täglich neu, begrenzt)")
     serve.add_argument("--stop-on-stdin-eof", action="store_true", help=argparse.SUPPRESS)
 
     admin = sub.add_parser("admin", help="Beraterkonten eines Dienstes verwalten")
@@ -77,6 +79,7 @@ def _cli_overrides(args: argparse.Namespace) -> dict[str, Any]:
         ("public_url", "public_base_url"),
         ("tls_cert", "tls_cert"),
         ("tls_key", "tls_key"),
+        ("log_file", "log_file"),
     ):
         value = getattr(args, attr, None)
         if value is not None:
@@ -125,11 +128,14 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from advisor_app.server.logs import configure
     from advisor_app.server.serve import StartupError, run
 
-    configure(settings.log_level)
+    os.umask(0o077)  # database, outbox, logs: for the service account only
+    configure(settings.log_level, settings.service.log_file, settings.service.log_keep_days)
     token = os.environ.pop(EMBEDDED_TOKEN_ENV, None) or None
     try:
         asyncio.run(run(settings, embedded_token=token, stop_on_stdin_eof=args.stop_on_stdin_eof))
     except StartupError as exc:
+        if settings.service.log_file is not None:  # the log file names it too
+            logging.getLogger("advisor_app.server").error("service not started: %s", exc)
         print(f"Fehler: {exc}", file=sys.stderr)
         return 3
     except KeyboardInterrupt:

@@ -134,6 +134,29 @@ class ServiceSettings(_Section):
     login_rate_limit: str = "10/minute;100/hour"
     #: Survey answers per client address (one per call is normal; several share an address).
     survey_rate_limit: str = "20/minute;200/hour"
+    #: Dial-in code attempts of all addresses together, and wrong names per dial-in code
+    #: (code and name must both match; after these the code rests, the link still works).
+    join_global_rate_limit: str = "60/minute;600/hour"
+    join_code_rate_limit: str = "5/hour;10/day"
+    #: Sign-ins per account from one address (strangers elsewhere cannot lock it), and sign-ins
+    #: with unknown account names, all addresses together (caps the password-hashing work).
+    login_account_rate_limit: str = "10/minute;60/hour"
+    login_unknown_rate_limit: str = "30/minute;300/hour"
+    #: Network-test requests (a device check makes seven) per link, and per client address
+    #: (higher: several citizens may share one address).
+    nettest_rate_limit: str = "30/minute;100/hour"
+    nettest_address_rate_limit: str = "120/minute;1000/hour"
+    #: Where rate limits are counted (``limits`` storage URI): ``memory://`` for one instance.
+    rate_limit_storage: str = "memory://"
+    #: Seconds a connection may stay idle, and the most time to send a request's headers.
+    idle_timeout_s: float = Field(default=20.0, gt=0, le=600)
+    #: Open connections per client address (IPv6: per /64); trusted proxies are not counted.
+    max_connections_per_address: int = Field(default=200, ge=1)
+    #: Write client addresses into the access log (off: the log holds none).
+    log_client_addresses: bool = False
+    #: Log file, rotated daily and kept ``log_keep_days`` days (empty: standard error only).
+    log_file: Path | None = None
+    log_keep_days: int = Field(default=7, ge=1, le=90)
     #: Folder of the legal texts (``manifest.json`` plus ``<lang>/<doc>.html``) that replaces
     #: the bundled ``resources/legal``; checked at service start.
     legal_dir: Path | None = None

@@ -112,9 +112,12 @@ class EmbeddedService:
             str(port),
             "--data-dir",
             str(data_dir),
+            "--log-file",  # rotated daily and purged by the service itself
+            str(log_path),
             "--stop-on-stdin-eof",
         ]
-        with log_path.open("ab") as log_file:
+        # Standard error holds only what happens before logging starts; new at every start.
+        with (data_dir / "service-stderr.log").open("wb") as log_file:
             proc = subprocess.Popen(  # noqa: ASYNC220 - returns at once
                 cmd,
                 stdin=subprocess.PIPE,

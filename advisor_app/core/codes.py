@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
+import unicodedata
 
 #: 16 random bytes = 128 bits, far above the 64 bits the brief asks for.
 LINK_TOKEN_BYTES = 16
@@ -47,3 +49,16 @@ def new_session_token() -> str:
 def token_digest(token: str) -> str:
     """What the database keeps instead of a bearer token."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def fold_name(name: str) -> str:
+    """A name as compared at the dial-in: accents, case and spacing do not count
+    ("  zoe   ÜNAL " and "Zoë Ünal" fold alike; ß folds to ss)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
+def names_match(given: str, stored: str) -> bool:
+    """Whether the typed name is the invited person's, compared in constant time."""
+    return hmac.compare_digest(fold_name(given).encode(), fold_name(stored).encode())

@@ -244,7 +244,14 @@ class JoinCodeResponse(Model):
 
 #: Short free texts the advisor sends into the waiting room.
 MAX_NOTE_LENGTH = 500
-ShortText = Annotated[str, Field(max_length=60)]
+
+
+def _short_text(value: str) -> str:
+    return clean_text(value, max_length=60, what="Die Angabe")
+
+
+#: One line without control characters (what a browser reports about itself).
+ShortText = Annotated[str, Field(max_length=60), AfterValidator(_short_text)]
 
 
 class ConsentState(Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
@@ -31,6 +32,7 @@ from advisor_app.server.auth import Auth, handle_login, handle_logout, handle_me
 from advisor_app.server.errors import error_middleware, json_response
 from advisor_app.server.logs import keep_personal_data_out
 from advisor_app.server.mail import MailComposer, Mailer, Transport, transport_for
+from advisor_app.server.origin import origin_middleware
 from advisor_app.server.proxy import forwarded_middleware
 from advisor_app.server.ratelimit import RateLimiter
 from advisor_app.server.retention import retention_ctx
@@ -93,9 +95,19 @@ async def info(request: web.Request) -> web.Response:
     )
 
 
+#: What the ``Server`` header says: no library, no version.
+SERVER_HEADER = "advisor-console"
+HSTS = "max-age=31536000"
+
+
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers["Server"] = SERVER_HEADER
+    if request.path.startswith("/api/"):  # names, links, appointments: never in a cache
+        response.headers.setdefault("Cache-Control", "no-store")
+    if request.app[keys.SETTINGS].service.tls:  # speaking TLS itself: browsers stay on it
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
 
 
 EMBEDDED = web.AppKey("embedded", bool)
@@ -111,7 +123,12 @@ def create_app(
 ) -> web.Application:
     """Build the service. ``transport`` replaces the mail transport (benchmarks only)."""
     keep_personal_data_out()
-    middlewares: list[Middleware] = [error_middleware, citizen.not_found_page]
+    public_host = urlsplit(settings.service.public_base_url or "").hostname
+    middlewares: list[Middleware] = [
+        error_middleware,
+        origin_middleware(embedded=embedded_token is not None, extra_hosts=[public_host or ""]),
+        citizen.not_found_page,
+    ]
     if settings.service.trusted_proxies:
         middlewares.insert(0, forwarded_middleware(settings.service.trusted_proxies))
     app = web.Application(middlewares=middlewares, client_max_size=256 * 1024)
@@ -124,7 +141,14 @@ def create_app(
             "socket": settings.service.socket_rate_limit,
             "survey": settings.service.survey_rate_limit,
             "feedback": settings.service.feedback_rate_limit,
-        }
+            "join_global": settings.service.join_global_rate_limit,
+            "join_code": settings.service.join_code_rate_limit,
+            "login_account": settings.service.login_account_rate_limit,
+            "login_unknown": settings.service.login_unknown_rate_limit,
+            "nettest": settings.service.nettest_rate_limit,
+            "nettest_address": settings.service.nettest_address_rate_limit,
+        },
+        settings.service.rate_limit_storage,
     )
     app[keys.RUNTIME] = keys.ServiceRuntime(
         base_url=base_url or settings.service.resolved_public_base_url()

@@ -23,6 +23,7 @@ from advisor_app.core.protocol import (
 from advisor_app.server import keys
 from advisor_app.server.auth import require_advisor
 from advisor_app.server.errors import ApiError, json_response, read_model
+from advisor_app.server.sockets import HUB
 from advisor_app.storage.models import Advisor, Appointment, IdentityCheck, Participant
 from advisor_app.storage.repositories import AppointmentRepo, MailRepo, StatsRepo
 
@@ -256,8 +257,9 @@ def _mark_pending(participants: list[Participant], now: datetime) -> None:
 
 async def _apply_update(
     repo: AppointmentRepo, appt: Appointment, body: AppointmentIn
-) -> tuple[bool, list[Participant]]:
-    """Change ``appt`` to ``body``. Returns (time changed, participants needing an invitation)."""
+) -> tuple[bool, list[Participant], list[str]]:
+    """Change ``appt`` to ``body``. Returns (time changed, participants needing an invitation,
+    link tokens of the participants removed)."""
     moved = appt.starts_at != body.starts_at or appt.duration_min != body.duration_min
     changed = moved or appt.topic != body.topic
     appt.starts_at = body.starts_at
@@ -298,12 +300,14 @@ async def _apply_update(
         if match.email != guest.email:
             fresh.append(match)
         match.name, match.email, match.language = guest.name, guest.email, guest.language.value
+    removed: list[str] = []
     for g in old_guests:
         if g.id not in kept:
             # delete-orphan: leaving the collection deletes the row (an extra
             # session.delete() made the flush fail)
             appt.participants.remove(g)
-    return changed, fresh
+            removed.append(g.link_token)
+    return changed, fresh, removed
 
 
 async def update_appointment(request: web.Request) -> web.Response:
@@ -326,7 +330,7 @@ async def update_appointment(request: web.Request) -> web.Response:
         if body.starts_at != appt.starts_at:
             _check_not_past(body, now)
         await _check_overlap(repo, advisor, body, appt.id)
-        changed, fresh = await _apply_update(repo, appt, body)
+        changed, fresh, removed = await _apply_update(repo, appt, body)
         if changed:
             appt.sequence += 1
         appt.updated_at = now
@@ -337,6 +341,8 @@ async def update_appointment(request: web.Request) -> web.Response:
         await session.commit()
         await session.refresh(appt)
         out = appointment_out(appt, base_url)
+    for link_token in removed:  # their place in the room ends now, sockets included
+        await request.app[HUB].end_presence(advisor.id, link_token, "removed")
     mailer = request.app[keys.MAILER]
     if fresh_ids:
         mailer.send_later(appt.id, MailKind.INVITE, base_url, fresh_ids)
@@ -363,6 +369,8 @@ async def cancel_appointment(request: web.Request) -> web.Response:
             await session.commit()
         out = appointment_out(appt, base_url)
     if not already:
+        for p in appt.participants:  # whoever waits or talks is told now, sockets closed
+            await request.app[HUB].end_presence(advisor.id, p.link_token, "cancelled")
         request.app[keys.MAILER].send_later(appt.id, MailKind.CANCEL, base_url)
     return json_response(out)
 

@@ -7,13 +7,13 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
-from advisor_app.core.codes import looks_like_link_token, normalize_dial_code
+from advisor_app.core.codes import looks_like_link_token, names_match, normalize_dial_code
 from advisor_app.core.domain import AppointmentStatus, clean_name, to_berlin
 from advisor_app.core.protocol import JoinCodeRequest, JoinCodeResponse
 from advisor_app.core.timewindow import AppointmentWindow, LinkState
 from advisor_app.paths import resources_dir
 from advisor_app.server import keys
-from advisor_app.server.auth import client_address
+from advisor_app.server.auth import limit_key
 from advisor_app.server.errors import ApiError, Handler, json_response, read_model
 from advisor_app.server.mail import format_when
 from advisor_app.storage.models import Participant
@@ -158,41 +158,74 @@ async def join_page(request: web.Request) -> web.Response:
     )
 
 
-async def _resolve_code(request: web.Request, raw_code: str) -> str:
-    """The personal link for a dial-in code, after the rate limit and the time window."""
-    if not await request.app[keys.LIMITER].hit("join", client_address(request)):
-        raise ApiError(
-            429,
-            "rate_limited",
-            "Zu viele Versuche. Bitte warten Sie einige Minuten und versuchen Sie es erneut.",
-            "Too many attempts. Please wait a few minutes.",
-            headers={"Retry-After": "60"},
-        )
-    code = normalize_dial_code(raw_code)
-    wrong = ApiError(
+#: The one answer for every wrong attempt: unknown code, not yet valid, name not matching.
+def _wrong_code() -> ApiError:
+    return ApiError(
         404,
         "unknown_code",
-        "Dieser Einwahlcode ist nicht gültig. Bitte prüfen Sie die neun Ziffern aus Ihrer "
-        "Einladung. Der Code gilt ab 30 Minuten vor Ihrem Termin.",
-        "This dial-in code is not valid. It works from 30 minutes before your appointment.",
+        "Einwahlcode und Name passen nicht zusammen. Bitte prüfen Sie die neun Ziffern aus "
+        "Ihrer Einladung und schreiben Sie Ihren Vor- und Nachnamen wie in der Einladung. "
+        "Der Code gilt ab 30 Minuten vor Ihrem Termin.",
+        "The dial-in code and the name do not match. Please check the nine digits and write "
+        "your name as in the invitation. The code works from 30 minutes before your "
+        "appointment.",
         field="code",
     )
-    if code is None:
-        raise wrong
+
+
+def _too_many_attempts() -> ApiError:
+    return ApiError(
+        429,
+        "rate_limited",
+        "Zu viele Versuche. Bitte warten Sie einige Minuten und versuchen Sie es erneut.",
+        "Too many attempts. Please wait a few minutes.",
+        headers={"Retry-After": "60"},
+    )
+
+
+#: Compared against when a code names nobody, so an unknown code costs the same work.
+_NOBODY = "\u2400 nobody \u2400"
+
+
+async def _resolve_code(request: web.Request, raw_code: str, name: str) -> str:
+    """The personal link for a dial-in code and the invited person's name.
+
+    Limits: per address (IPv6 per /64), all addresses together, and per code (wrong names
+    for one code; counted for unknown codes alike, so a resting code tells nothing). The
+    lookup does the same work whether the code exists or not: one query, one name
+    comparison, one count on failure."""
+    limiter = request.app[keys.LIMITER]
+    allowed = await limiter.hit("join", limit_key(request))
+    allowed = await limiter.hit("join_global", "*") and allowed
+    if not allowed:
+        raise _too_many_attempts()
+    code = normalize_dial_code(raw_code) or "-"
+    if not await limiter.test("join_code", code):
+        raise _too_many_attempts()
     now = request.app[keys.CLOCK].now()
     async with request.app[keys.SESSIONS]() as session:
-        for participant in await AppointmentRepo(session).participants_by_code(code):
-            await session.refresh(participant, ["appointment"])
-            if participant.appointment.status != AppointmentStatus.SCHEDULED.value:
-                continue
-            if window_of(request, participant).code_valid(now):
-                return f"/j/{participant.link_token}"
-    raise wrong
+        candidates = await AppointmentRepo(session).participants_by_code(code)
+    link = None
+    people: list[Participant | None] = [*candidates] or [None]
+    for participant in people:
+        stored = participant.name if participant is not None else _NOBODY
+        matches = names_match(name, stored)
+        if (
+            participant is not None
+            and matches
+            and participant.appointment.status == AppointmentStatus.SCHEDULED.value
+            and window_of(request, participant).code_valid(now)
+        ):
+            link = f"/j/{participant.link_token}"
+    if link is None:
+        await limiter.hit("join_code", code)
+        raise _wrong_code()
+    return link
 
 
 async def join_by_code_api(request: web.Request) -> web.Response:
     body = await read_model(request, JoinCodeRequest)
-    link = await _resolve_code(request, body.code)
+    link = await _resolve_code(request, body.code, body.name)
     return json_response(JoinCodeResponse(link=link))
 
 
@@ -209,7 +242,7 @@ async def code_form(request: web.Request) -> web.Response:
     except ValueError as exc:
         return render(request, "code.html.j2", 422, error=str(exc), code=code, name=name)
     try:
-        link = await _resolve_code(request, code)
+        link = await _resolve_code(request, code, name)
     except ApiError as err:
         return render(
             request, "code.html.j2", err.status, error=err.reply.message, code=code, name=name

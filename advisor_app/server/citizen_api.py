@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from aiohttp import web
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from advisor_app.core.domain import AppointmentStatus, Role
 from advisor_app.core.protocol import (
@@ -17,7 +17,7 @@ from advisor_app.core.protocol import (
 )
 from advisor_app.core.timewindow import LinkState
 from advisor_app.server import keys
-from advisor_app.server.auth import client_address
+from advisor_app.server.auth import client_address, limit_key
 from advisor_app.server.citizen import window_of
 from advisor_app.server.errors import ApiError, json_response, read_model
 from advisor_app.server.legal import LEGAL
@@ -26,6 +26,8 @@ from advisor_app.storage.models import ConsentRecord, DeviceCheck, Mail, Partici
 from advisor_app.storage.repositories import AppointmentRepo
 
 MAX_NETTEST_BYTES = 4 * 1024 * 1024
+#: Device checks kept per participant (the console shows the newest).
+KEPT_DEVICE_CHECKS = 5
 #: Shown instead of the name once a participant revoked consent (the name itself is deleted).
 REVOKED_NAME = "– Einwilligung widerrufen –"
 
@@ -34,6 +36,16 @@ def legal_versions(app: web.Application) -> dict[str, str]:
     """The versions in force of the texts a citizen consents to (the agency's own, if set)."""
     texts = app[LEGAL]
     return {"consent": texts.version("consent"), "privacy": texts.version("privacy")}
+
+
+def _too_many() -> ApiError:
+    return ApiError(
+        429,
+        "rate_limited",
+        "Zu viele Versuche. Bitte warten Sie einige Minuten und versuchen Sie es erneut.",
+        "Too many attempts. Please wait a few minutes.",
+        headers={"Retry-After": "60"},
+    )
 
 
 def _unknown() -> ApiError:
@@ -114,6 +126,14 @@ async def citizen_view(request: web.Request) -> web.Response:
 async def give_consent(request: web.Request) -> web.Response:
     participant = await _participant(request)
     body = await read_model(request, ConsentIn)
+    if body.language not in request.app[LEGAL].manifest.languages:
+        raise ApiError(
+            422,
+            "validation",
+            "Sprache: Diese Sprache wird nicht angeboten.",
+            "This language is not offered.",
+            field="language",
+        )
     versions = legal_versions(request.app)
     if (body.consent_version, body.privacy_version) != (versions["consent"], versions["privacy"]):
         raise ApiError(
@@ -173,7 +193,10 @@ async def revoke_consent(request: web.Request) -> web.Response:
         await session.execute(delete(Mail).where(Mail.participant_id == row.id))
         await session.commit()
         advisor_id, appointment_id = row.appointment.advisor_id, row.appointment_id
-    await request.app[HUB].revoke(advisor_id, participant.id, appointment_id)
+    await request.app[HUB].revoke(
+        advisor_id, participant.link_token, participant.id, appointment_id
+    )
+    await request.app[keys.MAILER].forget(participant.id, participant.link_token)
     return web.json_response({"revoked": True})
 
 
@@ -194,6 +217,8 @@ async def device_check(request: web.Request) -> web.Response:
     # The consent covers the device check and what it stores: nothing before it.
     participant = await participant_with_consent(request)
     body = await read_model(request, DeviceCheckIn)
+    if not await request.app[keys.LIMITER].hit("device_check", participant.link_token):
+        raise _too_many()
     now = request.app[keys.CLOCK].now()
     async with request.app[keys.SESSIONS]() as session:
         session.add(
@@ -204,28 +229,64 @@ async def device_check(request: web.Request) -> web.Response:
                 **body.model_dump(mode="json"),
             )
         )
+        await session.flush()
+        keep = (
+            select(DeviceCheck.id)
+            .where(DeviceCheck.participant_id == participant.id)
+            .order_by(DeviceCheck.id.desc())
+            .limit(KEPT_DEVICE_CHECKS)
+        )
+        await session.execute(
+            delete(DeviceCheck)
+            .where(DeviceCheck.participant_id == participant.id)
+            .where(DeviceCheck.id.not_in(keep.scalar_subquery()))
+        )
         await session.commit()
     out = DeviceCheckOut(**body.model_dump(), checked_at=now)
-    await request.app[HUB].update_device_check(participant.id, out)
+    await request.app[HUB].update_device_check(participant.link_token, out)
     return json_response(out, status=201)
 
 
-async def nettest_download(request: web.Request) -> web.Response:
-    await _participant(request)
+async def _nettest_participant(request: web.Request) -> Participant:
+    """The network test is part of the device check: only after consent, and limited per
+    link and per address (a device check makes seven requests)."""
+    participant = await participant_with_consent(request)
+    limiter = request.app[keys.LIMITER]
+    allowed = await limiter.hit("nettest", participant.link_token)
+    allowed = await limiter.hit("nettest_address", limit_key(request)) and allowed
+    if not allowed:
+        raise _too_many()
+    return participant
+
+
+#: The download is written in pieces of this size; a slow or stalled reader holds at most
+#: one piece and the socket's buffer, never the whole download.
+NETTEST_CHUNK = 64 * 1024
+
+
+async def nettest_download(request: web.Request) -> web.StreamResponse:
+    await _nettest_participant(request)
     try:
         size = int(request.query.get("bytes", "262144"))
     except ValueError as exc:
         raise ApiError(400, "bad_query", "Ungültige Größe.", "Bad size.") from exc
     size = max(1, min(size, MAX_NETTEST_BYTES))
-    return web.Response(
-        body=os.urandom(size),
-        content_type="application/octet-stream",
-        headers={"Cache-Control": "no-store"},
+    response = web.StreamResponse(
+        headers={"Cache-Control": "no-store", "Content-Type": "application/octet-stream"}
     )
+    response.content_length = size
+    await response.prepare(request)
+    sent = 0
+    while sent < size:
+        piece = os.urandom(min(NETTEST_CHUNK, size - sent))  # not compressible on the way
+        await response.write(piece)  # waits while the reader's socket is full
+        sent += len(piece)
+    await response.write_eof()
+    return response
 
 
 async def nettest_upload(request: web.Request) -> web.Response:
-    await _participant(request)
+    await _nettest_participant(request)
     received = 0
     async for chunk in request.content.iter_chunked(64 * 1024):
         received += len(chunk)

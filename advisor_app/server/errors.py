@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from advisor_app.core.protocol import MAX_BODY_BYTES, ErrorReply
-from advisor_app.server.logs import redact
+from advisor_app.server.logs import hidden, redact
 
 log = logging.getLogger(__name__)
 
@@ -131,16 +131,48 @@ async def read_model(request: web.Request, model: type[M]) -> M:
     raw = await request.content.read(MAX_BODY_BYTES + 1)
     if len(raw) > MAX_BODY_BYTES:
         raise ApiError(413, "too_large", "Die Anfrage ist zu groß.", "Request body too large.")
+    if _nesting(raw) > MAX_JSON_DEPTH:
+        raise _too_deep()
     try:
         data = json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(
             400, "bad_json", "Die Anfrage ist kein gültiges JSON.", "Malformed JSON."
         ) from exc
+    except RecursionError as exc:  # not reached after _nesting; kept as the last guard
+        raise _too_deep() from exc
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise validation_error(exc) from exc
+
+
+#: No request of the protocol nests deeper than a few levels.
+MAX_JSON_DEPTH = 32
+
+
+def _nesting(raw: bytes) -> int:
+    """An upper bound of the JSON nesting of ``raw`` (brackets inside strings count too,
+    which only errs on the safe side), without parsing it."""
+    if raw.count(b"[") + raw.count(b"{") <= MAX_JSON_DEPTH:
+        return 0  # the usual case: few brackets at all
+    depth = deepest = 0
+    for byte in raw:
+        if byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
+
+
+def _too_deep() -> ApiError:
+    return ApiError(
+        400,
+        "too_deep",
+        "Die Anfrage ist zu tief verschachtelt.",
+        f"The JSON is nested deeper than {MAX_JSON_DEPTH} levels.",
+    )
 
 
 def json_response(model: BaseModel, status: int = 200) -> web.Response:
@@ -155,12 +187,23 @@ def _error_response(err: ApiError) -> web.Response:
     return resp
 
 
+def bearer_value(request: web.Request) -> str | None:
+    """The bearer token of the request, if any (to keep it out of the log)."""
+    _, _, value = request.headers.get("Authorization", "").partition(" ")
+    return value.strip() or None
+
+
 def _is_api(request: web.Request) -> bool:
     return request.path.startswith("/api/")
 
 
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    with hidden(request.match_info.get("token"), bearer_value(request)):
+        return await _answer(request, handler)
+
+
+async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except ApiError as err:
@@ -185,6 +228,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if _is_api(request):
             return _error_response(unavailable)
         raise web.HTTPServiceUnavailable(text=unavailable.reply.message) from exc
+    except RecursionError:  # a structure too deep for a parser: the client's mistake
+        if not _is_api(request):
+            raise web.HTTPBadRequest(text="Die Anfrage ist zu tief verschachtelt.") from None
+        return _error_response(_too_deep())
     except Exception:
         log.exception("unhandled error on %s %s", request.method, redact(request.path))
         if not _is_api(request):

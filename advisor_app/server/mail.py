@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
@@ -74,6 +75,8 @@ class ComposedMail:
     subject: str
     text: str
     message: EmailMessage
+    #: Names the participant in the outbox file name (``p<id>``), so a revocation finds it.
+    tag: str = ""
 
 
 class MailComposer:
@@ -257,12 +260,17 @@ class OutboxTransport:
     async def deliver(self, composed: ComposedMail) -> MailStatus:
         data = composed.message.as_bytes()
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        target = self.folder / f"{stamp}.eml"
+        suffix = f"-{composed.tag}" if composed.tag else ""
+        target = self.folder / f"{stamp}{suffix}.eml"
 
         def write() -> None:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            # For the service account only: the mails hold names, addresses and links.
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.folder.chmod(0o700)
             tmp = target.with_suffix(".tmp")
-            tmp.write_bytes(data)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
             tmp.replace(target)
 
         try:
@@ -273,6 +281,29 @@ class OutboxTransport:
                 f"{exc.strerror or exc}"
             ) from exc
         return MailStatus.OUTBOX
+
+    async def forget(self, participant_id: int, needles: list[str]) -> int:
+        """Delete the participant's outbox mails (consent revoked): those named after it,
+        and older ones that contain one of ``needles`` (its link token). Returns how many."""
+
+        def remove() -> int:
+            if not self.folder.is_dir():
+                return 0
+            removed = 0
+            for path in self.folder.glob("*.eml"):
+                try:
+                    mine = path.stem.endswith(f"-p{participant_id}")
+                    if not mine and needles:
+                        data = path.read_bytes()
+                        mine = any(n.encode() in data for n in needles if n)
+                    if mine:
+                        path.unlink()
+                        removed += 1
+                except OSError as exc:
+                    log.warning("could not delete outbox file %s: %s", path.name, exc.strerror)
+            return removed
+
+        return await asyncio.get_running_loop().run_in_executor(None, remove)
 
 
 Transport = SmtpTransport | OutboxTransport
@@ -320,6 +351,14 @@ class Mailer:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("mail task %s failed", task.get_name(), exc_info=task.exception())
+
+    async def forget(self, participant_id: int, link_token: str) -> None:
+        """Consent revoked: written outbox mails of the participant are deleted too."""
+        if isinstance(self.transport, OutboxTransport):
+            await self.drain()  # a mail being written now is deleted as well
+            removed = await self.transport.forget(participant_id, [link_token])
+            if removed:
+                log.info("revocation: %d outbox mail(s) deleted", removed)
 
     async def drain(self) -> None:
         """Wait for all queued mails (tests, shutdown)."""
@@ -374,7 +413,9 @@ class Mailer:
                 participant.mail_error = None
                 participant.mail_updated_at = now
                 await session.flush()
-                prepared.append((mail.id, participant.id, composed))
+                prepared.append(
+                    (mail.id, participant.id, replace(composed, tag=f"p{participant.id}"))
+                )
             await session.commit()
         for mail_id, participant_id, composed in prepared:
             await self._deliver_one(mail_id, participant_id, composed)

@@ -17,7 +17,8 @@ from advisor_app.config import Settings
 from advisor_app.core.protocol import SERVICE_READY_PREFIX
 from advisor_app.server import keys
 from advisor_app.server.app import create_app
-from advisor_app.server.logs import AccessLogger
+from advisor_app.server.connections import ConnectionCap, handler_args
+from advisor_app.server.logs import access_logger
 from advisor_app.server.tls import TlsError, server_context
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,8 @@ async def run(
 ) -> None:
     svc = settings.service
     try:
-        svc.data_dir.mkdir(parents=True, exist_ok=True)
+        svc.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        svc.data_dir.chmod(0o700)  # database, outbox and logs: the service account's only
     except OSError as exc:
         raise StartupError(
             f"Der Datenordner {svc.data_dir} kann nicht angelegt werden: {exc.strerror}"
@@ -78,12 +80,19 @@ async def run(
         raise StartupError(str(exc)) from exc
     _raise_open_file_limit()
     app = create_app(settings, embedded_token=embedded_token)
-    runner = web.AppRunner(app, access_log_class=AccessLogger, handle_signals=False)
+    runner = web.AppRunner(
+        app,
+        access_log_class=access_logger(svc.log_client_addresses),
+        handle_signals=False,
+        **handler_args(svc.idle_timeout_s),
+    )
     try:
         await runner.setup()
     except Exception as exc:
         await runner.cleanup()
         raise StartupError(f"Der Dienst konnte nicht starten: {exc}") from exc
+    assert runner.server is not None
+    ConnectionCap(svc.max_connections_per_address, svc.trusted_proxies).install(runner.server)
     site = web.TCPSite(runner, svc.host, svc.port, shutdown_timeout=5, ssl_context=ssl_context)
     try:
         await site.start()

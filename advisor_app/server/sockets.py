@@ -6,6 +6,7 @@ binary or out-of-order frame gets a :class:`SocketError` reply and changes nothi
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -39,8 +40,9 @@ from advisor_app.core.protocol import (
 )
 from advisor_app.core.timewindow import AppointmentWindow, LinkState
 from advisor_app.server import keys
-from advisor_app.server.auth import client_address
+from advisor_app.server.auth import limit_key
 from advisor_app.server.citizen import window_of
+from advisor_app.server.logs import hide
 from advisor_app.server.statistics import StatisticsRecorder
 from advisor_app.server.waiting_room import (
     CLOSE_ENDED,
@@ -72,6 +74,17 @@ UNKNOWN_LINK = SocketError(
     message="Dieser Link ist uns nicht bekannt.",
     message_en="We do not know this link.",
 )
+SIGNED_OUT = SocketError(
+    error="unauthorized",
+    message="Sie sind nicht (mehr) angemeldet. Bitte melden Sie sich erneut an.",
+    message_en="Not signed in.",
+)
+TOO_MANY_ENTRIES = SocketError(
+    error="rate_limited",
+    message="Sie haben den Warteraum zu oft betreten und verlassen. Bitte warten Sie einige "
+    "Minuten.",
+    message_en="You entered and left the waiting room too often. Please wait a few minutes.",
+)
 CONSENT_REQUIRED = SocketError(
     error="consent_required",
     message="Bitte stimmen Sie zuerst der Einwilligungserklärung zu.",
@@ -92,6 +105,7 @@ def _citizen_ws() -> web.WebSocketResponse:
 class Seat:
     """What a citizen's socket keeps after hello: plain values, no database objects."""
 
+    token: str
     advisor_id: int
     entry: WaitingEntry
     window: AppointmentWindow
@@ -130,7 +144,10 @@ async def _hello(ws: web.WebSocketResponse, adapter: TypeAdapter[Any]) -> Hello 
     if msg.type is not WSMsgType.TEXT:
         return None
     parsed = _parse(adapter, msg.data)
-    return parsed if isinstance(parsed, Hello) else None
+    if not isinstance(parsed, Hello):
+        return None
+    hide(parsed.token)  # nothing this socket logs from now on names its token
+    return parsed
 
 
 def entry_of(participant: Participant, now: Any) -> WaitingEntry:
@@ -187,14 +204,14 @@ async def _seat(request: web.Request, token: str) -> Seat | Refusal:
         return RoomState(phase=RoomPhase.REVOKED), CLOSE_ENDED
     if not consents:
         return CONSENT_REQUIRED, CLOSE_UNAUTHORIZED
-    return Seat(appt.advisor_id, entry_of(participant, now), window)
+    return Seat(token, appt.advisor_id, entry_of(participant, now), window)
 
 
 async def citizen_socket(request: web.Request) -> web.WebSocketResponse:
     app = request.app
     ws = _citizen_ws()
     await ws.prepare(request)
-    if not await app[keys.LIMITER].hit("socket", client_address(request)):
+    if not await app[keys.LIMITER].hit("socket", limit_key(request)):
         return await _refuse(
             ws,
             SocketError(
@@ -214,7 +231,7 @@ async def citizen_socket(request: web.Request) -> web.WebSocketResponse:
         await ws.close(code=code)
         return ws
     hub = app[HUB]
-    presence = await hub.attach_citizen(ws, seat.advisor_id, seat.entry, seat.window)
+    presence = await hub.attach_citizen(ws, seat.token, seat.advisor_id, seat.entry, seat.window)
     del seat  # the presence holds what is still needed; its entry gets replaced on "enter"
     try:
         async for msg in ws:
@@ -224,7 +241,12 @@ async def citizen_socket(request: web.Request) -> web.WebSocketResponse:
             parsed = _parse(_citizen_messages, msg.data)
             error: SocketError | None = None
             if isinstance(parsed, Enter):
-                error = await hub.enter(presence, app[keys.CLOCK].now())
+                if presence.phase is not RoomPhase.WAITING and not await app[keys.LIMITER].hit(
+                    "enter", presence.token
+                ):
+                    error = TOO_MANY_ENTRIES  # each entry rings at the advisor's console
+                else:
+                    error = await hub.enter(presence, app[keys.CLOCK].now())
             elif isinstance(parsed, Leave):
                 await hub.leave(presence)
             elif isinstance(parsed, CitizenSignal):
@@ -251,19 +273,11 @@ async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
     hello = await _hello(ws, _advisor_messages)
     advisor = await app[keys.AUTH].advisor_for(hello.token) if hello is not None else None
     if advisor is None:
-        return await _refuse(
-            ws,
-            SocketError(
-                error="unauthorized",
-                message="Sie sind nicht (mehr) angemeldet. Bitte melden Sie sich erneut an.",
-                message_en="Not signed in.",
-            ),
-            CLOSE_UNAUTHORIZED,
-        )
+        return await _refuse(ws, SIGNED_OUT, CLOSE_UNAUTHORIZED)
     hub = app[HUB]
-    await hub.attach_advisor(
-        advisor.id, ws, hello.calls if hello is not None else None, advisor.display_name
-    )
+    assert hello is not None
+    await hub.attach_advisor(advisor.id, ws, hello.calls, advisor.display_name)
+    watch = asyncio.create_task(_watch_token(app, ws, hello.token), name="advisor-token-watch")
     try:
         async for msg in ws:
             if msg.type is not WSMsgType.TEXT:
@@ -271,6 +285,13 @@ async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
                 continue
             parsed = _parse(_advisor_messages, msg.data)
             error: SocketError | None = None
+            if (
+                not isinstance(parsed, Ping)
+                and await app[keys.AUTH].advisor_for(hello.token) is None
+            ):
+                # Signed out, disabled or password reset since hello: nothing more is done.
+                await _refuse(ws, SIGNED_OUT, CLOSE_UNAUTHORIZED)
+                break
             if isinstance(parsed, Admit):
                 error = await hub.admit(advisor.id, parsed.participant_id)
             elif isinstance(parsed, SendNote):
@@ -296,14 +317,35 @@ async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
             if error is not None:
                 await _send(ws, error)
     finally:
+        watch.cancel()
         hub.detach_advisor(advisor.id, ws)
     return ws
+
+
+#: How often an idle console's sign-in is checked again (a disable from ``admin`` runs in
+#: another process; a sign-out in this one closes the sockets at once).
+TOKEN_RECHECK_S = 10.0
+
+
+async def _watch_token(app: web.Application, ws: web.WebSocketResponse, token: str) -> None:
+    """Close the console's socket once its sign-in is gone, even while it sends nothing."""
+    while not ws.closed:
+        await asyncio.sleep(TOKEN_RECHECK_S)
+        try:
+            valid = await app[keys.AUTH].advisor_for(token) is not None
+        except Exception:  # the database is away for a moment: check again later
+            log.warning("could not check a console's sign-in; will try again")
+            continue
+        if not valid:
+            await _refuse(ws, SIGNED_OUT, CLOSE_UNAUTHORIZED)
+            return
 
 
 async def hub_ctx(app: web.Application) -> Any:
     app[HUB] = WaitingRoomHub(
         reconnect_grace_s=app[keys.SETTINGS].service.reconnect_grace_s,
         events=StatisticsRecorder(app[keys.SESSIONS], app[keys.CLOCK]),
+        clock=app[keys.CLOCK],
     )
     yield
     await app[HUB].close()

@@ -21,8 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from advisor_app.core.protocol import SurveyIn, SurveyThanks
 from advisor_app.core.statistics import segment_of
 from advisor_app.server import keys
-from advisor_app.server.auth import client_address
+from advisor_app.server.auth import limit_key
 from advisor_app.server.errors import ApiError, json_response, read_model
+from advisor_app.server.logs import hide
 from advisor_app.storage.db import retry_once
 from advisor_app.storage.models import SurveyTicket
 from advisor_app.storage.repositories import StatsRepo
@@ -73,7 +74,7 @@ def _used() -> ApiError:
 
 async def submit(request: web.Request) -> web.Response:
     """One answer per ticket; the answers only add to anonymous counters."""
-    if not await request.app[keys.LIMITER].hit("survey", client_address(request)):
+    if not await request.app[keys.LIMITER].hit("survey", limit_key(request)):
         raise ApiError(
             429,
             "rate_limited",
@@ -82,6 +83,7 @@ async def submit(request: web.Request) -> web.Response:
             headers={"Retry-After": "60"},
         )
     body = await read_model(request, SurveyIn)
+    hide(body.ticket)
     digest = ticket_digest(body.ticket)
     now = request.app[keys.CLOCK].now()
 

@@ -5,6 +5,12 @@ participant (by the personal link), that participant to one appointment and that
 to one advisor. Nothing a browser sends can reach another appointment or skip the waiting room.
 State lives in memory per service instance; a reload or a dropped network resumes it within
 ``reconnect_grace_s`` without a new consent.
+
+A place in the room belongs to the personal link's token, never to a bare participant id: a
+socket finds its presence by the token it said hello with. When the advisor removes a
+participant from the appointment or cancels it, :meth:`WaitingRoomHub.end_presence` ends the
+place at once and closes its sockets. The advisor's decisions (sent away, removed from the
+call) stick until the appointment is over, also after the socket's reconnect grace.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import Any, Protocol
 from aiohttp import WSCloseCode, web
 from pydantic import BaseModel, TypeAdapter
 
+from advisor_app.core.clock import Clock, SystemClock
 from advisor_app.core.protocol import (
     MAX_CALL_PARTICIPANTS,
     AdvisorMessage,
@@ -99,10 +106,22 @@ class RoomEvents(Protocol):
         ...
 
 
+_REMOVED = SocketError(
+    error="removed",
+    message=(
+        "Ihre Beraterin oder Ihr Berater hat Sie aus diesem Gespräch genommen. Sie können "
+        "den Beratungsraum zu diesem Termin nicht mehr betreten."
+    ),
+    message_en="The advisor removed you from this call; you cannot enter again.",
+)
+
+
 @dataclass(slots=True)
 class Presence:
     """One participant known to the hub (connected now, or within the reconnect grace)."""
 
+    #: The personal link's token: what the place is bound to.
+    token: str
     advisor_id: int
     entry: WaitingEntry
     phase: RoomPhase
@@ -129,10 +148,22 @@ CLOSE_WAIT_S = 2.0
 class WaitingRoomHub:
     """All waiting rooms of this service instance."""
 
-    def __init__(self, reconnect_grace_s: float = 30.0, events: RoomEvents | None = None) -> None:
+    def __init__(
+        self,
+        reconnect_grace_s: float = 30.0,
+        events: RoomEvents | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         self.reconnect_grace_s = reconnect_grace_s
         self._events = events
-        self._people: dict[int, Presence] = {}
+        self._clock = clock or SystemClock()
+        #: Presences by the personal link's token.
+        self._people: dict[str, Presence] = {}
+        #: Participant id → token, for the advisor's messages (which name ids).
+        self._ids: dict[int, str] = {}
+        #: Decisions that outlive the presence (token → presence with phase and reason):
+        #: sent away, removed from the call. Kept until the appointment's link expires.
+        self._decisions: dict[str, Presence] = {}
         self._advisors: dict[int, set[web.WebSocketResponse]] = {}
         #: Advisors whose last console went away: when the grace runs out, their calls end.
         self._advisor_gone: dict[int, asyncio.TimerHandle] = {}
@@ -157,9 +188,17 @@ class WaitingRoomHub:
         ]
         return sorted(entries, key=lambda e: (e.starts_at, e.waiting_since))
 
+    def _by_id(self, participant_id: int) -> Presence | None:
+        token = self._ids.get(participant_id)
+        return self._people.get(token) if token is not None else None
+
     def phase_of(self, participant_id: int) -> RoomPhase | None:
-        presence = self._people.get(participant_id)
+        presence = self._by_id(participant_id)
         return presence.phase if presence else None
+
+    def present(self, participant_id: int) -> bool:
+        """The hub holds a place for this participant (connected or within the grace)."""
+        return self._by_id(participant_id) is not None
 
     def is_admitted(self, participant_id: int) -> bool:
         return self.phase_of(participant_id) is RoomPhase.ADMITTED
@@ -197,15 +236,30 @@ class WaitingRoomHub:
     async def attach_citizen(
         self,
         ws: web.WebSocketResponse,
+        token: str,
         advisor_id: int,
         entry: WaitingEntry,
         window: AppointmentWindow,
     ) -> Presence:
-        """A citizen's socket said hello; resume the phase they had, or start in the lobby."""
-        presence = self._people.get(entry.participant_id)
+        """A citizen's socket said hello with ``token``; resume the phase that link had, or
+        start in the lobby (or where a lasting decision of the advisor left it)."""
+        presence = self._people.get(token)
+        pid = entry.participant_id
+        if presence is not None and (
+            presence.advisor_id != advisor_id or presence.entry.participant_id != pid
+        ):  # never: the token names one participant of one appointment for good
+            await self._drop(presence)
+            presence = None
+        stale = self._ids.get(entry.participant_id)
+        if stale is not None and stale != token and stale in self._people:
+            await self._drop(self._people[stale])  # a place under another link: not this one's
         if presence is None:
-            presence = Presence(advisor_id, entry, RoomPhase.LOBBY, window)
-            self._people[entry.participant_id] = presence
+            presence = Presence(token, advisor_id, entry, RoomPhase.LOBBY, window)
+            decided = self._decisions.get(token)
+            if decided is not None:
+                presence.phase, presence.reason = decided.phase, decided.reason
+            self._people[token] = presence
+            self._ids[entry.participant_id] = token
         if presence.gone is not None:
             presence.gone.cancel()
             presence.gone = None
@@ -243,6 +297,8 @@ class WaitingRoomHub:
             )
         if presence.phase is RoomPhase.WAITING:
             return None  # a second "enter" (double click, second tab) changes nothing
+        if presence.phase is RoomPhase.ENDED and presence.reason == "removed":
+            return _REMOVED  # the advisor's decision sticks
         if presence.phase not in (RoomPhase.LOBBY, RoomPhase.ENDED):
             return SocketError(
                 error="not_allowed",
@@ -322,7 +378,7 @@ class WaitingRoomHub:
         ]
 
     def _roster_of(self, presence: Presence) -> Roster:
-        peers = [self._people[pid].entry for pid in presence.roster if pid in self._people]
+        peers = [p.entry for p in map(self._by_id, presence.roster) if p is not None]
         return Roster(
             you=presence.entry.participant_id,
             advisor_name=self._advisor_names.get(presence.advisor_id, ""),
@@ -348,7 +404,7 @@ class WaitingRoomHub:
         self, presence: Presence, peer_id: int, payload: Payload
     ) -> SocketError | None:
         """Relay one step between two participants admitted into the same running call."""
-        peer = self._people.get(peer_id)
+        peer = self._by_id(peer_id)
         if (
             presence.phase is not RoomPhase.ADMITTED
             or peer is None
@@ -390,13 +446,39 @@ class WaitingRoomHub:
                 )
             )
         loop = asyncio.get_running_loop()
-        presence.gone = loop.call_later(self.reconnect_grace_s, self._expire, pid)
+        presence.gone = loop.call_later(self.reconnect_grace_s, self._expire, presence)
 
-    def _expire(self, participant_id: int) -> None:
-        presence = self._people.get(participant_id)
-        if presence is None or presence.sockets:
+    def _forget(self, presence: Presence) -> None:
+        """Remove the presence from the hub's tables (only if it is still the current one)."""
+        if self._people.get(presence.token) is presence:
+            del self._people[presence.token]
+        if self._ids.get(presence.entry.participant_id) == presence.token:
+            del self._ids[presence.entry.participant_id]
+
+    def _remember_decision(self, presence: Presence) -> None:
+        """Sent away or removed from the call: said again when the link comes back later."""
+        now = self._clock.now()
+        for token, old in list(self._decisions.items()):  # forget the ones of past appointments
+            if old.window.link_state(now) is LinkState.EXPIRED:
+                del self._decisions[token]
+        if presence.phase is RoomPhase.SENT_AWAY or (
+            presence.phase is RoomPhase.ENDED and presence.reason == "removed"
+        ):
+            self._decisions[presence.token] = Presence(
+                presence.token,
+                presence.advisor_id,
+                presence.entry,
+                presence.phase,
+                presence.window,
+                reason=presence.reason,
+            )
+
+    def _expire(self, presence: Presence) -> None:
+        if presence.sockets or self._people.get(presence.token) is not presence:
             return
-        del self._people[participant_id]
+        participant_id = presence.entry.participant_id
+        self._forget(presence)
+        self._remember_decision(presence)
         if presence.phase is RoomPhase.WAITING:
             self._spawn(
                 self._to_advisor(
@@ -412,28 +494,61 @@ class WaitingRoomHub:
             presence.phase = RoomPhase.ENDED  # gone: the others' rosters drop them
             self._spawn(self._update_rosters(presence))
 
-    async def update_device_check(self, participant_id: int, check: DeviceCheckOut) -> None:
-        presence = self._people.get(participant_id)
+    async def update_device_check(self, token: str, check: DeviceCheckOut) -> None:
+        presence = self._people.get(token)
         if presence is None:
             return
         presence.entry = presence.entry.model_copy(update={"device_check": check})
         if presence.phase is RoomPhase.WAITING:
             await self._to_advisor(presence.advisor_id, EntryChanged(entry=presence.entry))
 
-    async def revoke(self, advisor_id: int, participant_id: int, appointment_id: int) -> None:
+    async def _drop(
+        self, presence: Presence, phase: RoomPhase = RoomPhase.CLOSED, reason: str | None = None
+    ) -> tuple[bool, bool]:
+        """End a place at once: the page is told ``phase``, its sockets close, the others of
+        its call lose it from their roster. Returns (was waiting, was admitted)."""
+        self._forget(presence)
+        self._decisions.pop(presence.token, None)
+        if presence.gone is not None:
+            presence.gone.cancel()
+            presence.gone = None
+        # Before the sockets close: their detach must not report a "waiting, offline" person.
+        was_waiting = presence.phase is RoomPhase.WAITING
+        was_admitted = presence.phase is RoomPhase.ADMITTED
+        presence.phase = phase
+        presence.reason = reason
+        await self._to_citizen(presence, RoomState(phase=phase, reason=reason))
+        if was_admitted:
+            await self._update_rosters(presence)
+        sockets, presence.sockets = list(presence.sockets), set()
+        await asyncio.gather(
+            *(ws.close(code=CLOSE_ENDED) for ws in sockets), return_exceptions=True
+        )
+        return was_waiting, was_admitted
+
+    async def end_presence(self, advisor_id: int, token: str, reason: str) -> None:
+        """The participant was removed from the appointment (``reason`` "removed") or the
+        appointment was cancelled ("cancelled"): the place ends now, sockets included, and the
+        advisor's consoles hear that the person left the room or the call."""
+        self._decisions.pop(token, None)
+        presence = self._people.get(token)
+        if presence is None or presence.advisor_id != advisor_id:
+            return
+        was_waiting, was_admitted = await self._drop(presence, RoomPhase.CLOSED, reason)
+        pid = presence.entry.participant_id
+        if was_waiting:
+            await self._to_advisor(advisor_id, Departed(participant_id=pid, reason="closed"))
+        elif was_admitted:
+            await self._to_advisor(advisor_id, CallEnded(participant_id=pid, by="closed"))
+
+    async def revoke(
+        self, advisor_id: int, token: str, participant_id: int, appointment_id: int
+    ) -> None:
         """Consent revoked: participation ends at once and the advisor is told."""
-        presence = self._people.pop(participant_id, None)
+        self._decisions.pop(token, None)
+        presence = self._people.get(token)
         if presence is not None:
-            if presence.gone is not None:
-                presence.gone.cancel()
-            # Before the sockets close: their detach must not report a "waiting, offline" person.
-            was_admitted = presence.phase is RoomPhase.ADMITTED
-            presence.phase = RoomPhase.REVOKED
-            await self._to_citizen(presence, RoomState(phase=RoomPhase.REVOKED))
-            if was_admitted:
-                await self._update_rosters(presence)
-            for ws in list(presence.sockets):
-                await ws.close(code=CLOSE_ENDED)
+            await self._drop(presence, RoomPhase.REVOKED)
         await self._to_advisor(
             advisor_id,
             ConsentRevoked(participant_id=participant_id, appointment_id=appointment_id),
@@ -465,6 +580,13 @@ class WaitingRoomHub:
         if calls is not None and alone:
             await self._calls_lost(advisor_id, keep=set(calls))
         await self._send(ws, WaitingSnapshot(entries=self.waiting_for(advisor_id)))
+
+    async def sign_out(self, advisor_id: int) -> None:
+        """The advisor signed out (every session ended): close the consoles' sockets now."""
+        sockets = list(self._advisors.get(advisor_id, ()))
+        await asyncio.gather(
+            *(ws.close(code=CLOSE_UNAUTHORIZED) for ws in sockets), return_exceptions=True
+        )
 
     def detach_advisor(self, advisor_id: int, ws: web.WebSocketResponse) -> None:
         sockets = self._advisors.get(advisor_id)
@@ -501,7 +623,7 @@ class WaitingRoomHub:
             await self._update_rosters(presence)
 
     def _own(self, advisor_id: int, participant_id: int) -> Presence | None:
-        presence = self._people.get(participant_id)
+        presence = self._by_id(participant_id)
         if presence is None or presence.advisor_id != advisor_id:
             return None  # somebody else's participant looks exactly like an absent one
         return presence
@@ -552,6 +674,8 @@ class WaitingRoomHub:
         if presence is None or presence.phase is not RoomPhase.ADMITTED:
             return _NOT_IN_CALL
         await self._ended(presence, reason="removed" if removed else None)
+        if removed:
+            self._remember_decision(presence)
         await self._to_advisor(advisor_id, CallEnded(participant_id=participant_id, by="advisor"))
         return None
 
@@ -601,6 +725,7 @@ class WaitingRoomHub:
         was_waiting = presence.phase is RoomPhase.WAITING
         presence.phase = RoomPhase.SENT_AWAY
         presence.reason = reason
+        self._remember_decision(presence)
         await self._to_citizen(presence, RoomState(phase=RoomPhase.SENT_AWAY, reason=reason))
         if was_waiting:
             await self._to_advisor(
@@ -623,6 +748,7 @@ class WaitingRoomHub:
             *(ws.close(code=WSCloseCode.GOING_AWAY) for ws in sockets), return_exceptions=True
         )
         self._people.clear()
+        self._ids.clear()
         self._advisors.clear()
         # Let notifications and their database writes finish: a write cancelled half-way
         # leaves SQLAlchemy closing the aiosqlite connection in a task of its own that never

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -50,18 +51,33 @@ def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows (a revoked consent's name and address) are overwritten, not left in free
+    # pages of the file; Debian's SQLite does it by default, other builds do not.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+def _private_file(path: Path) -> None:
+    """The database file for the service account only (0600; a folder made here 0700); SQLite
+    creates its -wal and -shm files with the database file's permissions."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # an existing one stays as is
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        path.chmod(0o600)
+    except OSError:  # not a file we can open: SQLite says what is wrong when it tries
+        return
 
 
 def create_engine(url: str) -> AsyncEngine:
     """An async engine; SQLite gets WAL, foreign keys and a busy timeout."""
-    kwargs: dict[str, Any] = {}
+    # SQL parameters (names, e-mail addresses, link tokens) never appear in an error message.
+    kwargs: dict[str, Any] = {"hide_parameters": True}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
         if path.startswith("file:"):  # URI form, e.g. ``file:/srv/advisor.db?mode=ro&uri=true``
             path = path.removeprefix("file:").split("?", 1)[0]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(path))
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_async_engine(url, **kwargs)
@@ -86,8 +102,32 @@ def _upgrade(connection: Connection, revision: str) -> None:
     command.upgrade(cfg, revision)
 
 
+class MigrationError(RuntimeError):
+    """A migration left rows that point nowhere; nothing was committed."""
+
+
 async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the schema to ``revision``; run at every service start."""
-    async with engine.begin() as conn:
-        await conn.run_sync(_upgrade, revision)
+    """Bring the schema to ``revision``; run at every service start.
+
+    On SQLite foreign keys are off while the migrations run (a table rebuilt in batch mode is
+    dropped and renamed: with foreign keys on, the drop would delete every row pointing at
+    it); before committing, ``PRAGMA foreign_key_check`` must find nothing."""
+    sqlite = engine.dialect.name == "sqlite"
+    async with engine.connect() as conn:
+        if sqlite:  # before any statement opens a transaction, where the pragma is a no-op
+            await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        try:
+            await conn.run_sync(_upgrade, revision)
+            if sqlite:
+                broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                if broken:
+                    raise MigrationError(f"rows without their parent after migrating: {broken}")
+            await conn.commit()
+        except BaseException:
+            await conn.rollback()
+            raise
+        finally:
+            if sqlite:
+                await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                await conn.commit()
     log.info("database schema is at %s", revision)

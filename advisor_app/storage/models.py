@@ -52,12 +52,19 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+#: SQLite hands out the highest rowid plus one, so a deleted row's id came back for the next
+#: row (a removed guest's id for another advisor's citizen). AUTOINCREMENT never reuses one;
+#: PostgreSQL's sequences never do anyway (migration 0005).
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
 class Advisor(Base):
     __tablename__ = "advisors"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
@@ -76,6 +83,7 @@ class AdvisorSession(Base):
     """A bearer token handed out at sign-in; only its SHA-256 digest is stored."""
 
     __tablename__ = "advisor_sessions"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     advisor_id: Mapped[int] = mapped_column(ForeignKey("advisors.id", ondelete="CASCADE"))
@@ -88,7 +96,10 @@ class AdvisorSession(Base):
 
 class Appointment(Base):
     __tablename__ = "appointments"
-    __table_args__ = (Index("ix_appointments_advisor_start", "advisor_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_appointments_advisor_start", "advisor_id", "starts_at"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     advisor_id: Mapped[int] = mapped_column(ForeignKey("advisors.id", ondelete="CASCADE"))
@@ -125,6 +136,7 @@ class Participant(Base):
     """The citizen or a guest of an appointment; each has a personal link and dial-in code."""
 
     __tablename__ = "participants"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     appointment_id: Mapped[int] = mapped_column(
@@ -153,6 +165,7 @@ class ConsentRecord(Base):
     """Which consent text version a participant accepted, and when (and when revoked)."""
 
     __tablename__ = "consent_records"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     participant_id: Mapped[int] = mapped_column(
@@ -171,6 +184,7 @@ class DeviceCheck(Base):
     """A device check's result: exactly the parameters the consent text lists, no more."""
 
     __tablename__ = "device_checks"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     participant_id: Mapped[int] = mapped_column(
@@ -196,6 +210,7 @@ class Mail(Base):
     """An invitation, update or cancellation mail; the body is kept until retention runs."""
 
     __tablename__ = "mails"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     appointment_id: Mapped[int | None] = mapped_column(
@@ -222,6 +237,7 @@ class IdentityCheck(Base):
     """
 
     __tablename__ = "identity_checks"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     appointment_id: Mapped[int] = mapped_column(
@@ -240,6 +256,7 @@ class StatEvent(Base):
     """Anonymous statistics: no person, no appointment id, only the day and a figure."""
 
     __tablename__ = "stat_events"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(32), index=True)

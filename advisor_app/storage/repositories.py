@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from advisor_app.core.domain import AppointmentStatus, overlaps
 from advisor_app.core.statistics import PeriodKind, Segment
@@ -152,8 +152,18 @@ class AppointmentRepo:
         )
 
     async def participants_by_code(self, code: str) -> list[Participant]:
+        """The participants with this dial-in code, appointments loaded in the same query
+        (one statement whether the code exists or not)."""
         return list(
-            await self.session.scalars(select(Participant).where(Participant.dial_code == code))
+            await self.session.scalars(
+                select(Participant)
+                .where(Participant.dial_code == code)
+                .options(
+                    joinedload(Participant.appointment).options(
+                        lazyload(Appointment.participants), lazyload(Appointment.identity_check)
+                    )
+                )
+            )
         )
 
     async def ended_before(self, cutoff: datetime) -> list[Appointment]:

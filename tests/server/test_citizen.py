@@ -118,7 +118,7 @@ async def test_code_outside_its_window_or_wrong_gives_a_german_error(
     service.clock.set(MONDAY_11 - timedelta(minutes=31))
     status, html = await service.call("POST", "/code", data={"code": code, "name": "Erika M"})
     assert status == 404
-    assert "Dieser Einwahlcode ist nicht gültig" in html
+    assert "Einwahlcode und Name passen nicht zusammen" in html
     assert "Der Code gilt ab 30 Minuten vor Ihrem Termin." in html
     assert f'value="{code}"' in html  # what was typed stays in the form
     service.clock.set(MONDAY_11 + timedelta(minutes=45))
@@ -128,7 +128,7 @@ async def test_code_outside_its_window_or_wrong_gives_a_german_error(
     wrong = "000000000" if code != "000000000" else "111111111"
     status, html = await service.call("POST", "/code", data={"code": wrong, "name": "Erika M"})
     assert status == 404
-    assert "Dieser Einwahlcode ist nicht gültig" in html
+    assert "Einwahlcode und Name passen nicht zusammen" in html
     status, html = await service.call("POST", "/code", data={"code": code, "name": "\x00"})
     assert status == 422
     assert "Der Name enthält unzulässige Steuerzeichen." in html
@@ -178,7 +178,7 @@ async def test_join_code_api(make_service: MakeService) -> None:
     service.clock.set(MONDAY_11 - timedelta(minutes=2))
     citizen = appt["participants"][0]
     status, body = await service.call(
-        "POST", "/api/join/code", json={"code": citizen["dial_code"], "name": "Erika"}
+        "POST", "/api/join/code", json={"code": citizen["dial_code"], "name": " erika  MUSTERMANN"}
     )
     assert status == 200
     assert body == {"link": path_of(citizen["link"])}
@@ -187,7 +187,7 @@ async def test_join_code_api(make_service: MakeService) -> None:
     )
     assert status == 404
     assert body["field"] == "code"
-    assert body["message"].startswith("Dieser Einwahlcode ist nicht gültig.")
+    assert body["message"].startswith("Einwahlcode und Name passen nicht zusammen.")
     status, body = await service.call("POST", "/api/join/code", json={"code": "1"})
     assert status == 422
     assert body["message"] == "Name: Diese Angabe fehlt."

@@ -65,7 +65,7 @@ async def test_no_secret_in_any_log_during_a_whole_journey(
     status, _ = await service.call(
         "POST",
         "/code",
-        data={"code": citizen["dial_code"], "name": "Erika"},
+        data={"code": citizen["dial_code"], "name": "Erika Mustermann"},
         allow_redirects=False,
     )
     assert status == 303
@@ -102,5 +102,29 @@ async def test_a_survey_answer_is_logged_without_the_address(
     access = [r.getMessage() for r in caplog.records if r.name == "aiohttp.access"]
     info = next(line for line in access if "/api/info" in line)
     survey = next(line for line in access if "/api/survey" in line)
-    assert info.startswith("127.0.0.1 ")  # other requests keep it (rate limits, audits)
+    assert info.startswith('- "GET /api/info" 200 ')  # no address by default (issue 15)
     assert survey.startswith('- "POST /api/survey" 410 ')
+
+
+def test_addresses_are_logged_only_when_configured_and_never_for_the_survey() -> None:
+    from aiohttp import web
+    from aiohttp.test_utils import make_mocked_request
+
+    from advisor_app.server.logs import access_logger
+
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(record.getMessage())
+
+    target = logging.getLogger("test.access")
+    target.addHandler(Collect())
+    target.setLevel(logging.INFO)
+    transport_peer = {"peername": ("192.0.2.7", 5555)}
+    for cls in (access_logger(False), access_logger(True)):
+        for path in ("/api/info", "/api/survey"):
+            request = make_mocked_request("GET", path)
+            request = request.clone(remote=transport_peer["peername"][0])
+            cls(target, "").log(request, web.Response(), 0.001)
+    assert [line.split(" ", 1)[0] for line in lines] == ["-", "-", "192.0.2.7", "-"]

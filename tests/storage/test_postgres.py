@@ -230,3 +230,49 @@ async def test_anonymous_statistics_on_postgresql(
     assert (december["key"], december["no_show"]) == ("2026-12", 1)
     assert november["survey"]["responses"] == 2
     assert november["survey"]["satisfaction"] == [0, 0, 1, 0, 1]
+
+
+async def test_postgresql_never_reuses_a_participant_id(postgres_url: str) -> None:
+    """Migration 0005 changes nothing on PostgreSQL: its sequences never hand out a number
+    twice, also not the one of the newest deleted row."""
+    from advisor_app.storage.db import create_engine, migrate
+
+    engine = create_engine(postgres_url)
+    try:
+        await migrate(engine)
+        async with engine.begin() as conn:
+            now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+            advisor_id = (
+                await conn.exec_driver_sql(
+                    "INSERT INTO advisors (username, display_name, password_hash, active,"
+                    " created_at) VALUES ('pg-ids', 'Ids', '', true, $1) RETURNING id",
+                    (now,),
+                )
+            ).scalar()
+            appt_id = (
+                await conn.exec_driver_sql(
+                    "INSERT INTO appointments (advisor_id, starts_at, duration_min, topic,"
+                    " language, status, sequence, call_reported, created_at, updated_at)"
+                    " VALUES ($1, $2, 30, '', 'de', 'scheduled', 0, false, $2, $2) RETURNING id",
+                    (advisor_id, now),
+                )
+            ).scalar()
+
+            async def participant(token: str) -> int:
+                return int(
+                    (
+                        await conn.exec_driver_sql(
+                            "INSERT INTO participants (appointment_id, role, name, language,"
+                            " link_token, dial_code, mail_status) VALUES"
+                            " ($1, 'citizen', 'P', 'de', $2, '987654321', 'none') RETURNING id",
+                            (appt_id, token),
+                        )
+                    ).scalar()
+                )
+
+            first = await participant("pg-token-1")
+            await conn.exec_driver_sql("DELETE FROM participants WHERE id = $1", (first,))
+            second = await participant("pg-token-2")
+    finally:
+        await engine.dispose()
+    assert second > first

@@ -423,6 +423,7 @@ class SchedulePage(QWidget):
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(self.tr("Termin absagen"))
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the name as typed, never as markup
         box.setText(
             self.tr("Den Termin mit {name} am {day} um {time} Uhr absagen?").format(
                 name=appointment.citizen_name,

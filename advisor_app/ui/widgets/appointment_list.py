@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import IntEnum
+from html import escape
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
@@ -195,7 +196,9 @@ class AppointmentList(QTreeWidget):
         ]
         item = QTreeWidgetItem(texts)
         item.setData(Column.WHEN, _ID_ROLE, appointment.id)
-        item.setToolTip(Column.CITIZEN, citizen)
+        # Tooltips turn anything that looks like HTML into HTML: escaped, inside <p>, the
+        # name is shown as typed.
+        item.setToolTip(Column.CITIZEN, "<p>" + escape(citizen).replace("\n", "<br>") + "</p>")
         sentence = [
             clock_text(appointment.starts_at),
             duration_text(appointment.duration_min),

@@ -40,6 +40,7 @@ class MessageBar(QFrame):
         layout.setSpacing(8)
         self._label = QLabel(self)
         self._label.setWordWrap(True)
+        self._label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote names as typed
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self._label, 1)
         self._close = QToolButton(self)
