@@ -36,6 +36,7 @@ from aiortc.sdp import candidate_from_sdp
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from advisor_app.client.media.switch import SwitchTrack
+from advisor_app.client.rtc import receive as rtc_receive
 from advisor_app.core.protocol import (
     CHANNEL_LABEL,
     Alive,
@@ -180,6 +181,8 @@ class PeerLink:
     )
     _local_screen: bool = False
     _closed: bool = False
+    #: Transport feedback, receive timing and keyframe limits of the current connection.
+    receive_side: rtc_receive.ReceiveSide | None = None
     #: Gives the link fresh views of the local tracks (``set_track``) before each negotiation:
     #: aiortc stops a closed connection's sender tracks, so they cannot be sent again.
     renew_tracks: Callable[[], None] | None = None
@@ -225,8 +228,10 @@ class PeerLink:
         if self.renew_tracks is not None:
             self.renew_tracks()
         self._set_state(PeerState.CONNECTING)
+        rtc_receive.prepare()
         pc = RTCPeerConnection(rtc_configuration(self.ice))
         self._pc = pc
+        self.receive_side = rtc_receive.ReceiveSide(pc)
         transceivers: dict[str, RTCRtpTransceiver] = {}
         for kind in ("audio", "video", "screen"):
             transceiver = pc.addTransceiver("audio" if kind == "audio" else "video", "sendrecv")
@@ -245,6 +250,7 @@ class PeerLink:
         pc.on("track", lambda track: self._on_track(pc, track))
         pc.on("connectionstatechange", lambda: self._on_connection_state(pc))
         await pc.setLocalDescription(await pc.createOffer())
+        self.receive_side.after_local_description()
         self._mids = {kind: str(t.mid) for kind, t in transceivers.items()}
         offer = Description(
             kind="offer", sdp=pc.localDescription.sdp, negotiation=self._negotiation
@@ -271,6 +277,8 @@ class PeerLink:
         except (ValueError, RuntimeError) as exc:  # aiortc's errors for a malformed SDP
             log.warning("participant %s: answer refused: %s", self.participant_id, exc)
             return
+        if self.receive_side is not None:
+            self.receive_side.after_remote_description()
         pending, self._pending = self._pending, []
         for candidate in pending:
             await self._add_candidate(candidate)
@@ -492,6 +500,9 @@ class PeerLink:
 
     async def _close_pc(self) -> None:
         pc, self._pc = self._pc, None
+        receive_side, self.receive_side = self.receive_side, None
+        if receive_side is not None:
+            await receive_side.close()
         self._channel = None
         self._senders.clear()
         self._pending.clear()
