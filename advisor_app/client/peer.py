@@ -37,6 +37,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from advisor_app.client.media.switch import SwitchTrack
 from advisor_app.client.rtc import receive as rtc_receive
+from advisor_app.client.rtc.load import LoadProbe
 from advisor_app.core.protocol import (
     CHANNEL_LABEL,
     Alive,
@@ -51,7 +52,7 @@ from advisor_app.core.protocol import (
     ScreenShare,
     SignalPayload,
 )
-from advisor_app.core.quality import QualitySample
+from advisor_app.core.quality import FREEZE_WINDOW_S, QualitySample, count_freezes
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ class FrameSlot:
     def __init__(self) -> None:
         self.frame: Any = None  # av.VideoFrame
         self.count = 0
-        self._times: deque[float] = deque(maxlen=90)
+        self._times: deque[float] = deque(maxlen=900)
 
     def put(self, frame: Any) -> None:
         self.frame = frame
@@ -93,6 +94,11 @@ class FrameSlot:
         if len(recent) < 2:
             return 0.0
         return (len(recent) - 1) / max(recent[-1] - recent[0], 1e-6)
+
+    def freezes(self, window_s: float = FREEZE_WINDOW_S) -> int:
+        """Freezes (WebRTC's rule) that ended in the last ``window_s`` seconds."""
+        now = time.monotonic()
+        return count_freezes([t for t in self._times if now - t <= 2 * window_s], now - window_s)
 
     def clear(self) -> None:
         self.frame = None
@@ -180,6 +186,10 @@ class PeerLink:
         default_factory=lambda: MediaState(camera=False, microphone=False)
     )
     _local_screen: bool = False
+    #: What the participant's page last said about its camera and microphone.
+    remote_media: MediaState | None = None
+    _load: LoadProbe = field(default_factory=LoadProbe)
+    _loop_lag_ms: float = 0.0
     _closed: bool = False
     #: Transport feedback, receive timing and keyframe limits of the current connection.
     receive_side: rtc_receive.ReceiveSide | None = None
@@ -362,6 +372,7 @@ class PeerLink:
         if isinstance(message, ChatMessage):
             self.listener.chat(self.participant_id, message)
         elif isinstance(message, MediaState):
+            self.remote_media = message
             self.listener.remote_media(self.participant_id, message)
         elif isinstance(message, ScreenShare):
             self._on_remote_screen(message)
@@ -441,7 +452,9 @@ class PeerLink:
     async def _watch_stats(self) -> None:
         pc = self._pc
         while pc is not None and pc is self._pc and not self._closed:
+            slept = time.monotonic()
             await asyncio.sleep(STATS_EVERY_S)
+            self._loop_lag_ms = 1000.0 * (time.monotonic() - slept - STATS_EVERY_S)
             if pc is not self._pc:
                 return
             try:
@@ -467,8 +480,14 @@ class PeerLink:
         old = self._counters
         span = now - old.at if old.at else 0.0
         self._counters = _Counters(now, bytes_in, bytes_out, received, lost)
+        receive = self.receive_side
+        read_lag = receive.recorder.read_lag_ms() if receive is not None else None
+        if receive is not None and rtts:
+            receive.rtt_s = max(rtts) / 1000.0
+        load = self._load.read(max(read_lag or 0.0, self._loop_lag_ms))
+        video_expected = self.remote_media is not None and self.remote_media.camera
         if span <= 0:
-            return QualitySample(None, None, 0.0, 0.0, self.video.fps())
+            return QualitySample(None, None, 0.0, 0.0, self.video.fps(), load=load)
         delta_packets = (received - old.received) + (lost - old.lost)
         loss = 100.0 * (lost - old.lost) / delta_packets if delta_packets > 0 else 0.0
         return QualitySample(
@@ -477,6 +496,9 @@ class PeerLink:
             kbps_in=8 * (bytes_in - old.bytes_in) / span / 1000.0,
             kbps_out=8 * (bytes_out - old.bytes_out) / span / 1000.0,
             fps_in=self.video.fps(),
+            video_expected=video_expected,
+            freezes=self.video.freezes(),
+            load=load,
         )
 
     # --- life cycle -----------------------------------------------------------------------
