@@ -43,6 +43,10 @@ class FeedbackReporter:
 
     def take(self) -> list[TransportFeedback]:
         """Feedback for every packet recorded since the last call."""
+        with self.recorder.lock:
+            return self._take()
+
+    def _take(self) -> list[TransportFeedback]:
         arrivals = self.recorder.arrivals
         if not arrivals:
             return []

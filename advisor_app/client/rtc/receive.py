@@ -7,9 +7,10 @@ connection the console makes:
 
 - the transport-wide sequence number and ``transport-cc`` feedback are offered
   (:func:`register_transport_cc`, a process-wide addition to aiortc's codec tables);
-- the UDP sockets are tapped for the kernel's arrival time of each packet
-  (:mod:`.receive_clock`) and transport feedback goes back every 50 ms (:mod:`.feedback`),
-  so Chromium's own congestion controller estimates the link, not the console's load;
+- the UDP sockets are read on a thread of their own with the kernel's arrival time of each
+  packet, and transport feedback goes back from that thread every 50 ms
+  (:mod:`.receive_thread`, :mod:`.receive_clock`, :mod:`.feedback`), so Chromium's own
+  congestion controller estimates the link, not the console's load;
 - aiortc's REMB falls silent once the browser numbers its packets for transport-cc
   (Chromium caps its estimate at the last REMB it got); a browser without transport-cc gets
   REMB with a floor, and no decrease while the console itself reads late;
@@ -22,6 +23,7 @@ aiortc does.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -35,6 +37,7 @@ from aiortc.rtcrtpparameters import RTCRtcpFeedback, RTCRtpHeaderExtensionParame
 
 from advisor_app.client.rtc.feedback import FeedbackLoop, FeedbackReporter
 from advisor_app.client.rtc.receive_clock import ArrivalRecorder, SocketTap
+from advisor_app.client.rtc.receive_thread import ReceiveThread, srtcp_session
 
 log = logging.getLogger(__name__)
 
@@ -178,35 +181,59 @@ class ReceiveSide:
     recorder: ArrivalRecorder = field(default_factory=lambda: ArrivalRecorder(TWCC_ID))
     #: The round trip the keyframe limiter allows for (updated from the call's statistics).
     rtt_s: float = 0.2
+    #: Read the sockets and send feedback on a thread (False: on the event loop).
+    threaded: bool = True
     tap: SocketTap = field(init=False)
+    reporter: FeedbackReporter = field(init=False)
+    thread: ReceiveThread | None = None
     feedback: FeedbackLoop | None = None
     keyframes: KeyframeLimiter = field(init=False)
     enabled: bool = field(default_factory=supported)
+    agreed: bool = False
 
     def __post_init__(self) -> None:
         self.tap = SocketTap(self.recorder)
+        self.reporter = FeedbackReporter(self.recorder, 0)
         self.keyframes = KeyframeLimiter(lambda: self.rtt_s)
 
+    @property
+    def kernel_stamps(self) -> bool:
+        return self.tap.kernel or (self.thread is not None and self.thread.kernel)
+
+    @property
+    def feedback_sent(self) -> int:
+        return (self.thread.sent if self.thread else 0) + (
+            self.feedback.sent if self.feedback else 0
+        )
+
     def after_local_description(self) -> None:
-        """The connection gathered its sockets: tap them."""
+        """The connection gathered its sockets: read them on a thread (host sockets) or tap
+        them where the loop reads them (TURN)."""
         if not self.enabled:
             return
+        loop = asyncio.get_running_loop()
         for connection in _connections(self.pc):
-            self.tap.install(connection)
+            handled: list[Any] = []
+            if self.threaded and self.thread is None:
+                thread = ReceiveThread(loop, connection, self.recorder, self.reporter)
+                if thread.start():
+                    self.thread = thread
+                    handled = list(thread.protocols)
+            self.tap.install(connection, skip=handled)
 
     def after_remote_description(self) -> None:
         """The answer is applied: feedback by transport-cc if agreed, REMB guarded otherwise."""
         if not self.enabled:
             return
         ext_id = None
-        sender_ssrc = 0
-        dtls = None
+        dtls: Any = None
         for transceiver in self.pc.getTransceivers():
             for ext in transceiver._headerExtensions:
                 if ext.uri == TWCC_URI:
                     ext_id = ext.id
             if transceiver.kind == "video":
-                sender_ssrc = sender_ssrc or transceiver.sender._ssrc
+                if not self.reporter.builder.sender_ssrc:
+                    self.reporter.builder.sender_ssrc = transceiver.sender._ssrc
                 receiver = transceiver.receiver
                 pli = self.keyframes.wrap(receiver._send_rtcp_pli)
                 receiver._send_rtcp_pli = pli  # type: ignore[method-assign,assignment]
@@ -219,18 +246,42 @@ class ReceiveSide:
             log.info("no transport-cc agreed: REMB with a floor")
             return
         self.recorder.ext_id = ext_id
+        self.agreed = True
         transport = dtls
 
         async def send(data: bytes) -> None:
             if transport.state == "connected":
                 await transport._send_rtp(data)
 
-        self.feedback = FeedbackLoop(FeedbackReporter(self.recorder, sender_ssrc), send)
-        self.feedback.start()
+        if self.thread is None:
+            self.feedback = FeedbackLoop(self.reporter, send)
+            self.feedback.start()
+            return
+        thread, loop = self.thread, asyncio.get_running_loop()
+
+        def on_loop(data: bytes) -> None:
+            task = asyncio.ensure_future(send(data))
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+        thread.fallback = lambda data: loop.call_soon_threadsafe(on_loop, data)
+        thread.fallback_ssrc = next(
+            (t.sender._ssrc for t in self.pc.getTransceivers() if t.kind == "video"), 0
+        )
+
+        def keys() -> None:
+            if transport.state == "connected" and thread.session is None:
+                try:
+                    thread.session = srtcp_session(transport)
+                except Exception:  # feedback then goes through the loop
+                    log.warning("no SRTCP session for the feedback thread", exc_info=True)
+
+        transport.on("statechange", keys)
+        keys()
+        thread.active = True
 
     def transport_cc(self) -> bool:
         """The sender numbers its packets and gets transport feedback."""
-        return self.feedback is not None and self.recorder.packets > 0
+        return self.agreed and self.recorder.packets > 0
 
     def busy(self) -> bool:
         """The console reads packets late: its own CPU is the bottleneck, not the network."""
@@ -238,5 +289,7 @@ class ReceiveSide:
         return lag is not None and lag > BUSY_READ_LAG_MS
 
     async def close(self) -> None:
+        if self.thread is not None:
+            self.thread.stop()
         if self.feedback is not None:
             await self.feedback.stop()

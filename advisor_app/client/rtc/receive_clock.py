@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import struct
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -109,7 +110,9 @@ def is_rtp(data: bytes) -> bool:
 
 @dataclass
 class ArrivalRecorder:
-    """Arrival times by transport-wide sequence number, and how late the console read them."""
+    """Arrival times by transport-wide sequence number, and how late the console read them.
+
+    :meth:`record` may run on a reader thread, :meth:`note_lag` on the event loop."""
 
     ext_id: int
     clock_ns: Callable[[], int] = time.time_ns
@@ -117,24 +120,35 @@ class ArrivalRecorder:
     arrivals: dict[int, int] = field(default_factory=dict)
     media_ssrc: int = 0
     epoch_ns: int = field(default_factory=time.time_ns)
+    packets: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
     _last_seq: int | None = None
     _lags: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=4096))
-    packets: int = 0
 
     def on_datagram(self, data: bytes, arrival_ns: int, read_ns: int) -> None:
         """A datagram read from the socket at ``read_ns`` that arrived at ``arrival_ns``."""
+        self.record(data, arrival_ns)
+        self.note_lag(data, arrival_ns, read_ns)
+
+    def note_lag(self, data: bytes, arrival_ns: int, read_ns: int) -> None:
+        """The console handled an RTP packet ``read_ns - arrival_ns`` after it arrived."""
+        if is_rtp(data):
+            self._lags.append((read_ns / 1e9, max(0.0, (read_ns - arrival_ns) / 1e6)))
+
+    def record(self, data: bytes, arrival_ns: int) -> None:
+        """Note the arrival of an RTP packet that carries a transport-wide sequence number."""
         if not is_rtp(data):
             return
-        self._lags.append((read_ns / 1e9, max(0.0, (read_ns - arrival_ns) / 1e6)))
         value = rtp_extension(data, self.ext_id)
         if value is None or len(value) < 2:
             return
-        seq = self._unwrap(struct.unpack("!H", value[:2])[0])
-        if seq not in self.arrivals:
-            self.arrivals[seq] = (arrival_ns - self.epoch_ns) // 1000
-            self.packets += 1
-        if not self.media_ssrc:
-            self.media_ssrc = struct.unpack("!L", data[8:12])[0]
+        with self.lock:
+            seq = self._unwrap(struct.unpack("!H", value[:2])[0])
+            if seq not in self.arrivals:
+                self.arrivals[seq] = (arrival_ns - self.epoch_ns) // 1000
+                self.packets += 1
+            if not self.media_ssrc:
+                self.media_ssrc = struct.unpack("!L", data[8:12])[0]
 
     def _unwrap(self, seq16: int) -> int:
         last = self._last_seq
@@ -151,7 +165,7 @@ class ArrivalRecorder:
         """The worst lateness of the console's reads in the last ``window_s`` (95th
         percentile, ms); None without packets."""
         now = self.clock_ns() / 1e9
-        lags = sorted(lag for at, lag in self._lags if now - at <= window_s)
+        lags = sorted(lag for at, lag in list(self._lags) if now - at <= window_s)
         if not lags:
             return None
         return lags[min(len(lags) - 1, int(0.95 * len(lags)))]
@@ -166,9 +180,9 @@ class SocketTap:
     kernel: bool = False
     _wrapped: list[Any] = field(default_factory=list)
 
-    def install(self, connection: Any) -> None:
+    def install(self, connection: Any, skip: list[Any] | None = None) -> None:
         for protocol in list(getattr(connection, "_protocols", [])):
-            if protocol in self._wrapped:
+            if protocol in self._wrapped or protocol in (skip or []):
                 continue
             sock = None
             transport = getattr(protocol, "transport", None)
