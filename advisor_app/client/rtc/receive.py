@@ -14,7 +14,9 @@ connection the console makes:
 - aiortc's REMB falls silent once the browser numbers its packets for transport-cc
   (Chromium caps its estimate at the last REMB it got); a browser without transport-cc gets
   REMB with a floor, and no decrease while the console itself reads late;
-- keyframe requests (PLI) are limited to one per round trip + 300 ms.
+- keyframe requests (PLI) are limited to one per round trip + 300 ms, and retransmission
+  requests (NACK) repeated once per round trip while a packet is missing
+  (:mod:`.receive_nack`).
 
 The few private names of aiortc this needs are checked against the installed version
 (:data:`AIORTC_VERSION`); on another version nothing is changed and the call runs as plain
@@ -37,6 +39,7 @@ from aiortc.rtcrtpparameters import RTCRtcpFeedback, RTCRtpHeaderExtensionParame
 
 from advisor_app.client.rtc.feedback import FeedbackLoop, FeedbackReporter
 from advisor_app.client.rtc.receive_clock import ArrivalRecorder, SocketTap
+from advisor_app.client.rtc.receive_nack import NackPolicy
 from advisor_app.client.rtc.receive_thread import ReceiveThread, srtcp_session
 
 log = logging.getLogger(__name__)
@@ -55,6 +58,7 @@ BUSY_READ_LAG_MS = 40.0
 PLI_MARGIN_S = 0.3
 
 _ESTIMATOR = "_RTCRtpReceiver__remote_bitrate_estimator"
+_NACKS = "_RTCRtpReceiver__nack_generator"
 
 
 class VersionMismatch(RuntimeError):
@@ -188,6 +192,9 @@ class ReceiveSide:
     thread: ReceiveThread | None = None
     feedback: FeedbackLoop | None = None
     keyframes: KeyframeLimiter = field(init=False)
+    nacks: NackPolicy = field(init=False)
+    _nack_task: asyncio.Task[None] | None = None
+    _nack_streams: list[tuple[Any, Any, set[int]]] = field(default_factory=list)
     enabled: bool = field(default_factory=supported)
     agreed: bool = False
 
@@ -195,6 +202,7 @@ class ReceiveSide:
         self.tap = SocketTap(self.recorder)
         self.reporter = FeedbackReporter(self.recorder, 0)
         self.keyframes = KeyframeLimiter(lambda: self.rtt_s)
+        self.nacks = NackPolicy(lambda: self.rtt_s)
 
     @property
     def kernel_stamps(self) -> bool:
@@ -237,6 +245,7 @@ class ReceiveSide:
                 receiver = transceiver.receiver
                 pli = self.keyframes.wrap(receiver._send_rtcp_pli)
                 receiver._send_rtcp_pli = pli  # type: ignore[method-assign,assignment]
+                self._retry_nacks(receiver)
             dtls = dtls or transceiver.receiver.transport
         for transceiver in self.pc.getTransceivers():
             receiver = transceiver.receiver
@@ -279,6 +288,33 @@ class ReceiveSide:
         keys()
         thread.active = True
 
+    def _retry_nacks(self, receiver: Any) -> None:
+        """Filter aiortc's NACKs through :attr:`nacks` and ask again for what is still missing
+        every round trip (aiortc's ``NackGenerator.missing``, per receiver)."""
+        generator = getattr(receiver, _NACKS, None)
+        if generator is None:
+            return
+        send = receiver._send_rtcp_nack
+        ssrcs: set[int] = set()
+
+        async def send_nack(media_ssrc: int, lost: list[int]) -> None:
+            ssrcs.add(media_ssrc)
+            await self.nacks.wrap(send)(media_ssrc, lost)
+
+        receiver._send_rtcp_nack = send_nack
+        self._nack_streams.append((generator, send, ssrcs))
+        if self._nack_task is None:
+            self._nack_task = asyncio.ensure_future(self._retry())
+
+    async def _retry(self) -> None:
+        while True:
+            await asyncio.sleep(0.05)
+            for generator, send, ssrcs in self._nack_streams:
+                for ssrc in list(ssrcs):
+                    due = self.nacks.due(ssrc, set(generator.missing))
+                    if due:
+                        await send(ssrc, due)
+
     def transport_cc(self) -> bool:
         """The sender numbers its packets and gets transport feedback."""
         return self.agreed and self.recorder.packets > 0
@@ -289,6 +325,8 @@ class ReceiveSide:
         return lag is not None and lag > BUSY_READ_LAG_MS
 
     async def close(self) -> None:
+        if self._nack_task is not None:
+            self._nack_task.cancel()
         if self.thread is not None:
             self.thread.stop()
         if self.feedback is not None:

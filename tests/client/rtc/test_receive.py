@@ -21,6 +21,7 @@ from advisor_app.client.rtc.receive import (
     register_transport_cc,
 )
 from advisor_app.client.rtc.receive_clock import ArrivalRecorder, rtp_extension
+from advisor_app.client.rtc.receive_nack import MAX_TRIES, NackPolicy
 from advisor_app.client.rtc.receive_thread import ReceiveThread
 from advisor_app.client.rtc.twcc import parse
 
@@ -152,3 +153,19 @@ async def test_the_thread_reads_stamps_and_hands_datagrams_to_the_loop() -> None
         thread.stop()
         sender.close()
         transport.close()
+
+
+def test_nacks_once_per_round_trip_and_again_while_missing() -> None:
+    now = 10.0
+    policy = NackPolicy(lambda: 0.1, clock=lambda: now)
+    assert policy.filter(7, [100, 101]) == [100, 101]
+    # aiortc lists everything still missing at the next gap: only the new one goes out.
+    assert policy.filter(7, [100, 101, 105]) == [105]
+    now += 0.06
+    assert policy.due(7, {100, 101, 105}) == []  # not a round trip yet
+    now += 0.05
+    assert policy.due(7, {101, 105}) == [101, 105]  # 100 arrived: forgotten
+    for _ in range(10):
+        now += 0.2
+        policy.due(7, {101})
+    assert policy.asked[(7, 101)][0] == MAX_TRIES  # bounded
