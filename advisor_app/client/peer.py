@@ -38,6 +38,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from advisor_app.client.media.switch import SwitchTrack
 from advisor_app.client.rtc import receive as rtc_receive
 from advisor_app.client.rtc.load import LoadProbe
+from advisor_app.client.rtc.receive_audio import AudioConcealer
 from advisor_app.core.protocol import (
     CHANNEL_LABEL,
     Alive,
@@ -433,12 +434,14 @@ class PeerLink:
             slot.put(frame)
 
     async def _pump_audio(self, track: MediaStreamTrack) -> None:
+        concealer = AudioConcealer()  # lost packets: the last sound fading, not a click
         while True:
             try:
                 frame = await track.recv()
             except MediaStreamError:
                 return
-            self.listener.audio(self.participant_id, frame)
+            for out in concealer.frames(frame):
+                self.listener.audio(self.participant_id, out)
 
     # --- connection state and statistics ---------------------------------------------------
 
