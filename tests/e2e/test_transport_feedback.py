@@ -38,10 +38,15 @@ window.RTCPeerConnection.prototype = RealPC.prototype;
 OUTGOING = """
 async () => {
   const pc = window.__pcs[window.__pcs.length - 1];
-  const out = {available: 0, target: 0, reason: null, remb: false};
-  (await pc.getStats()).forEach((r) => {
-    if (r.type === 'candidate-pair' && r.state === 'succeeded' && r.availableOutgoingBitrate) {
-      out.available = Math.max(out.available, r.availableOutgoingBitrate);
+  const out = {available: 0, target: 0, reason: null};
+  const report = await pc.getStats();
+  const selected = new Set();
+  report.forEach((r) => {
+    if (r.type === 'transport') selected.add(r.selectedCandidatePairId);
+  });
+  report.forEach((r) => {
+    if (r.type === 'candidate-pair' && selected.has(r.id) && r.availableOutgoingBitrate) {
+      out.available = r.availableOutgoingBitrate;
     }
     if (r.type === 'outbound-rtp' && r.kind === 'video' && (r.targetBitrate || 0) > out.target) {
       out.target = r.targetBitrate;
