@@ -410,6 +410,26 @@
         <translation>measuring …</translation>
     </message>
     <message>
+        <source>Ihr Computer ist ausgelastet</source>
+        <translation>Your computer is overloaded</translation>
+    </message>
+    <message>
+        <source>Daten gehen unterwegs verloren</source>
+        <translation>Data is being lost on the way</translation>
+    </message>
+    <message>
+        <source>Die Verbindung ist langsam</source>
+        <translation>The connection is slow</translation>
+    </message>
+    <message>
+        <source>Das Bild kommt stockend an</source>
+        <translation>The picture arrives jerkily</translation>
+    </message>
+    <message>
+        <source> · Bild {fps} fps</source>
+        <translation> · picture {fps} fps</translation>
+    </message>
+    <message>
         <source>&lt;span style=&quot;color:{colour}; font-weight:600&quot;&gt;● Verbindung: {word}&lt;/span&gt; &amp;nbsp; Laufzeit {rtt} · Verlust {loss} · {rate} Mbit/s</source>
         <translation>&lt;span style=&quot;color:{colour}; font-weight:600&quot;&gt;● Connection: {word}&lt;/span&gt; &amp;nbsp; round trip {rtt} · loss {loss} · {rate} Mbit/s</translation>
     </message>

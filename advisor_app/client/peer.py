@@ -36,6 +36,9 @@ from aiortc.sdp import candidate_from_sdp
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from advisor_app.client.media.switch import SwitchTrack
+from advisor_app.client.rtc import receive as rtc_receive
+from advisor_app.client.rtc.load import LoadProbe
+from advisor_app.client.rtc.receive_audio import AudioConcealer
 from advisor_app.core.protocol import (
     CHANNEL_LABEL,
     Alive,
@@ -50,7 +53,7 @@ from advisor_app.core.protocol import (
     ScreenShare,
     SignalPayload,
 )
-from advisor_app.core.quality import QualitySample
+from advisor_app.core.quality import FREEZE_WINDOW_S, QualitySample, count_freezes
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +84,7 @@ class FrameSlot:
     def __init__(self) -> None:
         self.frame: Any = None  # av.VideoFrame
         self.count = 0
-        self._times: deque[float] = deque(maxlen=90)
+        self._times: deque[float] = deque(maxlen=900)
 
     def put(self, frame: Any) -> None:
         self.frame = frame
@@ -94,6 +97,11 @@ class FrameSlot:
         if len(recent) < 2:
             return 0.0
         return (len(recent) - 1) / max(recent[-1] - recent[0], 1e-6)
+
+    def freezes(self, window_s: float = FREEZE_WINDOW_S) -> int:
+        """Freezes (WebRTC's rule) that ended in the last ``window_s`` seconds."""
+        now = time.monotonic()
+        return count_freezes([t for t in self._times if now - t <= 2 * window_s], now - window_s)
 
     def clear(self) -> None:
         self.frame = None
@@ -177,14 +185,19 @@ class PeerLink:
     _last_heard: float = 0.0
     #: Audio frames received on this link (with ``video.count``: does media flow?).
     _audio_count: int = 0
-    _remote_camera: bool = True
     _seq: int = 0
     _counters: _Counters = field(default_factory=_Counters)
     _local_media: MediaState = field(
         default_factory=lambda: MediaState(camera=False, microphone=False)
     )
     _local_screen: bool = False
+    #: What the participant's page last said about its camera and microphone.
+    remote_media: MediaState | None = None
+    _load: LoadProbe = field(default_factory=LoadProbe)
+    _loop_lag_ms: float = 0.0
     _closed: bool = False
+    #: Transport feedback, receive timing and keyframe limits of the current connection.
+    receive_side: rtc_receive.ReceiveSide | None = None
     #: Gives the link fresh views of the local tracks (``set_track``) before each negotiation:
     #: aiortc stops a closed connection's sender tracks, so they cannot be sent again.
     renew_tracks: Callable[[], None] | None = None
@@ -231,8 +244,10 @@ class PeerLink:
         if self.renew_tracks is not None:
             self.renew_tracks()
         self._set_state(PeerState.CONNECTING)
+        rtc_receive.prepare()
         pc = RTCPeerConnection(rtc_configuration(self.ice))
         self._pc = pc
+        self.receive_side = rtc_receive.ReceiveSide(pc)
         transceivers: dict[str, RTCRtpTransceiver] = {}
         for kind in ("audio", "video", "screen"):
             transceiver = pc.addTransceiver("audio" if kind == "audio" else "video", "sendrecv")
@@ -251,6 +266,7 @@ class PeerLink:
         pc.on("track", lambda track: self._on_track(pc, track))
         pc.on("connectionstatechange", lambda: self._on_connection_state(pc))
         await pc.setLocalDescription(await pc.createOffer())
+        self.receive_side.after_local_description()
         self._mids = {kind: str(t.mid) for kind, t in transceivers.items()}
         offer = Description(
             kind="offer", sdp=pc.localDescription.sdp, negotiation=self._negotiation
@@ -277,6 +293,8 @@ class PeerLink:
         except (ValueError, RuntimeError) as exc:  # aiortc's errors for a malformed SDP
             log.warning("participant %s: answer refused: %s", self.participant_id, exc)
             return
+        if self.receive_side is not None:
+            self.receive_side.after_remote_description()
         pending, self._pending = self._pending, []
         for candidate in pending:
             await self._add_candidate(candidate)
@@ -354,7 +372,7 @@ class PeerLink:
         if isinstance(message, ChatMessage):
             self.listener.chat(self.participant_id, message)
         elif isinstance(message, MediaState):
-            self._remote_camera = message.camera
+            self.remote_media = message
             self.listener.remote_media(self.participant_id, message)
         elif isinstance(message, ScreenShare):
             self._on_remote_screen(message)
@@ -392,7 +410,8 @@ class PeerLink:
         with a frozen TURN relay) while the data channel is back: then, and only then, a
         fresh connection brings clean media within a second."""
         await asyncio.sleep(MEDIA_GRACE_S)
-        video_stalled = self._remote_camera and video > 0 and self.video.count == video
+        camera = self.remote_media is None or self.remote_media.camera
+        video_stalled = camera and video > 0 and self.video.count == video
         nothing = self.video.count == video and self._audio_count == audio
         if video_stalled or nothing:
             log.info("participant %s: media stalled after an outage", self.participant_id)
@@ -438,6 +457,7 @@ class PeerLink:
             self._heard("video flows")
 
     async def _pump_audio(self, track: MediaStreamTrack) -> None:
+        concealer = AudioConcealer()  # lost packets: the last sound fading, not a click
         while True:
             try:
                 frame = await track.recv()
@@ -445,7 +465,8 @@ class PeerLink:
                 return
             self._audio_count += 1
             self._heard("audio flows")
-            self.listener.audio(self.participant_id, frame)
+            for out in concealer.frames(frame):
+                self.listener.audio(self.participant_id, out)
 
     # --- connection state and statistics ---------------------------------------------------
 
@@ -459,7 +480,9 @@ class PeerLink:
     async def _watch_stats(self) -> None:
         pc = self._pc
         while pc is not None and pc is self._pc and not self._closed:
+            slept = time.monotonic()
             await asyncio.sleep(STATS_EVERY_S)
+            self._loop_lag_ms = 1000.0 * (time.monotonic() - slept - STATS_EVERY_S)
             if pc is not self._pc:
                 return
             try:
@@ -485,8 +508,14 @@ class PeerLink:
         old = self._counters
         span = now - old.at if old.at else 0.0
         self._counters = _Counters(now, bytes_in, bytes_out, received, lost)
+        receive = self.receive_side
+        read_lag = receive.recorder.read_lag_ms() if receive is not None else None
+        if receive is not None and rtts:
+            receive.rtt_s = max(rtts) / 1000.0
+        load = self._load.read(max(read_lag or 0.0, self._loop_lag_ms))
+        video_expected = self.remote_media is not None and self.remote_media.camera
         if span <= 0:
-            return QualitySample(None, None, 0.0, 0.0, self.video.fps())
+            return QualitySample(None, None, 0.0, 0.0, self.video.fps(), load=load)
         delta_packets = (received - old.received) + (lost - old.lost)
         loss = 100.0 * (lost - old.lost) / delta_packets if delta_packets > 0 else 0.0
         return QualitySample(
@@ -495,6 +524,9 @@ class PeerLink:
             kbps_in=8 * (bytes_in - old.bytes_in) / span / 1000.0,
             kbps_out=8 * (bytes_out - old.bytes_out) / span / 1000.0,
             fps_in=self.video.fps(),
+            video_expected=video_expected,
+            freezes=self.video.freezes(),
+            load=load,
         )
 
     # --- life cycle -----------------------------------------------------------------------
@@ -518,6 +550,9 @@ class PeerLink:
 
     async def _close_pc(self) -> None:
         pc, self._pc = self._pc, None
+        receive_side, self.receive_side = self.receive_side, None
+        if receive_side is not None:
+            await receive_side.close()
         self._channel = None
         self._senders.clear()
         self._pending.clear()

@@ -148,11 +148,15 @@ def test_a_call_with_chromium_on_the_call_page(
         window.grab().save(str(Path(directory) / "call_citizen_muted.png"))
     assert citizen.ask("toggle-microphone") == "toggled"
     wait_until(lambda: not tile.muted_label.isVisible(), message="microphone on again")
+    # A judged label with its figures; "gut" only where this machine decodes 20 fps or more
+    # (the label judges the picture that arrives: tests/unit/test_quality.py).
+    judged = ("Verbindung: gut", "Verbindung: mittel", "Verbindung: schlecht")
     try:
-        wait_until(lambda: "Verbindung: gut" in call.quality_text, timeout=20)
+        wait_until(lambda: any(j in call.quality_text for j in judged), timeout=20)
     except AssertionError as exc:
         raise AssertionError(call.quality_text) from exc
     assert "ms" in call.quality_text and "Mbit/s" in call.quality_text
+    assert "fps" in call.quality_text
     wait_until(lambda: call.timer_label.text().startswith("Dauer: 0:00:0"))
 
     # The page sees and hears the console.

@@ -40,7 +40,7 @@ from advisor_app.core.protocol import (
     MediaState,
     WaitingEntry,
 )
-from advisor_app.core.quality import QualityLevel, QualitySample
+from advisor_app.core.quality import QualityLevel, QualityReason, QualitySample
 from advisor_app.ui.call_controller import CallController
 from advisor_app.ui.capture_guard import (
     exclude_from_capture,
@@ -497,16 +497,27 @@ class CallPage(QWidget):
             QualityLevel.POOR: self.tr("schlecht"),
             QualityLevel.UNKNOWN: self.tr("wird gemessen …"),
         }
+        reasons = {
+            QualityReason.NONE: "",
+            QualityReason.BUSY_COMPUTER: self.tr("Ihr Computer ist ausgelastet"),
+            QualityReason.LOSS: self.tr("Daten gehen unterwegs verloren"),
+            QualityReason.DELAY: self.tr("Die Verbindung ist langsam"),
+            QualityReason.PICTURE: self.tr("Das Bild kommt stockend an"),
+        }
         rtt = "–" if worst.rtt_ms is None else f"{worst.rtt_ms:.0f} ms"
         loss = "–" if worst.loss_pct is None else f"{worst.loss_pct:.1f} %".replace(".", ",")
         rate = f"{(worst.kbps_in + worst.kbps_out) / 1000:.1f}".replace(".", ",")
         colour = _LEVEL_COLOURS[worst.level]
-        self.quality_label.setText(
-            self.tr(
-                '<span style="color:{colour}; font-weight:600">● Verbindung: {word}</span>'
-                " &nbsp; Laufzeit {rtt} · Verlust {loss} · {rate} Mbit/s"
-            ).format(colour=colour, word=words[worst.level], rtt=rtt, loss=loss, rate=rate)
-        )
+        reason = reasons[worst.reason]
+        text = self.tr(
+            '<span style="color:{colour}; font-weight:600">● Verbindung: {word}</span>'
+            " &nbsp; Laufzeit {rtt} · Verlust {loss} · {rate} Mbit/s"
+        ).format(colour=colour, word=words[worst.level], rtt=rtt, loss=loss, rate=rate)
+        if worst.video_expected:
+            text += self.tr(" · Bild {fps} fps").format(fps=f"{worst.fps_in:.0f}")
+        if reason:
+            text += f'<br><span style="color:{colour}">{escape(reason)}</span>'
+        self.quality_label.setText(text)
 
     @property
     def quality_text(self) -> str:

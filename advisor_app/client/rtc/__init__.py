@@ -1,0 +1,1 @@
+"""The console's extensions of aiortc: congestion feedback, receive timing, send adaptation."""
