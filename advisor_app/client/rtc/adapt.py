@@ -12,14 +12,18 @@ The estimate is our own, built the way WebRTC's send-side controller reasons (lo
 cuts it, 2–10 % holds it, below 2 % lets it grow; a round trip well above the link's quiet
 round trip means a queue is building and cuts it) and capped by a *falling* REMB: Chromium's
 REMB towards aiortc starts low and climbs slowly, so a rising REMB is no limit, a falling one
-is the receiver seeing congestion. Until the first sign of congestion the estimate grows fast
-(slow start), so a LAN call reaches 720p within seconds; after that it grows by 8 % a second.
+is the receiver seeing congestion – when it is near what is sent (Chromium's answer to
+congestion is 0.85 × what it receives; a REMB far below what arrives without loss or delay is
+its slow climb, seen at 200 kbit/s while a LAN carried 1.5 Mbit/s). Until the first sign of
+congestion the estimate grows fast (slow start), so a LAN call reaches 720p within seconds;
+after that it grows by 8 % a second, and slowly near the rate that last met congestion.
 Steps go up only after the budget has held a margin above the next step's floor for a while
 (longer after a step up that did not hold), and down at once.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -64,8 +68,11 @@ LOSS_CUT = 0.10
 LOSS_GROW = 0.02
 #: Loss at which video goes off for as long as it lasts (audio keeps what the link has).
 LOSS_OFF = 0.20
-#: A round trip this much (ms) above the quiet one means a queue is building.
-RTT_QUEUE_MS = 150.0
+#: A round trip this much (ms) above the quiet one means a queue is building. The round trip
+#: is the shortest of the last :data:`RTT_WINDOW_S`: single reports are late by whatever
+#: delays either side's event loop (hundreds of ms on a loaded machine), a queue delays all.
+RTT_QUEUE_MS = 300.0
+RTT_WINDOW_S = 2.0
 #: The pacer holding more than this (ms) means video is sent faster than it drains.
 BACKLOG_MS = 500.0
 
@@ -165,6 +172,7 @@ class SendController:
     slow_start: bool = True
     _min_rtt: float | None = None
     _last_rtt: float | None = None
+    _rtts: deque[tuple[float, float]] = field(default_factory=deque)
     #: What was sent when the link last showed congestion (kbit/s): near it, grow slowly.
     _capacity: float | None = None
     _capacity_at: float = -1e9
@@ -191,23 +199,28 @@ class SendController:
         self._last_at = s.at
         if s.loss is not None:
             self._loss = 0.5 * self._loss + 0.5 * s.loss
+        rtt: float | None = None
         if s.rtt_ms is not None:
             self._min_rtt = s.rtt_ms if self._min_rtt is None else min(self._min_rtt, s.rtt_ms)
+            self._rtts.append((s.at, s.rtt_ms))
+            while self._rtts and s.at - self._rtts[0][0] > RTT_WINDOW_S:
+                self._rtts.popleft()
+            rtt = min(r for _at, r in self._rtts)
         # A queue that is building (a long round trip, not shrinking); one that drains after
         # a cut is left to drain.
         queued = (
-            s.rtt_ms is not None
+            rtt is not None
             and self._min_rtt is not None
-            and s.rtt_ms > self._min_rtt + max(RTT_QUEUE_MS, 0.5 * self._min_rtt)
-            and (self._last_rtt is None or s.rtt_ms > 0.9 * self._last_rtt)
+            and rtt > self._min_rtt + max(RTT_QUEUE_MS, self._min_rtt)
+            and (self._last_rtt is None or rtt > 0.9 * self._last_rtt)
         )
-        if s.rtt_ms is not None:
-            self._last_rtt = s.rtt_ms
+        if rtt is not None:
+            self._last_rtt = rtt
         remb_falling = (
             s.remb_kbps is not None
             and self._last_remb is not None
             and s.remb_kbps < 0.95 * self._last_remb
-            and s.remb_kbps < self.estimate_kbps
+            and 0.5 * self._sent_kbps() < s.remb_kbps < 0.9 * self._sent_kbps()
         )
         if s.remb_kbps is not None:
             self._last_remb = s.remb_kbps
@@ -281,9 +294,11 @@ class SendController:
         if self._heavy >= 2:  # heavy loss: the lowest step first, then off
             fit = None if current is None or current == 0 else 0
         if current is None:
-            if fit is None or now - (self._off_since or now) < self._off_hold:
+            # Paused, the receiver reports little (no video, no report on it): after the hold,
+            # without fresh signs of congestion, the lowest step is tried again.
+            if now - (self._off_since or now) < self._off_hold:
                 return
-            if loss >= LOSS_CUT or self._heavy:
+            if loss >= LOSS_CUT or self._heavy or now - self._last_cut < CUT_EVERY_S * 2:
                 return
             self._set_step(0, now)  # a careful try at the lowest step
             floor = (LADDER[0].min_kbps + self._audio.kbps) / (1.0 - OVERHEAD)

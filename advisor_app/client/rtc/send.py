@@ -56,6 +56,8 @@ TICK_S = 0.5
 #: The pacer sends video this many times faster than its target (WebRTC: 2.5).
 PACING_FACTOR = 2.0
 MIN_PACING_KBPS = 300.0
+#: A tick this late (s) means the console itself is slow: its round trips are not the link's.
+MAX_LAG_S = 0.05
 _ENCODER = "_RTCRtpSender__encoder"
 
 
@@ -184,14 +186,22 @@ class SendAdapter:
 
     async def _run(self) -> None:
         while True:
+            before = time.monotonic()
             await asyncio.sleep(TICK_S)
-            self.tick(time.monotonic())
+            now = time.monotonic()
+            self.tick(now, lag_s=now - before - TICK_S)
 
-    def tick(self, now: float) -> SendPlan:
-        """One decision from the reports since the last one."""
+    def tick(self, now: float, lag_s: float = 0.0) -> SendPlan:
+        """One decision from the reports since the last one. ``lag_s``: how late this event
+        loop ran the tick; round trips read while it lagged measure the console's own delay
+        (a loaded machine), not the link's, and are left out."""
         reports, self._reports = self._reports, _Reports()
+        if lag_s > MAX_LAG_S:
+            reports.rtts = []
         self.controller.sharing = self._sharing()
-        plan = self.controller.update(reports.sample(now, self.pacer.backlog_ms()))
+        sample = reports.sample(now, self.pacer.backlog_ms())
+        plan = self.controller.update(sample)
+        log.debug("%s -> %s", sample, plan)
         self._apply(plan)
         if reports.rtts:
             keyframe_every = max(1.0, 2.0 * min(reports.rtts) / 1000.0)
