@@ -195,8 +195,8 @@ class SendController:
     # --- the estimate ---------------------------------------------------------------------
 
     def _estimate(self, s: LinkSample) -> None:
+        # Growth covers the time since it was last judged (reports come every second or so).
         dt = 0.0 if self._last_at is None else max(0.0, min(s.at - self._last_at, 2.0))
-        self._last_at = s.at
         if s.loss is not None:
             self._loss = 0.5 * self._loss + 0.5 * s.loss
         rtt: float | None = None
@@ -234,6 +234,7 @@ class SendController:
         if remb_falling and s.remb_kbps is not None:
             cut = min(cut or self.estimate_kbps, s.remb_kbps)
         if cut is not None:
+            self._last_at = s.at
             if s.at - self._last_cut >= CUT_EVERY_S:
                 self.estimate_kbps = max(cut, 30.0)
                 self._last_cut = s.at
@@ -245,7 +246,12 @@ class SendController:
             self._capacity is not None and self.estimate_kbps > 1.3 * self._capacity
         ):
             self._capacity = None  # long ago, or the old bottleneck is passed
-        if loss < LOSS_GROW and s.loss is not None and s.at - self._last_cut >= CUT_EVERY_S:
+        if s.loss is None:
+            if self._last_at is None:
+                self._last_at = s.at
+            return  # nothing new to judge by: growth waits for the next report
+        self._last_at = s.at
+        if loss < LOSS_GROW and s.at - self._last_cut >= CUT_EVERY_S:
             if self.slow_start:
                 grown = self.estimate_kbps * SLOW_START_GROWTH**dt
             elif self._capacity is not None and self.estimate_kbps > 0.8 * self._capacity:

@@ -79,22 +79,44 @@ def check_aiortc(version: str | None = None) -> None:
             raise UnsupportedAiortc(f"aiortc {found} has no {cls.__name__}.{name}")
 
 
+#: Loss is reported once at least this many packets were expected since the last report: a
+#: report on 8 packets with one lost is no "12 % loss".
+MIN_PACKETS_FOR_LOSS = 40
+
+
 class _Reports:
     """What the RTCP of one tick said."""
 
     def __init__(self) -> None:
         self.remb_kbps: float | None = None
-        self.losses: list[float] = []
         self.rtts: list[float] = []
 
-    def sample(self, at: float, backlog_ms: float) -> LinkSample:
-        return LinkSample(
-            at=at,
-            remb_kbps=self.remb_kbps,
-            loss=max(self.losses) if self.losses else None,
-            rtt_ms=min(self.rtts) if self.rtts else None,
-            backlog_ms=backlog_ms,
-        )
+
+class _Loss:
+    """Loss over all our SSRCs from the receiver reports' cumulative counters, reported once
+    enough packets were expected."""
+
+    def __init__(self) -> None:
+        self._last: dict[int, tuple[int, int]] = {}  # ssrc → (highest sequence, lost)
+        self.expected = 0
+        self.lost = 0
+
+    def add(self, ssrc: int, highest_sequence: int, packets_lost: int) -> None:
+        last = self._last.get(ssrc)
+        self._last[ssrc] = (highest_sequence, packets_lost)
+        if last is None:
+            return
+        expected = highest_sequence - last[0]
+        if 0 < expected < 1 << 15:  # a restart or a wrap is no measurement
+            self.expected += expected
+            self.lost += max(0, min(expected, packets_lost - last[1]))
+
+    def take(self) -> float | None:
+        if self.expected < MIN_PACKETS_FOR_LOSS:
+            return None
+        loss = self.lost / self.expected
+        self.expected = self.lost = 0
+        return loss
 
 
 class SendAdapter:
@@ -115,6 +137,7 @@ class SendAdapter:
         self._sharing = sharing
         self._on_pause = on_pause
         self._reports = _Reports()
+        self._loss = _Loss()
         self._pause: Pause | None = None
         self._task: asyncio.Task[None] | None = None
         self._ssrcs = {sender._ssrc: kind for kind, sender in senders.items()}
@@ -159,7 +182,7 @@ class SendAdapter:
             for report in packet.reports:
                 if report.ssrc not in self._ssrcs:
                     continue
-                self._reports.losses.append(report.fraction_lost / 256.0)
+                self._loss.add(report.ssrc, report.highest_sequence, report.packets_lost)
                 if report.lsr:
                     rtt = ((now_mid - report.lsr - report.dlsr) & 0xFFFFFFFF) / 65536.0
                     if 0.0 <= rtt < 10.0:
@@ -199,7 +222,13 @@ class SendAdapter:
         if lag_s > MAX_LAG_S:
             reports.rtts = []
         self.controller.sharing = self._sharing()
-        sample = reports.sample(now, self.pacer.backlog_ms())
+        sample = LinkSample(
+            at=now,
+            remb_kbps=reports.remb_kbps,
+            loss=self._loss.take(),
+            rtt_ms=min(reports.rtts) if reports.rtts else None,
+            backlog_ms=self.pacer.backlog_ms(),
+        )
         plan = self.controller.update(sample)
         log.debug("%s -> %s", sample, plan)
         self._apply(plan)
