@@ -63,9 +63,10 @@ AUDIO_LOW_BELOW_KBPS = 150.0
 #: RTP/UDP/SRTP headers and retransmissions take about this share of the estimate.
 OVERHEAD = 0.12
 
-#: Loss (fraction) above which the estimate is cut, and below which it may grow.
+#: Loss (fraction) above which the estimate is cut, and below which (smoothed over reports)
+#: it may grow: WebRTC's 2 %, plus room for the spread of reports on 40–100 packets.
 LOSS_CUT = 0.10
-LOSS_GROW = 0.02
+LOSS_GROW = 0.025
 #: Loss at which video goes off for as long as it lasts (audio keeps what the link has).
 LOSS_OFF = 0.20
 #: A round trip this much (ms) above the quiet one means a queue is building. The round trip
@@ -205,7 +206,8 @@ class SendController:
             self._rtts.append((s.at, s.rtt_ms))
             while self._rtts and s.at - self._rtts[0][0] > RTT_WINDOW_S:
                 self._rtts.popleft()
-            rtt = min(r for _at, r in self._rtts)
+            if len(self._rtts) >= 2:  # one report alone may be a stalled event loop's
+                rtt = min(r for _at, r in self._rtts)
         # A queue that is building (a long round trip, not shrinking); one that drains after
         # a cut is left to drain.
         queued = (
@@ -251,7 +253,7 @@ class SendController:
                 self._last_at = s.at
             return  # nothing new to judge by: growth waits for the next report
         self._last_at = s.at
-        if loss < LOSS_GROW and s.at - self._last_cut >= CUT_EVERY_S:
+        if self._loss < LOSS_GROW and s.at - self._last_cut >= CUT_EVERY_S:
             if self.slow_start:
                 grown = self.estimate_kbps * SLOW_START_GROWTH**dt
             elif self._capacity is not None and self.estimate_kbps > 0.8 * self._capacity:

@@ -240,8 +240,17 @@ class SendAdapter:
         return plan
 
     def _apply(self, plan: SendPlan) -> None:
+        old = self.plan.camera if getattr(self, "plan", None) is not None else None
         self.plan = plan
         cam = plan.camera
+        if cam is not None and (old is None or (old.step, old.kbps) != (cam.step, cam.kbps)):
+            log.info(
+                "camera %s %d fps %d kbit/s (estimate %.0f kbit/s)",
+                cam.step,
+                cam.fps,
+                cam.kbps,
+                plan.estimate_kbps,
+            )
         video_kbps = 0
         if self.camera is not None:
             self.camera.setting = VideoSetting(cam.height, cam.fps, cam.kbps) if cam else None
