@@ -37,7 +37,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from advisor_app.client.media.switch import SwitchTrack
 from advisor_app.client.rtc.adapt import Pause
-from advisor_app.client.rtc.send import SendAdapter
+from advisor_app.client.rtc.send import SendAdapter, UnsupportedAiortc
 from advisor_app.core.protocol import (
     CHANNEL_LABEL,
     Alive,
@@ -246,13 +246,16 @@ class PeerLink:
             switch.set_source(self._tracks[kind])
             self._switches[kind] = switch
             transceiver.sender.replaceTrack(switch)
-        self._send = SendAdapter(
-            dict(self._senders),
-            vp8=self.codec.upper() == "VP8",
-            sharing=lambda: self._local_screen,
-            on_pause=self._on_pause,
-        )
-        if self._audio_only:
+        try:
+            self._send = SendAdapter(
+                dict(self._senders),
+                vp8=self.codec.upper() == "VP8",
+                sharing=lambda: self._local_screen,
+                on_pause=self._on_pause,
+            )
+        except UnsupportedAiortc as exc:  # refused: plain aiortc, no adaptation
+            log.error("%s", exc)
+        if self._send is not None and self._audio_only:
             self._send.choose_audio_only(True)
         channel = pc.createDataChannel(CHANNEL_LABEL, ordered=True)
         self._channel = channel

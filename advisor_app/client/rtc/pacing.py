@@ -26,6 +26,10 @@ BURST_MS = 10.0
 #: queue drains: a pacer must not add seconds of delay.
 MAX_QUEUE_MS = 400.0
 
+#: The pacer sleeps only when it is this far ahead of its rate (s): one timer per packet
+#: would cost the event loop more than the packets.
+SLEEP_MIN_S = 0.005
+
 SendRtp = Callable[[bytes], Awaitable[None]]
 
 
@@ -75,7 +79,7 @@ class Pacer:
                     next_at = max(next_at, time.monotonic() - BURST_MS / 1000.0)
                     continue
                 now = time.monotonic()
-                if next_at > now:
+                if next_at > now + SLEEP_MIN_S:  # a few ms ahead: no timer for each packet
                     await asyncio.sleep(next_at - now)
                 queued_at, data = self._queue.popleft()
                 self._queued_bytes -= len(data)
