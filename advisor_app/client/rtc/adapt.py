@@ -94,6 +94,12 @@ UP_HOLD_MAX_S = 20.0
 FAILED_UP_S = 10.0
 #: Video off: try 180p again after this long (s), doubling while it keeps failing.
 OFF_HOLD_S = 6.0
+#: The camera's encoder busy more than this share of each frame's interval, twice in a row,
+#: means the console's CPU cannot keep the step (WebRTC's CPU adaptation): one step down, for
+#: at least :data:`CPU_HOLD_S`; below :data:`CPU_CALM` for that long, one step up is allowed.
+CPU_BUSY = 0.85
+CPU_CALM = 0.45
+CPU_HOLD_S = 15.0
 #: The encoder's bitrate is changed (a new key frame) only by this much, at most this often.
 RETARGET = 0.25
 RETARGET_EVERY_S = 4.0
@@ -125,6 +131,8 @@ class LinkSample:
     rtt_ms: float | None = None
     #: How long (ms) the pacer's queue takes to drain.
     backlog_ms: float = 0.0
+    #: The camera encoder's share of each frame interval spent encoding (CPU), if known.
+    encode_load: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +176,8 @@ class SendController:
 
     sharing: bool = False
     audio_only: bool = False
+    #: Step down while the encoder cannot keep up (off only where a test isolates the link).
+    cpu_adaptation: bool = True
     estimate_kbps: float = START_KBPS
     step: int | None = START_STEP
     slow_start: bool = True
@@ -186,6 +196,10 @@ class SendController:
     _off_hold: float = OFF_HOLD_S
     _off_since: float | None = None
     _heavy: int = 0
+    #: The highest step the CPU keeps (None: no limit seen), when set, how often it was busy.
+    _cpu_cap: int | None = None
+    _cpu_at: float = -1e9
+    _cpu_busy: int = 0
     _above_since: float | None = None
     _kbps: int | None = None
     _retarget_at: float = -1e9
@@ -291,7 +305,24 @@ class SendController:
 
     def _fitting(self, budget: float) -> int | None:
         fitting = [i for i, step in enumerate(LADDER) if step.min_kbps <= budget]
-        return fitting[-1] if fitting else None
+        if not fitting:
+            return None
+        cap = len(LADDER) - 1 if self._cpu_cap is None else self._cpu_cap
+        return min(fitting[-1], cap)
+
+    def _cpu(self, s: LinkSample) -> None:
+        """Lower the highest step while the encoder cannot keep up; raise it when calm."""
+        load = s.encode_load
+        if load is None or self.step is None or not self.cpu_adaptation:
+            return
+        self._cpu_busy = self._cpu_busy + 1 if load > CPU_BUSY else 0
+        if self._cpu_busy >= 2 and self.step > 0 and s.at - self._cpu_at >= 2.0:
+            self._cpu_cap = self.step - 1
+            self._cpu_at = s.at
+            self._cpu_busy = 0
+        elif self._cpu_cap is not None and load < CPU_CALM and s.at - self._cpu_at >= CPU_HOLD_S:
+            self._cpu_cap = self._cpu_cap + 1 if self._cpu_cap + 2 < len(LADDER) else None
+            self._cpu_at = s.at
 
     def _choose(self, s: LinkSample, budget: float) -> None:
         now = s.at
@@ -321,7 +352,7 @@ class SendController:
                 self._off_since = now
             self._set_step(fit, now)
             return
-        if current + 1 >= len(LADDER):
+        if current + 1 >= len(LADDER) or (self._cpu_cap is not None and current >= self._cpu_cap):
             self._above_since = None
             return
         nxt = LADDER[current + 1]
@@ -379,6 +410,7 @@ class SendController:
         budget = self._video_budget()
         share = self._share_target(budget)
         camera_budget = budget - (share.kbps if share else 0)
+        self._cpu(sample)
         self._choose(sample, camera_budget)
         kbps = self._bitrate(sample.at, budget, share)
         camera: VideoTarget | None = None

@@ -228,6 +228,7 @@ class SendAdapter:
             loss=self._loss.take(),
             rtt_ms=min(reports.rtts) if reports.rtts else None,
             backlog_ms=self.pacer.backlog_ms(),
+            encode_load=self.camera.load() if self.camera is not None else None,
         )
         plan = self.controller.update(sample)
         log.debug("%s -> %s", sample, plan)

@@ -81,6 +81,8 @@ class AdaptiveVp8Encoder(Vp8Encoder):
         self.frames_encoded = 0
         self.keyframes = 0
         self.frames_skipped = 0
+        #: Seconds an encoded frame takes (scaling included), smoothed: the CPU it costs.
+        self.encode_s: float | None = None
 
     # aiortc sets this from every REMB: the controller decides instead.
     @property
@@ -131,10 +133,20 @@ class AdaptiveVp8Encoder(Vp8Encoder):
             self.keyframes += 1
         assert self.codec is not None
         data = b"".join(bytes(p) for p in self.codec.encode(frame))
+        if not keyframe_due:  # a key frame (and a new codec) costs more: not the usual load
+            took = time.monotonic() - now
+            self.encode_s = took if self.encode_s is None else 0.8 * self.encode_s + 0.2 * took
         self.frames_encoded += 1
         payloads = self._packetize(data, self.picture_id)
         self.picture_id = (self.picture_id + 1) % (1 << 15)
         return payloads, pts
+
+    def load(self) -> float | None:
+        """The share of each frame's interval spent encoding (1: no time left), or None."""
+        setting = self.setting
+        if self.encode_s is None or setting is None or setting.fps <= 0:
+            return None
+        return self.encode_s * setting.fps
 
     def _open(self, width: int, height: int, setting: VideoSetting) -> None:
         bitrate = setting.kbps * 1000
@@ -166,3 +178,4 @@ class AdaptiveVp8Encoder(Vp8Encoder):
         codec.thread_count = number_of_threads(width * height, os.cpu_count() or 1)
         self.codec = codec
         self._opened = (width, height, setting.kbps)
+        self.encode_s = None  # another size, another load

@@ -192,3 +192,22 @@ def test_the_ladder_is_ordered_and_its_floor_is_below_aiortcs_clamp() -> None:
     heights = [s.height for s in LADDER]
     assert heights == sorted(heights) == [180, 360, 540, 720]
     assert LADDER[0].min_kbps < 250
+
+
+def test_an_encoder_that_cannot_keep_up_steps_down_and_back_up_when_calm() -> None:
+    ctl = SendController()
+    t, plans = run(ctl, 6.0, base_rtt=5.0)
+    assert plans[-1].camera is not None and plans[-1].camera.height == 720
+    # The console's CPU is busy: each 720p frame takes longer than its 33 ms.
+    busy = []
+    for _ in range(4):
+        t += TICK
+        busy.append(ctl.update(LinkSample(at=t, loss=0.0, rtt_ms=5.0, encode_load=1.2)))
+    assert busy[-1].camera is not None and busy[-1].camera.height == 540, steps(busy)
+    # Calm for long enough: 720p again, never while busy.
+    calm = []
+    for _ in range(60):
+        t += TICK
+        calm.append(ctl.update(LinkSample(at=t, loss=0.0, rtt_ms=5.0, encode_load=0.3)))
+    assert calm[-1].camera is not None and calm[-1].camera.height == 720, steps(calm)
+    assert all(p.camera is not None and p.camera.height == 540 for p in calm[:20])
