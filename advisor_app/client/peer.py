@@ -539,6 +539,8 @@ class PeerLink:
         send, self._send = self._send, None
         if send is not None:
             await send.close()
+            if send.pause is not None:  # the next connection starts sending (or says why not)
+                self.listener.video_pause(self.participant_id, None)
         if pc is not None:
             await pc.close()
         self.video.clear()
