@@ -195,7 +195,7 @@ def test_the_ladder_is_ordered_and_its_floor_is_below_aiortcs_clamp() -> None:
 
 
 def test_an_encoder_that_cannot_keep_up_steps_down_and_back_up_when_calm() -> None:
-    ctl = SendController()
+    ctl = SendController(cpu_adaptation=True)
     t, plans = run(ctl, 6.0, base_rtt=5.0)
     assert plans[-1].camera is not None and plans[-1].camera.height == 720
     # The console's CPU is busy: each 720p frame takes longer than its 33 ms.

@@ -55,8 +55,7 @@ async def loopback() -> AsyncIterator[tuple[SendAdapter, Received, dict[str, RTC
         if track is not None:
             transceiver.sender.replaceTrack(track)
         senders[kind] = transceiver.sender
-    # The link's reports alone decide here (CPU adaptation has its own test: on a loaded
-    # machine it would keep this picture below 720p).
+    # The link's reports alone decide here (CPU adaptation, off by default, has its own test).
     adapter = SendAdapter(senders, controller=SendController(cpu_adaptation=False))
     await sender.setLocalDescription(await sender.createOffer())
     await receiver.setRemoteDescription(sender.localDescription)
