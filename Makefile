@@ -25,10 +25,11 @@ APT_RUN := libportaudio2 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-
 # optional text recognition (the engine comes with the tesserocr wheel; the console runs
 # without either and asks the advisor to type the zone). The screen-reader test drives the
 # console through AT-SPI (at-spi2-core, a private dbus-daemon, Debian's python3-pyatspi) with
-# a small window manager that hands the keyboard back after a dialog.
+# a small window manager that hands the keyboard back after a dialog; libopus0 lets the
+# send-side test decode the console's Opus with its in-band FEC.
 APT_TEST := $(APT_RUN) xvfb xauth postgresql chromium coturn wixl msitools systemd \
 	pulseaudio pulseaudio-utils libasound2-plugins imagemagick x11-xserver-utils \
-	tesseract-ocr-eng nginx at-spi2-core dbus-daemon python3-pyatspi gir1.2-atspi-2.0 \
+	tesseract-ocr-eng libopus0 nginx at-spi2-core dbus-daemon python3-pyatspi gir1.2-atspi-2.0 \
 	matchbox-window-manager
 # ... and what the frozen build's check adds: a Secret Service for the keyring part.
 APT_DIST := $(APT_RUN) gnome-keyring dbus-daemon

@@ -382,6 +382,26 @@
         <translation>Microphone: muted</translation>
     </message>
     <message>
+        <source>Nur Ton</source>
+        <translation>Audio only</translation>
+    </message>
+    <message>
+        <source>Nur Ton: Kamerabild nicht senden</source>
+        <translation>Audio only: do not send the camera picture</translation>
+    </message>
+    <message>
+        <source>Für schwache Verbindungen: Ihr Bild wird pausiert, der Ton läuft weiter.</source>
+        <translation>For weak connections: your picture is paused, the sound carries on.</translation>
+    </message>
+    <message>
+        <source>Schwache Verbindung – das Bild ist pausiert, der Ton läuft weiter.</source>
+        <translation>Weak connection – the picture is paused, the sound carries on.</translation>
+    </message>
+    <message>
+        <source>Nur Ton – Ihr Bild wird nicht gesendet, der Ton läuft weiter.</source>
+        <translation>Audio only – your picture is not sent, the sound carries on.</translation>
+    </message>
+    <message>
         <source>Kamera aus</source>
         <translation>Camera off</translation>
     </message>

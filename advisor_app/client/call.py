@@ -107,6 +107,8 @@ class CallSession:
     #: The screen share shows a pause sign (see :meth:`pause_screen`).
     screen_paused: bool = False
     _paused_track: MediaStreamTrack | None = None
+    #: The advisor chose "Nur Ton": the camera is sent to nobody (the device stays open).
+    audio_only: bool = False
     _relay: MediaRelay = field(default_factory=MediaRelay)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _closed: bool = False
@@ -221,6 +223,13 @@ class CallSession:
             self._paused_track.stop()
             self._paused_track = None
 
+    def set_audio_only(self, on: bool) -> None:
+        """The advisor's "Nur Ton": every link stops (or resumes) sending the camera, and
+        says so to its participant (issue 14)."""
+        self.audio_only = on
+        for link in self.links.values():
+            link.set_audio_only(on)
+
     def screen_lost(self, problem: MediaProblem) -> None:
         """The shared monitor vanished (unplugged): say so, stop sharing, the call goes on."""
         self.listener.problem(problem)
@@ -280,6 +289,7 @@ class CallSession:
             link = PeerLink(participant_id, self.ice, self.send_signal, listener, self.codec)
             self.links[participant_id] = link
             link.renew_tracks = lambda: self._share_all(link)
+            link.set_audio_only(self.audio_only)
             self._share_all(link)
             link.set_local_media(self.media_state)
             link.set_local_screen(self.screen is not None)

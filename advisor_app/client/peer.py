@@ -37,8 +37,10 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from advisor_app.client.media.switch import SwitchTrack
 from advisor_app.client.rtc import receive as rtc_receive
+from advisor_app.client.rtc.adapt import Pause
 from advisor_app.client.rtc.load import LoadProbe
 from advisor_app.client.rtc.receive_audio import AudioConcealer
+from advisor_app.client.rtc.send import SendAdapter, UnsupportedAiortc
 from advisor_app.core.protocol import (
     CHANNEL_LABEL,
     Alive,
@@ -52,6 +54,7 @@ from advisor_app.core.protocol import (
     Ready,
     ScreenShare,
     SignalPayload,
+    VideoPause,
 )
 from advisor_app.core.quality import FREEZE_WINDOW_S, QualitySample, count_freezes
 
@@ -119,6 +122,8 @@ class PeerListener:
     #: Received audio frames (``av.AudioFrame``) for the speaker.
     audio: Callable[[int, Any], None] = lambda _pid, _frame: None
     bye: Callable[[int], None] = lambda _pid: None
+    #: The console's camera video to this participant paused ("weak", "chosen") or sent (None).
+    video_pause: Callable[[int, str | None], None] = lambda _pid, _reason: None
 
 
 def rtc_configuration(ice: IceConfig) -> RTCConfiguration:
@@ -198,6 +203,9 @@ class PeerLink:
     _closed: bool = False
     #: Transport feedback, receive timing and keyframe limits of the current connection.
     receive_side: rtc_receive.ReceiveSide | None = None
+    #: The send side's adaptation of the current connection (issue 14).
+    _send: SendAdapter | None = None
+    _audio_only: bool = False
     #: Gives the link fresh views of the local tracks (``set_track``) before each negotiation:
     #: aiortc stops a closed connection's sender tracks, so they cannot be sent again.
     renew_tracks: Callable[[], None] | None = None
@@ -259,6 +267,17 @@ class PeerLink:
             switch.set_source(self._tracks[kind])
             self._switches[kind] = switch
             transceiver.sender.replaceTrack(switch)
+        try:
+            self._send = SendAdapter(
+                dict(self._senders),
+                vp8=self.codec.upper() == "VP8",
+                sharing=lambda: self._local_screen,
+                on_pause=self._on_pause,
+            )
+        except UnsupportedAiortc as exc:  # refused: plain aiortc, no adaptation
+            log.error("%s", exc)
+        if self._send is not None and self._audio_only:
+            self._send.choose_audio_only(True)
         channel = pc.createDataChannel(CHANNEL_LABEL, ordered=True)
         self._channel = channel
         channel.on("open", lambda: self._on_channel_open(channel))
@@ -295,6 +314,8 @@ class PeerLink:
             return
         if self.receive_side is not None:
             self.receive_side.after_remote_description()
+        if self._send is not None:
+            self._send.start(pc.getTransceivers())
         pending, self._pending = self._pending, []
         for candidate in pending:
             await self._add_candidate(candidate)
@@ -334,6 +355,20 @@ class PeerLink:
         self._local_screen = active
         self.send(self._screen_message())
 
+    def set_audio_only(self, on: bool) -> None:
+        """The advisor's "Nur Ton": no camera video to this participant until switched back."""
+        self._audio_only = on
+        if self._send is not None:
+            self._send.choose_audio_only(on)
+
+    def _on_pause(self, pause: Pause | None) -> None:
+        self.send(self._pause_message())
+        self.listener.video_pause(self.participant_id, pause.value if pause else None)
+
+    def _pause_message(self) -> VideoPause:
+        pause = self._send.pause if self._send is not None else None
+        return VideoPause(reason=pause.value if pause else None)
+
     def _screen_message(self) -> ScreenShare:
         return ScreenShare(active=self._local_screen, mid=self._mids.get("screen"))
 
@@ -352,6 +387,7 @@ class PeerLink:
         self._last_heard = time.monotonic()
         self.send(self._local_media)
         self.send(self._screen_message())
+        self.send(self._pause_message())
         self._spawn(self._keep_alive(channel))
         self._spawn(self._watch_stats())
         self._set_state(PeerState.CONNECTED)
@@ -388,6 +424,7 @@ class PeerLink:
             if self._seq % 5 == 0:  # a state lost on the way is repaired within seconds
                 channel.send(self._local_media.model_dump_json())
                 channel.send(self._screen_message().model_dump_json())
+                channel.send(self._pause_message().model_dump_json())
             silent = time.monotonic() - self._last_heard
             if silent > SILENCE_S and self.state is PeerState.CONNECTED:
                 log.info("participant %s silent for %.1f s", self.participant_id, silent)
@@ -560,6 +597,11 @@ class PeerLink:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        send, self._send = self._send, None
+        if send is not None:
+            await send.close()
+            if send.pause is not None:  # the next connection starts sending (or says why not)
+                self.listener.video_pause(self.participant_id, None)
         if pc is not None:
             await pc.close()
         self.video.clear()
@@ -585,6 +627,11 @@ class PeerLink:
             if track is not None:
                 track.stop()
         self._set_state(PeerState.ENDED)
+
+    @property
+    def sending(self) -> SendAdapter | None:
+        """The send side's adaptation of the current connection (tests, the benchmark)."""
+        return self._send
 
     @property
     def connection(self) -> RTCPeerConnection | None:

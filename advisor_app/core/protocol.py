@@ -793,8 +793,16 @@ class IdCheckStep(Model):
     step: Literal["front", "back", "done", "cancelled"]
 
 
+class VideoPause(Model):
+    """Console to participant: its camera video is paused while the connection is too weak
+    (``weak``) or because the advisor chose audio only (``chosen``); None: sent again."""
+
+    type: Literal["video_pause"] = "video_pause"
+    reason: Literal["weak", "chosen"] | None = None
+
+
 ChannelMessage = Annotated[
-    ChatMessage | MediaState | ScreenShare | Alive | Bye | IdCheckStep,
+    ChatMessage | MediaState | ScreenShare | Alive | Bye | IdCheckStep | VideoPause,
     Field(discriminator="type"),
 ]
 

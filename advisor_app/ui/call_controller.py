@@ -59,6 +59,8 @@ class CallController(QObject):
     local_screen_changed = Signal(bool)
     #: A participant started (True) or stopped (False) presenting their screen.
     remote_screen_changed = Signal(int, bool)
+    #: The camera video to a participant paused: participant id, "weak" | "chosen" | None.
+    video_pause_changed = Signal(int, object)
     #: A participant's part ended without the advisor: participant id and ``CallEnded.by``
     #: ("participant": hung up, "timeout": gone for good, "returned", …).
     participant_left = Signal(int, str)
@@ -146,6 +148,7 @@ class CallController(QObject):
             local_media=lambda state: emit(self.local_media_changed, state),
             local_screen=lambda active: emit(self.local_screen_changed, active),
             remote_screen=lambda pid, msg: emit(self.remote_screen_changed, pid, msg.active),
+            video_pause=lambda pid, reason: emit(self.video_pause_changed, pid, reason),
         )
         openers = media.openers(self._on_device_lost)
         session = CallSession(self._signal, listener, ice, openers, codec=self._codec)
@@ -267,6 +270,11 @@ class CallController(QObject):
     def set_camera(self, enabled: bool) -> None:
         if self.session is not None:
             self._runner.run("call-camera", self.session.set_camera(enabled), owner=self)
+
+    def set_audio_only(self, on: bool) -> None:
+        """The advisor's "Nur Ton": the camera stays open but is sent to nobody."""
+        if self.session is not None:
+            self.session.set_audio_only(on)
 
     def set_microphone(self, enabled: bool) -> None:
         if self.session is not None:

@@ -111,7 +111,11 @@ async def test_video_audio_and_chat_both_ways_then_the_citizen_hangs_up(
         assert link.video.frame.height == 720
         await console.wait_for(lambda: console.audio_peak.get(pid, -120.0) > -40.0)
 
-        # The page decodes the console's test picture and hears its tone.
+        # The page decodes the console's test picture and hears its tone; the console starts
+        # below 720p and steps up as the link shows it can carry more (a LAN: seconds).
+        async with asyncio.timeout(20):
+            while await page.evaluate("document.querySelector('#remote-video').videoWidth") != 1280:
+                await asyncio.sleep(0.2)
         got = await page.evaluate(RECEIVED)
         assert got is not None
         assert (got["width"], got["height"]) == (1280, 720), got

@@ -370,6 +370,8 @@ async () => {
     frames: video ? video.getVideoPlaybackQuality().totalVideoFrames : 0,
     audioDb,
     remoteCameraOff: !document.querySelector('#remote-off')?.hidden,
+    videoPaused: document.querySelector('#video-paused')?.hidden === false
+      ? document.querySelector('#video-paused').textContent : '',
   };
 }
 """

@@ -159,7 +159,8 @@ def test_a_call_with_chromium_on_the_call_page(
     assert "fps" in call.quality_text
     wait_until(lambda: call.timer_label.text().startswith("Dauer: 0:00:0"))
 
-    # The page sees and hears the console.
+    # The page sees and hears the console (which starts lower and steps up to 720p).
+    wait_until(lambda: citizen.report()["width"] == 1280, timeout=20, message="720p")
     got = citizen.report()
     assert (got["width"], got["height"]) == (1280, 720), got
     assert got["frames"] > 10 and got["audioDb"] > -30, got
@@ -180,6 +181,16 @@ def test_a_call_with_chromium_on_the_call_page(
     SHOTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(SHOTS / "console_call.png"))
     assert citizen.ask("screenshot") == "screenshot"
+
+    # "Nur Ton": the camera stays open but is not sent; both sides say so in plain words.
+    assert call.audio_only_button.accessibleName() == "Nur Ton: Kamerabild nicht senden"
+    qtbot.mouseClick(call.audio_only_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: "Nur Ton" in citizen.report()["videoPaused"], timeout=10)
+    wait_until(lambda: call.pause_label.isVisible(), message="pause note")
+    assert "der Ton läuft weiter" in call.pause_label.text()
+    qtbot.mouseClick(call.audio_only_button, Qt.MouseButton.LeftButton)
+    wait_until(lambda: citizen.report()["videoPaused"] == "", timeout=10)
+    wait_until(lambda: not call.pause_label.isVisible(), message="pause note gone")
 
     # Camera off: released, the button says so, the page shows "Kamera ist ausgeschaltet".
     qtbot.mouseClick(call.camera_button, Qt.MouseButton.LeftButton)

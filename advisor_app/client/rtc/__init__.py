@@ -1,1 +1,2 @@
-"""The console's extensions of aiortc: congestion feedback, receive timing, send adaptation."""
+"""The console's extensions of aiortc for weak networks, kept in one place: congestion feedback,
+receive timing, send adaptation."""

@@ -174,6 +174,8 @@ class CallPage(QWidget):
         self._participants: list[WaitingEntry] = []
         self._tiles: dict[int, RemoteTile] = {}
         self._quality: dict[int, QualitySample] = {}
+        #: Participants to whom the camera video is paused, and why ("weak", "chosen").
+        self._pauses: dict[int, str] = {}
         self._connected_at: float | None = None
         self.id_dialog: IdCheckDialog | None = None
         self.picker: SharePicker | None = None
@@ -191,6 +193,7 @@ class CallPage(QWidget):
         controller.participant_left.connect(self._on_participant_left)
         controller.local_screen_changed.connect(self._on_local_screen)
         controller.remote_screen_changed.connect(self._on_remote_screen)
+        controller.video_pause_changed.connect(self._on_video_pause)
         self._show()
 
     def _setup_ui(self) -> None:
@@ -226,6 +229,13 @@ class CallPage(QWidget):
         layout.addWidget(self.people)
         self.messages = MessageBar()
         layout.addWidget(self.messages)
+        # The camera video paused (weak connection, or "Nur Ton"), in plain words.
+        self.pause_label = QLabel()
+        self.pause_label.setObjectName("pauseNote")
+        self.pause_label.setWordWrap(True)
+        self.pause_label.setStyleSheet("color: #7a4a00; font-weight: 600;")
+        self.pause_label.hide()
+        layout.addWidget(self.pause_label)
         layout.addWidget(self._share_bar())
 
         body = QHBoxLayout()
@@ -263,9 +273,17 @@ class CallPage(QWidget):
             self.tr("Einen ganzen Bildschirm neben Ihrem Kamerabild zeigen.")
         )
         self.share_button.clicked.connect(self._on_share_clicked)
+        self.audio_only_button = QPushButton(self.tr("Nur Ton"))
+        self.audio_only_button.setCheckable(True)
+        self.audio_only_button.setAccessibleName(self.tr("Nur Ton: Kamerabild nicht senden"))
+        self.audio_only_button.setToolTip(
+            self.tr("Für schwache Verbindungen: Ihr Bild wird pausiert, der Ton läuft weiter.")
+        )
+        self.audio_only_button.clicked.connect(self._on_audio_only_clicked)
         buttons_list = (
             self.camera_button,
             self.microphone_button,
+            self.audio_only_button,
             self.share_button,
             self.id_button,
         )
@@ -386,6 +404,7 @@ class CallPage(QWidget):
             tile.video.set_source(None)
             tile.deleteLater()
         self._quality.pop(participant_id, None)
+        self._on_video_pause(participant_id, None)
         self._layout_tiles()
         return len(self._participants) != before
 
@@ -404,6 +423,7 @@ class CallPage(QWidget):
         self.chat.clear()
         self.messages.hide()
         self._quality.clear()
+        self.audio_only_button.setChecked(False)
         self._show()
         self.ended.emit()
 
@@ -579,6 +599,23 @@ class CallPage(QWidget):
         if isinstance(sample, QualitySample) and participant_id in self._tiles:
             self._quality[participant_id] = sample
             self._show_quality()
+
+    def _on_audio_only_clicked(self, checked: bool) -> None:
+        self._controller.set_audio_only(checked)
+
+    def _on_video_pause(self, participant_id: int, reason: object) -> None:
+        if reason is None:
+            self._pauses.pop(participant_id, None)
+        else:
+            self._pauses[participant_id] = str(reason)
+        if "weak" in self._pauses.values():
+            text = self.tr("Schwache Verbindung – das Bild ist pausiert, der Ton läuft weiter.")
+        elif self._pauses:
+            text = self.tr("Nur Ton – Ihr Bild wird nicht gesendet, der Ton läuft weiter.")
+        else:
+            text = ""
+        self.pause_label.setText(text)
+        self.pause_label.setVisible(bool(text))
 
     def _on_problem(self, problem: object) -> None:
         if isinstance(problem, MediaProblem):

@@ -375,6 +375,7 @@ export class CallConnection {
       // The console names its screen transceiver; a share on any other one is not shown.
       this.setRemoteScreen(msg.active && (msg.mid == null || msg.mid === this.mids.screen));
     } else if (msg.type === 'idcheck' && typeof msg.step === 'string') this.handlers.onIdCheck?.(msg.step);
+    else if (msg.type === 'video_pause') this.handlers.onVideoPause?.(['weak', 'chosen'].includes(msg.reason) ? msg.reason : null);
     else if (msg.type === 'bye') this.handlers.onBye?.();
     else if (msg.type !== 'alive') console.warn('call: ignored a message', String(msg.type).slice(0, 20));
   }

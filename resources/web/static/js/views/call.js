@@ -12,6 +12,7 @@ import { h, icon } from '../dom.js';
 import { Mesh } from '../mesh.js';
 import { formatTime, t } from '../i18n.js';
 import { status } from './common.js';
+import { watchQuality } from '../linkquality.js';
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
 
@@ -60,7 +61,10 @@ export function callView(app) {
   const idOverlay = h('div', { class: 'id-overlay', id: 'id-overlay', hidden: true }, h('div', { class: 'id-frame', 'aria-hidden': 'true' }), h('p', { class: 'id-text', id: 'id-text', role: 'status' }));
   const remoteScreen = h('video', { id: 'remote-screen', autoplay: true, playsinline: true, muted: true, hidden: true, 'aria-label': t('call.remote_screen_label') });
   const advisorLabel = h('p', { class: 'tile-label', id: 'advisor-label', hidden: true, text: t('role.advisor') });
-  const stage = h('div', { class: 'stage', id: 'stage' }, remoteVideo, remoteScreen, remoteOff, selfVideo, advisorLabel, idOverlay, callStatus);
+  // The console paused its picture (weak connection, or the advisor chose audio only).
+  const pausedNote = h('div', { class: 'remote-off', id: 'video-paused', role: 'status', hidden: true }, icon('camera_off'), h('span'));
+  const linkNote = h('p', { class: 'link-quality', id: 'link-quality', role: 'status', hidden: true });
+  const stage = h('div', { class: 'stage', id: 'stage' }, remoteVideo, remoteScreen, remoteOff, pausedNote, selfVideo, advisorLabel, idOverlay, callStatus);
   const peerGrid = h('ul', { class: 'peer-tiles', id: 'peer-tiles', hidden: true, 'aria-label': t('call.peers_label') });
 
   const camera = toggle('toggle-camera', 'camera');
@@ -97,7 +101,7 @@ export function callView(app) {
     'div',
     { class: 'step step-admitted call-layout', 'data-step': 'admitted' },
     h('h1', { id: 'step-title', tabindex: '-1', class: 'visually-hidden', text: t('call.title') }),
-    h('div', { class: 'call-main' }, stage, peerGrid, sharing, controls, notices),
+    h('div', { class: 'call-main' }, stage, peerGrid, sharing, linkNote, controls, notices),
     chat,
   );
 
@@ -109,6 +113,8 @@ export function callView(app) {
   let remoteSharing = false;
   let swapped = false;
   let stopped = false;
+  let videoPaused = null;
+  let stopQuality = () => {};
   const problems = new Set();
 
   const notice = (key, kind = 'warn') => {
@@ -391,6 +397,11 @@ export function callView(app) {
         layoutStage();
       },
       onIdCheck: (step) => showIdCheck(step),
+      onVideoPause: (reason) => {
+        videoPaused = reason;
+        pausedNote.hidden = !reason;
+        if (reason) pausedNote.querySelector('span').textContent = t(`call.video_paused_${reason}`);
+      },
       onBye: () => app.callEndedByAdvisor(),
     });
     app.call = call;
@@ -406,6 +417,11 @@ export function callView(app) {
     selfVideo.classList.add('mirror');
     call.ready();
     mesh.start(call.local, call.media);
+    stopQuality = watchQuality(() => call?.pc, (level) => {
+      linkNote.hidden = false;
+      linkNote.dataset.level = level;
+      linkNote.textContent = t(`call.link_${level}`);
+    }, { paused: () => videoPaused === 'weak' });
   };
 
   const showIdCheck = (step) => {
@@ -448,6 +464,7 @@ export function callView(app) {
     dispose() {
       stopped = true;
       document.removeEventListener('fullscreenchange', refreshFullscreen);
+      stopQuality();
       mesh?.close();
       for (const tile of tiles.values()) tile.video.srcObject = null;
       call?.close({ sayBye: false });

@@ -1,0 +1,106 @@
+"""A pacer for the console's video packets: a frame's packets spread out, audio first.
+
+aiortc hands each encoded frame's packets to the DTLS transport back to back; a key frame of
+30 packets then arrives at a 400 kbit/s mobile link as one burst and overflows its queue
+(loss, NACKs, more key frames: the freeze loop of the issue). The pacer sits in front of the
+transport's ``_send_rtp`` (see :mod:`.send`): RTCP, audio and retransmissions go through at
+once, the video SSRCs' packets wait in one FIFO that drains at ``rate_kbps`` (set to a few
+times the video target, as WebRTC's pacer does) with a small burst allowance.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import struct
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+log = logging.getLogger(__name__)
+
+#: The pacer sends this much ahead of its rate at once (ms of the rate), so short frames pass.
+BURST_MS = 10.0
+#: A packet older than this (ms) in the queue is still sent, but the rate is raised so the
+#: queue drains: a pacer must not add seconds of delay.
+MAX_QUEUE_MS = 400.0
+
+#: The pacer sleeps only when it is this far ahead of its rate (s): one timer per packet
+#: would cost the event loop more than the packets.
+SLEEP_MIN_S = 0.005
+
+SendRtp = Callable[[bytes], Awaitable[None]]
+
+
+def rtp_ssrc(data: bytes) -> int | None:
+    """The SSRC of an RTP packet, None for RTCP (payload types 192–223 after muxing)."""
+    if len(data) < 12 or 192 <= data[1] <= 223:
+        return None
+    return int(struct.unpack_from("!I", data, 8)[0])
+
+
+class Pacer:
+    """Queues the paced SSRCs' packets and sends them at :attr:`rate_kbps`."""
+
+    def __init__(self, send: SendRtp, rate_kbps: float = 1000.0) -> None:
+        self._send = send
+        self.rate_kbps = rate_kbps
+        self.paced: set[int] = set()
+        self._queue: deque[tuple[float, bytes]] = deque()
+        self._queued_bytes = 0
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._closed = False
+
+    async def send(self, data: bytes) -> None:
+        """In place of the transport's ``_send_rtp``."""
+        ssrc = rtp_ssrc(data)
+        if ssrc is None or ssrc not in self.paced or self._closed:
+            await self._send(data)
+            return
+        self._queue.append((time.monotonic(), data))
+        self._queued_bytes += len(data)
+        if self._task is None:
+            self._task = asyncio.ensure_future(self._drain())
+        self._wake.set()
+
+    def backlog_ms(self) -> float:
+        """How long the queue takes to drain at the current rate."""
+        return 8.0 * self._queued_bytes / max(self.rate_kbps, 1.0)
+
+    async def _drain(self) -> None:
+        next_at = time.monotonic()
+        try:
+            while not self._closed:
+                if not self._queue:
+                    self._wake.clear()
+                    await self._wake.wait()
+                    next_at = max(next_at, time.monotonic() - BURST_MS / 1000.0)
+                    continue
+                now = time.monotonic()
+                if next_at > now + SLEEP_MIN_S:  # a few ms ahead: no timer for each packet
+                    await asyncio.sleep(next_at - now)
+                queued_at, data = self._queue.popleft()
+                self._queued_bytes -= len(data)
+                rate = self.rate_kbps
+                waited_ms = 1000.0 * (time.monotonic() - queued_at)
+                if waited_ms > MAX_QUEUE_MS:
+                    rate *= waited_ms / MAX_QUEUE_MS
+                next_at = max(next_at, time.monotonic() - BURST_MS / 1000.0)
+                next_at += 8.0 * len(data) / max(rate, 1.0) / 1000.0
+                # A transport closed under the queue: nothing left to send to.
+                with contextlib.suppress(ConnectionError):
+                    await self._send(data)
+        except asyncio.CancelledError:
+            pass
+
+    async def close(self) -> None:
+        self._closed = True
+        self._queue.clear()
+        self._queued_bytes = 0
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
