@@ -33,7 +33,7 @@ DIST_STAMP := $(VENV)/.installed-dist
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint format i18n dist system-run system-test system-dist bench-waiting-room \
-	bench-call bench-idcheck bench-share clean help
+	bench-call bench-idcheck bench-share bench-network clean help
 
 help:
 	@echo "make run    start the console (embedded service, SQLite)"
@@ -44,6 +44,7 @@ help:
 	@echo "make bench-call  console-to-Chromium call: setup, fps, CPU, latency"
 	@echo "make bench-idcheck  ID-document analysis on 320 generated camera views"
 	@echo "make bench-share  a 1920×1080 screen of body text shared to Chromium: fps, SSIM, kbps"
+	@echo "make bench-network  (root) the call over emulated 3G, lossy and busy links vs. Chromium"
 
 # Install missing Debian packages (as root, or through sudo); never prompts.
 define apt_install
@@ -137,3 +138,9 @@ bench-call: system-test $(STAMP)
 
 bench-share: system-test $(STAMP)
 	$(BIN)/python -m benchmarks.share --fail-on-miss
+
+# The console's call and Chromium's over an emulated link (lan, 3g, poor3g, lossy, drop, busy):
+# network namespaces and TUN devices, so root only. See benchmarks/README.md.
+bench-network: system-test $(STAMP)
+	@[ "$$(id -u)" = 0 ] || { echo "make bench-network needs root (network namespaces, TUN devices): sudo make bench-network"; exit 2; }
+	$(BIN)/python -m benchmarks.network --fail-on-miss

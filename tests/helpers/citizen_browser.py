@@ -133,17 +133,17 @@ class Live:
 
 @asynccontextmanager
 async def live_service(
-    tmp_path: Path, start: datetime = MORNING, **overrides: Any
+    tmp_path: Path, start: datetime = MORNING, host: str = "127.0.0.1", **overrides: Any
 ) -> AsyncIterator[Live]:
-    """The production app on 127.0.0.1 with a manual clock set to ``start``; ``overrides``
-    change service settings (e.g. ``socket_rate_limit``)."""
+    """The production app on ``host`` (127.0.0.1) with a manual clock set to ``start``;
+    ``overrides`` change service settings (e.g. ``socket_rate_limit``)."""
     settings = make_settings(
         tmp_path,
         service={"organisation": ORGANISATION, "support_phone": SUPPORT_PHONE, **overrides},
     )
     clock = ManualClock(start)
     app = create_app(settings, clock=clock)
-    server = TestServer(app, host="127.0.0.1")
+    server = TestServer(app, host=host)
     await server.start_server(access_log_class=AccessLogger)
     client = TestClient(server)
     await client.start_server()
