@@ -95,6 +95,12 @@ PROFILES = {
             recover_fps=24.0,
         ),
         Profile(
+            "smoke",
+            Params(rate_kbps=150, delay_ms=40),
+            Params(rate_kbps=150, delay_ms=40),
+            "150 kbit/s each way, 40 ms one way (the short run of make test)",
+        ),
+        Profile(
             "busy",
             LAN,
             LAN,
