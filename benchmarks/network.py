@@ -454,6 +454,7 @@ async def console_call(
     call.notes.append("console REMB " + remb_summary(remb, spans))
     call.extra["remb"] = [(round(t - t0, 3), v) for t, v in remb]
     call.extra["idcheck"] = result["idcheck"]
+    call.extra["raw"] = {"window": [t0, t1], "c2b": b_times, "b2c": c_times}
     if profile.event_s is not None or profile.load is not None:
         call.series = {"c2b": _series(b_times, t0, t1), "b2c": _series(c_times, t0, t1)}
     return call
@@ -539,6 +540,7 @@ async def native_call(
     call.notes.append(f"advisor's sender at the end: {_sender(adv_stats)}")
     if profile.event_s is not None or profile.load is not None:
         call.series = {"c2b": _series(c_times, t0, t1), "b2c": _series(a_times, t0, t1)}
+    call.extra["raw"] = {"window": [t0, t1], "c2b": c_times, "b2c": a_times}
     return call
 
 
@@ -680,6 +682,13 @@ async def run(args: argparse.Namespace) -> int:
                     if call is not None and call.series:
                         for d, values in call.series.items():
                             say(f"  {who} {d} frames per second: {' '.join(map(str, values))}")
+                if args.raw:
+                    path = Path(args.raw).with_suffix(f".{name}.json")
+                    raw = {"console": console.extra["raw"], "remb": console.extra["remb"]}
+                    if native is not None:
+                        raw["native"] = native.extra["raw"]
+                    path.write_text(json.dumps(raw))
+                    say(f"  frame times written to {path}")
                 if args.remb_log:
                     path = Path(args.remb_log).with_suffix(f".{name}.json")
                     path.write_text(json.dumps(console.extra["remb"]))
@@ -713,6 +722,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--burners", type=int, default=4, help="busy processes of 'busy'")
     parser.add_argument("--skip-native", action="store_true", help="no Chromium↔Chromium call")
     parser.add_argument("--remb-log", help="write the console's REMB values to FILE.<profile>.json")
+    parser.add_argument("--raw", help="write every frame time and REMB to FILE.<profile>.json")
     parser.add_argument("--fail-on-miss", action="store_true")
     args = parser.parse_args(argv)
     args.profile = args.profile or DEFAULT_PROFILES

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 
-#: WebRTC's freeze rule averages the last 30 inter-frame gaps.
+#: WebRTC's freeze rule (VideoQualityObserver) averages the last 30 inter-frame gaps that
+#: were no freeze, and judges once it has 5.
 FREEZE_HISTORY = 30
+MIN_SAMPLES = 5
 
 
 def freeze_share(times: Sequence[float], t0: float, t1: float) -> float:
     """Share (0..1) of [t0, t1] spent in freezes, by WebRTC's rule: a gap between frames
-    longer than max(3 × mean gap, mean gap + 150 ms), the mean over the 30 gaps before it.
+    of at least max(3 × mean gap, mean gap + 150 ms), the mean over the last 30 gaps that
+    were no freeze (none judged before 5 such gaps).
     Frames before ``t0`` give the first gaps' history; a gap reaching past ``t0`` or ``t1``
     counts with its part inside; the time from the last frame to ``t1`` counts as a gap.
     No frame at all in the window is 100 %."""
@@ -26,11 +29,15 @@ def freeze_share(times: Sequence[float], t0: float, t1: float) -> float:
             break
         if prev is not None:
             gap = t - prev
-            if history and t > t0:
+            freeze = False
+            if len(history) >= MIN_SAMPLES:
                 mean = sum(history) / len(history)
-                if gap > max(3 * mean, mean + 0.150):
+                freeze = gap >= max(3 * mean, mean + 0.150)
+            if freeze:
+                if t > t0:
                     frozen += min(t, t1) - max(prev, t0)
-            history.append(gap)
+            else:  # as in WebRTC's VideoQualityObserver, a freeze stays out of the mean
+                history.append(gap)
         prev = t
         if t >= t0:
             last_in = t
@@ -38,7 +45,7 @@ def freeze_share(times: Sequence[float], t0: float, t1: float) -> float:
         return 1.0 if prev is None or t1 - max(prev, t0) > 0.150 else 0.0
     assert prev is not None
     tail = t1 - prev
-    if history:
+    if len(history) >= MIN_SAMPLES:
         mean = sum(history) / len(history)
         if tail > max(3 * mean, mean + 0.150):
             frozen += tail

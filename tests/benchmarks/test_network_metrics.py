@@ -1,0 +1,57 @@
+"""The figures of bench-network from frame times: WebRTC's freeze rule, fps, recovery."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.netem.metrics import fps, freeze_share, lowest_window_fps, recovery_s
+
+
+def steady(start: float, end: float, rate: float = 30.0) -> list[float]:
+    n = round((end - start) * rate)
+    return [start + i / rate for i in range(n)]
+
+
+def test_steady_frames_have_no_freeze() -> None:
+    times = steady(0, 12)
+    assert freeze_share(times, 1, 11) == 0.0
+    assert fps(times, 1, 11) == pytest.approx(30, abs=0.1)
+
+
+def test_a_gap_longer_than_the_rule_counts_whole() -> None:
+    # 30 fps, then nothing for 0.5 s: 0.5 > max(3 × 33 ms, 33 ms + 150 ms) is a freeze.
+    times = steady(0, 5) + steady(5.5, 10)
+    assert freeze_share(times, 0, 10) == pytest.approx(0.05, abs=0.004)
+
+
+def test_a_gap_under_mean_plus_150_ms_is_no_freeze() -> None:
+    # 30 fps with one 163 ms gap: more than 3 × 33 ms but less than 33 + 150 ms.
+    times = steady(0, 5) + steady(5.13, 10)
+    assert freeze_share(times, 0, 10) == 0.0
+
+
+def test_a_slow_steady_rate_is_no_freeze_but_low_fps() -> None:
+    # WebRTC's rule judges against the recent mean: 5 fps steady is smooth (and slow).
+    times = steady(0, 10, rate=5)
+    assert freeze_share(times, 1, 9) == 0.0
+    assert fps(times, 1, 9) == pytest.approx(5, abs=0.2)
+
+
+def test_no_frames_at_all_is_all_frozen_and_a_dead_tail_counts() -> None:
+    assert freeze_share([], 0, 10) == 1.0
+    times = steady(0, 4)
+    assert freeze_share(times, 0, 10) == pytest.approx(0.6, abs=0.01)
+
+
+def test_a_freeze_reaching_into_the_window_counts_its_inside_part() -> None:
+    times = steady(0, 2) + steady(4, 10)
+    assert freeze_share(times, 3, 9) == pytest.approx(1 / 6, abs=0.01)
+
+
+def test_recovery_and_lowest_window() -> None:
+    # 30 fps, 5 fps from 10 s to 20 s, 30 fps again from 23 s on.
+    times = steady(0, 10) + steady(10, 23, rate=5) + steady(23, 40)
+    assert recovery_s(times, 20, 40, 24) == pytest.approx(2.8, abs=0.11)  # 24 frames from 22.8 s
+    assert recovery_s(times, 0, 40, 24) == 0.0
+    assert recovery_s(steady(0, 10, rate=5), 2, 10, 24) is None
+    assert lowest_window_fps(times, 0, 40, 10) == pytest.approx(5, abs=0.2)
