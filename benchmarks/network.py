@@ -187,6 +187,15 @@ async def _console(base: str, token: str, idcheck: bool, out: Any, cmd: Any) -> 
             put(frame)
 
         slot.put = observed  # type: ignore[method-assign]
+        lags: list[tuple[float, float]] = []
+
+        async def watch_loop() -> None:  # how late this event loop wakes (issue 24's cause?)
+            while True:
+                due = time.monotonic() + 0.1
+                await asyncio.sleep(0.1)
+                lags.append((time.time(), 1000 * (time.monotonic() - due)))
+
+        watcher = asyncio.ensure_future(watch_loop())
         await console.wait_for(lambda: bool(frames), timeout=90)
         out.put(("first", frames[0][0]))
         done = asyncio.ensure_future(asyncio.to_thread(cmd.get))
@@ -198,6 +207,7 @@ async def _console(base: str, token: str, idcheck: bool, out: Any, cmd: Any) -> 
                 shown = frame
                 frame.reformat(width=960, height=540, format="rgb24").to_ndarray()
         await done
+        watcher.cancel()
         found = good = analysed = 0
         if idcheck:
             from advisor_app.idcheck.analysis import Hint, analyse
@@ -215,6 +225,7 @@ async def _console(base: str, token: str, idcheck: bool, out: Any, cmd: Any) -> 
                     "admitted": admitted,
                     "frames": frames,
                     "rtcp": rtcp.entries,
+                    "lags": lags,
                     "idcheck": {"analysed": analysed, "found": found, "good": good},
                 },
             )
@@ -452,6 +463,15 @@ async def console_call(
             kinds[kind] = kinds.get(kind, 0) + 1
     call.notes.append(f"console RTCP feedback sent in the window: {kinds}")
     call.notes.append("console REMB " + remb_summary(remb, spans))
+    lags = [tuple(x) for x in result["lags"]]
+    parts = []
+    for span_name, (a, b) in spans.items():
+        inside = sorted(lag for t, lag in lags if a <= t < b)
+        if inside:
+            p95 = inside[int(0.95 * (len(inside) - 1))]
+            parts.append(f"{span_name}: median {inside[len(inside) // 2]:.0f} p95 {p95:.0f} ms")
+    call.notes.append("console event loop late by (100 ms timer) " + "; ".join(parts))
+    call.extra["lags"] = [(round(t - t0, 3), round(lag, 1)) for t, lag in lags]
     call.extra["remb"] = [(round(t - t0, 3), v) for t, v in remb]
     call.extra["idcheck"] = result["idcheck"]
     call.extra["raw"] = {"window": [t0, t1], "c2b": b_times, "b2c": c_times}
@@ -684,7 +704,11 @@ async def run(args: argparse.Namespace) -> int:
                             say(f"  {who} {d} frames per second: {' '.join(map(str, values))}")
                 if args.raw:
                     path = Path(args.raw).with_suffix(f".{name}.json")
-                    raw = {"console": console.extra["raw"], "remb": console.extra["remb"]}
+                    raw = {
+                        "console": console.extra["raw"],
+                        "remb": console.extra["remb"],
+                        "lags": console.extra["lags"],
+                    }
                     if native is not None:
                         raw["native"] = native.extra["raw"]
                     path.write_text(json.dumps(raw))
