@@ -1,8 +1,10 @@
 """UDP probes for checking the emulated link with real packets (used by its tests).
 
 ``python -m benchmarks.netem.probe recv PORT SECONDS`` prints, as JSON, every datagram's
-sequence number, send time and receive time (``time.monotonic()``, one clock for every
-namespace of the machine); ``send HOST PORT COUNT INTERVAL_MS SIZE`` sends numbered datagrams.
+sequence number, send time and receive time (wall clock, one clock for every namespace of the
+machine; the receive time is the kernel's, so a receiver that reads late on a busy machine
+still sees when each datagram arrived); ``send HOST PORT COUNT INTERVAL_MS SIZE`` sends
+numbered datagrams.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import time
 
 HEADER = struct.Struct("!Id")
 IP_UDP_OVERHEAD = 28
+SO_RCVBUFFORCE = 33  # Linux; not exported by Python's socket module
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
+TIMESPEC = struct.Struct("qq")
 
 
 def send(host: str, port: int, count: int, interval_ms: float, size: int) -> None:
@@ -24,24 +29,39 @@ def send(host: str, port: int, count: int, interval_ms: float, size: int) -> Non
         due = start + seq * interval_ms / 1000
         while (wait := due - time.monotonic()) > 0:
             time.sleep(wait)
-        body = HEADER.pack(seq, time.monotonic())
+        body = HEADER.pack(seq, time.time())
         sock.sendto(body + b"\0" * (size - len(body)), (host, port))
     sock.close()
 
 
+def big_buffer(sock: socket.socket) -> None:
+    """A receive buffer for seconds of datagrams: a busy machine may read them late, and the
+    kernel must not drop what the link delivered."""
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 16 << 20)  # root: past rmem_max
+    except OSError:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 << 20)
+
+
 def receive(sock: socket.socket, seconds: float) -> list[tuple[int, float, float, int]]:
-    """(seq, sent, received, size) of what arrives within ``seconds`` of the first datagram
-    (or of the start, when nothing arrives)."""
+    """(seq, sent, received, size) of what arrives within ``seconds`` of the start."""
+    big_buffer(sock)
+    sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
     got = []
     end = time.monotonic() + seconds
     while (left := end - time.monotonic()) > 0:
         sock.settimeout(left)
         try:
-            data = sock.recv(65536)
+            data, ancillary, _, _ = sock.recvmsg(65536, 256)
         except TimeoutError:
             break
+        arrived = time.time()
+        for level, kind, value in ancillary:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+                sec, nsec = TIMESPEC.unpack_from(value)
+                arrived = sec + nsec / 1e9
         seq, sent = HEADER.unpack_from(data)
-        got.append((seq, sent, time.monotonic(), len(data) + IP_UDP_OVERHEAD))
+        got.append((seq, sent, arrived, len(data) + IP_UDP_OVERHEAD))
     return got
 
 

@@ -1,8 +1,9 @@
 """One direction of the emulated link: what happens to a packet between two TUN devices.
 
 Pure logic, no sockets (the forwarder process feeds it): random loss at the entrance, a
-drop-tail queue in front of a rate-limited server (a token bucket a couple of packets deep),
-then a fixed one-way delay, and optionally a share of packets held back longer (reordering).
+drop-tail queue in front of a server that sends at the rate (a token bucket one packet deep,
+on the link's own clock), then a fixed one-way delay, and optionally a share of packets held
+back longer (reordering).
 Every figure can change while packets are queued (the schedules of ``drop`` and the faults).
 """
 
@@ -64,32 +65,19 @@ class Direction:
     counters: Counters = field(default_factory=Counters)
     _queue: deque[tuple[float, bytes]] = field(default_factory=deque)
     _queued_bytes: int = 0
-    _tokens: float = 0.0
-    _refilled: float | None = None
+    _free_at: float = 0.0  # when the link has sent the last packet that left the queue
     _line: list[tuple[float, int, bytes]] = field(default_factory=list)
     _seq: int = 0
 
     def set(self, params: Params, now: float) -> None:
-        self._refill(now)  # tokens earned at the old rate stay earned
+        self.serve(now)  # what left at the old rate has left
         self.params = params
-
-    def _burst(self) -> float:
-        rate = self.params.rate_kbps
-        assert rate is not None
-        return max(2 * MTU, rate * 1000 / 8 * 0.005)
-
-    def _refill(self, now: float) -> None:
-        rate = self.params.rate_kbps
-        if rate is None or self._refilled is None:
-            self._refilled = now
-            return
-        self._tokens = min(self._burst(), self._tokens + (now - self._refilled) * rate * 125)
-        self._refilled = now
 
     def arrive(self, packet: bytes, now: float) -> None:
         c = self.counters
         c.packets_in += 1
         c.bytes_in += len(packet)
+        self.serve(now)
         p = self.params
         if p.loss > 0 and self.rng.random() < p.loss:
             c.lost += 1
@@ -101,26 +89,38 @@ class Direction:
         self._queued_bytes += len(packet)
         self.serve(now)
 
+    def _departure(self) -> float | None:
+        """When the head of the queue has been sent at the current rate (None: never)."""
+        since, packet = self._queue[0]
+        rate = self.params.rate_kbps
+        if rate is None:
+            return since
+        if rate <= 0:
+            return None
+        return max(since, self._free_at) + len(packet) / (rate * 125)
+
     def serve(self, now: float) -> None:
-        """Move what the rate allows from the queue onto the delay line."""
-        self._refill(now)
+        """Move what the rate has sent by ``now`` from the queue onto the delay line.
+
+        The link runs on its own clock: a packet leaves when the one before it has left and
+        its bytes have been sent at the rate, even when this is called late (a late wake-up of
+        the forwarder costs no capacity, the packet is merely handed over late)."""
         p = self.params
         while self._queue:
-            since, packet = self._queue[0]
-            if p.rate_kbps is not None:
-                if p.rate_kbps <= 0 or self._tokens < len(packet):
-                    return
-                self._tokens -= len(packet)
-            self._queue.popleft()
+            at = self._departure()
+            if at is None or at > now:
+                return
+            since, packet = self._queue.popleft()
             self._queued_bytes -= len(packet)
-            waited = (now - since) * 1000
+            self._free_at = at
+            waited = (at - since) * 1000
             if waited > self.counters.max_queue_ms:
                 self.counters.max_queue_ms = waited
-            at = now + p.delay_ms / 1000
+            deliver = at + p.delay_ms / 1000
             if p.reorder > 0 and self.rng.random() < p.reorder:
-                at += p.reorder_ms / 1000
+                deliver += p.reorder_ms / 1000
             self._seq += 1
-            heapq.heappush(self._line, (at, self._seq, packet))
+            heapq.heappush(self._line, (deliver, self._seq, packet))
 
     def due(self, now: float) -> list[bytes]:
         """Packets whose delay has passed, in delivery order."""
@@ -133,19 +133,13 @@ class Direction:
         return out
 
     def next_event(self, now: float) -> float | None:
-        """When something will next be due or servable (None: nothing pending)."""
+        """When something will next be due or sent (None: nothing pending)."""
         times = []
         if self._line:
             times.append(self._line[0][0])
         if self._queue:
-            rate = self.params.rate_kbps
-            if rate is None:
-                times.append(now)
-            elif rate > 0:
-                missing = len(self._queue[0][1]) - self._tokens
-                times.append(now + max(0.0, missing) / (rate * 125))
-            else:
-                times.append(now + 0.05)  # rate 0: look again when it may have changed
+            at = self._departure()
+            times.append(at if at is not None else now + 0.05)  # rate 0: look again later
         return min(times) if times else None
 
     def queued_bytes(self) -> int:

@@ -11,7 +11,6 @@ import statistics
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,6 +54,7 @@ def up(link: Link, count: int, interval_ms: float, size: int, seconds: float) ->
     """Datagrams from the namespace to this host."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.bind((link.host_ip, 0))
+    probe.big_buffer(sock)
     got: list = []
     thread = threading.Thread(target=lambda: got.extend(probe.receive(sock, seconds)))
     thread.start()
@@ -96,7 +96,9 @@ def test_random_loss(link: Link) -> None:
     got = up(link, 1000, 1, 200, 3)
     stats = link.stats()["counters"]["up"]
     assert 0.75 < len(got) / 1000 < 0.85, len(got)
-    assert stats["lost"] == 1000 - len(got)
+    # (the namespace's kernel may send a packet of its own beside the 1000)
+    assert stats["lost"] == stats["packets_in"] - stats["packets_out"]
+    assert 0 <= stats["packets_out"] - len(got) <= 2  # what the link delivered arrived
     seqs = [seq for seq, *_ in got]
     assert seqs == sorted(seqs)  # loss alone does not reorder
 
@@ -115,11 +117,11 @@ def test_schedule_cuts_the_link_and_restores_it(link: Link) -> None:
     t0 = link.schedule(
         [(1.0, {"up": {"loss": 1.0}}), (2.0, {"up": {"loss": 0.0, "rate_kbps": 300}})]
     )
-    offset = time.time() - time.monotonic()
     got = up(link, 400, 10, 300, 5.5)
-    applied = link.stats()["applied"]
-    assert [round(t - t0, 1) for t, _ in applied] == [1.0, 2.0]
-    sent = {seq: s + offset - t0 for seq, s, *_ in got}  # seconds after the schedule's start
+    applied = [t - t0 for t, _ in link.stats()["applied"]]
+    assert len(applied) == 2, applied
+    assert abs(applied[0] - 1.0) < 0.03 and abs(applied[1] - 2.0) < 0.03, applied
+    sent = {seq: s - t0 for seq, s, *_ in got}  # seconds after the schedule's start
     first = min(sent)
     start = sent[first] - first * 0.01
     when = {seq: start + seq * 0.01 for seq in range(400)}
