@@ -443,6 +443,8 @@ async def console_call(
     )
     if not stats1["audioPlaying"]:
         call.notes.append("the citizen page played no remote audio")
+    if stats1["samples"] <= stats0["samples"]:
+        call.notes.append("no audio sample reached the citizen in the window (concealment nan)")
     if stats1["sent"]:
         call.notes.append(f"citizen's sender at the end: {_sender(stats1)}")
     rtcp = [tuple(e) for e in result["rtcp"]]

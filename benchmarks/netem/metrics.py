@@ -66,13 +66,16 @@ def lowest_window_fps(times: Sequence[float], t0: float, t1: float, span: float)
     return min(lows) if lows else fps(times, t0, t1)
 
 
-def recovery_s(times: Sequence[float], event: float, t1: float, want_fps: float) -> float | None:
-    """Seconds after ``event`` until the first 1-s window (0.1-s steps) that holds at least
-    ``want_fps`` frames begins; None when none does before ``t1``."""
+def recovery_s(
+    times: Sequence[float], event: float, t1: float, want_fps: float, span: float = 3.0
+) -> float | None:
+    """Seconds after ``event`` until the first ``span``-second window (0.1-s steps) whose
+    frame rate is at least ``want_fps`` begins; None when none does before ``t1``. Three
+    seconds, so that a burst of frames let out at once does not count as being back."""
     s = 0.0
-    while event + s + 1.0 <= t1 + 1e-9:
-        if fps(times, event + s, event + s + 1.0) >= want_fps:
-            return s
+    while event + s + span <= t1 + 1e-9:
+        if fps(times, event + s, event + s + span) >= want_fps:
+            return round(s, 1)
         s += 0.1
     return None
 

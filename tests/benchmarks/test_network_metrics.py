@@ -51,7 +51,11 @@ def test_a_freeze_reaching_into_the_window_counts_its_inside_part() -> None:
 def test_recovery_and_lowest_window() -> None:
     # 30 fps, 5 fps from 10 s to 20 s, 30 fps again from 23 s on.
     times = steady(0, 10) + steady(10, 23, rate=5) + steady(23, 40)
-    assert recovery_s(times, 20, 40, 24) == pytest.approx(2.8, abs=0.11)  # 24 frames from 22.8 s
+    # 72 frames in 3 s from 22.3 s on (3 at 5 fps, 69 at 30 fps)
+    assert recovery_s(times, 20, 40, 24) == pytest.approx(2.3, abs=0.11)
+    # a burst: 30 frames let out within 0.1 s, then 5 fps again, is not being back
+    burst = steady(0, 10, rate=5) + [10 + i / 300 for i in range(30)] + steady(10.2, 20, rate=5)
+    assert recovery_s(burst, 9, 20, 24) is None
     assert recovery_s(times, 0, 40, 24) == 0.0
     assert recovery_s(steady(0, 10, rate=5), 2, 10, 24) is None
     assert lowest_window_fps(times, 0, 40, 10) == pytest.approx(5, abs=0.2)
