@@ -12,7 +12,8 @@ Control, one JSON object per line on stdin, one answer per line on stdout:
 * ``{"cmd": "schedule", "steps": [[offset_s, {"down": {...}, "up": {...}}], ...]}`` – the
   same at the given seconds from now, timed by this process; the answer gives the start as
   wall-clock ``t0``, the stats list every applied step with its wall-clock time;
-* ``{"cmd": "stats"}`` – counters per direction and the applied steps.
+* ``{"cmd": "stats"}`` – counters per direction and the applied steps (``"reset": true``
+  starts the longest queue wait afresh).
 
 End of stdin ends the process. It runs with a real-time priority (SCHED_RR 5; nice −15 where
 that is refused) so that a busy machine delays the emulated link as little as possible: the
@@ -77,13 +78,17 @@ class Forwarder:
                 return {"t0": time.time() - (time.monotonic() - now)}
             elif msg["cmd"] != "stats":
                 return {"error": f"unknown command {msg['cmd']}"}
-            return {
+            answer = {
                 "time": time.time(),
                 "params": {n: d.params.to_json() for n, d in self.dirs.items()},
                 "counters": {n: vars(d.counters).copy() for n, d in self.dirs.items()},
                 "queued": {n: d.queued_bytes() for n, d in self.dirs.items()},
                 "applied": self.applied,
             }
+            if msg.get("reset"):  # the longest queue wait from now on
+                for d in self.dirs.values():
+                    d.counters.max_queue_ms = 0.0
+            return answer
 
     def run(self) -> None:
         readers = {self.fds["down"][0]: "down", self.fds["up"][0]: "up"}

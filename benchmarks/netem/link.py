@@ -182,8 +182,9 @@ class Link:
         """Changes at seconds from now, timed by the forwarder; the start's wall-clock time."""
         return float(self._ask({"cmd": "schedule", "steps": steps})["t0"])
 
-    def stats(self) -> dict[str, Any]:
-        return self._ask({"cmd": "stats"})
+    def stats(self, reset: bool = False) -> dict[str, Any]:
+        """Counters per direction; ``reset`` starts the longest queue wait afresh."""
+        return self._ask({"cmd": "stats", "reset": reset})
 
     # --- programs in the namespace --------------------------------------------------------
 
