@@ -180,10 +180,15 @@ async def _console(base: str, token: str, idcheck: bool, out: Any, cmd: Any) -> 
         slot = link.video
         put = slot.put
 
+        sampled = [0.0]
+
         def observed(frame: Any) -> None:
-            frames.append((time.time(), frame.height))
-            if idcheck and len(frames) % 15 == 0 and len(samples) < 60:
+            now = time.time()
+            frames.append((now, frame.height))
+            if idcheck and now - sampled[0] >= 0.5:  # two frames a second for the ID check
+                sampled[0] = now
                 samples.append(frame)
+                del samples[:-30]
             put(frame)
 
         slot.put = observed  # type: ignore[method-assign]
@@ -213,7 +218,7 @@ async def _console(base: str, token: str, idcheck: bool, out: Any, cmd: Any) -> 
             from advisor_app.idcheck.analysis import Hint, analyse
             from benchmarks.idcheck import NOT_FOUND
 
-            for frame in samples[-30:]:  # the newest: the window's, after the first seconds
+            for frame in samples:  # the newest 30: the window's
                 result = analyse(frame.to_ndarray(format="bgr24"))
                 analysed += 1
                 found += result.corners is not None and result.hint not in NOT_FOUND
