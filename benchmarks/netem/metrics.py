@@ -5,50 +5,51 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 
-#: WebRTC's freeze rule (VideoQualityObserver) averages the last 30 inter-frame gaps that
-#: were no freeze, and judges once it has 5.
+#: WebRTC's freeze rule (video/video_quality_observer2.cc, OnRenderedFrame): a moving
+#: average of the last 30 inter-frame gaps, the current one included, judged from 5 on.
 FREEZE_HISTORY = 30
 MIN_SAMPLES = 5
 
 
+def _is_freeze(history: deque[float], gap: float) -> bool:
+    if len(history) < MIN_SAMPLES:
+        return False
+    mean = sum(history) / len(history)
+    return gap >= max(3 * mean, mean + 0.150)
+
+
 def freeze_share(times: Sequence[float], t0: float, t1: float) -> float:
-    """Share (0..1) of [t0, t1] spent in freezes, by WebRTC's rule: a gap between frames
-    of at least max(3 × mean gap, mean gap + 150 ms), the mean over the last 30 gaps that
-    were no freeze (none judged before 5 such gaps).
-    Frames before ``t0`` give the first gaps' history; a gap reaching past ``t0`` or ``t1``
-    counts with its part inside; the time from the last frame to ``t1`` counts as a gap.
-    No frame at all in the window is 100 %."""
+    """Share (0..1) of [t0, t1] spent in freezes, by WebRTC's rule: each gap between frames
+    goes into a moving average of the last 30 gaps (itself included), and from the fifth gap
+    on a gap of at least max(3 × average, average + 150 ms) is a freeze of its whole length.
+    Frames before ``t0`` fill the average; a freeze reaching past ``t0`` or ``t1`` counts
+    with its part inside. Two additions, so that a stream that stops is not called smooth:
+    the time from the last frame to ``t1`` is judged as a gap (WebRTC waits for the next
+    frame), and a window without any frame is 100 %. As in WebRTC, a stream slow from its
+    start (1 fps steady) is no freeze: read it with the fps beside it."""
     if t1 <= t0:
         raise ValueError("empty window")
     history: deque[float] = deque(maxlen=FREEZE_HISTORY)
     frozen = 0.0
     prev: float | None = None
-    last_in = None
+    seen = False
     for t in sorted(times):
         if t > t1:
             break
         if prev is not None:
             gap = t - prev
-            freeze = False
-            if len(history) >= MIN_SAMPLES:
-                mean = sum(history) / len(history)
-                freeze = gap >= max(3 * mean, mean + 0.150)
-            if freeze:
-                if t > t0:
-                    frozen += min(t, t1) - max(prev, t0)
-            else:  # as in WebRTC's VideoQualityObserver, a freeze stays out of the mean
-                history.append(gap)
+            history.append(gap)
+            if _is_freeze(history, gap) and t > t0:
+                frozen += min(t, t1) - max(prev, t0)
         prev = t
-        if t >= t0:
-            last_in = t
-    if last_in is None:
-        return 1.0 if prev is None or t1 - max(prev, t0) > 0.150 else 0.0
+        seen = seen or t >= t0
+    if not seen:
+        return 1.0
     assert prev is not None
     tail = t1 - prev
-    if len(history) >= MIN_SAMPLES:
-        mean = sum(history) / len(history)
-        if tail > max(3 * mean, mean + 0.150):
-            frozen += tail
+    history.append(tail)
+    if _is_freeze(history, tail):
+        frozen += tail
     return min(1.0, frozen / (t1 - t0))
 
 
