@@ -9,12 +9,13 @@ from collections.abc import Sequence
 #: average of the last 30 inter-frame gaps, the current one included, judged from 5 on.
 FREEZE_HISTORY = 30
 MIN_SAMPLES = 5
+#: The cameras' frame interval (30 fps), standing in for gaps not seen yet.
+NOMINAL_GAP = 1 / 30
 
 
 def _is_freeze(history: deque[float], gap: float) -> bool:
-    if len(history) < MIN_SAMPLES:
-        return False
-    mean = sum(history) / len(history)
+    missing = max(0, MIN_SAMPLES - len(history))
+    mean = (sum(history) + missing * NOMINAL_GAP) / (len(history) + missing)
     return gap >= max(3 * mean, mean + 0.150)
 
 
@@ -23,10 +24,12 @@ def freeze_share(times: Sequence[float], t0: float, t1: float) -> float:
     goes into a moving average of the last 30 gaps (itself included), and from the fifth gap
     on a gap of at least max(3 × average, average + 150 ms) is a freeze of its whole length.
     Frames before ``t0`` fill the average; a freeze reaching past ``t0`` or ``t1`` counts
-    with its part inside. Two additions, so that a stream that stops is not called smooth:
-    the time from the last frame to ``t1`` is judged as a gap (WebRTC waits for the next
-    frame), and a window without any frame is 100 %. As in WebRTC, a stream slow from its
-    start (1 fps steady) is no freeze: read it with the fps beside it."""
+    with its part inside. Three additions, so that a stream that stops or never gets going is
+    not called smooth: the time from the last frame to ``t1`` is judged as a gap (WebRTC
+    waits for the next frame); a window without any frame is 100 %; before five gaps are
+    known the missing ones count as the cameras' 33 ms (WebRTC judges nothing before five,
+    so one frame followed by 30 s of nothing would be 0 %). As in WebRTC, a stream steadily
+    slow from its start (1 fps) is mostly no freeze: read it with the fps beside it."""
     if t1 <= t0:
         raise ValueError("empty window")
     history: deque[float] = deque(maxlen=FREEZE_HISTORY)
@@ -88,3 +91,33 @@ def per_second(times: Sequence[float], t0: float, t1: float) -> list[int]:
         out.append(sum(1 for t in times if start <= t < start + 1.0))
         start += 1.0
     return out
+
+
+def main(argv: list[str]) -> int:
+    """``python -m benchmarks.netem.metrics RAW.json …``: freeze % and fps again from the
+    frame times ``bench-network --raw`` wrote (for figures taken before a rule changed)."""
+    import json
+    from pathlib import Path
+
+    for name in argv:
+        raw = json.loads(Path(name).read_text())
+        parts = []
+        for who in ("console", "native"):
+            if who not in raw:
+                continue
+            t0, t1 = raw[who]["window"]
+            for d in ("c2b", "b2c"):
+                times = raw[who][d]
+                prefix = "native_" if who == "native" else ""
+                parts.append(
+                    f"{prefix}{d}_freeze_pct={100 * freeze_share(times, t0, t1):.1f} "
+                    f"{prefix}{d}_fps={fps(times, t0, t1):.1f}"
+                )
+        print(f"{name}: " + " ".join(parts))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

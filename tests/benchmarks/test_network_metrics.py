@@ -40,6 +40,8 @@ def test_a_slow_steady_rate_is_no_freeze_but_low_fps() -> None:
 def test_webrtc_calls_a_stream_slow_from_its_start_smooth_but_a_fall_a_freeze() -> None:
     # The average includes every gap: one frame a second from the start is no freeze ...
     assert freeze_share(steady(0, 30, rate=1), 5, 30) == 0.0
+    # ... (only its first gap, against the cameras' 33 ms standing in for unseen ones)
+    assert freeze_share(steady(0, 30, rate=1), 0, 30) == pytest.approx(1 / 30)
     # ... a fall from 30 fps to one frame a second is, until the average has caught up.
     times = steady(0, 10) + steady(10, 30, rate=1)
     assert 0.1 < freeze_share(times, 10, 30) < 0.5
@@ -47,6 +49,8 @@ def test_webrtc_calls_a_stream_slow_from_its_start_smooth_but_a_fall_a_freeze() 
 
 def test_no_frames_at_all_is_all_frozen_and_a_dead_tail_counts() -> None:
     assert freeze_share([], 0, 10) == 1.0
+    # two frames, then one in the window, then nothing: frozen (WebRTC would say 0 %)
+    assert freeze_share([0.0, 0.5, 5.0], 2, 30) > 0.95
     times = steady(0, 4)
     assert freeze_share(times, 0, 10) == pytest.approx(0.6, abs=0.01)
 
