@@ -687,9 +687,14 @@ async def run(args: argparse.Namespace) -> int:
                 cit_args = [secure]
                 if name == "3g" and card is not None:
                     cit_args.append(f"--use-file-for-fake-video-capture={card}")
-                console = await console_call(
-                    pw, live, link, profile, citizen_exe, cit_args, args.seconds, args.burners
-                )
+                try:
+                    console = await console_call(
+                        pw, live, link, profile, citizen_exe, cit_args, args.seconds, args.burners
+                    )
+                except RuntimeError as exc:  # e.g. no frame within 90 s: a result, not a crash
+                    say(f"network: profile={name} failed: {exc}")
+                    failed.append(f"{name} (the console's call: {exc})")
+                    continue
                 for note in console.notes:
                     say(f"  console call, {note}")
                 native = None
