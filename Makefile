@@ -23,10 +23,11 @@ APT_RUN := libportaudio2 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-
 # puts a known picture on an Xvfb screen for the screen-sharing tests, and xrandr, which splits
 # that screen into monitors and unplugs one. tesseract's English data is for the ID check's
 # optional text recognition (the engine comes with the tesserocr wheel; the console runs
-# without either and asks the advisor to type the zone).
+# without either and asks the advisor to type the zone). iproute2's `ip` builds the emulated
+# link of make bench-network (network namespaces, TUN devices).
 APT_TEST := $(APT_RUN) xvfb xauth postgresql chromium coturn wixl msitools systemd \
 	pulseaudio pulseaudio-utils libasound2-plugins imagemagick x11-xserver-utils \
-	tesseract-ocr-eng
+	tesseract-ocr-eng iproute2
 # ... and what the frozen build's check adds: a Secret Service for the keyring part.
 APT_DIST := $(APT_RUN) gnome-keyring dbus-daemon
 DIST_STAMP := $(VENV)/.installed-dist
