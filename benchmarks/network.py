@@ -699,19 +699,24 @@ async def run(args: argparse.Namespace) -> int:
                     say(f"  console call, {note}")
                 native = None
                 if not args.skip_native:
-                    native = await native_call(
-                        pw,
-                        live,
-                        link,
-                        profile,
-                        citizen_exe,
-                        cit_args,
-                        [secure],
-                        args.seconds,
-                        args.burners,
-                    )
-                    for note in native.notes:
-                        say(f"  native call, {note}")
+                    try:
+                        native = await native_call(
+                            pw,
+                            live,
+                            link,
+                            profile,
+                            citizen_exe,
+                            cit_args,
+                            [secure],
+                            args.seconds,
+                            args.burners,
+                        )
+                    except RuntimeError as exc:
+                        say(f"  native call failed: {exc}")
+                        failed.append(f"{name} (the native call: {exc})")
+                    else:
+                        for note in native.notes:
+                            say(f"  native call, {note}")
                 for who, call in (("console", console), ("native", native)):
                     if call is not None and call.series:
                         for d, values in call.series.items():
@@ -770,7 +775,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench-network: {exc}", file=sys.stderr)
         return 2
     # SIGTERM ends the run like Ctrl-C, so the namespace and the forwarder are removed.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     say(f"machine: load {load_text()}, CPython {sys.version.split()[0]}, pid {os.getpid()}")
     return asyncio.run(run(args))
 
