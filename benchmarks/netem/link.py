@@ -16,6 +16,7 @@ earlier runs whose process is gone.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import random
@@ -106,8 +107,6 @@ class Link:
     def start(self) -> None:
         require_root()
         remove_stale()
-        prefix = _free_subnet()
-        self.host_ip, self.inner_ip = f"{prefix}.1", f"{prefix}.2"
         _ip("netns", "add", self.ns)
         root = str(Path(__file__).resolve().parents[2])
         env = {
@@ -126,7 +125,13 @@ class Link:
         if not ready.strip():
             raise RuntimeError("the link forwarder did not start")
         _ip("link", "set", self.inner, "netns", self.ns)
-        _ip("addr", "add", self.host_ip, "peer", self.inner_ip, "dev", self.outer)
+        # Several runs may start at once (other engineers' too): choose and take the subnet
+        # under a lock, so two links never get the same addresses.
+        with open("/run/lock/nb-netem.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            prefix = _free_subnet()
+            self.host_ip, self.inner_ip = f"{prefix}.1", f"{prefix}.2"
+            _ip("addr", "add", self.host_ip, "peer", self.inner_ip, "dev", self.outer)
         _ip("link", "set", self.outer, "up")
         _ip("link", "set", "lo", "up", ns=self.ns)
         _ip("addr", "add", self.inner_ip, "peer", self.host_ip, "dev", self.inner, ns=self.ns)
