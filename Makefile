@@ -26,18 +26,19 @@ APT_RUN := libportaudio2 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-
 # without either and asks the advisor to type the zone). The screen-reader test drives the
 # console through AT-SPI (at-spi2-core, a private dbus-daemon, Debian's python3-pyatspi) with
 # a small window manager that hands the keyboard back after a dialog; libopus0 lets the
-# send-side test decode the console's Opus with its in-band FEC.
+# send-side test decode the console's Opus with its in-band FEC; iproute2's `ip` builds
+# the emulated link of make bench-network (network namespaces, TUN devices).
 APT_TEST := $(APT_RUN) xvfb xauth postgresql chromium coturn wixl msitools systemd \
 	pulseaudio pulseaudio-utils libasound2-plugins imagemagick x11-xserver-utils \
 	tesseract-ocr-eng libopus0 nginx at-spi2-core dbus-daemon python3-pyatspi gir1.2-atspi-2.0 \
-	matchbox-window-manager
+	matchbox-window-manager iproute2
 # ... and what the frozen build's check adds: a Secret Service for the keyring part.
 APT_DIST := $(APT_RUN) gnome-keyring dbus-daemon
 DIST_STAMP := $(VENV)/.installed-dist
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint format i18n dist system-run system-test system-dist bench-waiting-room \
-	bench-call bench-idcheck bench-share clean help
+	bench-call bench-idcheck bench-share bench-network clean help
 
 help:
 	@echo "make run    start the console (embedded service, SQLite)"
@@ -48,6 +49,7 @@ help:
 	@echo "make bench-call  console-to-Chromium call: setup, fps, CPU, latency"
 	@echo "make bench-idcheck  ID-document analysis on 320 generated camera views"
 	@echo "make bench-share  a 1920×1080 screen of body text shared to Chromium: fps, SSIM, kbps"
+	@echo "make bench-network  (root) the call over emulated 3G, lossy and busy links vs. Chromium"
 
 # Install missing Debian packages (as root, or through sudo); never prompts.
 define apt_install
@@ -141,3 +143,9 @@ bench-call: system-test $(STAMP)
 
 bench-share: system-test $(STAMP)
 	$(BIN)/python -m benchmarks.share --fail-on-miss
+
+# The console's call and Chromium's over an emulated link (lan, 3g, poor3g, lossy, drop, busy):
+# network namespaces and TUN devices, so root only. See benchmarks/README.md.
+bench-network: system-test $(STAMP)
+	@[ "$$(id -u)" = 0 ] || { echo "make bench-network needs root (network namespaces, TUN devices): sudo make bench-network"; exit 2; }
+	$(BIN)/python -m benchmarks.network --fail-on-miss

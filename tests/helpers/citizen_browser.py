@@ -136,10 +136,12 @@ async def live_service(
     tmp_path: Path,
     start: datetime = MORNING,
     smtp: dict[str, Any] | None = None,
+    host: str = "127.0.0.1",
     **overrides: Any,
 ) -> AsyncIterator[Live]:
-    """The production app on 127.0.0.1 with a manual clock set to ``start``; ``overrides``
-    change service settings (e.g. ``socket_rate_limit``), ``smtp`` the mail settings."""
+    """The production app on ``host`` (127.0.0.1) with a manual clock set to ``start``;
+    ``overrides`` change service settings (e.g. ``socket_rate_limit``), ``smtp`` the mail
+    settings."""
     settings = make_settings(
         tmp_path,
         service={"organisation": ORGANISATION, "support_phone": SUPPORT_PHONE, **overrides},
@@ -147,7 +149,7 @@ async def live_service(
     )
     clock = ManualClock(start)
     app = create_app(settings, clock=clock)
-    server = TestServer(app, host="127.0.0.1")
+    server = TestServer(app, host=host)
     await server.start_server(access_log_class=AccessLogger)
     client = TestClient(server)
     await client.start_server()
