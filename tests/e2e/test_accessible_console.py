@@ -87,6 +87,9 @@ def reader(tmp_path: Path) -> Iterator[ScreenReader]:
             PYTHONPATH=str(ROOT),
             ADVISOR_SERVICE__DATA_DIR=str(tmp_path / "service"),
             ADVISOR_CONSOLE__EMBEDDED_PORT="0",
+            # as IT presets it: no first-run dialog (tests/ui/test_first_run.py drives that one)
+            ADVISOR_CONSOLE__SETUP_DONE="true",
+            ADVISOR_CONSOLE__DISPLAY_NAME="Frau Beispiel",
         )
         log = (tmp_path / "console.log").open("wb")
         console = subprocess.Popen(
