@@ -1,9 +1,9 @@
 """Requests from other sites and other host names are refused.
 
-* A browser's cross-site POST, PUT or DELETE (``Sec-Fetch-Site: cross-site`` or an ``Origin``
-  that is not this service) gets 403: a web page cannot post dial-in guesses to the
-  service, nor use up a citizen's limits. Programs that send neither header (the console) are
-  not affected.
+* A browser's cross-site POST, PUT or DELETE (``Sec-Fetch-Site`` other than ``same-origin``,
+  or, from a browser that sends none, an ``Origin`` that is not this service) gets 403: a web
+  page cannot post dial-in guesses to the service, nor use up a citizen's limits. Programs
+  that send neither header (the console) are not affected.
 * The embedded service answers only to loopback host names (and its public URL's): a DNS
   rebinding page whose name points to 127.0.0.1 is refused.
 """
@@ -61,9 +61,14 @@ def origin_middleware(*, embedded: bool, extra_hosts: Iterable[str] = ()) -> Mid
         if request.method in UNSAFE:
             site = request.headers.get("Sec-Fetch-Site", "").lower()
             origin = request.headers.get("Origin")
-            if site in ("cross-site", "same-site") or (
-                origin is not None and not same_origin(origin, host)
-            ):
+            # Every current browser says where a request comes from in Sec-Fetch-Site; its
+            # Origin is "null" for our own pages' form posts (they send Referrer-Policy:
+            # no-referrer), so Origin is only asked where Sec-Fetch-Site is missing.
+            if site:
+                foreign = site not in ("same-origin", "none")
+            else:
+                foreign = origin is not None and not same_origin(origin, host)
+            if foreign:
                 raise _refused(
                     "Diese Anfrage kam von einer anderen Webseite und wurde nicht ausgeführt.",
                     "This request came from another web site and was not carried out.",
