@@ -32,6 +32,7 @@ import av
 from aiortc.codecs.vpx import Vp8Encoder, number_of_threads
 from aiortc.mediastreams import VIDEO_TIME_BASE, convert_timebase
 from av import VideoFrame
+from av.video.reformatter import VideoReformatter
 
 #: Frames are skipped while the pacer holds more video than this (ms).
 MAX_BACKLOG_MS = 250.0
@@ -74,6 +75,7 @@ class AdaptiveVp8Encoder(Vp8Encoder):
         self.backlog_ms = backlog_ms
         self.keyframe_every_s = keyframe_every_s
         self._opened: tuple[int, int, int] | None = None  # width, height, kbps
+        self._reformatter = VideoReformatter()
         self._last_pts: float | None = None
         self._last_keyframe = -1e9
         self._keyframe_wanted = False
@@ -116,8 +118,11 @@ class AdaptiveVp8Encoder(Vp8Encoder):
         pts = convert_timebase(frame.pts or 0, base, VIDEO_TIME_BASE)
         width, height = scaled_size(frame.width, frame.height, setting.height)
         if (width, height) != (frame.width, frame.height) or frame.format.name != "yuv420p":
-            frame = frame.reformat(
-                width=width, height=height, format="yuv420p", interpolation="AREA"
+            # Our own reformatter: frame.reformat() keeps one on the frame, and a camera frame
+            # relayed to several links (a group call) is scaled by their encoders in several
+            # threads at once, which crashed libswscale (a segfault in tests/e2e/test_mesh_call).
+            frame = self._reformatter.reformat(
+                frame, width=width, height=height, format="yuv420p", interpolation="AREA"
             )
         frame.pts = pts
         frame.time_base = VIDEO_TIME_BASE
