@@ -54,6 +54,10 @@ async def video_both_ways(page: Page, console: ConsoleSide, pid: int) -> None:
     before = link.video.count
     await console.wait_for(lambda: link.video.count >= before + 15)
     assert link.video.frame.width == 1280
+    # the console starts below 720p and steps up as the link shows it can carry more (LAN: s)
+    async with asyncio.timeout(20):
+        while await page.evaluate("document.querySelector('#remote-video').videoWidth") != 1280:
+            await asyncio.sleep(0.2)
     got = await page.evaluate(RECEIVED)
     assert got is not None
     assert (got["width"], got["height"]) == (1280, 720), got
