@@ -20,6 +20,7 @@ from tests.helpers.service import Service
 from tests.server.test_waiting_room_ws import ROOM_OPEN, consent, link_token
 
 
+@pytest.mark.logged_errors
 async def test_no_token_in_access_or_error_lines(
     service: Service, token: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
