@@ -318,7 +318,7 @@
     <name>CallPage</name>
     <message>
         <source>Gespräch</source>
-        <extracomment>The session ended (the advisor pressed &quot;Gespräch beenden&quot;, or the last one left). The open &quot;Aus dem Gespräch entfernen?&quot; question, if any.</extracomment>
+        <extracomment>The session ended (the advisor pressed &quot;Gespräch beenden&quot;, or the last one left). Participants to whom the camera video is paused, and why (&quot;weak&quot;, &quot;chosen&quot;). The open &quot;Aus dem Gespräch entfernen?&quot; question, if any.</extracomment>
         <translation>Call</translation>
     </message>
     <message>
