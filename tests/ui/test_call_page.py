@@ -307,6 +307,8 @@ def test_a_reload_of_the_citizens_page_comes_back_into_the_same_tile(
     assert len(call.stage.findChildren(RemoteTile)) == 1
     assert window.in_session and window.pages.currentWidget() is call
     assert len(console.notifier.messages) == arrivals  # nobody "arrived" in the waiting room
+    # the new connection starts below 720p and steps up (a LAN: seconds)
+    wait_until(lambda: citizen.report()["width"] == 1280, timeout=20, message="720p")
     got = citizen.report()
     assert (got["width"], got["height"]) == (1280, 720), got
     assert got["frames"] > 10, got
