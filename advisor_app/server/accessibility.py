@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from aiohttp import web
 from pydantic import ValidationError
@@ -30,7 +29,6 @@ from advisor_app.core.protocol import MAX_BARRIER_REPORT_LENGTH, BarrierReport
 from advisor_app.paths import resources_dir
 from advisor_app.server import keys
 from advisor_app.server.auth import client_address
-from advisor_app.server.citizen import error_page
 from advisor_app.server.mail import DeliveryError, compose_barrier_report
 
 log = logging.getLogger(__name__)
@@ -176,20 +174,6 @@ def feedback_context(
 # --- the feedback form -------------------------------------------------------------------------
 
 
-def same_origin(request: web.Request) -> bool:
-    """Refuse form posts from other sites (CSRF): the browser's ``Sec-Fetch-Site`` or its
-    ``Origin`` must name this service. A post without either comes from no browser."""
-    site = request.headers.get("Sec-Fetch-Site")
-    if site is not None:
-        return site in ("same-origin", "none")
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return True
-    netloc = urlsplit(origin).netloc
-    own = {request.host, urlsplit(request.app[keys.RUNTIME].base_url).netloc}
-    return netloc in own
-
-
 def _field_error(exc: ValidationError, t: dict[str, str]) -> tuple[str, str]:
     """The first problem as (field, text in the page's language)."""
     first = exc.errors()[0]
@@ -212,17 +196,6 @@ async def feedback_post(request: web.Request) -> web.Response:
     raw = {k: str(form.get(k, "")) for k in ("message", "page", "name", "email")}
     lang = texts.pick_lang(str(form.get("lang", "")))
     t = web_catalog(lang)
-    if not same_origin(request):
-        return error_page(
-            request,
-            403,
-            "Diese Nachricht wurde nicht gesendet",
-            "Das Formular „Barriere melden“ lässt sich nur von seiner eigenen Seite absenden. "
-            "Bitte öffnen Sie die Erklärung zur Barrierefreiheit und schreiben Sie dort.",
-            "This message was not sent",
-            "The form can only be sent from its own page. Please open the accessibility "
-            "statement and write there.",
-        )
 
     def again(status: int, error: str, field: str | None = None) -> web.Response:
         # Bad input loses nothing: the page comes back with what was typed.
