@@ -232,6 +232,7 @@ async def _console(base: str, token: str, idcheck: bool, out: Any, cmd: Any) -> 
                     "rtcp": rtcp.entries,
                     "lags": lags,
                     "idcheck": {"analysed": analysed, "found": found, "good": good},
+                    "recovered": link.receive_side.recovered if link.receive_side else 0,
                 },
             )
         )
@@ -469,6 +470,9 @@ async def console_call(
         if t0 <= t <= t1:
             kinds[kind] = kinds.get(kind, 0) + 1
     call.notes.append(f"console RTCP feedback sent in the window: {kinds}")
+    call.notes.append(
+        f"console gave a lost packet up for the next keyframe {result['recovered']} times"
+    )
     call.notes.append("console REMB " + remb_summary(remb, spans))
     lags = [tuple(x) for x in result["lags"]]
     parts = []

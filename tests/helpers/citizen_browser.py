@@ -56,6 +56,27 @@ document.addEventListener('securitypolicyviolation', (e) => {
 });
 """
 
+#: Keeps the page's peer connections where a test can read their senders (window.__pcs).
+_PEER_CONNECTIONS = """
+(() => {
+  const Native = window.RTCPeerConnection;
+  if (!Native) return;
+  window.__pcs = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) { super(...args); window.__pcs.push(this); }
+  };
+})();
+"""
+
+#: The camera sender's degradation preference in the page's newest connection.
+CAMERA_PREFERENCE = """
+() => {
+  const pc = (window.__pcs ?? []).at(-1);
+  const camera = pc?.getTransceivers().filter((t) => t.receiver.track.kind === 'video')[0];
+  return camera?.sender.getParameters().degradationPreference ?? null;
+}
+"""
+
 
 def browser_env() -> dict[str, str]:
     """Chromium's environment: without the tests' PulseAudio server, whose null sink would
@@ -312,6 +333,7 @@ async def _consented_page(
         locale="de-DE",
         timezone_id="Europe/Berlin",
     )
+    await context.add_init_script(_PEER_CONNECTIONS)
     page = await context.new_page()
     page.set_default_timeout(timeout_ms)
     errors: list[str] = []
@@ -420,7 +442,8 @@ def citizen_call(url: str, reached: Any, commands: Any, camera_file: str | None 
     ``stop-screen``, ``reload`` (back in the call), ``wait-returned`` (back in the waiting
     room from a broken-off call), ``offline`` and ``online`` (the browser's network, as
     DevTools' "Offline"), ``expect-live`` (the page's call is running, no banner),
-    ``revoke`` (consent revoked from the call), ``hangup``, ``wait-ended``, ``close``.
+    ``revoke`` (consent revoked from the call), ``hangup``, ``wait-ended``, ``close``,
+    ``expect-preference:<value>`` (the camera sender's degradation preference).
     Each answer goes on ``reached``."""
     try:
         asyncio.run(_call(url, reached, commands, camera_file))
@@ -465,6 +488,12 @@ async def _call(url: str, reached: Any, commands: Any, camera_file: str | None) 
                 else:
                     await page.locator("#id-overlay").wait_for(state="hidden")
                 reached.put("idcheck seen")
+            elif command.startswith("expect-preference:"):
+                wanted = command.removeprefix("expect-preference:")
+                await page.wait_for_function(
+                    f"() => ({CAMERA_PREFERENCE})() === {json.dumps(wanted)}"
+                )
+                reached.put("preference seen")
             elif command == "screen-report":
                 reached.put(json.dumps(await page.evaluate(SCREEN_REPORT)))
             elif command in ("share-screen", "stop-screen"):

@@ -16,7 +16,10 @@ connection the console makes:
   REMB with a floor, and no decrease while the console itself reads late;
 - keyframe requests (PLI) are limited to one per round trip + 300 ms, and retransmission
   requests (NACK) repeated once per round trip while a packet is missing
-  (:mod:`.receive_nack`).
+  (:mod:`.receive_nack`);
+- a packet still missing after five round trips is given up: the picture goes on from the
+  next keyframe, asked for at once (:mod:`.receive_recover`), instead of freezing until aiortc's
+  512-packet buffer has filled.
 
 The few private names of aiortc this needs are checked against the installed version
 (:data:`AIORTC_VERSION`); on another version nothing is changed and the call runs as plain
@@ -40,6 +43,8 @@ from aiortc.rtcrtpparameters import RTCRtcpFeedback, RTCRtpHeaderExtensionParame
 from advisor_app.client.rtc.feedback import FeedbackLoop, FeedbackReporter
 from advisor_app.client.rtc.receive_clock import ArrivalRecorder, SocketTap
 from advisor_app.client.rtc.receive_nack import NackPolicy
+from advisor_app.client.rtc.receive_recover import KeyframeWait, stall_limit_s
+from advisor_app.client.rtc.receive_recover import install as install_recovery
 from advisor_app.client.rtc.receive_thread import ReceiveThread, srtcp_session
 
 log = logging.getLogger(__name__)
@@ -178,6 +183,17 @@ def _connections(pc: RTCPeerConnection) -> list[Any]:
 
 
 @dataclass
+class _VideoStream:
+    """One video receiver's retransmission requests and keyframe recovery."""
+
+    generator: Any  # aiortc's NackGenerator
+    send_nack: Callable[[int, list[int]], Awaitable[None]]
+    send_pli: Callable[[int], Awaitable[None]]
+    buffer: KeyframeWait | None
+    ssrcs: set[int] = field(default_factory=set)
+
+
+@dataclass
 class ReceiveSide:
     """The receive-side extensions of one peer connection (see the module's docstring)."""
 
@@ -194,7 +210,7 @@ class ReceiveSide:
     keyframes: KeyframeLimiter = field(init=False)
     nacks: NackPolicy = field(init=False)
     _nack_task: asyncio.Task[None] | None = None
-    _nack_streams: list[tuple[Any, Any, set[int]]] = field(default_factory=list)
+    _nack_streams: list[_VideoStream] = field(default_factory=list)
     enabled: bool = field(default_factory=supported)
     agreed: bool = False
 
@@ -289,31 +305,50 @@ class ReceiveSide:
         thread.active = True
 
     def _retry_nacks(self, receiver: Any) -> None:
-        """Filter aiortc's NACKs through :attr:`nacks` and ask again for what is still missing
-        every round trip (aiortc's ``NackGenerator.missing``, per receiver)."""
+        """Filter aiortc's NACKs through :attr:`nacks`, ask again for what is still missing
+        every round trip (aiortc's ``NackGenerator.missing``, per receiver), and give a packet
+        up for the next keyframe when the requests could not bring it (:attr:`recovered`)."""
         generator = getattr(receiver, _NACKS, None)
         if generator is None:
             return
         send = receiver._send_rtcp_nack
-        ssrcs: set[int] = set()
+        stream = _VideoStream(generator, send, receiver._send_rtcp_pli, install_recovery(receiver))
 
         async def send_nack(media_ssrc: int, lost: list[int]) -> None:
-            ssrcs.add(media_ssrc)
+            stream.ssrcs.add(media_ssrc)
             await self.nacks.wrap(send)(media_ssrc, lost)
 
         receiver._send_rtcp_nack = send_nack
-        self._nack_streams.append((generator, send, ssrcs))
+        self._nack_streams.append(stream)
         if self._nack_task is None:
             self._nack_task = asyncio.ensure_future(self._retry())
 
     async def _retry(self) -> None:
         while True:
             await asyncio.sleep(0.05)
-            for generator, send, ssrcs in self._nack_streams:
-                for ssrc in list(ssrcs):
-                    due = self.nacks.due(ssrc, set(generator.missing))
-                    if due:
-                        await send(ssrc, due)
+            for stream in self._nack_streams:
+                await self._check(stream)
+
+    async def _check(self, stream: _VideoStream) -> None:
+        buffer = stream.buffer
+        blocked = buffer.blocked_for() if buffer is not None else 0.0
+        if buffer is not None and blocked > stall_limit_s(self.rtt_s) and buffer.give_up():
+            log.info("video packet given up after %.1f s: waiting for a keyframe", blocked)
+            stream.generator.missing.clear()
+            for ssrc in stream.ssrcs:
+                self.nacks.forget(ssrc)
+        for ssrc in list(stream.ssrcs):
+            if buffer is not None and buffer.waiting:
+                await stream.send_pli(ssrc)  # limited to one per round trip (keyframes)
+                continue
+            due = self.nacks.due(ssrc, set(stream.generator.missing))
+            if due:
+                await stream.send_nack(ssrc, due)
+
+    @property
+    def recovered(self) -> int:
+        """How often a missing packet was given up for the next keyframe."""
+        return sum(s.buffer.gave_up for s in self._nack_streams if s.buffer is not None)
 
     def transport_cc(self) -> bool:
         """The sender numbers its packets and gets transport feedback."""

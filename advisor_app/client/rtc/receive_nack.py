@@ -63,6 +63,11 @@ class NackPolicy:
         )
         return self.filter(ssrc, candidates)
 
+    def forget(self, ssrc: int) -> None:
+        """The stream's missing packets were given up (the picture waits for a keyframe)."""
+        for key in [k for k in self.asked if k[0] == ssrc]:
+            del self.asked[key]
+
     def wrap(
         self, send: Callable[[int, list[int]], Awaitable[None]]
     ) -> Callable[[int, list[int]], Awaitable[None]]:

@@ -105,19 +105,24 @@ function problemOf(kind, err) {
 }
 
 /**
- * The camera keeps its resolution when bandwidth is short (the frame rate gives way): the
- * advisor must be able to read an identity document held up to it.
+ * What the browser gives up first when bandwidth is short. During the ID check the camera
+ * keeps its resolution (the advisor must read the document; the frame rate gives way), and a
+ * shared screen always does (text). Otherwise the camera is balanced: on a weak mobile link
+ * a smaller picture at a fluent frame rate, not a sharp one at two frames a second.
  */
-async function keepResolution(sender) {
+async function setPreference(sender, preference) {
   try {
     const params = sender.getParameters();
-    params.degradationPreference = 'maintain-resolution';
+    if (params.degradationPreference === preference && params.encodings?.every((e) => e.maxBitrate)) return;
+    params.degradationPreference = preference;
     for (const encoding of params.encodings ?? []) encoding.maxBitrate = 2_500_000;
     await sender.setParameters(params);
   } catch (err) {
     console.warn('call: sender parameters not applied', err?.name);
   }
 }
+
+const ID_CHECK_STEPS = new Set(['front', 'back']);
 
 /** Is `sender` absent, or who wrote a line the console passes on in a group call? */
 function validSender(sender) {
@@ -155,6 +160,7 @@ export class CallConnection {
     this.remoteScreen = new MediaStream();
     this.remoteScreenActive = false;
     this.screen = null; // our shared screen's track, or null
+    this.idCheck = false; // the console's ID check is showing a step (see preference())
     this.mids = { audio: null, video: null, screen: null };
     this.state = 'connecting';
     this.lastHeard = 0;
@@ -219,6 +225,19 @@ export class CallConnection {
     };
     this.mids = { audio: found.audio?.mid ?? null, video: found.video?.mid ?? null, screen: found.screen?.mid ?? null };
     return found;
+  }
+
+  /** The degradation preference of the camera ('video') or screen sender (see setPreference). */
+  preference(role) {
+    return role === 'screen' || this.idCheck ? 'maintain-resolution' : 'balanced';
+  }
+
+  /** The console's ID check began or ended a step: the camera keeps its resolution meanwhile. */
+  async onIdCheckStep(step) {
+    this.idCheck = ID_CHECK_STEPS.has(step);
+    const camera = this.transceivers().video;
+    if (camera) await setPreference(camera.sender, this.preference('video'));
+    this.handlers.onIdCheck?.(step);
   }
 
   /** A step of the negotiation from the console (relayed by the service). */
@@ -288,7 +307,7 @@ export class CallConnection {
       if (!transceiver) continue;
       transceiver.direction = 'sendrecv';
       await transceiver.sender.replaceTrack(this.track(role));
-      if (role !== 'audio') await keepResolution(transceiver.sender);
+      if (role !== 'audio') await setPreference(transceiver.sender, this.preference(role));
     }
     await pc.setLocalDescription(await pc.createAnswer());
     if (pc !== this.pc) return;
@@ -374,7 +393,7 @@ export class CallConnection {
       }
       // The console names its screen transceiver; a share on any other one is not shown.
       this.setRemoteScreen(msg.active && (msg.mid == null || msg.mid === this.mids.screen));
-    } else if (msg.type === 'idcheck' && typeof msg.step === 'string') this.handlers.onIdCheck?.(msg.step);
+    } else if (msg.type === 'idcheck' && typeof msg.step === 'string') this.onIdCheckStep(msg.step);
     else if (msg.type === 'video_pause') this.handlers.onVideoPause?.(['weak', 'chosen'].includes(msg.reason) ? msg.reason : null);
     else if (msg.type === 'bye') this.handlers.onBye?.();
     else if (msg.type !== 'alive') console.warn('call: ignored a message', String(msg.type).slice(0, 20));
