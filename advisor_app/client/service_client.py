@@ -128,7 +128,7 @@ class ServiceClient:
                 reply = ErrorReply(
                     error="http",
                     message=f"Der Dienst hat die Anfrage abgelehnt (HTTP {status}).",
-                    message_en=f"HTTP {status}",
+                    details={"status": status},
                 )
             cls = NotSignedIn if status == 401 else ServiceError
             raise cls(status, reply)

@@ -11,7 +11,6 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -33,9 +32,11 @@ from advisor_app.core.domain import (
     MailKind,
     MailStatus,
     Role,
+    clean_email,
     clean_name,
     clean_text,
 )
+from advisor_app.core.errors import RuleCode, RuleViolation
 from advisor_app.core.statistics import PeriodKind
 
 #: Largest JSON body the service accepts on its REST routes.
@@ -50,19 +51,6 @@ class Model(BaseModel):
     """Base of all protocol models: unknown fields are an error, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _email(value: str | None) -> str | None:
-    if value is None or not value.strip():
-        return None
-    try:
-        # Umlauts after the @ (IDN domains such as bücher.de) are fine: the mailer sends to the
-        # ASCII form. Before the @ they need SMTPUTF8, which many agency mail servers lack.
-        return validate_email(
-            value.strip(), check_deliverability=False, allow_smtputf8=False
-        ).normalized
-    except EmailNotValidError as exc:
-        raise ValueError(f"Die E-Mail-Adresse ist ungültig: {value.strip()}") from exc
 
 
 def _name(value: str) -> str:
@@ -80,7 +68,7 @@ def _customer_number(value: str | None) -> str | None:
     return text or None
 
 
-Email = Annotated[str | None, AfterValidator(_email)]
+Email = Annotated[str | None, AfterValidator(clean_email)]
 PersonName = Annotated[str, Field(max_length=1000), AfterValidator(_name)]
 
 
@@ -88,10 +76,17 @@ PersonName = Annotated[str, Field(max_length=1000), AfterValidator(_name)]
 
 
 class ErrorReply(Model):
-    """What the service answers for every refused request."""
+    """What the service answers for every refused request.
 
-    error: str  # machine-readable code, e.g. "validation", "overlap", "not_found"
-    message: str  # German, shown to the advisor as is
+    ``error`` is the stable code (``validation``, ``overlap``, ``not_found``…) and
+    ``details`` its parameters: ``details.reason`` names the variant of a code (for
+    ``validation`` the broken rule, see :class:`~advisor_app.core.errors.RuleCode`), the other
+    entries fill the words. Clients show their own words for the code; ``message`` (German)
+    and ``message_en`` are the service's, from ``i18n/errors``.
+    """
+
+    error: str
+    message: str
     message_en: str = ""
     field: str | None = None
     details: dict[str, Any] = Field(default_factory=dict)
@@ -139,7 +134,10 @@ class GuestIn(Model):
     @classmethod
     def _guest_role(cls, value: Role) -> Role:
         if value is Role.CITIZEN:
-            raise ValueError("Gäste können nicht die Rolle „Bürgerin/Bürger“ haben.")
+            raise RuleViolation(
+                RuleCode.GUEST_ROLE_CITIZEN,
+                "Gäste können nicht die Rolle „Bürgerin/Bürger“ haben.",
+            )
         return value
 
 
@@ -582,12 +580,16 @@ class ConsentRevoked(Model):
 
 
 class SocketError(Model):
-    """Either socket: a refused message; the state did not change."""
+    """Either socket: a refused message; the state did not change.
+
+    ``error`` is the stable code and ``details`` its parameters (as in :class:`ErrorReply`);
+    ``message`` (German) and ``message_en`` are the service's words for it."""
 
     type: Literal["error"] = "error"
     error: str
     message: str
     message_en: str = ""
+    details: dict[str, Any] = Field(default_factory=dict)
 
 
 #: Everything the service sends on the advisor's socket.
@@ -861,8 +863,9 @@ class SurveyIn(Model):
     @model_validator(mode="after")
     def _something_answered(self) -> SurveyIn:
         if self.satisfaction is None and self.av_quality is None and self.use_again is None:
-            raise ValueError(
-                "Bitte beantworten Sie mindestens eine Frage oder wählen Sie „Überspringen“."
+            raise RuleViolation(
+                RuleCode.SURVEY_EMPTY,
+                "Bitte beantworten Sie mindestens eine Frage oder wählen Sie „Überspringen“.",
             )
         return self
 
