@@ -34,7 +34,9 @@ DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=20, connect=8)
 
 
 class ServiceError(Exception):
-    """The service refused a request; ``message`` is German and meant for the advisor."""
+    """The service refused a request: ``reply.error`` is the stable code, ``reply.details``
+    its parameters (the console's words for them: ``ui/refusals.py``); ``str()`` is the
+    service's German text, for logs."""
 
     def __init__(self, status: int, reply: ErrorReply) -> None:
         super().__init__(reply.message)

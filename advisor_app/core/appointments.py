@@ -89,6 +89,19 @@ def overlap_violation(clashing: Sequence[Booked], *, allow_overlap: bool) -> Rul
     )
 
 
+def clean_topic(raw: str) -> str:
+    """The topic as stored: one line, at most :data:`MAX_TOPIC_LENGTH` characters."""
+    return clean_text(raw, max_length=MAX_TOPIC_LENGTH, what="Das Thema")
+
+
+def clean_customer_number(raw: str | None) -> str | None:
+    """The customer number as stored (None: none given)."""
+    if raw is None:
+        return None
+    text = clean_text(raw, max_length=MAX_CUSTOMER_NUMBER_LENGTH, what="Die Kundennummer")
+    return text or None
+
+
 # --- the whole form -------------------------------------------------------------------------
 
 
@@ -143,22 +156,14 @@ def appointment_problems(
     late = start_violation(draft.starts_at, now, previous_start=previous_start)
     if late is not None:
         problems.append(Problem("starts_at", late))
-    _check(problems, "topic", _topic, draft.topic)
+    _check(problems, "topic", clean_topic, draft.topic)
     _check(problems, "citizen_name", clean_name, draft.citizen_name)
-    _check(problems, "customer_number", _customer_number, draft.customer_number)
+    _check(problems, "customer_number", clean_customer_number, draft.customer_number)
     _check(problems, "email", clean_email, draft.email)
     for i, guest in enumerate(draft.guests):
         _check(problems, f"guests.{i}.name", clean_name, guest.name)
         _check(problems, f"guests.{i}.email", clean_email, guest.email)
     return problems
-
-
-def _topic(raw: str) -> str:
-    return clean_text(raw, max_length=MAX_TOPIC_LENGTH, what="Das Thema")
-
-
-def _customer_number(raw: str) -> str:
-    return clean_text(raw, max_length=MAX_CUSTOMER_NUMBER_LENGTH, what="Die Kundennummer")
 
 
 # --- guests of a changed appointment ----------------------------------------------------------

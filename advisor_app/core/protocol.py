@@ -21,11 +21,10 @@ from pydantic import (
     model_validator,
 )
 
+from advisor_app.core.appointments import clean_customer_number, clean_topic
 from advisor_app.core.domain import (
-    MAX_CUSTOMER_NUMBER_LENGTH,
     MAX_DURATION_MIN,
     MAX_GUESTS,
-    MAX_TOPIC_LENGTH,
     MIN_DURATION_MIN,
     AppointmentStatus,
     Language,
@@ -55,17 +54,6 @@ class Model(BaseModel):
 
 def _name(value: str) -> str:
     return clean_name(value)
-
-
-def _topic(value: str) -> str:
-    return clean_text(value, max_length=MAX_TOPIC_LENGTH, what="Das Thema")
-
-
-def _customer_number(value: str | None) -> str | None:
-    if value is None:
-        return None
-    text = clean_text(value, max_length=MAX_CUSTOMER_NUMBER_LENGTH, what="Die Kundennummer")
-    return text or None
 
 
 Email = Annotated[str | None, AfterValidator(clean_email)]
@@ -146,10 +134,10 @@ class AppointmentIn(Model):
 
     starts_at: AwareDatetime
     duration_min: Annotated[int, Field(ge=MIN_DURATION_MIN, le=MAX_DURATION_MIN)] = 30
-    topic: Annotated[str, Field(max_length=1000), AfterValidator(_topic)] = ""
+    topic: Annotated[str, Field(max_length=1000), AfterValidator(clean_topic)] = ""
     citizen_name: PersonName
     customer_number: Annotated[
-        str | None, Field(max_length=1000), AfterValidator(_customer_number)
+        str | None, Field(max_length=1000), AfterValidator(clean_customer_number)
     ] = None
     email: Email = None
     language: Language = Language.DE
