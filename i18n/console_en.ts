@@ -1472,6 +1472,81 @@
     </message>
 </context>
 <context>
+    <name>MediaProblems</name>
+    <message>
+        <source>Keine Kamera gefunden. Bitte schließen Sie eine Kamera an oder wählen Sie unter „Geräte“ eine andere. Das Gespräch läuft ohne Ihr Bild weiter.</source>
+        <translation>No camera found. Please connect a camera or choose another one under “Devices”. The call continues without your video.</translation>
+    </message>
+    <message>
+        <source>Die Kamera liefert kein Bild. Vermutlich wird sie gerade von einem anderen Programm verwendet (z. B. Teams oder Zoom): Bitte schließen Sie das Programm und versuchen Sie es erneut. Das Gespräch läuft ohne Ihr Bild weiter.</source>
+        <translation>The camera delivers no picture. It is probably in use by another program (e.g. Teams or Zoom): please close that program and try again. The call continues without your video.</translation>
+    </message>
+    <message>
+        <source>Die Konsole darf die Kamera nicht verwenden (fehlende Berechtigung). Bitte wenden Sie sich an die IT. Das Gespräch läuft ohne Ihr Bild weiter.</source>
+        <translation>The console is not allowed to use the camera (missing permission). Please contact IT. The call continues without your video.</translation>
+    </message>
+    <message>
+        <source>Die Kamera liefert kein Bild mehr (getrennt?). Das Gespräch läuft ohne Ihr Bild weiter. Bitte schließen Sie die Kamera wieder an oder wählen Sie eine andere.</source>
+        <translation>The camera stopped delivering pictures (unplugged?). The call continues without your video. Please reconnect the camera or choose another one.</translation>
+    </message>
+    <message>
+        <source>Kein Mikrofon gefunden. Bitte schließen Sie ein Mikrofon oder Headset an. Das Gespräch läuft ohne Ihren Ton weiter.</source>
+        <translation>No microphone found. Please connect a microphone or headset. The call continues without your sound.</translation>
+    </message>
+    <message>
+        <source>Das Mikrofon lässt sich nicht öffnen. Vielleicht verwendet es ein anderes Programm. Das Gespräch läuft ohne Ihren Ton weiter.</source>
+        <translation>The microphone cannot be opened. Another program may be using it. The call continues without your sound.</translation>
+    </message>
+    <message>
+        <source>Das Mikrofon liefert keinen Ton mehr (getrennt?). Das Gespräch läuft ohne Ihren Ton weiter. Bitte schließen Sie es wieder an oder wählen Sie ein anderes.</source>
+        <translation>The microphone stopped delivering sound (unplugged?). The call continues without your sound. Please reconnect it or choose another one.</translation>
+    </message>
+    <message>
+        <source>Kein Lautsprecher gefunden. Bitte schließen Sie Lautsprecher oder ein Headset an. Bild und Chat laufen weiter.</source>
+        <translation>No speaker found. Please connect speakers or a headset. Video and chat continue.</translation>
+    </message>
+    <message>
+        <source>Der Lautsprecher lässt sich nicht öffnen. Bild und Chat laufen weiter.</source>
+        <translation>The speaker cannot be opened. Video and chat continue.</translation>
+    </message>
+    <message>
+        <source>Der Lautsprecher ist nicht mehr verfügbar (getrennt?). Bild und Chat laufen weiter. Bitte schließen Sie ihn wieder an oder wählen Sie einen anderen.</source>
+        <translation>The speaker is no longer available (unplugged?). Video and chat continue. Please reconnect it or choose another one.</translation>
+    </message>
+    <message>
+        <source>Die Audiobibliothek des Systems (PortAudio) fehlt. Ton ist nicht möglich; Bild und Chat laufen weiter. Bitte wenden Sie sich an die IT.</source>
+        <translation>The system’s audio library (PortAudio) is missing. Sound is not possible; video and chat continue. Please contact IT.</translation>
+    </message>
+    <message>
+        <source>Der Bildschirm kann nicht aufgenommen werden. Das Gespräch läuft ohne geteilten Bildschirm weiter.</source>
+        <translation>The screen cannot be captured. The call continues without a shared screen.</translation>
+    </message>
+    <message>
+        <source>Der gewählte Bildschirm ist nicht mehr angeschlossen. Bitte wählen Sie einen anderen.</source>
+        <translation>The chosen screen is no longer connected. Please choose another one.</translation>
+    </message>
+    <message>
+        <source>Der geteilte Bildschirm ist nicht mehr verfügbar (abgezogen oder abgeschaltet). Das Teilen wurde beendet; das Gespräch läuft weiter.</source>
+        <translation>The shared screen is no longer available (unplugged or switched off). Sharing has stopped; the call continues.</translation>
+    </message>
+    <message>
+        <source>Das Fenster kann nicht aufgenommen werden. Das Gespräch läuft ohne geteiltes Fenster weiter.</source>
+        <translation>The window cannot be captured. The call continues without a shared window.</translation>
+    </message>
+    <message>
+        <source>Das gewählte Fenster ist nicht mehr geöffnet. Bitte wählen Sie ein anderes.</source>
+        <translation>The chosen window is no longer open. Please choose another one.</translation>
+    </message>
+    <message>
+        <source>Das geteilte Fenster wurde geschlossen. Die Freigabe ist beendet; das Gespräch läuft weiter.</source>
+        <translation>The shared window was closed. Sharing has stopped; the call continues.</translation>
+    </message>
+    <message>
+        <source>Das geteilte Fenster wurde minimiert oder ausgeblendet. Die Freigabe ist beendet; das Gespräch läuft weiter.</source>
+        <translation>The shared window was minimised or hidden. Sharing has stopped; the call continues.</translation>
+    </message>
+</context>
+<context>
     <name>MessageBar</name>
     <message>
         <source>Meldung schließen</source>

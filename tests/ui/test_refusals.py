@@ -1,4 +1,4 @@
-"""The console's own words for the service's refusal codes (Qt Linguist), not the service's."""
+"""The console's own words (Qt Linguist) for the service's refusal codes and media problems."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ import pytest
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication
 
+from advisor_app.client.media import problems
+from advisor_app.client.media.problems import Problem
 from advisor_app.client.service_client import ServiceError
 from advisor_app.core.errors import RuleCode
 from advisor_app.core.protocol import ErrorReply
 from advisor_app.paths import i18n_dir
 from advisor_app.server.refusals import catalog, message_key, words
 from advisor_app.ui.app import install_translator
+from advisor_app.ui.media_problems import media_problem_text
 from advisor_app.ui.refusals import refusal_text
 from advisor_app.ui.tasks import failure_for
 
@@ -119,3 +122,18 @@ def test_in_english_the_words_come_from_the_consoles_catalogue(english: None) ->
     assert refusal_text("validation", details, "guests.1.name", "?") == (
         "Name: The name is too long (at most 120 characters)."
     )
+
+
+def _media_problems() -> list[Problem]:
+    return [v for v in vars(problems).values() if isinstance(v, Problem)]
+
+
+def test_every_media_problem_has_the_consoles_words() -> None:
+    for problem in _media_problems():
+        assert media_problem_text(problem.code, "?") == problem.message, problem.code
+    assert media_problem_text("brand-new", "Neu.") == "Neu."
+
+
+def test_media_problems_in_english(english: None) -> None:
+    for problem in _media_problems():
+        assert media_problem_text(problem.code, "?") == problem.message_en, problem.code
