@@ -1980,6 +1980,18 @@
         <source>Keine Verbindung zum Dienst. Die Aktion wurde nicht ausgeführt.</source>
         <translation>No connection to the service. The action was not carried out.</translation>
     </message>
+    <message>
+        <source>Der Dienst unter {url} ist nicht erreichbar. Bitte prüfen Sie die Netzwerkverbindung; die Konsole versucht es weiter.</source>
+        <translation>The service at {url} cannot be reached. Please check the network connection; the console keeps trying.</translation>
+    </message>
+    <message>
+        <source>Die sichere Verbindung zu {url} ist fehlgeschlagen: Das Zertifikat des Servers wird nicht anerkannt. Bitte wenden Sie sich an die IT.</source>
+        <translation>The secure connection to {url} failed: the server&apos;s certificate is not trusted. Please contact IT.</translation>
+    </message>
+    <message>
+        <source>Der Dienst hat unerwartet geantwortet. Passen Konsole und Dienst in der Version zusammen?</source>
+        <translation>The service gave an unexpected answer. Do the versions of console and service match?</translation>
+    </message>
 </context>
 <context>
     <name>RemoteTile</name>

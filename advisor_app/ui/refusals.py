@@ -280,3 +280,28 @@ def _service_text(code: str, reason: str, params: Mapping[str, Any]) -> str | No
     }
     text = texts.get(f"{code}.{reason}" if reason else code)
     return _fill(text, params) if text is not None else None
+
+
+def unreachable_text(code: str | None, url: str, fallback: str) -> str:
+    """Why the service gave no usable answer (``ServiceUnreachable.code``); ``fallback`` for a
+    reason without a code."""
+    texts = {
+        "network": QCoreApplication.translate(
+            "Refusals",
+            "Der Dienst unter {url} ist nicht erreichbar. Bitte prüfen Sie die "
+            "Netzwerkverbindung; die Konsole versucht es weiter.",
+        ),
+        "certificate": QCoreApplication.translate(
+            "Refusals",
+            "Die sichere Verbindung zu {url} ist fehlgeschlagen: Das Zertifikat des Servers wird "
+            "nicht anerkannt. Bitte wenden Sie sich an die IT.",
+        ),
+        "bad_answer": QCoreApplication.translate(
+            "Refusals",
+            "Der Dienst hat unerwartet geantwortet. Passen Konsole und Dienst in der Version "
+            "zusammen?",
+        ),
+    }
+    template = texts.get(code or "")
+    text = _fill(template, {"url": url}) if template is not None else None
+    return text if text is not None else fallback

@@ -21,7 +21,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from advisor_app.client.embedded import EmbeddedStartError
 from advisor_app.client.service_client import NotSignedIn, ServiceError, ServiceUnreachable
 from advisor_app.config import ConfigError
-from advisor_app.ui.refusals import refusal_text
+from advisor_app.ui.refusals import refusal_text, unreachable_text
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def failure_for(exc: BaseException) -> Failure:
         message = refusal_text(reply.error, reply.details, reply.field, reply.message)
         return Failure(message, exc.status, exc.code, reply.field, dict(reply.details))
     if isinstance(exc, ServiceUnreachable):
-        return Failure(str(exc), None, "unreachable")
+        return Failure(unreachable_text(exc.code, exc.url, str(exc)), None, "unreachable")
     if isinstance(exc, ConfigError | EmbeddedStartError):  # German, names the file
         return Failure(str(exc), None, "local")
     return Failure(_unexpected(), None, "unexpected")

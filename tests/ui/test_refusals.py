@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from advisor_app.client.media import problems
 from advisor_app.client.media.problems import Problem
-from advisor_app.client.service_client import ServiceError
+from advisor_app.client.service_client import ServiceError, ServiceUnreachable
 from advisor_app.core.errors import RuleCode
 from advisor_app.core.protocol import ErrorReply
 from advisor_app.paths import i18n_dir
@@ -137,3 +137,13 @@ def test_every_media_problem_has_the_consoles_words() -> None:
 def test_media_problems_in_english(english: None) -> None:
     for problem in _media_problems():
         assert media_problem_text(problem.code, "?") == problem.message_en, problem.code
+
+
+def test_an_unreachable_service_is_said_in_the_consoles_words() -> None:
+    exc = ServiceUnreachable("no answer", code="network", url="https://dienst.example.de")
+    assert failure_for(exc).message == (
+        "Der Dienst unter https://dienst.example.de ist nicht erreichbar. Bitte prüfen Sie die "
+        "Netzwerkverbindung; die Konsole versucht es weiter."
+    )
+    assert failure_for(exc).unreachable
+    assert failure_for(ServiceUnreachable("Ohne Code.")).message == "Ohne Code."
