@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 from datetime import timedelta
+from pathlib import Path
 
+import advisor_app.server
 from advisor_app.core.errors import RuleCode
-from advisor_app.server.refusals import catalog, socket_refusal
+from advisor_app.server.refusals import catalog, message_key, socket_refusal
 from tests.helpers.service import MONDAY_11, T0, Service, appointment_body
+
+SERVER = Path(advisor_app.server.__file__).parent
 
 
 def test_the_german_and_english_catalogues_have_the_same_codes() -> None:
@@ -92,3 +97,30 @@ def test_socket_refusals_carry_the_words_of_both_languages() -> None:
     signals = socket_refusal("rate_limited", reason="signals")
     assert signals.details == {"reason": "signals"}
     assert signals.message == "Zu viele Verbindungsnachrichten. Bitte warten Sie einen Moment."
+
+
+def _refusals_in_the_source() -> set[str]:
+    """Every catalogue key the service's code names literally (ApiError, socket_refusal)."""
+    keys: set[str] = set()
+    for path in SERVER.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                continue
+            if node.func.id not in ("ApiError", "socket_refusal"):
+                continue
+            args = [a.value for a in node.args if isinstance(a, ast.Constant)]
+            code = next((a for a in args if isinstance(a, str)), None)
+            reason_arg = next((k.value for k in node.keywords if k.arg == "reason"), None)
+            if reason_arg is not None and not isinstance(reason_arg, ast.Constant):
+                continue  # a variant chosen at run time: its literal callers are checked
+            reason = reason_arg.value if reason_arg is not None else None
+            if code is not None:
+                keys.add(message_key(code, reason))
+    return keys
+
+
+def test_every_refusal_the_service_sends_has_words() -> None:
+    found = _refusals_in_the_source()
+    assert {"not_found", "rate_limited.sign_in", "call_full", "cancelled.identity"} <= found
+    errors = catalog("de")["errors"]
+    assert sorted(found - errors.keys()) == []
