@@ -114,6 +114,7 @@ async () => {
     if (sender) {
       const c = sender.track.getSettings();
       out.capture = `${c.width}x${c.height}@${c.frameRate}`;
+      out.preference = sender.getParameters().degradationPreference ?? null;
     }
   }
   out.audioPlaying = [...document.querySelectorAll('video, audio')].some(
@@ -307,7 +308,8 @@ def _sender(stats: dict[str, Any]) -> str:
     sent = stats.get("sent") or {}
     return (
         f"capture {stats.get('capture')}, sending {sent.get('height')}p at {sent.get('fps')} fps, "
-        f"target {(sent.get('target') or 0) / 1000:.0f} kbit/s, limited by {sent.get('limit')}"
+        f"target {(sent.get('target') or 0) / 1000:.0f} kbit/s, limited by {sent.get('limit')}, "
+        f"preference {stats.get('preference')}"
     )
 
 

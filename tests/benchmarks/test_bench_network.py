@@ -69,3 +69,6 @@ def test_a_short_smoke_call_through_the_link() -> None:
     waits = [int(n) for n in re.findall(r"longest queue wait (\d+) ms", report)]
     assert waits[0] > 50, report
     assert "console REMB window:" in report, report
+    # The citizen's page found its 150 kbit/s uplink weak: a smaller picture, fluent, rather
+    # than 720p at two frames a second (only native calls have no such line).
+    assert "preference balanced" in report, report

@@ -10,6 +10,7 @@
 // tracks are routed by the transceiver they arrive on.
 
 import { ROLES } from './mesh.js';
+import { UplinkJudge } from './linkquality.js';
 
 export const ALIVE_EVERY_MS = 1000;
 export const SILENCE_MS = 4000;
@@ -105,10 +106,11 @@ function problemOf(kind, err) {
 }
 
 /**
- * What the browser gives up first when bandwidth is short. During the ID check the camera
- * keeps its resolution (the advisor must read the document; the frame rate gives way), and a
- * shared screen always does (text). Otherwise the camera is balanced: on a weak mobile link
- * a smaller picture at a fluent frame rate, not a sharp one at two frames a second.
+ * What the browser gives up first when bandwidth is short. The camera keeps its resolution
+ * (the frame rate gives way) while the uplink carries it and always during the ID check (the
+ * advisor must read a document); on a weak uplink (UplinkJudge) it is balanced: a smaller
+ * picture at a fluent frame rate, not a sharp one at two frames a second. A shared screen
+ * always keeps its resolution (text).
  */
 async function setPreference(sender, preference) {
   try {
@@ -161,6 +163,7 @@ export class CallConnection {
     this.remoteScreenActive = false;
     this.screen = null; // our shared screen's track, or null
     this.idCheck = false; // the console's ID check is showing a step (see preference())
+    this.uplink = new UplinkJudge(); // is our uplink too weak for the camera's resolution?
     this.mids = { audio: null, video: null, screen: null };
     this.state = 'connecting';
     this.lastHeard = 0;
@@ -229,7 +232,17 @@ export class CallConnection {
 
   /** The degradation preference of the camera ('video') or screen sender (see setPreference). */
   preference(role) {
-    return role === 'screen' || this.idCheck ? 'maintain-resolution' : 'balanced';
+    if (role === 'screen' || this.idCheck || !this.uplink.weak) return 'maintain-resolution';
+    return 'balanced';
+  }
+
+  /** The browser's send estimate (kbit/s) from the quality watch: on a weak uplink the
+   * camera is balanced (see setPreference). */
+  async noteSendRate(kbps, link = {}) {
+    const weak = this.uplink.weak;
+    if (this.uplink.note(kbps, Date.now(), link) === weak) return;
+    const camera = this.transceivers().video;
+    if (camera) await setPreference(camera.sender, this.preference('video'));
   }
 
   /** The console's ID check began or ended a step: the camera keeps its resolution meanwhile. */
@@ -251,6 +264,7 @@ export class CallConnection {
 
   newPeerConnection() {
     this.dropPeerConnection();
+    this.uplink.restart(); // a new connection's estimate climbs again from its start value
     const pc = new RTCPeerConnection({
       iceServers: (this.ice?.ice_servers ?? []).map((s) => ({
         urls: s.urls,

@@ -421,7 +421,7 @@ export function callView(app) {
       linkNote.hidden = false;
       linkNote.dataset.level = level;
       linkNote.textContent = t(`call.link_${level}`);
-    }, { paused: () => videoPaused === 'weak' });
+    }, { paused: () => videoPaused === 'weak', onSendRate: (kbps, link) => call?.noteSendRate(kbps, link) });
   };
 
   const showIdCheck = (step) => {
