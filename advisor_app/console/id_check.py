@@ -35,7 +35,7 @@ Work = tuple[Analysis, Frame, Frame | None]
 AUTO_FRAMES = 4
 
 
-class IdCheckStep(StrEnum):
+class CheckStep(StrEnum):
     """What the citizen's page asks for now (the values go to the page as they are)."""
 
     FRONT = "front"
@@ -115,7 +115,7 @@ def _ignore(*_args: object) -> None:
 class IdCheckListener:
     """What an :class:`IdCheckSession` reports, on the thread that ticks it."""
 
-    step: Callable[[IdCheckStep], None] = _ignore
+    step: Callable[[CheckStep], None] = _ignore
     #: No video frame (yet).
     no_frame: Callable[[], None] = _ignore
     #: A frame analysed after both sides were taken (only the live face was missing).
@@ -184,7 +184,7 @@ class IdCheckSession:
         # its own, so neither holds up the window nor the other.
         self._pool = analysis_pool or ThreadPoolExecutor(1, thread_name_prefix="idcheck")
         self._ocr_pool = ocr_pool or ThreadPoolExecutor(1, thread_name_prefix="idcheck-ocr")
-        self._step = IdCheckStep.FRONT
+        self._step = CheckStep.FRONT
         self._stills: dict[Side, Still] = {}
         self._auto = AutoCapture(AUTO_FRAMES)
         self._last: Analysis | None = None
@@ -196,7 +196,7 @@ class IdCheckSession:
         self._typed: list[str] | None = None
 
     @property
-    def step(self) -> IdCheckStep:
+    def step(self) -> CheckStep:
         return self._step
 
     @property
@@ -207,13 +207,13 @@ class IdCheckSession:
     def progress(self) -> float:
         return self._auto.progress
 
-    def _set_step(self, step: IdCheckStep) -> None:
+    def _set_step(self, step: CheckStep) -> None:
         self._step = step
         self._auto.reset()
         self.listener.step(step)
 
     def _expected_side(self) -> Side | None:
-        return {IdCheckStep.FRONT: Side.FRONT, IdCheckStep.BACK: Side.BACK}.get(self._step)
+        return {CheckStep.FRONT: Side.FRONT, CheckStep.BACK: Side.BACK}.get(self._step)
 
     # --- live analysis -------------------------------------------------------------------
 
@@ -230,7 +230,7 @@ class IdCheckSession:
                 log.exception("ID analysis failed on a frame")
             else:
                 self._apply(*result)
-        if self._step is IdCheckStep.DONE and self._live_face is not None:
+        if self._step is CheckStep.DONE and self._live_face is not None:
             return
         frame = self.frames()
         if frame is None:
@@ -245,7 +245,7 @@ class IdCheckSession:
         if face is not None and self._live_face is None:
             self._live_face = face
             self.listener.live_face(face)
-        if self._step is IdCheckStep.DONE:
+        if self._step is CheckStep.DONE:
             self.listener.complete()
             return
         self._last, self._last_frame = analysis, frame
@@ -287,7 +287,7 @@ class IdCheckSession:
         if still.zone is not None:
             self._read_zone(still.zone)
         done = passport or {Side.FRONT, Side.BACK} <= set(self._stills)
-        self._set_step(IdCheckStep.DONE if done else IdCheckStep.BACK)
+        self._set_step(CheckStep.DONE if done else CheckStep.BACK)
 
     def retake(self) -> None:
         """Drop the last still (the back if there is one) and ask for its side again."""
@@ -297,7 +297,7 @@ class IdCheckSession:
         if still is not None:
             still.wipe()
         self.listener.retaken(side, bool(self._stills))
-        self._set_step(IdCheckStep(side.value))
+        self._set_step(CheckStep(side.value))
 
     # --- the zone ------------------------------------------------------------------------
 

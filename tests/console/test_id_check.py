@@ -9,9 +9,9 @@ import pytest
 from advisor_app.console.id_check import (
     AUTO_FRAMES,
     Capture,
+    CheckStep,
     IdCheckListener,
     IdCheckSession,
-    IdCheckStep,
     MrzStatus,
     ZoneReading,
     ZoneStatus,
@@ -40,7 +40,7 @@ class Seen:
     """Everything the session reported, in order."""
 
     def __init__(self) -> None:
-        self.steps: list[IdCheckStep] = []
+        self.steps: list[CheckStep] = []
         self.captures: list[Capture] = []
         self.zones: list[ZoneReading] = []
         self.progress: list[float] = []
@@ -107,13 +107,13 @@ def front_and_back(session: IdCheckSession, worker: Held, camera: FakeCamera) ->
     frames(session, worker, AUTO_FRAMES)
     camera.analysis = good(Side.BACK)
     frames(session, worker, AUTO_FRAMES)
-    assert session.step is IdCheckStep.DONE
+    assert session.step is CheckStep.DONE
 
 
 def test_without_video_it_waits_and_says_so(session: IdCheckSession, seen: Seen) -> None:
     session.tick()
     assert seen.events == ["no frame"]
-    assert session.step is IdCheckStep.FRONT
+    assert session.step is CheckStep.FRONT
 
 
 def test_steady_good_frames_take_the_front_then_the_back(
@@ -123,7 +123,7 @@ def test_steady_good_frames_take_the_front_then_the_back(
     frames(session, worker, AUTO_FRAMES - 1)
     assert seen.progress == [0.25, 0.5, 0.75] and not seen.captures
     frames(session, worker, 1)
-    assert session.step is IdCheckStep.BACK
+    assert session.step is CheckStep.BACK
     assert seen.progress[-1] == 0.0  # the next side starts from nothing
     front = seen.captures[-1]
     assert front.side is Side.FRONT and front.document is IdentityDocument.ID_CARD
@@ -137,7 +137,7 @@ def test_steady_good_frames_take_the_front_then_the_back(
 
     camera.analysis = good(Side.BACK)
     frames(session, worker, AUTO_FRAMES)
-    assert seen.steps == [IdCheckStep.BACK, IdCheckStep.DONE]
+    assert seen.steps == [CheckStep.BACK, CheckStep.DONE]
     assert set(session.stills) == {Side.FRONT, Side.BACK}
     assert seen.zones == [ZoneReading(ZoneStatus.READING)]
     assert worker.jobs == []  # both sides and the live face: no more analysis
@@ -149,7 +149,7 @@ def test_without_a_live_face_the_analysis_goes_on_after_both_sides(
     camera.face = False
     front_and_back(session, worker, camera)
     frames(session, worker, 1)
-    assert seen.events[-1] == "complete" and seen.steps[-1] is IdCheckStep.DONE
+    assert seen.events[-1] == "complete" and seen.steps[-1] is CheckStep.DONE
 
 
 def test_a_moving_or_bad_frame_starts_the_run_again(
@@ -166,7 +166,7 @@ def test_a_moving_or_bad_frame_starts_the_run_again(
     frames(session, worker, AUTO_FRAMES - 1)
     assert not seen.captures  # the jump back starts the run again
     frames(session, worker, 1)
-    assert session.step is IdCheckStep.BACK
+    assert session.step is CheckStep.BACK
 
 
 def test_a_passport_page_is_all_it_needs(
@@ -174,7 +174,7 @@ def test_a_passport_page_is_all_it_needs(
 ) -> None:
     camera.analysis = good(Side.FRONT, DocFormat.TD3)
     frames(session, worker, AUTO_FRAMES)
-    assert seen.steps == [IdCheckStep.DONE]
+    assert seen.steps == [CheckStep.DONE]
     capture = seen.captures[0]
     assert capture.document is IdentityDocument.PASSPORT
     assert capture.mrz_format is mrz.MrzFormat.TD3
@@ -191,7 +191,7 @@ def test_the_read_zone_comes_back_unless_the_advisor_typed_meanwhile(
     assert seen.zones[-1] == ZoneReading(ZoneStatus.READ, ZONE, mrz.MrzFormat.TD1, False)
 
     session.retake()
-    assert seen.retaken == [(Side.BACK, True)] and session.step is IdCheckStep.BACK
+    assert seen.retaken == [(Side.BACK, True)] and session.step is CheckStep.BACK
     frames(session, worker, AUTO_FRAMES)
     session.check_zone(["IDD", "", ""], complete=False)  # typing while the OCR reads
     ocr.finish()
@@ -244,9 +244,9 @@ def test_capture_now_takes_what_is_there_as_the_side_asked_for(
     camera.analysis = Analysis(Hint.MOVE_CLOSER, CORNERS)
     frames(session, worker, 1)
     assert session.capture_now()
-    assert seen.captures[0].side is Side.FRONT and session.step is IdCheckStep.BACK
+    assert seen.captures[0].side is Side.FRONT and session.step is CheckStep.BACK
     assert session.capture_now()  # the same picture, now taken as the back
-    assert seen.captures[1].side is Side.BACK and session.step is IdCheckStep.DONE
+    assert seen.captures[1].side is Side.BACK and session.step is CheckStep.DONE
 
 
 def test_retake_drops_the_back_first_and_overwrites_it(
@@ -259,9 +259,9 @@ def test_retake_drops_the_back_first_and_overwrites_it(
     back = session.stills[Side.BACK].image
     session.retake()
     assert not back.any()
-    assert seen.retaken == [(Side.BACK, True)] and session.step is IdCheckStep.BACK
+    assert seen.retaken == [(Side.BACK, True)] and session.step is CheckStep.BACK
     session.retake()
-    assert seen.retaken[-1] == (Side.FRONT, False) and session.step is IdCheckStep.FRONT
+    assert seen.retaken[-1] == (Side.FRONT, False) and session.step is CheckStep.FRONT
     assert session.stills == {}
 
 

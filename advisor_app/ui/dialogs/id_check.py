@@ -40,10 +40,10 @@ from PySide6.QtWidgets import (
 from advisor_app.console.id_check import (
     AUTO_FRAMES,
     Capture,
+    CheckStep,
     Frame,
     IdCheckListener,
     IdCheckSession,
-    IdCheckStep,
     MrzStatus,
     MrzVerdict,
     ZoneReading,
@@ -267,24 +267,24 @@ class IdCheckDialog(QDialog):
     # --- steps ---------------------------------------------------------------------------
 
     @property
-    def step(self) -> IdCheckStep:
+    def step(self) -> CheckStep:
         return self._session.step
 
     @property
     def stills(self) -> dict[Side, Still]:
         return self._session.stills
 
-    def _show_step(self, step: IdCheckStep) -> None:
+    def _show_step(self, step: CheckStep) -> None:
         self.progress.setValue(0)
         texts = {
-            IdCheckStep.FRONT: self.tr("Schritt 1 von 2: Vorderseite"),
-            IdCheckStep.BACK: self.tr("Schritt 2 von 2: Rückseite"),
-            IdCheckStep.DONE: self.tr("Aufnahmen vollständig – bitte prüfen und entscheiden"),
+            CheckStep.FRONT: self.tr("Schritt 1 von 2: Vorderseite"),
+            CheckStep.BACK: self.tr("Schritt 2 von 2: Rückseite"),
+            CheckStep.DONE: self.tr("Aufnahmen vollständig – bitte prüfen und entscheiden"),
         }
         self.step_label.setText(texts[step])
-        self.capture_button.setEnabled(step is not IdCheckStep.DONE)
+        self.capture_button.setEnabled(step is not CheckStep.DONE)
 
-    def _on_step(self, step: IdCheckStep) -> None:
+    def _on_step(self, step: CheckStep) -> None:
         self._show_step(step)
         self.step_changed.emit(step.value)
 
@@ -324,7 +324,7 @@ class IdCheckDialog(QDialog):
 
     def _hint_text(self, hint: Hint) -> str:
         if hint is Hint.WRONG_SIDE:
-            if self._session.step is IdCheckStep.BACK:
+            if self._session.step is CheckStep.BACK:
                 return self.tr("Bitte drehen Sie das Dokument um: jetzt die Rückseite.")
             return self.tr("Bitte zeigen Sie zuerst die Vorderseite mit dem Foto.")
         texts = {
