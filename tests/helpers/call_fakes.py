@@ -66,6 +66,11 @@ class Tasks:
         task.add_done_callback(finished)
         return task
 
+    async def finished(self, name: str) -> None:
+        """Until task ``name`` has ended and its callbacks ran."""
+        await asyncio.gather(self.tasks[name], return_exceptions=True)
+        await asyncio.sleep(0)
+
     async def settle(self) -> None:
         """Until every task has ended and its callbacks ran."""
         while pending := [t for t in self.tasks.values() if not t.done()]:
