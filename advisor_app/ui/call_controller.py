@@ -87,7 +87,6 @@ class CallController(QObject):
             client, lambda: room.room_client, self._spawn, media, events, codec=codec
         )
         room.event_received.connect(self._on_room_event)
-        room.calls = self.coordinator.participants
 
     @property
     def session(self) -> CallSession | None:
