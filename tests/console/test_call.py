@@ -65,11 +65,12 @@ class Desk:
         self.problems: list[MediaProblem] = []
         self.pauses: list[PauseNote] = []
         self.states: list[tuple[int, PeerState]] = []
+        self.devices_fail = False
         self.call = CallCoordinator(
             self.service,
             lambda: self.room,
             self.tasks,
-            lambda: self.media,  # type: ignore[arg-type,return-value]
+            self._media,  # type: ignore[arg-type]
             CallEvents(
                 peer_state=lambda pid, state: self.states.append((pid, state)),
                 problem=self.problems.append,
@@ -80,6 +81,11 @@ class Desk:
             session=self._session,  # type: ignore[arg-type]
             clock=lambda: self.now,
         )
+
+    def _media(self) -> FakeMedia:
+        if self.devices_fail:
+            raise RuntimeError("kaputt")
+        return self.media
 
     def _session(self, *args: object) -> FakeSession:
         session = FakeSession(*args)  # type: ignore[arg-type]
@@ -136,10 +142,7 @@ async def test_a_service_without_ice_servers_still_starts_the_call(desk: Desk) -
 
 
 async def test_a_failed_start_is_a_problem_and_forgets_who_waited(desk: Desk) -> None:
-    def broken() -> FakeMedia:
-        raise RuntimeError("kaputt")
-
-    desk.call._media_factory = broken  # type: ignore[assignment]
+    desk.devices_fail = True
     await desk.admit(ERIKA)
     assert [p.kind for p in desk.problems] == ["call"]
     assert desk.call.participants() == []
