@@ -97,7 +97,7 @@ def run(
     false_good: list[bool] = []
     good_recall: list[bool] = []
     for view in views:
-        # the console analyses a frame the decoder has just written (CallController.remote_bgr:
+        # the console analyses a frame the decoder has just written (CallCoordinator.remote_bgr:
         # to_ndarray), not one of hundreds of frames drawn long before: a fresh copy, untimed
         frame = view.frame.copy()
         t_cpu, t_wall = time.thread_time(), time.perf_counter()

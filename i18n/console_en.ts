@@ -302,7 +302,7 @@
     <name>CallPage</name>
     <message>
         <source>Gespräch</source>
-        <extracomment>The session ended (the advisor pressed &quot;Gespräch beenden&quot;, or the last one left). Participants to whom the camera video is paused, and why (&quot;weak&quot;, &quot;chosen&quot;). The open &quot;Aus dem Gespräch entfernen?&quot; question, if any.</extracomment>
+        <extracomment>The session ended (the advisor pressed &quot;Gespräch beenden&quot;, or the last one left). The open &quot;Aus dem Gespräch entfernen?&quot; question, if any.</extracomment>
         <translation>Call</translation>
     </message>
     <message>
@@ -2981,7 +2981,7 @@
     <name>WaitingRoomPage</name>
     <message>
         <source>Wartezimmer</source>
-        <extracomment>The service confirmed an admission this console asked for (the :class:`WaitingEntry`). How many people are waiting now. Somebody new entered the waiting room (the number of new people). A participant revoked their consent (participant id); the call page drops them too. Names of everybody seen here, for the messages after they are gone (the service deletes a name when its consent is revoked, the console still has to say who).</extracomment>
+        <extracomment>The service confirmed an admission this console asked for (the :class:`WaitingEntry`). How many people are waiting now. Somebody new entered the waiting room (the number of new people). A participant revoked their consent (participant id); the call page drops them too.</extracomment>
         <translation>Waiting room</translation>
     </message>
     <message>

@@ -1,9 +1,10 @@
 """The console's side of a call: local camera and microphone, one link per participant, chat.
 
-No Qt here: the UI wraps a :class:`CallSession` in an adapter (``ui/call_controller.py``) that
-turns its callbacks into signals. Devices are opened through injected openers, so the call runs
-the same with a real camera, a video file or a generated test picture. A device that is
-missing or fails is reported once and the call goes on with what works.
+No Qt here: ``console/call.py`` (:class:`CallCoordinator`) starts and ends a
+:class:`CallSession` and passes its callbacks on; the UI's adapter turns them into signals.
+Devices are opened through injected openers, so the call runs the same with a real camera, a
+video file or a generated test picture. A device that is missing or fails is reported once
+and the call goes on with what works.
 """
 
 from __future__ import annotations

@@ -185,7 +185,9 @@ class MainWindow(QMainWindow):
         self._can_sign_in = can_sign_in
         if can_sign_in:
             self._runner.signed_out.connect(self._on_signed_out)
-        self.room = room or RoomFeed(client, self._runner, parent=self)
+        self.room = room or RoomFeed(
+            client, self._runner, calls=self._call_participants, parent=self
+        )
         self.room.signed_out.connect(self._on_room_signed_out)
         alerts = ArrivalAlerts(
             self._chime or SoundDeviceChime(),
@@ -462,6 +464,11 @@ class MainWindow(QMainWindow):
     def _on_consent_revoked(self, participant_id: int) -> None:
         if self.call is not None:
             self.call.remove(participant_id)
+
+    def _call_participants(self) -> list[int]:
+        """Who is in this console's call (the waiting room tells the service on reconnect)."""
+        controller = self.call_controller
+        return controller.coordinator.participants() if controller is not None else []
 
     def _on_participant_returned(self, participant_id: int) -> None:
         if self.waiting_room is not None:

@@ -9,10 +9,8 @@ and turns the service's refusals into a :class:`Failure` that carries the consol
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import shiboken6
@@ -21,26 +19,12 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from advisor_app.client.embedded import EmbeddedStartError
 from advisor_app.client.service_client import NotSignedIn, ServiceError, ServiceUnreachable
 from advisor_app.config import ConfigError
+from advisor_app.console.tasks import Failure as Failure
 from advisor_app.ui.refusals import refusal_text, unreachable_text
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """Why a task failed, ready to be shown: ``message`` is in the interface's language."""
-
-    message: str
-    status: int | None = None
-    code: str | None = None
-    field: str | None = None
-    details: dict[str, Any] = dataclasses.field(default_factory=dict)
-
-    @property
-    def unreachable(self) -> bool:
-        return self.status is None and self.code == "unreachable"
 
 
 def _unexpected() -> str:

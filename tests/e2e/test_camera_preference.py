@@ -1,8 +1,9 @@
 """What the citizen's browser gives up first when its uplink is short: the page's own rule
-(``linkquality.js`` ``UplinkJudge``, ``call.js`` ``CallConnection.preference``), run in Chromium on the
-service's page. The camera keeps its resolution while the uplink carries it and during the ID
-check, and is balanced (smaller picture, fluent frame rate) on a weak uplink; a shared screen
-always keeps its resolution. A call through a real weak link: tests/benchmarks/test_bench_network.py."""
+(``linkquality.js`` ``UplinkJudge``, ``call.js`` ``CallConnection.preference``), run in
+Chromium on the service's page. The camera keeps its resolution while the uplink carries it
+and during the ID check, and is balanced (smaller picture, fluent frame rate) on a weak
+uplink; a shared screen always keeps its resolution. A call through a real weak link:
+tests/benchmarks/test_bench_network.py."""
 
 from __future__ import annotations
 

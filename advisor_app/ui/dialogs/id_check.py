@@ -3,17 +3,14 @@
 The dialog gets plain inputs: ``frames()`` returns the newest remote video frame (BGR numpy
 array, or None), ``expected_name`` is the appointment's citizen, ``on_outcome`` receives the
 advisor's decision as an :class:`IdentityIn` (outcome and document type, nothing else). The
-analysis runs in one worker thread, so a slow frame never freezes the window. Stills exist
-only in memory and are overwritten when the dialog closes.
+workflow is an :class:`IdCheckSession` ticked by a timer; the dialog renders what it reports.
+Stills exist only in memory and are overwritten when the dialog closes.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
-from time import monotonic
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,29 +37,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from advisor_app.core.protocol import IdentityDocument, IdentityIn, IdentityOutcome
-from advisor_app.idcheck import mrz, ocr
-from advisor_app.idcheck.analysis import (
-    Analysis,
-    AutoCapture,
-    Hint,
-    Side,
-    Still,
-    analyse,
-    capture,
-    live_face_crop,
+from advisor_app.console.id_check import (
+    AUTO_FRAMES,
+    Capture,
+    CheckStep,
+    Frame,
+    IdCheckListener,
+    IdCheckSession,
+    MrzStatus,
+    MrzVerdict,
+    ZoneReading,
+    ZoneStatus,
 )
-from advisor_app.idcheck.geometry import DocFormat
+from advisor_app.core.protocol import IdentityDocument, IdentityIn, IdentityOutcome
+from advisor_app.idcheck import mrz
+from advisor_app.idcheck.analysis import Analysis, Hint, Side, Still
 from advisor_app.ui.accessibility import SteadyAnnouncer
 from advisor_app.ui.capture_guard import exclude_from_capture
 from advisor_app.ui.widgets.detail_panel import label, rule
 from advisor_app.ui.widgets.mrz_entry import MrzEntry
 from advisor_app.ui.widgets.zoom_view import ZoomView
-
-log = logging.getLogger(__name__)
-
-Frame = NDArray[np.uint8]
-Work = tuple[Analysis, Frame, Frame | None]
 
 
 def to_qimage(bgr: NDArray[np.uint8]) -> QImage:
@@ -74,42 +68,15 @@ def to_qimage(bgr: NDArray[np.uint8]) -> QImage:
     return QImage(data.data, w, h, 3 * w, QImage.Format.Format_BGR888).copy()
 
 
-def _work(frame: Frame, expect: Side | None, want_face: bool) -> Work:
-    """Runs in the worker: the analysis, and the live face while one is still missing."""
-    return analyse(frame, expect), frame, live_face_crop(frame) if want_face else None
-
-
-def _read_zone(zone: Frame) -> list[str] | None:
-    """Runs in the OCR worker on a copy of the zone, which it overwrites when done."""
-    started = monotonic()
-    try:
-        return ocr.read_zone(zone)
-    finally:
-        zone.fill(0)
-        log.debug("zone OCR took %.0f ms", (monotonic() - started) * 1000)
-
-
-def _lines_of(future: Future[list[str] | None]) -> list[str] | None:
-    if future.cancelled():
-        return None
-    try:
-        return future.result()
-    except Exception:
-        log.exception("OCR of the zone failed")
-        return None
-
-
 class IdCheckDialog(QDialog):
-    """Guides the citizen through front and back, captures stills and records the outcome."""
+    """Guides the citizen through front and back, shows the stills and records the outcome."""
 
     #: "front", "back" or "done": what the citizen's page should ask for now.
     step_changed = Signal(str)
     #: Emitted after every analysed frame (tests and the status line use it).
-    analysed = Signal(object)
-    # From the OCR worker: (capture number, lines or None); delivered on the GUI thread.
-    _zone_done = Signal(int, object)
+    analysed = Signal(Analysis)
 
-    AUTO_FRAMES = 4
+    AUTO_FRAMES = AUTO_FRAMES
 
     def __init__(
         self,
@@ -122,32 +89,27 @@ class IdCheckDialog(QDialog):
         interval_ms: int = 100,
     ) -> None:
         super().__init__(parent)
-        self._frames = frames
         self._expected_name = expected_name
         self._on_outcome = on_outcome
-        self._today = today
-        self._step = "front"
-        self._stills: dict[str, Still] = {}
+        listener = IdCheckListener(
+            step=self._on_step,
+            no_frame=self._on_no_frame,
+            complete=self._on_complete,
+            analysed=self._on_analysed,
+            captured=self._on_captured,
+            retaken=self._on_retaken,
+            live_face=self._on_live_face,
+            zone=self._on_zone,
+        )
+        self._session = IdCheckSession(frames, expected_name, listener, today=today)
         self._images: list[QImage] = []
-        self._auto = AutoCapture(self.AUTO_FRAMES)
-        self._last: Analysis | None = None
-        self._last_frame: Frame | None = None
-        self._live_face: Frame | None = None
-        self._pending: Future[Work] | None = None
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="idcheck")
-        # OCR of a still's zone (tens to hundreds of ms) in a thread of its own: the window
-        # and the live analysis go on meanwhile
-        self._ocr_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="idcheck-ocr")
-        self._ocr_capture = 0
-        self._ocr_before: list[str] = []
-        self._zone_done.connect(self._on_zone_done)
         self._started = False
         self.capture_excluded = False
         self._hints = SteadyAnnouncer(self)
         self._setup_ui()
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self._on_tick)
+        self._timer.timeout.connect(self._session.tick)
 
     # --- layout --------------------------------------------------------------------------
 
@@ -289,7 +251,7 @@ class IdCheckDialog(QDialog):
         outcome.addWidget(self.not_verified_button)
         outcome.addWidget(self.verified_button)
         column.addLayout(outcome)
-        self._set_step("front", announce=False)
+        self._show_step(self._session.step)
         return column
 
     def _face_label(self, name: str) -> QLabel:
@@ -305,29 +267,26 @@ class IdCheckDialog(QDialog):
     # --- steps ---------------------------------------------------------------------------
 
     @property
-    def step(self) -> str:
-        return self._step
+    def step(self) -> CheckStep:
+        return self._session.step
 
     @property
-    def stills(self) -> dict[str, Still]:
-        return dict(self._stills)
+    def stills(self) -> dict[Side, Still]:
+        return self._session.stills
 
-    def _set_step(self, step: str, *, announce: bool = True) -> None:
-        self._step = step
-        self._auto.reset()
+    def _show_step(self, step: CheckStep) -> None:
         self.progress.setValue(0)
         texts = {
-            "front": self.tr("Schritt 1 von 2: Vorderseite"),
-            "back": self.tr("Schritt 2 von 2: Rückseite"),
-            "done": self.tr("Aufnahmen vollständig – bitte prüfen und entscheiden"),
+            CheckStep.FRONT: self.tr("Schritt 1 von 2: Vorderseite"),
+            CheckStep.BACK: self.tr("Schritt 2 von 2: Rückseite"),
+            CheckStep.DONE: self.tr("Aufnahmen vollständig – bitte prüfen und entscheiden"),
         }
         self.step_label.setText(texts[step])
-        self.capture_button.setEnabled(step != "done")
-        if announce:
-            self.step_changed.emit(step)
+        self.capture_button.setEnabled(step is not CheckStep.DONE)
 
-    def _expected_side(self) -> Side | None:
-        return {"front": Side.FRONT, "back": Side.BACK}.get(self._step)
+    def _on_step(self, step: CheckStep) -> None:
+        self._show_step(step)
+        self.step_changed.emit(step.value)
 
     # --- live analysis ---------------------------------------------------------------------
 
@@ -344,51 +303,28 @@ class IdCheckDialog(QDialog):
                     )
                 )
                 self.capture_note.show()
-            self.step_changed.emit(self._step)
+            self.step_changed.emit(self._session.step.value)
             self._timer.start()
 
-    def _on_tick(self) -> None:
-        """Collect the worker's last result, then hand it the newest frame."""
-        if self._pending is not None:
-            if not self._pending.done():
-                return
-            pending, self._pending = self._pending, None
-            try:
-                result = pending.result()
-            except Exception:
-                log.exception("ID analysis failed on a frame")
-            else:
-                self._apply(*result)
-        if self._step == "done" and self._live_face is not None:
-            return
-        frame = self._frames()
-        if frame is None:
-            self.hint_label.setText(self.tr("Warte auf das Videobild …"))
-            return
-        want_face = self._live_face is None and bool(self._stills)
-        self._pending = self._pool.submit(
-            _work, np.array(frame, copy=True), self._expected_side(), want_face
-        )
+    def _on_no_frame(self) -> None:
+        self.hint_label.setText(self.tr("Warte auf das Videobild …"))
 
-    def _apply(self, analysis: Analysis, frame: Frame, face: Frame | None) -> None:
-        if face is not None and self._live_face is None:
-            self._live_face = face
-            self._show_face(self.live_face, face)
-        if self._step == "done":
-            self.hint_label.setText(self.tr("Aufnahmen vollständig."))
-            return
-        self._last, self._last_frame = analysis, frame
+    def _on_complete(self) -> None:
+        self.hint_label.setText(self.tr("Aufnahmen vollständig."))
+
+    def _on_live_face(self, face: Frame) -> None:
+        self._show_face(self.live_face, face)
+
+    def _on_analysed(self, analysis: Analysis, frame: Frame, progress: float) -> None:
         self.hint_label.setText(self._hint_text(analysis.hint))
         self._hints.heard(self.hint_label.text())
         self._show_live(frame, analysis)
-        if self._auto.feed(analysis):
-            self._take(frame, analysis)
-        self.progress.setValue(round(self._auto.progress * self.AUTO_FRAMES))
+        self.progress.setValue(round(progress * self.AUTO_FRAMES))
         self.analysed.emit(analysis)
 
     def _hint_text(self, hint: Hint) -> str:
         if hint is Hint.WRONG_SIDE:
-            if self._step == "back":
+            if self._session.step is CheckStep.BACK:
                 return self.tr("Bitte drehen Sie das Dokument um: jetzt die Rückseite.")
             return self.tr("Bitte zeigen Sie zuerst die Vorderseite mit dem Foto.")
         texts = {
@@ -433,114 +369,81 @@ class IdCheckDialog(QDialog):
     # --- stills --------------------------------------------------------------------------
 
     def _on_capture_clicked(self) -> None:
-        if self._last is None or self._last_frame is None or self._last.corners is None:
+        if not self._session.capture_now():
             self.hint_label.setText(
                 self.tr("Noch kein Dokument im Bild – eine Aufnahme ist so nicht möglich.")
             )
-            return
-        analysis = self._last
-        if analysis.side is None or analysis.format is None:
-            side = self._expected_side() or Side.FRONT
-            analysis = Analysis(
-                analysis.hint, analysis.corners, analysis.format or DocFormat.ID1, side
-            )
-        self._take(self._last_frame, analysis)
 
-    def _take(self, frame: Frame, analysis: Analysis) -> None:
-        still = capture(frame, analysis)
-        key = "back" if still.side is Side.BACK else "front"
-        old = self._stills.pop(key, None)
-        if old is not None:
-            old.wipe()
-        self._stills[key] = still
-        if still.face is not None:
-            self._show_face(self.doc_face, still.face)
-        self._refresh_sides(key)
-        if still.format is DocFormat.TD3:
-            self.document_box.setCurrentIndex(1)
-            self.mrz_entry.set_format(mrz.MrzFormat.TD3)
-        else:
-            self.document_box.setCurrentIndex(0)
-        if still.zone is not None:
-            self._read_zone(still)
-        done = still.format is DocFormat.TD3 or {"front", "back"} <= set(self._stills)
+    def _on_captured(self, capture: Capture) -> None:
+        if capture.still.face is not None:
+            self._show_face(self.doc_face, capture.still.face)
+        self._refresh_sides(capture.side)
+        self.document_box.setCurrentIndex(self.document_box.findData(capture.document.value))
+        if capture.mrz_format is not None:
+            self.mrz_entry.set_format(capture.mrz_format)
         self.retake_button.setEnabled(True)
         self.retake_button.setText(
             self.tr("Rückseite neu aufnehmen")
-            if key == "back"
+            if capture.side is Side.BACK
             else self.tr("Vorderseite neu aufnehmen")
         )
-        self._set_step("done" if done else "back")
 
-    def _read_zone(self, still: Still) -> None:
-        """Start the OCR of the still's zone; without an engine, ask for typing."""
-        assert still.zone is not None
-        self._ocr_capture += 1
-        if not ocr.available():
+    def _on_zone(self, reading: ZoneReading) -> None:
+        if reading.status is ZoneStatus.NO_ENGINE:
             self.ocr_label.setText(
                 self.tr(
                     "Keine Texterkennung installiert: bitte die Zeilen aus der Aufnahme abtippen."
                 )
             )
-            return
-        self.ocr_label.setText(self.tr("Texterkennung liest die Zone …"))
-        self._ocr_before = self.mrz_entry.lines()
-        capture_number = self._ocr_capture
-        future = self._ocr_pool.submit(_read_zone, still.zone.copy())
-        future.add_done_callback(lambda f: self._zone_done.emit(capture_number, _lines_of(f)))
-
-    def _on_zone_done(self, capture_number: int, lines: list[str] | None) -> None:
-        if capture_number != self._ocr_capture or not self._stills:
-            return  # a newer capture, a retake or closing came first
-        if self.mrz_entry.lines() != self._ocr_before:
+        elif reading.status is ZoneStatus.READING:
+            self.ocr_label.setText(self.tr("Texterkennung liest die Zone …"))
+        elif reading.status is ZoneStatus.TYPED_MEANWHILE:
             self.ocr_label.setText("")  # the advisor typed meanwhile: theirs stays
-        elif lines:
+        elif reading.status is ZoneStatus.READ and reading.lines:
             text = self.tr("Von der Texterkennung gelesen – bitte vergleichen.")
-            if any(ocr.UNREADABLE in line for line in lines):
+            if reading.unreadable:
                 text += " " + self.tr("„?“ war nicht lesbar: bitte aus der Aufnahme ersetzen.")
             self.ocr_label.setText(text)
-            fmt = mrz.detect_format(lines)
-            if fmt is not None:
-                self.mrz_entry.set_format(fmt)
-            self.mrz_entry.set_lines(lines)
+            if reading.format is not None:
+                self.mrz_entry.set_format(reading.format)
+            self.mrz_entry.set_lines(reading.lines)
         else:
             self.ocr_label.setText(
                 self.tr("Die Texterkennung konnte die Zone nicht lesen: bitte abtippen.")
             )
 
     def _on_retake_clicked(self) -> None:
-        self._ocr_capture += 1  # a reading of the old still is dropped when it arrives
-        key = "back" if "back" in self._stills else "front"
-        still = self._stills.pop(key, None)
-        if still is not None:
-            still.wipe()
-        if key == "front":
+        self._session.retake()
+
+    def _on_retaken(self, side: Side, stills_left: bool) -> None:
+        if side is Side.FRONT:
             self.doc_face.clear()
             self.doc_face.setText(self.tr("noch keine Aufnahme"))
         self._refresh_sides(None)
-        self.retake_button.setEnabled(bool(self._stills))
-        self._set_step(key)
+        self.retake_button.setEnabled(stills_left)
 
-    def _refresh_sides(self, show: str | None) -> None:
+    def _refresh_sides(self, show: Side | None) -> None:
+        stills = self._session.stills
         self.side_box.blockSignals(True)
         self.side_box.clear()
-        names = {"front": self.tr("Vorderseite"), "back": self.tr("Rückseite")}
-        for key in ("front", "back"):
-            if key in self._stills:
-                self.side_box.addItem(names[key], key)
+        names = {Side.FRONT: self.tr("Vorderseite"), Side.BACK: self.tr("Rückseite")}
+        for side in (Side.FRONT, Side.BACK):
+            if side in stills:
+                self.side_box.addItem(names[side], side.value)
         self.side_box.blockSignals(False)
-        self.side_box.setEnabled(bool(self._stills))
-        self.verified_button.setEnabled(bool(self._stills))
-        if show is not None and self.side_box.findData(show) >= 0:
-            self.side_box.setCurrentIndex(self.side_box.findData(show))
+        self.side_box.setEnabled(bool(stills))
+        self.verified_button.setEnabled(bool(stills))
+        if show is not None and self.side_box.findData(show.value) >= 0:
+            self.side_box.setCurrentIndex(self.side_box.findData(show.value))
         self._on_side_chosen(self.side_box.currentIndex())
 
     def _on_side_chosen(self, index: int) -> None:
         key = self.side_box.itemData(index) if index >= 0 else None
-        if key is None or key not in self._stills:
+        still = self._session.stills.get(Side(key)) if key is not None else None
+        if still is None:
             self.still_view.clear()
             return
-        image = to_qimage(self._stills[key].image)
+        image = to_qimage(still.image)
         self._images.append(image)
         self.still_view.set_image(image)
 
@@ -572,55 +475,53 @@ class IdCheckDialog(QDialog):
         for widget in (self.mrz_result, self.expiry_result, self.name_result):
             widget.setObjectName("hint")
             widget.setText("")
-        if not self.mrz_entry.complete():
+        verdict = self._session.check_zone(
+            self.mrz_entry.lines(), complete=self.mrz_entry.complete()
+        )
+        if verdict.status is MrzStatus.INCOMPLETE:
             self.mrz_result.setText(self.tr("Bitte alle Zeilen vollständig eingeben."))
-            self._restyle()
-            return
-        try:
-            parsed = mrz.parse(self.mrz_entry.lines(), today=self._today())
-        except ValueError:
+        elif verdict.status is MrzStatus.NO_FORMAT:
             self.mrz_result.setText(self.tr("Die Zeilen passen zu keinem Format."))
-            self._restyle()
-            return
-        if parsed.valid:
-            self.mrz_result.setText(self.tr("Alle Prüfziffern sind gültig."))
         else:
-            fields = ", ".join(dict.fromkeys(self._field_name(f) for f in parsed.failing_fields()))
-            self.mrz_result.setText(self.tr("Prüfziffer falsch: {fields}").format(fields=fields))
-            self.mrz_result.setObjectName("fieldError")
-        self._show_expiry(parsed)
-        self._show_name(parsed)
+            self._show_digits(verdict)
+            self._show_expiry(verdict)
+            self._show_name(verdict)
         self._restyle()
 
-    def _show_expiry(self, parsed: mrz.Mrz) -> None:
-        expired = mrz.is_expired(parsed, self._today())
-        if parsed.expiry_date is None or expired is None:
+    def _show_digits(self, verdict: MrzVerdict) -> None:
+        if verdict.status is MrzStatus.VALID:
+            self.mrz_result.setText(self.tr("Alle Prüfziffern sind gültig."))
+            return
+        fields = ", ".join(dict.fromkeys(self._field_name(f) for f in verdict.failing))
+        self.mrz_result.setText(self.tr("Prüfziffer falsch: {fields}").format(fields=fields))
+        self.mrz_result.setObjectName("fieldError")
+
+    def _show_expiry(self, verdict: MrzVerdict) -> None:
+        if verdict.expiry is None or verdict.expired is None:
             self.expiry_result.setText(self.tr("Ablaufdatum nicht lesbar."))
             self.expiry_result.setObjectName("fieldError")
             return
-        when = parsed.expiry_date.strftime("%d.%m.%Y")
-        if expired:
+        when = verdict.expiry.strftime("%d.%m.%Y")
+        if verdict.expired:
             self.expiry_result.setText(self.tr("Abgelaufen am {date}.").format(date=when))
             self.expiry_result.setObjectName("fieldError")
         else:
             self.expiry_result.setText(self.tr("Gültig bis {date}.").format(date=when))
 
-    def _show_name(self, parsed: mrz.Mrz) -> None:
-        match = mrz.compare_names(self._expected_name, parsed)
-        shown = f"{parsed.surname}, {parsed.given_names}"
-        if match is mrz.NameMatch.MATCH:
+    def _show_name(self, verdict: MrzVerdict) -> None:
+        if verdict.name is mrz.NameMatch.MATCH:
             self.name_result.setText(self.tr("Name stimmt mit dem Termin überein."))
-        elif match is mrz.NameMatch.PARTIAL:
+        elif verdict.name is mrz.NameMatch.PARTIAL:
             self.name_result.setText(
                 self.tr("Name stimmt teilweise überein: {mrz} / Termin: {name}").format(
-                    mrz=shown, name=self._expected_name
+                    mrz=verdict.zone_name, name=self._expected_name
                 )
             )
             self.name_result.setObjectName("fieldError")
         else:
             self.name_result.setText(
                 self.tr("Name weicht ab: {mrz} / Termin: {name}").format(
-                    mrz=shown, name=self._expected_name
+                    mrz=verdict.zone_name, name=self._expected_name
                 )
             )
             self.name_result.setObjectName("fieldError")
@@ -658,20 +559,7 @@ class IdCheckDialog(QDialog):
     def wipe(self) -> None:
         """Stop the analysis and overwrite every picture and zone text this dialog holds."""
         self._timer.stop()
-        if self._pending is not None:
-            self._pending.cancel()
-            self._pending = None
-        self._pool.shutdown(wait=True, cancel_futures=True)
-        self._ocr_capture += 1  # a reading still under way is dropped when it arrives
-        self._ocr_pool.shutdown(wait=True, cancel_futures=True)
-        for still in self._stills.values():
-            still.wipe()
-        self._stills.clear()
-        for array in (self._last_frame, self._live_face):
-            if array is not None:
-                array.fill(0)
-        self._last_frame = self._live_face = None
-        self._last = None
+        self._session.close()
         for image in self._images:
             image.fill(0)
         self._images.clear()

@@ -27,14 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from advisor_app.client.call import MediaProblem
-from advisor_app.client.media import Window
-from advisor_app.client.peer import PeerState
-from advisor_app.core.domain import Role, to_berlin
+from advisor_app.console.call import Departure, MediaProblem, PauseNote, PeerState
+from advisor_app.console.id_check import CheckStep
+from advisor_app.core.domain import to_berlin
 from advisor_app.core.protocol import (
     AppointmentOut,
     ChatMessage,
-    ChatSender,
     IdentityIn,
     IdentityOutcome,
     MediaState,
@@ -53,6 +51,7 @@ from advisor_app.ui.labels import day_text, duration_text, role_label, time_rang
 from advisor_app.ui.tasks import Failure
 from advisor_app.ui.widgets.chat_panel import ChatPanel
 from advisor_app.ui.widgets.message_bar import Level, MessageBar
+from advisor_app.ui.widgets.remote_tile import RemoteTile
 from advisor_app.ui.widgets.video_view import VideoView
 
 _LEVEL_COLOURS = {
@@ -61,103 +60,6 @@ _LEVEL_COLOURS = {
     QualityLevel.POOR: "#b3261e",
     QualityLevel.UNKNOWN: "#5b6573",
 }
-
-
-class RemoteTile(QFrame):
-    """One participant's picture with name, role and connection state; a guest's tile also
-    has "Zurück ins Wartezimmer" and "Entfernen"."""
-
-    back_requested = Signal(int)
-    remove_requested = Signal(int)
-
-    def __init__(self, entry: WaitingEntry, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.entry = entry
-        self.state = PeerState.WAITING
-        self.camera_on = True
-        self.microphone_on = True
-        self.screen_on = False
-        self.setObjectName("remoteTile")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        pictures = QHBoxLayout()
-        pictures.setSpacing(6)
-        self.screen_view = VideoView(15)
-        self.screen_view.setAccessibleName(self.tr("Geteilter Bildschirm der Person"))
-        self.screen_view.hide()
-        pictures.addWidget(self.screen_view, 1)
-        self.video = VideoView(30)
-        self.video.setAccessibleName(self.tr("Kamerabild der Person"))
-        pictures.addWidget(self.video, 1)
-        layout.addLayout(pictures, 1)
-        self._pictures = pictures
-        self.caption = QLabel()
-        self.caption.setObjectName("tileCaption")
-        self.caption.setTextFormat(Qt.TextFormat.PlainText)  # a name is text, never markup
-        layout.addWidget(self.caption)
-        row = QHBoxLayout()  # under the caption, so that both tiles of a row stay equal
-        row.setSpacing(6)
-        self.muted_label = QLabel(self.tr("Mikrofon stumm"))
-        self.muted_label.setObjectName("fieldError")
-        self.muted_label.setAccessibleName(self.tr("Das Mikrofon der Person ist stumm."))
-        row.addWidget(self.muted_label)
-        row.addStretch(1)
-        self.back_button = QPushButton(self.tr("Zurück ins Wartezimmer"))
-        self.back_button.setToolTip(
-            self.tr("Die Person wartet wieder im Wartezimmer; Sie können sie erneut einlassen.")
-        )
-        self.back_button.clicked.connect(self._on_back_clicked)
-        self.remove_button = QPushButton(self.tr("Entfernen"))
-        self.remove_button.setToolTip(self.tr("Die Teilnahme dieser Person am Gespräch beenden"))
-        self.remove_button.clicked.connect(self._on_remove_clicked)
-        row.addWidget(self.back_button)
-        row.addWidget(self.remove_button)
-        layout.addLayout(row)
-        self.refresh()
-
-    def refresh(self) -> None:
-        self.caption.setText(f"{self.entry.name} · {role_label(self.entry.role)}")
-        guest = self.entry.role is not Role.CITIZEN
-        self.back_button.setVisible(guest)
-        self.remove_button.setVisible(guest)
-        texts = {
-            PeerState.WAITING: self.tr("Warten auf die Verbindung …"),
-            PeerState.CONNECTING: self.tr("Verbindung wird aufgebaut …"),
-            PeerState.INTERRUPTED: self.tr("Verbindung unterbrochen"),
-            PeerState.ENDED: self.tr("Gespräch beendet"),
-        }
-        if self.state is PeerState.CONNECTED:
-            text = "" if self.camera_on else self.tr("Kamera aus")
-        else:
-            text = texts[self.state]
-        self.video.set_placeholder(text)
-        self.muted_label.setVisible(self.state is PeerState.CONNECTED and not self.microphone_on)
-        if self.state is not PeerState.CONNECTED or not self.camera_on:
-            self.video.set_source(None)
-
-    def show_screen(self, on: bool) -> None:
-        """A presented screen large, the camera small beside it; or the camera alone."""
-        self.screen_on = on
-        self.screen_view.setVisible(on)
-        if on:  # the camera small in the top corner beside the screen
-            self.video.setFixedSize(224, 126)
-            self._pictures.setAlignment(self.video, Qt.AlignmentFlag.AlignTop)
-        else:  # the camera fills the tile again
-            self.video.setMinimumSize(160, 90)
-            self.video.setMaximumSize(16777215, 16777215)
-            self._pictures.setAlignment(self.video, Qt.AlignmentFlag(0))
-        self.refresh()
-
-    @property
-    def status_text(self) -> str:
-        return self.video.placeholder
-
-    def _on_back_clicked(self) -> None:
-        self.back_requested.emit(self.entry.participant_id)
-
-    def _on_remove_clicked(self) -> None:
-        self.remove_requested.emit(self.entry.participant_id)
 
 
 class CallPage(QWidget):
@@ -171,18 +73,14 @@ class CallPage(QWidget):
     def __init__(self, controller: CallController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._controller = controller
-        self._participants: list[WaitingEntry] = []
+        self._call = controller.coordinator
         self._tiles: dict[int, RemoteTile] = {}
         self._quality: dict[int, QualitySample] = {}
-        #: Participants to whom the camera video is paused, and why ("weak", "chosen").
-        self._pauses: dict[int, str] = {}
         self._connected_at: float | None = None
         self.id_dialog: IdCheckDialog | None = None
         self.picker: SharePicker | None = None
         #: The open "Aus dem Gespräch entfernen?" question, if any.
         self.confirm: QMessageBox | None = None
-        self._shared_name = ""
-        self._shared_window = False  # one window (nothing else reaches the picture)
         self._setup_ui()
         controller.peer_state_changed.connect(self._on_peer_state)
         controller.chat_received.connect(self._on_chat)
@@ -342,23 +240,23 @@ class CallPage(QWidget):
     @property
     def active(self) -> bool:
         """The console is in a session."""
-        return bool(self._participants)
+        return self._call.active
 
     @property
     def participants(self) -> list[WaitingEntry]:
-        return list(self._participants)
+        return self._call.entries
 
     @property
     def appointment_id(self) -> int | None:
-        return self._participants[0].appointment_id if self._participants else None
+        entries = self._call.entries
+        return entries[0].appointment_id if entries else None
 
     def tile(self, participant_id: int) -> RemoteTile | None:
         return self._tiles.get(participant_id)
 
     def add(self, entry: WaitingEntry) -> None:
         """Somebody was admitted: they join the call (a guest joins the citizen)."""
-        others = [p for p in self._participants if p.participant_id != entry.participant_id]
-        self._participants = [*others, entry]
+        self._call.admit(entry)
         tile = self._tiles.get(entry.participant_id)
         if tile is None:
             tile = RemoteTile(entry)
@@ -372,19 +270,18 @@ class CallPage(QWidget):
         self._layout_tiles()
         if not self._tick.isActive():
             self._tick.start()
-            self.preview.set_source(self._controller.local_frame)
-        self._controller.join(entry.participant_id, ChatSender(name=entry.name, role=entry.role))
+            self.preview.set_source(self._call.local_frame)
+        self._call.join(entry.participant_id)
         self._show()
 
     def remove(self, participant_id: int) -> None:
         """Somebody revoked their consent: they leave the call, the last one ends it (the
         waiting room says why; in a group call this page does)."""
-        entry = self._entry(participant_id)
-        if participant_id not in self._tiles or entry is None:
+        departure = self._call.withdraw(participant_id)
+        if departure is None:
             return
-        self._controller.remove(participant_id)  # their part is over at the service already
-        if len(self._participants) <= 1:
-            self.end()
+        if departure.last:
+            self._clear()
             return
         self._drop(participant_id)
         self._show()
@@ -392,30 +289,29 @@ class CallPage(QWidget):
             self.tr(
                 "{name} hat die Einwilligung widerrufen. "
                 "Ihre Daten zu diesem Termin wurden gelöscht."
-            ).format(name=entry.name),
+            ).format(name=departure.entry.name),
             Level.INFO,
         )
 
-    def _drop(self, participant_id: int) -> bool:
-        before = len(self._participants)
-        self._participants = [p for p in self._participants if p.participant_id != participant_id]
+    def _drop(self, participant_id: int) -> None:
         tile = self._tiles.pop(participant_id, None)
         if tile is not None:
             tile.video.set_source(None)
             tile.deleteLater()
         self._quality.pop(participant_id, None)
-        self._on_video_pause(participant_id, None)
         self._layout_tiles()
-        return len(self._participants) != before
 
     def end(self) -> None:
         """End the call for everyone; the chat and all pictures are gone."""
-        if not self._participants:
+        if not self._call.active:
             return
-        self._controller.hang_up()
+        self._call.hang_up()
+        self._clear()
+
+    def _clear(self) -> None:
+        """The call is over: no tiles, no chat, no pictures."""
         for pid in list(self._tiles):
             self._drop(pid)
-        self._participants = []
         self._connected_at = None
         self._tick.stop()
         self.preview.set_source(None)
@@ -433,7 +329,7 @@ class CallPage(QWidget):
     def _layout_tiles(self) -> None:
         while self.grid.count():
             self.grid.takeAt(0)
-        tiles = [self._tiles[p.participant_id] for p in self._participants]
+        tiles = [self._tiles[p.participant_id] for p in self._call.entries]
         columns = 1 if len(tiles) <= 1 else 2
         for column in range(2):  # equal halves, whatever buttons a tile has
             self.grid.setColumnStretch(column, 1 if column < columns else 0)
@@ -442,8 +338,9 @@ class CallPage(QWidget):
 
     def _show(self) -> None:
         self.end_button.setEnabled(self.active)
-        self._show_media(self._controller.media_state())
-        if not self._participants:
+        self._show_media(self._call.media_state())
+        entries = self._call.entries
+        if not entries:
             self.when.setText(self.tr("Zurzeit kein Gespräch."))
             self.people.clear()
             self.timer_label.clear()
@@ -453,7 +350,7 @@ class CallPage(QWidget):
             self.share_button.setEnabled(False)
             return
         self.share_button.setEnabled(True)
-        first = self._participants[0]
+        first = entries[0]
         local = to_berlin(first.starts_at)
         self.when.setText(
             self.tr("Termin {day}, {time} ({duration})").format(
@@ -466,22 +363,21 @@ class CallPage(QWidget):
             "<br>".join(
                 f'<span style="font-size:15pt; font-weight:600">{escape(p.name)}</span>'
                 f" &nbsp;·&nbsp; {escape(role_label(p.role))}"
-                for p in self._participants
+                for p in entries
             )
         )
         self._show_quality()
         self._on_tick()
 
     def _show_media(self, state: MediaState) -> None:
-        session = self._controller.session
-        has_camera = session is not None and session.camera is not None
+        has_camera = self._call.has_camera
         self.camera_button.setChecked(state.camera)
         self.camera_button.setText(
             self.tr("Kamera: an") if state.camera else self.tr("Kamera: aus")
         )
         self.camera_button.setEnabled(self.active)
         self.camera_button.setProperty("off", not state.camera)
-        has_microphone = session is not None and session.microphone is not None
+        has_microphone = self._call.has_microphone
         self.microphone_button.setChecked(state.microphone)
         if not has_microphone and self.active:
             self.microphone_button.setText(self.tr("Kein Mikrofon"))
@@ -568,77 +464,66 @@ class CallPage(QWidget):
                 self._connected_at = time.monotonic()
             self.chat.set_enabled(True)
             if tile.camera_on:
-                tile.video.set_source(partial(self._controller.remote_frame, participant_id))
+                tile.video.set_source(partial(self._call.remote_frame, participant_id))
         connected = any(t.state is PeerState.CONNECTED for t in self._tiles.values())
         self.chat.set_enabled(connected)
         self.id_button.setEnabled(connected)
 
-    def _on_remote_media(self, participant_id: int, state: object) -> None:
+    def _on_remote_media(self, participant_id: int, state: MediaState) -> None:
         tile = self._tiles.get(participant_id)
-        if tile is None or not isinstance(state, MediaState):
+        if tile is None:
             return
         tile.camera_on = state.camera
         tile.microphone_on = state.microphone
         tile.refresh()
         if tile.state is PeerState.CONNECTED and state.camera:
-            tile.video.set_source(partial(self._controller.remote_frame, participant_id))
+            tile.video.set_source(partial(self._call.remote_frame, participant_id))
 
-    def _on_chat(self, participant_id: int, message: object) -> None:
-        if not isinstance(message, ChatMessage):
-            return
+    def _on_chat(self, participant_id: int, message: ChatMessage) -> None:
         tile = self._tiles.get(participant_id)
         who = tile.entry.name if tile is not None else self.tr("Teilnehmende Person")
         self.chat.add(who, message.text, message.at, mine=False)
 
     def _on_chat_send(self, text: str) -> None:
-        message = self._controller.send_chat(text)
+        message = self._call.send_chat(text)
         if message is not None:
             self.chat.add(self.tr("Sie"), message.text, message.at, mine=True)
 
-    def _on_quality(self, participant_id: int, sample: object) -> None:
-        if isinstance(sample, QualitySample) and participant_id in self._tiles:
+    def _on_quality(self, participant_id: int, sample: QualitySample) -> None:
+        if participant_id in self._tiles:
             self._quality[participant_id] = sample
             self._show_quality()
 
     def _on_audio_only_clicked(self, checked: bool) -> None:
-        self._controller.set_audio_only(checked)
+        self._call.set_audio_only(checked)
 
-    def _on_video_pause(self, participant_id: int, reason: object) -> None:
-        if reason is None:
-            self._pauses.pop(participant_id, None)
-        else:
-            self._pauses[participant_id] = str(reason)
-        if "weak" in self._pauses.values():
+    def _on_video_pause(self, note: PauseNote) -> None:
+        if note is PauseNote.WEAK:
             text = self.tr("Schwache Verbindung – das Bild ist pausiert, der Ton läuft weiter.")
-        elif self._pauses:
+        elif note is PauseNote.CHOSEN:
             text = self.tr("Nur Ton – Ihr Bild wird nicht gesendet, der Ton läuft weiter.")
         else:
             text = ""
         self.pause_label.setText(text)
         self.pause_label.setVisible(bool(text))
 
-    def _on_problem(self, problem: object) -> None:
-        if isinstance(problem, MediaProblem):
-            text = problem.message_en if self._controller.language == "en" else problem.message
-            self.messages.show_error(text)
+    def _on_problem(self, problem: MediaProblem) -> None:
+        text = problem.message_en if self._controller.language == "en" else problem.message
+        self.messages.show_error(text)
 
-    def _on_local_media(self, state: object) -> None:
-        if isinstance(state, MediaState):
-            self._show_media(state)
+    def _on_local_media(self, state: MediaState) -> None:
+        self._show_media(state)
 
-    def _on_participant_left(self, participant_id: int, how: str) -> None:
+    def _on_participant_left(self, departure: Departure) -> None:
         """Hung up, or gone for longer than the grace: their tile goes, the last one ends.
         How they left is said as what it is, never as an error."""
-        entry = self._entry(participant_id)
-        if participant_id not in self._tiles or entry is None:
-            return
-        note = self._left_note(entry.name, how)
-        if len(self._participants) <= 1:
-            self.end()
+        note = self._left_note(departure.entry.name, departure.how)
+        if departure.last:
+            self._clear()
             if note:
                 self.ended_note.emit(note)
             return
-        self._drop(participant_id)
+        self._drop(departure.entry.participant_id)
         self._show()
         if note:
             self.messages.show_message(note, Level.INFO)
@@ -659,8 +544,8 @@ class CallPage(QWidget):
         return self.share_bar.isVisibleTo(self)
 
     def _on_share_clicked(self) -> None:
-        if self._controller.sharing:
-            self._controller.stop_screen()
+        if self._call.sharing:
+            self._call.stop_screen()
             return
         if self.picker is not None:
             return
@@ -676,27 +561,27 @@ class CallPage(QWidget):
             return
         source = picker.chosen
         if result == SharePicker.DialogCode.Accepted and source is not None and self.active:
-            self._shared_name = picker.chosen_name
-            self._shared_window = isinstance(source, Window)
-            self._controller.share_screen(source)
+            self._call.share_screen(source, picker.chosen_name)
 
     def _on_stop_share_clicked(self) -> None:
-        self._controller.stop_screen()
+        self._call.stop_screen()
 
     def _on_local_screen(self, active: bool) -> None:
         """Sharing started or stopped: the red bar, the button, the console kept out."""
         window = self.window()
-        if active and self._shared_window:
+        shared = self._call.shared
+        name = shared.name if shared is not None else ""
+        if active and shared is not None and shared.window:
             self.share_label.setText(
-                self.tr("● Sie teilen ein Fenster ({title})").format(title=self._shared_name)
+                self.tr("● Sie teilen ein Fenster ({title})").format(title=name)
             )
             self.share_note.setText(
                 self.tr("Nur dieses Fenster wird geteilt, auch wenn andere darüber liegen.")
             )
-            self.share_preview.set_source(self._controller.local_screen_frame)
+            self.share_preview.set_source(self._call.local_screen_frame)
         elif active:
             self.share_label.setText(
-                self.tr("● Sie teilen Ihren Bildschirm ({screen})").format(screen=self._shared_name)
+                self.tr("● Sie teilen Ihren Bildschirm ({screen})").format(screen=name)
             )
             if exclusion_supported() and exclude_from_capture(int(window.winId())):
                 self.share_note.setText(
@@ -709,7 +594,7 @@ class CallPage(QWidget):
                         "mit dem Warteraum. Schieben Sie sie auf einen anderen Bildschirm."
                     )
                 )
-            self.share_preview.set_source(self._controller.local_screen_frame)
+            self.share_preview.set_source(self._call.local_screen_frame)
         else:
             self.share_preview.set_source(None)
             if exclusion_supported():
@@ -725,28 +610,24 @@ class CallPage(QWidget):
             return
         tile.show_screen(active)
         tile.screen_view.set_source(
-            partial(self._controller.remote_screen_frame, participant_id) if active else None
+            partial(self._call.remote_screen_frame, participant_id) if active else None
         )
 
     def _on_camera_clicked(self, checked: bool) -> None:
-        self._controller.set_camera(checked)
+        self._call.set_camera(checked)
 
     def _on_microphone_clicked(self, checked: bool) -> None:
-        self._controller.set_microphone(checked)
+        self._call.set_microphone(checked)
 
     def _on_end_clicked(self) -> None:
         self.end()
 
     # --- a guest back to the waiting room, or removed ---------------------------------------
 
-    def _entry(self, participant_id: int) -> WaitingEntry | None:
-        return next((p for p in self._participants if p.participant_id == participant_id), None)
-
     def _on_back_requested(self, participant_id: int) -> None:
-        entry = self._entry(participant_id)
+        entry = self._call.send_back(participant_id)
         if entry is None:
             return
-        self._controller.send_to_waiting_room(participant_id)
         self.messages.show_message(
             self.tr("{name} wartet wieder im Wartezimmer.").format(name=entry.name),
             Level.INFO,
@@ -755,7 +636,7 @@ class CallPage(QWidget):
 
     def _on_remove_requested(self, participant_id: int) -> None:
         """Removing is final for this call: ask first."""
-        entry = self._entry(participant_id)
+        entry = self._call.entry(participant_id)
         if entry is None or self.confirm is not None:
             return
         box = QMessageBox(
@@ -779,10 +660,11 @@ class CallPage(QWidget):
     ) -> None:
         self.confirm = None
         box.deleteLater()
-        entry = self._entry(participant_id)
-        if box.clickedButton() is not confirm or entry is None:
+        if box.clickedButton() is not confirm:
             return
-        self._controller.remove_guest(participant_id)
+        entry = self._call.remove_guest(participant_id)
+        if entry is None:
+            return
         self.messages.show_message(
             self.tr("{name} wurde aus dem Gespräch entfernt.").format(name=entry.name),
             Level.INFO,
@@ -791,53 +673,36 @@ class CallPage(QWidget):
 
     # --- ID check -----------------------------------------------------------------------
 
-    def _checked_person(self) -> WaitingEntry | None:
-        """Whose identity is checked: the citizen, else the first person connected."""
-        connected = [
-            p
-            for p in self._participants
-            if self._tiles[p.participant_id].state is PeerState.CONNECTED
-        ]
-        citizens = [p for p in connected if p.role is Role.CITIZEN]
-        chosen = citizens or connected
-        return chosen[0] if chosen else None
-
     def _on_id_check_clicked(self) -> None:
-        person = self._checked_person()
-        if person is None or self.id_dialog is not None:
+        if self.id_dialog is not None:
             return
-        pid = person.participant_id
+        person = self._call.begin_id_check()  # pauses a share: the document stays private
+        if person is None:
+            return
         dialog = IdCheckDialog(
-            partial(self._controller.remote_bgr, pid),
+            partial(self._call.remote_bgr, person.participant_id),
             person.name,
             partial(self._on_identity_outcome, person.appointment_id),
             self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.step_changed.connect(partial(self._controller.send_idcheck_step, pid))
-        dialog.finished.connect(partial(self._on_id_check_finished, pid))
+        dialog.step_changed.connect(self._call.id_check_step)
+        dialog.finished.connect(self._on_id_check_finished)
         self.id_dialog = dialog
-        # The document never reaches a shared screen (nor the guests through it), on every
-        # system: the share shows a pause sign until the check is closed.
-        self._controller.pause_screen(True)
-        if self._controller.sharing:
+        if self._call.sharing:
             self.share_label.setText(
                 self.tr("● Bildschirmfreigabe angehalten, solange die Ausweisprüfung offen ist")
             )
         dialog.open()
 
-    def _on_id_check_finished(self, participant_id: int, _result: int) -> None:
+    def _on_id_check_finished(self, _result: int) -> None:
         dialog, self.id_dialog = self.id_dialog, None
-        self._controller.pause_screen(False)
-        if self._controller.sharing:
+        self._call.end_id_check(dialog.step if dialog is not None else CheckStep.DONE)
+        if self._call.sharing:
             self._on_local_screen(True)  # the share bar's own text again
-        step = dialog.step if dialog is not None else "done"
-        self._controller.send_idcheck_step(
-            participant_id, "done" if step == "done" else "cancelled"
-        )
 
     def _on_identity_outcome(self, appointment_id: int, identity: IdentityIn) -> None:
-        self._controller.record_identity(
+        self._call.record_identity(
             appointment_id, identity, self._on_identity_recorded, self._on_identity_failed
         )
 

@@ -7,9 +7,7 @@ work is said in plain German (English with an English interface) beside the devi
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-from functools import partial
 
 import shiboken6
 from PySide6.QtCore import QSize, Qt, QTimer
@@ -27,30 +25,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from advisor_app.client.media import (
-    AudioProcessing,
+from advisor_app.console.devices import (
     CameraTrack,
+    DeviceAccess,
+    DeviceEvents,
     DeviceInfo,
+    DeviceKind,
+    DeviceTester,
     MediaPreferences,
     MediaUnavailable,
     MicrophoneTrack,
+    Problem,
     SpeakerOutput,
-    ToneTrack,
-    attempt,
-    list_cameras,
-    list_microphones,
-    list_speakers,
-    open_camera,
-    open_microphone,
-    open_speaker,
 )
-from advisor_app.client.media.problems import CAMERA_NOT_FOUND, Problem
 from advisor_app.ui.media_prefs import load_media_preferences, save_media_preferences
 from advisor_app.ui.tasks import TaskRunner
 
 PREVIEW_MS = 40
 METER_MS = 50
-TONE_S = 1.5
 # The level meter shows −60 dBFS … 0 dBFS.
 METER_FLOOR_DB = -60.0
 
@@ -109,18 +101,26 @@ class DevicesPage(QWidget):
         self,
         runner: TaskRunner,
         *,
-        cameras: Callable[[], list[DeviceInfo]] = list_cameras,
+        cameras: Callable[[], list[DeviceInfo]] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._runner = runner
-        self._list_cameras = cameras
-        self._active = False
-        self._generation = {"camera": 0, "microphone": 0, "speaker": 0}
-        self._camera: CameraTrack | None = None
-        self._microphone: MicrophoneTrack | None = None
-        self._speaker: SpeakerOutput | None = None
-        self._processing: AudioProcessing | None = None
+        events = DeviceEvents(
+            listed=self._on_listed,
+            opening=self._on_opening,
+            released=self._on_released,
+            camera=self._on_camera_opened,
+            microphone=self._on_microphone_opened,
+            speaker=self._on_speaker_opened,
+            unavailable=self._on_unavailable,
+            problem=self._on_problem,
+        )
+        access = DeviceAccess() if cameras is None else DeviceAccess(list_cameras=cameras)
+        self._tester = DeviceTester(
+            runner.run, events, access, alive=lambda: shiboken6.isValid(self)
+        )
+        self._chosen = MediaPreferences()
         self._shown_frame: object = None
         self._preview_timer = QTimer(self)
         self._preview_timer.setInterval(PREVIEW_MS)
@@ -260,235 +260,109 @@ class DevicesPage(QWidget):
         finally:
             combo.blockSignals(False)
 
-    # --- opening and releasing ----------------------------------------------------------
-
-    def _scan(self) -> None:
-        prefs = load_media_preferences()
-        self.processing_box.blockSignals(True)
-        self.processing_box.setChecked(prefs.audio_processing)
-        self.processing_box.blockSignals(False)
-        for name, lister, section, chosen in (
-            ("camera", self._list_cameras, self.camera, prefs.camera),
-            ("microphone", list_microphones, self.microphone, prefs.microphone),
-            ("speaker", list_speakers, self.speaker, prefs.speaker),
-        ):
-            self._runner.run(
-                f"devices-list-{name}",
-                asyncio.to_thread(lister),  # probing may take a moment: off the GUI thread
-                on_done=partial(self._on_listed, section, chosen),
-                owner=self,
-            )
-
-    def _open(self, section: _Section) -> None:
-        if not self._active:
-            return
-        if section is self.camera:
-            self._open_camera()
-        elif section is self.microphone:
-            self._open_microphone()
-        else:
-            self._open_speaker()
-
-    def _ensure_processing(self) -> AudioProcessing:
-        if self._processing is None:
-            self._processing = AudioProcessing(self.processing_box.isChecked())
-        return self._processing
-
-    def _open_camera(self) -> None:
-        self._release_camera()
-        generation = self._next("camera")
-        device = self.camera.choice()
-        if device is None:
-            self.camera.show_status(self._text(CAMERA_NOT_FOUND), error=True)
-            return
-        self.camera.show_status(self.tr("Kamera wird geöffnet …"), error=False)
-        self._runner.run(
-            f"devices-camera-{generation}",
-            attempt(open_camera(device, self._on_camera_problem)),
-            on_done=partial(self._on_camera_opened, generation),
-        )
-
-    def _open_microphone(self) -> None:
-        self._release_microphone()
-        generation = self._next("microphone")
-        self._runner.run(
-            f"devices-microphone-{generation}",
-            attempt(
-                open_microphone(
-                    self.microphone.choice(),
-                    self._ensure_processing(),
-                    self._on_microphone_problem,
-                )
-            ),
-            on_done=partial(self._on_microphone_opened, generation),
-        )
-
-    def _open_speaker(self) -> None:
-        self._release_speaker()
-        generation = self._next("speaker")
-        self.tone_button.setEnabled(False)
-        self.speaker.show_status("", error=False)
-        self._runner.run(
-            f"devices-speaker-{generation}",
-            open_speaker(
-                self.speaker.choice(), self._ensure_processing(), self._on_speaker_problem
-            ),
-            on_done=partial(self._on_speaker_opened, generation),
-        )
-
-    def _next(self, name: str) -> int:
-        self._generation[name] += 1
-        return self._generation[name]
-
-    def _release_camera(self) -> None:
-        self._preview_timer.stop()
-        camera, self._camera = self._camera, None
-        if camera is not None:
-            self._close_camera(camera)
-        self._shown_frame = None
-        self.preview.clear()
-        self.preview.setText(self.tr("Kein Bild"))
-
-    def _release_microphone(self) -> None:
-        self._meter_timer.stop()
-        self.meter.setValue(0)
-        microphone, self._microphone = self._microphone, None
-        if microphone is not None:
-            microphone.stop()
-
-    def _release_speaker(self) -> None:
-        speaker, self._speaker = self._speaker, None
-        if speaker is not None:
-            self._close_speaker(speaker)
-
-    def _close_camera(self, camera: CameraTrack) -> None:
-        camera.stop()  # at once: a task cancelled before it starts would never close it
-        self._runner.run(f"devices-camera-close-{id(camera)}", camera.close())
-
-    def _close_speaker(self, speaker: SpeakerOutput) -> None:
-        speaker.stop()
-        self._runner.run(f"devices-speaker-close-{id(speaker)}", speaker.close())
-
-    def _wanted(self, name: str, generation: int) -> bool:
-        """Is a device that has just opened still wanted (page alive, shown, not replaced)?"""
-        return shiboken6.isValid(self) and self._active and generation == self._generation[name]
-
-    def _release_all(self) -> None:
-        for name in self._generation:
-            self._next(name)  # whatever is still opening is closed when it arrives
-        self._release_camera()
-        self._release_microphone()
-        self._release_speaker()
-        self.tone_button.setEnabled(False)
+    def _section(self, kind: DeviceKind) -> _Section:
+        return {
+            DeviceKind.CAMERA: self.camera,
+            DeviceKind.MICROPHONE: self.microphone,
+            DeviceKind.SPEAKER: self.speaker,
+        }[kind]
 
     # --- Qt events ----------------------------------------------------------------------
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._active:
-            self._active = True
-            self._scan()
+        if self._tester.start():
+            prefs = self._chosen = load_media_preferences()
+            self.processing_box.blockSignals(True)
+            self.processing_box.setChecked(prefs.audio_processing)
+            self.processing_box.blockSignals(False)
+            self._tester.scan(processing=prefs.audio_processing)
 
     def hideEvent(self, event: QHideEvent) -> None:
-        self._active = False
-        self._release_all()
+        self._tester.stop()
         super().hideEvent(event)
 
     # --- slots --------------------------------------------------------------------------
 
-    def _on_listed(self, section: _Section, chosen: str | None, devices: list[DeviceInfo]) -> None:
-        self._fill(section, devices, chosen)
-        self._open(section)
+    def _on_listed(self, kind: DeviceKind, devices: list[DeviceInfo]) -> None:
+        section = self._section(kind)
+        self._fill(section, devices, getattr(self._chosen, kind.value))
+        if self._tester.active:
+            self._tester.open(kind, section.choice())
 
     def _on_camera_chosen(self, _index: int) -> None:
         self._save()
-        self._open_camera()
+        self._tester.open_camera(self.camera.choice())
 
     def _on_microphone_chosen(self, _index: int) -> None:
         self._save()
-        if self._active:
-            self._open_microphone()
+        if self._tester.active:
+            self._tester.open_microphone(self.microphone.choice())
 
     def _on_speaker_chosen(self, _index: int) -> None:
         self._save()
-        if self._active:
-            self._open_speaker()
+        if self._tester.active:
+            self._tester.open_speaker(self.speaker.choice())
 
     def _on_processing_toggled(self, enabled: bool) -> None:
         self._save()
-        if self._processing is not None:
-            self._processing.set_enabled(enabled)
+        self._tester.set_processing(enabled)
 
     def _save(self) -> None:
         save_media_preferences(self.preferences)
 
-    def _on_camera_opened(self, generation: int, result: CameraTrack | MediaUnavailable) -> None:
-        if not self._wanted("camera", generation):
-            if not isinstance(result, MediaUnavailable):
-                self._close_camera(result)
-            return
-        if isinstance(result, MediaUnavailable):
-            self.camera.show_status(self._text(result), error=True)
-            return
-        self._camera = result
-        width, height = result.size
+    def _on_opening(self, kind: DeviceKind) -> None:
+        if kind is DeviceKind.CAMERA:
+            self.camera.show_status(self.tr("Kamera wird geöffnet …"), error=False)
+        elif kind is DeviceKind.SPEAKER:
+            self.tone_button.setEnabled(False)
+            self.speaker.show_status("", error=False)
+
+    def _on_released(self, kind: DeviceKind) -> None:
+        if kind is DeviceKind.CAMERA:
+            self._preview_timer.stop()
+            self._shown_frame = None
+            self.preview.clear()
+            self.preview.setText(self.tr("Kein Bild"))
+        elif kind is DeviceKind.MICROPHONE:
+            self._meter_timer.stop()
+            self.meter.setValue(0)
+        else:
+            self.tone_button.setEnabled(False)
+
+    def _on_unavailable(self, kind: DeviceKind, problem: Problem | MediaUnavailable) -> None:
+        self._section(kind).show_status(self._text(problem), error=True)
+
+    def _on_camera_opened(self, camera: CameraTrack) -> None:
+        width, height = camera.size
         self.camera.show_status(
             self.tr("Bild: {width} × {height} Pixel, {fps} Bilder pro Sekunde").format(
-                width=width, height=height, fps=round(result.capture.fps)
+                width=width, height=height, fps=round(camera.capture.fps)
             ),
             error=False,
         )
         self._preview_timer.start()
 
-    def _on_camera_problem(self, message: str, message_en: str) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self.camera.show_status(
-            message_en if self._runner.language == "en" else message, error=True
-        )
-
-    def _on_microphone_opened(
-        self, generation: int, result: MicrophoneTrack | MediaUnavailable
-    ) -> None:
-        if not self._wanted("microphone", generation):
-            if not isinstance(result, MediaUnavailable):
-                result.stop()
-            return
-        if isinstance(result, MediaUnavailable):
-            self.microphone.show_status(self._text(result), error=True)
-            return
-        self._microphone = result
+    def _on_microphone_opened(self, _microphone: MicrophoneTrack) -> None:
         self.microphone.show_status("", error=False)
         self._meter_timer.start()
 
-    def _on_microphone_problem(self, message: str, message_en: str) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self.microphone.show_status(self._pick(message, message_en), error=True)
-
-    def _on_speaker_opened(self, generation: int, speaker: SpeakerOutput) -> None:
-        if not self._wanted("speaker", generation):
-            self._close_speaker(speaker)
-            return
-        self._speaker = speaker
+    def _on_speaker_opened(self, speaker: SpeakerOutput) -> None:
         self.tone_button.setEnabled(speaker.playing)
 
-    def _on_speaker_problem(self, message: str, message_en: str) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self.tone_button.setEnabled(False)
-        self.speaker.show_status(
-            message_en if self._runner.language == "en" else message, error=True
-        )
+    def _on_problem(self, kind: DeviceKind, message: str, message_en: str) -> None:
+        if kind is DeviceKind.SPEAKER:
+            self.tone_button.setEnabled(False)
+        self._section(kind).show_status(self._pick(message, message_en), error=True)
 
     def _on_tone_clicked(self) -> None:
-        if self._speaker is None or not self._speaker.playing:
+        if not self._tester.play_tone():
             return
-        self._speaker.add_track(ToneTrack(duration=TONE_S))
         self.speaker.show_status(self.tr("Sie sollten jetzt einen kurzen Ton hören."), error=False)
 
     def _on_preview_timer(self) -> None:
-        frame = self._camera.latest_bgr() if self._camera is not None else None
+        camera = self._tester.camera
+        frame = camera.latest_bgr() if camera is not None else None
         if frame is None or frame is self._shown_frame:
             return
         self._shown_frame = frame
@@ -503,8 +377,9 @@ class DevicesPage(QWidget):
         self.preview.setPixmap(pixmap)
 
     def _on_meter_timer(self) -> None:
-        if self._microphone is None:
+        microphone = self._tester.microphone
+        if microphone is None:
             return
-        level = self._microphone.level_dbfs
+        level = microphone.level_dbfs
         value = (level - METER_FLOOR_DB) / -METER_FLOOR_DB * 100
         self.meter.setValue(int(min(100.0, max(0.0, value))))

@@ -24,16 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from advisor_app.console.waiting_room import Leaving, WaitingRoom, WaitingRoomEvents
 from advisor_app.core.clock import Clock, SystemClock
-from advisor_app.core.protocol import (
-    Arrived,
-    ConsentRevoked,
-    Departed,
-    EntryChanged,
-    SocketError,
-    WaitingEntry,
-    WaitingSnapshot,
-)
+from advisor_app.core.protocol import SocketError, WaitingEntry
 from advisor_app.ui.alerts import ArrivalAlerts
 from advisor_app.ui.dialogs.note_dialog import NoteDialog
 from advisor_app.ui.dialogs.send_away_dialog import SendAwayDialog
@@ -52,7 +45,7 @@ class WaitingRoomPage(QWidget):
     """Lists the people waiting for the signed-in advisor, sorted by appointment time."""
 
     #: The service confirmed an admission this console asked for (the :class:`WaitingEntry`).
-    admitted = Signal(object)
+    admitted = Signal(WaitingEntry)
     #: How many people are waiting now.
     count_changed = Signal(int)
     #: Somebody new entered the waiting room (the number of new people).
@@ -74,15 +67,19 @@ class WaitingRoomPage(QWidget):
         self._alerts = alerts
         self._clock = clock or SystemClock()
         self._model = WaitingModel(self._clock.now(), self)
-        self._had_snapshot = False
+        self._waiting = WaitingRoom(
+            self._model.waiting,
+            WaitingRoomEvents(
+                arrived=self._on_arrived,
+                changed=self._after_change,
+                admitted=self.admitted.emit,
+                left=self._on_left,
+                consent_revoked=self._on_consent_revoked,
+                refused=self._on_refused,
+            ),
+        )
         self._connection_text = ""
         self._was_online = False
-        self._session_appointment: int | None = None
-        #: Names of everybody seen here, for the messages after they are gone (the service
-        #: deletes a name when its consent is revoked, the console still has to say who).
-        self._names: dict[int, str] = {}
-        self._admitting: dict[int, WaitingEntry] = {}
-        self._sending_away: set[int] = set()
         self._timer = QTimer(self)
         self._timer.setInterval(tick_ms)
         self._timer.timeout.connect(self._on_tick)
@@ -188,7 +185,7 @@ class WaitingRoomPage(QWidget):
 
     def set_session(self, appointment_id: int | None) -> None:
         """The appointment of the running session (None: no session): others cannot join it."""
-        self._session_appointment = appointment_id
+        self._waiting.session_appointment = appointment_id
         self._show_actions()
 
     def _show_count(self) -> None:
@@ -230,10 +227,7 @@ class WaitingRoomPage(QWidget):
         entry = self.detail.entry
         if entry is None:
             return
-        other_session = (
-            self._session_appointment is not None
-            and entry.appointment_id != self._session_appointment
-        )
+        other_session = not self._waiting.may_admit(entry)
         hint = ""
         if not self._room.online:
             hint = self.tr("Keine Verbindung zum Dienst.")
@@ -245,9 +239,6 @@ class WaitingRoomPage(QWidget):
         """Enter or Space on a row: as a click on "Einlassen" (only where it is enabled)."""
         self.detail.admit_button.click()
 
-    def _name(self, participant_id: int) -> str | None:
-        return self._names.get(participant_id)
-
     def show_returned(self, participant_id: int) -> None:
         """A participant's call broke off (the service restarted, or this console was away
         too long): they are listed here again and may be admitted again."""
@@ -255,7 +246,7 @@ class WaitingRoomPage(QWidget):
         QTimer.singleShot(0, self, lambda: self._say_returned(participant_id))
 
     def _say_returned(self, participant_id: int) -> None:
-        name = self._name(participant_id) or self.tr("Eine Person")
+        name = self._waiting.name(participant_id) or self.tr("Eine Person")
         self.message_bar.show_message(
             self.tr(
                 "Die Verbindung im Gespräch mit {name} ist abgebrochen. {name} wartet wieder "
@@ -296,52 +287,14 @@ class WaitingRoomPage(QWidget):
         self._show_actions()
 
     def _on_room_event(self, event: BaseModel) -> None:
-        if isinstance(event, WaitingSnapshot):
-            self._on_snapshot(event.entries)
-        elif isinstance(event, Arrived):
-            self._on_arrived(event.entry)
-        elif isinstance(event, EntryChanged):
-            self._on_changed(event.entry)
-        elif isinstance(event, Departed):
-            self._on_departed(event)
-        elif isinstance(event, ConsentRevoked):
-            self._on_consent_revoked(event.participant_id)
-        elif isinstance(event, SocketError):
-            if event.error == "call_full":  # the admission was refused: it may be tried again
-                self._admitting.clear()
-            self.message_bar.show_error(self._room.error_text(event))
+        self._waiting.on_event(event)
 
-    def _remember(self, entry: WaitingEntry) -> None:
-        self._names[entry.participant_id] = entry.name
+    def _on_arrived(self, new: list[WaitingEntry]) -> None:
+        self._alerts.announce(new)
+        self.arrived.emit(len(new))
 
-    def _on_snapshot(self, entries: list[WaitingEntry]) -> None:
-        for entry in entries:
-            self._remember(entry)
-        was_empty = self.count == 0
-        new = self._model.replace_all(entries)
-        if self._had_snapshot and new:
-            # Arrivals while the connection was down: announce them now.
-            self._alerts.announce(new)
-            self.arrived.emit(len(new))
-        self._had_snapshot = True
-        self._after_change(was_empty)
-
-    def _on_arrived(self, entry: WaitingEntry) -> None:
-        self._remember(entry)
-        was_empty = self.count == 0
-        if self._model.upsert(entry):
-            self._alerts.announce([entry])
-            self.arrived.emit(1)
-        self._after_change(was_empty)
-
-    def _on_changed(self, entry: WaitingEntry) -> None:
-        if self._model.entry(entry.participant_id) is None:
-            # Not (or no longer) waiting: after a departure the service may still report the
-            # closing socket of that person; it must not bring them back into the list.
-            return
-        self._remember(entry)
-        self._model.upsert(entry)
-        self._after_change()
+    def _on_refused(self, error: SocketError) -> None:
+        self.message_bar.show_error(self._room.error_text(error))
 
     def _after_change(self, was_empty: bool = False) -> None:
         """Counts, empty state, selection and detail after any change of the list."""
@@ -352,18 +305,8 @@ class WaitingRoomPage(QWidget):
         self._show_count()
         self._show_selected()
 
-    def _on_departed(self, event: Departed) -> None:
-        pid = event.participant_id
-        entry = self._model.remove(pid)
-        admitting = self._admitting.pop(pid, None)
-        sent_away = pid in self._sending_away
-        self._sending_away.discard(pid)
-        name = entry.name if entry is not None else self._name(pid)
-        if event.reason == "admitted" and admitting is not None:
-            self.admitted.emit(entry or admitting)
-        elif entry is not None and name is not None:
-            self._tell_departure(event.reason, name, sent_away)
-        self._after_change()
+    def _on_left(self, leaving: Leaving) -> None:
+        self._tell_departure(leaving.reason, leaving.name, leaving.sent_here)
 
     def _tell_departure(self, reason: str, name: str, sent_away: bool) -> None:
         if reason == "sent_away":
@@ -382,11 +325,7 @@ class WaitingRoomPage(QWidget):
             return  # "revoked" has its own message; "closed": the appointment is over
         self._info(text.format(name=name))
 
-    def _on_consent_revoked(self, participant_id: int) -> None:
-        entry = self._model.remove(participant_id)
-        name = entry.name if entry is not None else self._names.get(participant_id)
-        self._names.pop(participant_id, None)  # the service deleted it; so do we
-        self._admitting.pop(participant_id, None)
+    def _on_consent_revoked(self, participant_id: int, name: str | None) -> None:
         if name:
             text = self.tr(
                 "{name} hat die Einwilligung widerrufen. "
@@ -399,7 +338,6 @@ class WaitingRoomPage(QWidget):
             )
         self.message_bar.show_message(text, Level.INFO)
         self.consent_revoked.emit(participant_id)
-        self._after_change()
 
     # --- slots: the advisor's actions -----------------------------------------------------
 
@@ -411,14 +349,9 @@ class WaitingRoomPage(QWidget):
 
     def _on_admit_clicked(self) -> None:
         entry = self.selected_entry()
-        if entry is None or entry.participant_id in self._admitting:
+        if entry is None or not self._waiting.admitting(entry):
             return
-        self._admitting[entry.participant_id] = entry
-        self._room.admit(entry.participant_id, on_sent=partial(self._on_admit_sent, entry))
-
-    def _on_admit_sent(self, entry: WaitingEntry, sent: bool) -> None:
-        if not sent:
-            self._admitting.pop(entry.participant_id, None)
+        self._room.admit(entry.participant_id, on_sent=partial(self._waiting.admission_sent, entry))
 
     def _on_note_chosen(self, text: str) -> None:
         entry = self.selected_entry()
@@ -455,5 +388,5 @@ class WaitingRoomPage(QWidget):
         dialog.open()
 
     def _send_away(self, entry: WaitingEntry, reason: str) -> None:
-        self._sending_away.add(entry.participant_id)
+        self._waiting.sending_away(entry.participant_id)
         self._room.send_away(entry.participant_id, reason)

@@ -7,7 +7,6 @@ position survive every event of the live waiting room.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 from datetime import datetime
 from enum import IntEnum
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from advisor_app.console.waiting_room import RowChanges, WaitingEntries
 from advisor_app.core.domain import Role
 from advisor_app.core.protocol import WaitingEntry
 from advisor_app.ui.icons import dot_icon
@@ -63,10 +63,6 @@ class Column(IntEnum):
     CONNECTION = 4
 
 
-def _key(entry: WaitingEntry) -> tuple[datetime, datetime, int]:
-    return (entry.starts_at, entry.waiting_since, entry.participant_id)
-
-
 def device_check_tooltip(entry: WaitingEntry) -> str:
     """The device check's details as a small table (rich text, user data escaped)."""
     check = entry.device_check
@@ -84,85 +80,66 @@ def device_check_tooltip(entry: WaitingEntry) -> str:
 
 
 class WaitingModel(QAbstractTableModel):
-    """The waiting room's entries, sorted by appointment time; ``now`` drives "seit …"."""
+    """The waiting room's entries (a :class:`WaitingEntries`) as table rows; ``now`` drives
+    "seit …"."""
 
     def __init__(self, now: datetime, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._entries: list[WaitingEntry] = []
+        root = QModelIndex()
+        self.waiting = WaitingEntries(
+            RowChanges(
+                before_insert=lambda row: self.beginInsertRows(root, row, row),
+                after_insert=self.endInsertRows,
+                before_move=lambda row, dest: self.beginMoveRows(root, row, row, root, dest),
+                after_move=self.endMoveRows,
+                changed=lambda row: self.dataChanged.emit(
+                    self.index(row, 0), self.index(row, len(Column) - 1)
+                ),
+                before_remove=lambda row: self.beginRemoveRows(root, row, row),
+                after_remove=self.endRemoveRows,
+            )
+        )
         self._now = now
 
     # --- data access --------------------------------------------------------------------
 
     def entries(self) -> list[WaitingEntry]:
-        return list(self._entries)
+        return self.waiting.entries()
 
     def entry(self, participant_id: int) -> WaitingEntry | None:
-        return next((e for e in self._entries if e.participant_id == participant_id), None)
+        return self.waiting.entry(participant_id)
 
     def row_of(self, participant_id: int) -> int:
-        return next(
-            (i for i, e in enumerate(self._entries) if e.participant_id == participant_id), -1
-        )
+        return self.waiting.row_of(participant_id)
 
     def entry_at(self, row: int) -> WaitingEntry | None:
-        return self._entries[row] if 0 <= row < len(self._entries) else None
+        return self.waiting.entry_at(row)
 
     # --- changes ------------------------------------------------------------------------
 
     def set_now(self, now: datetime) -> None:
         """Move the clock: the "waiting since" column is painted again."""
         self._now = now
-        if self._entries:
+        if len(self.waiting):
             self.dataChanged.emit(
-                self.index(0, Column.WAITING), self.index(len(self._entries) - 1, Column.WAITING)
+                self.index(0, Column.WAITING), self.index(len(self.waiting) - 1, Column.WAITING)
             )
 
     def upsert(self, entry: WaitingEntry) -> bool:
         """Add or replace ``entry`` at its sorted place; True if it was new."""
-        row = self.row_of(entry.participant_id)
-        if row < 0:
-            keys = [_key(e) for e in self._entries]
-            at = bisect.bisect(keys, _key(entry))
-            self.beginInsertRows(QModelIndex(), at, at)
-            self._entries.insert(at, entry)
-            self.endInsertRows()
-            return True
-        others = [_key(e) for i, e in enumerate(self._entries) if i != row]
-        target = bisect.bisect(others, _key(entry))
-        if target != row:
-            # Qt counts the destination before the row is taken out.
-            dest = target if target < row else target + 1
-            self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), dest)
-            del self._entries[row]
-            self._entries.insert(target, entry)
-            self.endMoveRows()
-            row = target
-        else:
-            self._entries[row] = entry
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
-        return False
+        return self.waiting.upsert(entry)
 
     def remove(self, participant_id: int) -> WaitingEntry | None:
-        row = self.row_of(participant_id)
-        if row < 0:
-            return None
-        self.beginRemoveRows(QModelIndex(), row, row)
-        entry = self._entries.pop(row)
-        self.endRemoveRows()
-        return entry
+        return self.waiting.remove(participant_id)
 
     def replace_all(self, entries: Sequence[WaitingEntry]) -> list[WaitingEntry]:
         """Take a snapshot of the room; returns the entries that were not known before."""
-        wanted = {e.participant_id for e in entries}
-        for entry in list(self._entries):
-            if entry.participant_id not in wanted:
-                self.remove(entry.participant_id)
-        return [e for e in entries if self.upsert(e)]
+        return self.waiting.replace_all(entries)
 
     # --- Qt model interface -------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._entries)
+        return 0 if parent.isValid() else len(self.waiting)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(Column)
