@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from pydantic import BaseModel
 
 from advisor_app.client.room_client import RoomClient
@@ -15,6 +16,8 @@ from advisor_app.core.protocol import Arrived, Departed, SocketError, WaitingSna
 from tests.helpers.processes import Serve, child_env
 from tests.helpers.service import MONDAY_11, Service
 from tests.server.test_waiting_room_ws import citizen_socket, consent, link_token, recv
+
+pytestmark = pytest.mark.integration
 
 
 def free_port() -> int:

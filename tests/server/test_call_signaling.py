@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from aiohttp import WSMsgType
 
 from advisor_app.server.sockets import HUB
@@ -14,6 +15,8 @@ from tests.server.test_waiting_room_ws import (
     recv,
     recv_type,
 )
+
+pytestmark = pytest.mark.service
 
 OFFER = {"kind": "offer", "sdp": "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n" + "a=x\r\n" * 1500}
 

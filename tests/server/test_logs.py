@@ -11,6 +11,8 @@ import pytest
 from advisor_app.server.logs import redact
 from tests.helpers.service import BASE_URL, MONDAY_11, PASSWORD, Service
 
+pytestmark = pytest.mark.service
+
 
 def all_log_text(caplog: pytest.LogCaptureFixture) -> str:
     lines = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from aiohttp import ClientWebSocketResponse
 
 from advisor_app.core.protocol import RoomPhase
@@ -21,6 +22,8 @@ from tests.server.test_waiting_room_ws import (
     recv,
     recv_type,
 )
+
+pytestmark = pytest.mark.service
 
 GUESTS = [
     {"name": "Ahmad <b>Dolmetscher</b>", "role": "interpreter"},

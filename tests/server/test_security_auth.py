@@ -15,6 +15,8 @@ from advisor_app.storage.repositories import AdvisorRepo
 from tests.helpers.service import PASSWORD, Service
 from tests.server.test_waiting_room_ws import citizen_waiting, recv
 
+pytestmark = pytest.mark.service
+
 
 async def closed_code(ws: Any) -> tuple[list[dict[str, Any]], int]:
     frames = []

@@ -7,10 +7,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from advisor_app.server import keys
 from tests.helpers.service import MONDAY_11, Service
+
+pytestmark = pytest.mark.service
 
 
 def test_names_fold_case_accents_and_spacing() -> None:

@@ -12,6 +12,8 @@ import pytest
 
 from tests.helpers.processes import Serve, child_env
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture
 def serve_url(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str, int]]:

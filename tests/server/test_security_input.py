@@ -6,8 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.helpers.service import Service
 from tests.server.test_waiting_room_ws import ROOM_OPEN, consent, link_token
+
+pytestmark = pytest.mark.service
 
 DEEP = "[" * 5000 + "]" * 5000
 

@@ -19,6 +19,8 @@ from tests.helpers.processes import Serve, child_env
 from tests.helpers.service import Service
 from tests.server.test_waiting_room_ws import ROOM_OPEN, consent, link_token
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.mark.logged_errors
 async def test_no_token_in_access_or_error_lines(

@@ -20,6 +20,8 @@ import pytest
 
 from tests.helpers.processes import Serve, child_env, run
 
+pytestmark = pytest.mark.integration
+
 PASSWORD = "ein-langes-Passwort-2026"
 MIB = 1024 * 1024
 

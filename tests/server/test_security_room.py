@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from aiohttp import ClientWebSocketResponse, WSMsgType
 
 from advisor_app.core.protocol import WaitingEntry
@@ -23,6 +24,8 @@ from tests.server.test_waiting_room_ws import (
     recv,
     recv_type,
 )
+
+pytestmark = pytest.mark.service
 
 GUEST = {"name": "Olena Dolmetscherin", "role": "interpreter"}
 

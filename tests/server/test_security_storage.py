@@ -7,9 +7,13 @@ import sqlite3
 import stat
 from pathlib import Path
 
+import pytest
+
 from advisor_app.server import keys
 from tests.helpers.service import Service
 from tests.server.test_waiting_room_ws import consent, link_token
+
+pytestmark = pytest.mark.service
 
 
 def mode(path: Path) -> int:

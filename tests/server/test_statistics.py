@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, inspect, select
 
 from advisor_app.server import keys
@@ -19,6 +20,8 @@ from tests.server.test_waiting_room_ws import (
     recv,
     recv_type,
 )
+
+pytestmark = pytest.mark.service
 
 #: Known appointments around the week and month boundaries of late November 2026 (Berlin).
 A_MON_23_NOV = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 11:00, KW 48, November: held

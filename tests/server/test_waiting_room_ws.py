@@ -15,6 +15,8 @@ from aiohttp import ClientWebSocketResponse, WSCloseCode, WSMsgType
 from advisor_app.server.sockets import HUB
 from tests.helpers.service import MONDAY_11, Service
 
+pytestmark = pytest.mark.service
+
 ROOM_OPEN = MONDAY_11 - timedelta(minutes=4)
 MORNING = MONDAY_11 - timedelta(hours=2)
 
