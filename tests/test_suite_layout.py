@@ -99,6 +99,28 @@ def test_the_marker_check_sees_a_test_without_a_kind() -> None:
     assert _unmarked_tests(module) == []
 
 
+def test_test_modules_share_code_only_through_tests_helpers() -> None:
+    offenders = sorted(
+        f"{_rel(path)} imports {name}"
+        for path in [*_test_modules(), *TESTS.rglob("conftest.py")]
+        for name in _imported(path)
+        if name.split(".")[0] == "tests" and not name.startswith("tests.helpers")
+    )
+    assert offenders == []
+
+
+def test_only_helpers_test_modules_and_conftests_live_under_tests() -> None:
+    strays = sorted(
+        _rel(p)
+        for p in TESTS.rglob("*.py")
+        if "node_modules" not in p.parts
+        and "helpers" not in p.relative_to(TESTS).parts
+        and not p.name.startswith("test_")
+        and p.name not in ("conftest.py", "__init__.py")
+    )
+    assert strays == []
+
+
 def test_benchmark_code_is_used_by_benchmark_tests_and_for_generated_documents() -> None:
     offenders = sorted(
         f"{_rel(path)} imports {name}"

@@ -14,7 +14,6 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from advisor_app.client.peer import PeerLink, PeerState
-from tests.e2e.test_citizen_journey import to_room
 from tests.helpers.citizen_browser import (
     DESKTOP,
     PHONE,
@@ -27,6 +26,7 @@ from tests.helpers.citizen_browser import (
     no_horizontal_scroll,
     wait_step,
 )
+from tests.helpers.citizen_page import to_room
 from tests.helpers.console_call import ConsoleSide, console_side
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]

@@ -26,9 +26,6 @@ from advisor_app.core.clock import ManualClock
 from advisor_app.core.protocol import Arrived, IceConfig
 from advisor_app.server.app import create_app
 from advisor_app.server.logs import AccessLogger
-from tests.client.test_room_client import free_port
-from tests.e2e.test_call import RECEIVED, call_with_console_process, join
-from tests.e2e.test_citizen_journey import to_room
 from tests.helpers.citizen_browser import (
     PHONE,
     SHOTS,
@@ -38,11 +35,12 @@ from tests.helpers.citizen_browser import (
     new_page,
     wait_step,
 )
+from tests.helpers.citizen_page import RECEIVED, call_with_console_process, join, to_room
+from tests.helpers.citizens import Citizen, book
 from tests.helpers.console_call import ConsoleSide, console_side
 from tests.helpers.coturn import coturn
-from tests.helpers.processes import Serve, child_env
+from tests.helpers.processes import Serve, child_env, free_port
 from tests.helpers.service import Service, make_settings
-from tests.ui.citizens import Citizen, book
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 TURN_SECRET = "turn-geheimnis-nur-für-den-test"

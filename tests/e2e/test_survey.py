@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from advisor_app.server import keys
 from advisor_app.storage.models import StatTally
-from tests.e2e.test_citizen_journey import to_room
 from tests.helpers.citizen_browser import (
     DESKTOP,
     PHONE,
@@ -29,6 +28,7 @@ from tests.helpers.citizen_browser import (
     receive_type,
     wait_step,
 )
+from tests.helpers.citizen_page import to_room
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 

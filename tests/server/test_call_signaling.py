@@ -7,7 +7,7 @@ from aiohttp import WSMsgType
 
 from advisor_app.server.sockets import HUB
 from tests.helpers.service import Service
-from tests.server.test_waiting_room_ws import (
+from tests.helpers.waiting_room import (
     Waiting,
     advisor_socket,
     citizen_socket,

@@ -13,7 +13,7 @@ from advisor_app.server import keys, sockets
 from advisor_app.storage.models import Advisor
 from advisor_app.storage.repositories import AdvisorRepo
 from tests.helpers.service import PASSWORD, Service
-from tests.server.test_waiting_room_ws import citizen_waiting, recv
+from tests.helpers.waiting_room import citizen_waiting, recv
 
 pytestmark = pytest.mark.service
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.helpers.service import Service
-from tests.server.test_waiting_room_ws import ROOM_OPEN, consent, link_token
+from tests.helpers.waiting_room import ROOM_OPEN, consent, link_token
 
 pytestmark = pytest.mark.service
 

@@ -17,7 +17,7 @@ import pytest
 from advisor_app.storage.repositories import AppointmentRepo
 from tests.helpers.processes import Serve, child_env
 from tests.helpers.service import Service
-from tests.server.test_waiting_room_ws import ROOM_OPEN, consent, link_token
+from tests.helpers.waiting_room import ROOM_OPEN, consent, link_token
 
 pytestmark = pytest.mark.integration
 

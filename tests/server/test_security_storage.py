@@ -11,7 +11,7 @@ import pytest
 
 from advisor_app.server import keys
 from tests.helpers.service import Service
-from tests.server.test_waiting_room_ws import consent, link_token
+from tests.helpers.waiting_room import consent, link_token
 
 pytestmark = pytest.mark.service
 

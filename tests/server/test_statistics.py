@@ -12,7 +12,7 @@ from advisor_app.server import keys
 from advisor_app.server.retention import purge
 from advisor_app.storage.models import Appointment, StatTally, SurveyTicket
 from tests.helpers.service import Service
-from tests.server.test_waiting_room_ws import (
+from tests.helpers.waiting_room import (
     advisor_socket,
     citizen_socket,
     consent,

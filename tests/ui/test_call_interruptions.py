@@ -25,10 +25,9 @@ from advisor_app.core.protocol import GuestIn, PeriodFigures, SocketError
 from advisor_app.core.statistics import PeriodKind
 from advisor_app.ui.pages.call import CallPage, RemoteTile
 from advisor_app.ui.widgets.message_bar import Level
-from tests.ui.citizens import book
-from tests.ui.support import run, wait_until
-from tests.ui.test_call_page import CallingCitizen, calling_console  # noqa: F401
-from tests.ui.test_waiting_room import Console
+from tests.helpers.citizens import book
+from tests.helpers.console_window import CallingCitizen, Console
+from tests.helpers.ui import run, wait_until
 
 pytestmark = [pytest.mark.gui, pytest.mark.e2e]
 
@@ -90,7 +89,7 @@ def describe(call: CallPage, tiles: list[RemoteTile]) -> str:
 def test_a_network_drop_of_the_citizen_and_of_a_guest_leaves_the_call_page_live(
     loop: asyncio.AbstractEventLoop,
     qtbot: QtBot,
-    calling_console: Console,  # noqa: F811
+    calling_console: Console,
     client: ServiceClient,
     request: pytest.FixtureRequest,
 ) -> None:
@@ -161,7 +160,7 @@ def week(loop: asyncio.AbstractEventLoop, client: ServiceClient) -> PeriodFigure
 def test_the_citizen_ending_the_call_reads_as_what_happened_never_as_an_error(
     loop: asyncio.AbstractEventLoop,
     qtbot: QtBot,
-    calling_console: Console,  # noqa: F811
+    calling_console: Console,
     client: ServiceClient,
     request: pytest.FixtureRequest,
     command: str,

@@ -7,20 +7,13 @@ generated test picture and its microphone a tone (there are no devices here).
 from __future__ import annotations
 
 import asyncio
-import json
-import multiprocessing
 import os
-import queue
 import random
 import signal
-import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from advisor_app.client.service_client import ServiceClient
@@ -30,82 +23,20 @@ from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.pages.call import RemoteTile
 from advisor_app.ui.tasks import TaskRunner
 from benchmarks.idcheck_synth import id_card, make_view
-from tests.client.test_room_client import free_port
-from tests.helpers.citizen_browser import citizen_call, write_y4m
+from tests.helpers.citizen_browser import write_y4m
+from tests.helpers.citizens import book
 from tests.helpers.console_call import GeneratedMedia
-from tests.helpers.processes import Serve, child_env
-from tests.ui.citizens import book
-from tests.ui.support import close_calls, run, wait_until
-from tests.ui.test_waiting_room import Console, RecordingChime, RecordingNotifier
+from tests.helpers.console_window import (
+    SHOTS,
+    CallingCitizen,
+    Console,
+    RecordingChime,
+    RecordingNotifier,
+)
+from tests.helpers.processes import Serve, child_env, free_port
+from tests.helpers.ui import close_calls, run, wait_until
 
 pytestmark = [pytest.mark.gui, pytest.mark.e2e]
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-class CallingCitizen:
-    """Chromium in its own process: joins, then answers commands on a queue."""
-
-    def __init__(self, url: str, camera_file: Path | None = None) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        self.reached: multiprocessing.Queue[str] = ctx.Queue()
-        self.commands: multiprocessing.Queue[str] = ctx.Queue()
-        camera = str(camera_file) if camera_file else None
-        self.process = ctx.Process(
-            target=citizen_call,
-            args=(url, self.reached, self.commands, camera),
-            name="citizen-call",
-        )
-        self.process.start()
-
-    def answer(self, timeout: float = 60) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            QTest.qWait(50)  # the console's loop keeps turning while the browser works
-            try:
-                return self.reached.get_nowait()
-            except queue.Empty:
-                continue
-        raise AssertionError("the browser did not answer")
-
-    def expect(self, step: str) -> None:
-        got = self.answer()
-        assert got == step, got
-
-    def ask(self, command: str) -> str:
-        self.commands.put(command)
-        return self.answer()
-
-    def report(self) -> dict[str, Any]:
-        return dict(json.loads(self.ask("report")))
-
-    def stop(self) -> None:
-        self.commands.put("close")
-        self.process.join(timeout=20)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-
-
-@pytest.fixture
-def calling_console(
-    loop: asyncio.AbstractEventLoop, qtbot: QtBot, runner: TaskRunner, client: ServiceClient
-) -> Iterator[Console]:
-    window = MainWindow(
-        runner,
-        chime=RecordingChime(),
-        notifier=RecordingNotifier(),
-        media=GeneratedMedia,
-    )
-    # as the console does at quit, before the window goes: a call that is still on says
-    # goodbye and is torn down (pytest-qt closes and deletes the window before fixtures end)
-    qtbot.addWidget(window, before_close_func=lambda w: close_calls(loop, w))
-    window.resize(1400, 860)
-    window.show()
-    window.show_console(client, advisor_name="Anna Berger", connection="Lokaler Dienst")
-    assert window.waiting_room is not None
-    wait_until(lambda: window.waiting_room.connection_text() == "Live verbunden")
-    yield Console(window, window._chime, window._notifier)  # type: ignore[arg-type]
-    assert window.call_controller is not None
 
 
 def test_a_call_with_chromium_on_the_call_page(

@@ -23,11 +23,10 @@ from pytestqt.qtbot import QtBot
 from advisor_app.client.media.synthetic import PAUSED_BGR
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.ui.dialogs.share_picker import SharePicker
+from tests.helpers.citizens import book
+from tests.helpers.console_window import SHOTS, CallingCitizen, Console
 from tests.helpers.screen import QUADRANTS_RGB, XScreen, quadrant_pattern, xvfb_screen
-from tests.ui.citizens import book
-from tests.ui.support import run, wait_until
-from tests.ui.test_call_page import SHOTS, CallingCitizen, calling_console  # noqa: F401
-from tests.ui.test_waiting_room import Console
+from tests.helpers.ui import run, wait_until
 
 pytestmark = [pytest.mark.gui]
 
@@ -127,7 +126,7 @@ def _report(citizen: CallingCitizen) -> dict[str, Any]:
 def test_sharing_from_the_call_page_with_chromium(
     loop: asyncio.AbstractEventLoop,
     qtbot: QtBot,
-    calling_console: Console,  # noqa: F811
+    calling_console: Console,
     client: ServiceClient,
     screen: XScreen,
     request: pytest.FixtureRequest,

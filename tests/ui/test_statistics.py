@@ -31,9 +31,8 @@ from advisor_app.storage.db import create_engine, migrate, session_factory
 from advisor_app.storage.repositories import StatsRepo
 from advisor_app.ui.pages.statistics import StatisticsPage
 from advisor_app.ui.tasks import TaskRunner
-from tests.ui.citizens import Citizen, book
-from tests.ui.conftest import _start, _stop
-from tests.ui.support import run, wait_until
+from tests.helpers.citizens import Citizen, book
+from tests.helpers.ui import run, start_embedded_service, stop_embedded_service, wait_until
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -74,9 +73,9 @@ async def _seed(database: Path) -> None:
 def stats_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedService]:
     data = tmp_path_factory.mktemp("statistics-service")
     asyncio.run(_seed(data / "advisor.db"))
-    service = _start(data)
+    service = start_embedded_service(data)
     yield service
-    _stop(service)
+    stop_embedded_service(service)
 
 
 async def _real_call(service: EmbeddedService, api: ServiceClient) -> None:

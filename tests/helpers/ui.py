@@ -6,17 +6,23 @@ import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from time import monotonic
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import QLocale, Qt, QTimer
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
+from advisor_app.client.embedded import EmbeddedService
 from advisor_app.core.domain import BERLIN
 from advisor_app.core.protocol import AppointmentIn, GuestIn
+from advisor_app.paths import i18n_dir
+from advisor_app.ui.app import install_translator
+from advisor_app.ui.pages.schedule import SchedulePage
 
 T = TypeVar("T")
 
@@ -131,3 +137,59 @@ def clipped_labels(root: Any) -> list[str]:
         if need_w > inner.width() or need_h > inner.height():
             found.append(f"{label.text()!r}: {inner.width()}x{inner.height()} < {need_w}x{need_h}")
     return found
+
+
+#: Short refresh interval: background mail states show up quickly in tests.
+REFRESH_MS = 200
+
+
+def start_embedded_service(data_dir: Path, env: dict[str, str] | None = None) -> EmbeddedService:
+    """The console's embedded service (a child process) on a free port, ``env`` added."""
+    saved = dict(os.environ)
+    os.environ.update(env or {})
+    try:
+        return asyncio.run(EmbeddedService.start(data_dir, 0))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def stop_embedded_service(service: EmbeddedService) -> None:
+    """Stop it and check that its process ended."""
+    asyncio.run(service.stop())
+    assert service.process.returncode is not None
+
+
+MakeSchedule = Callable[..., SchedulePage]
+
+
+@pytest.fixture
+def english(qapp: QApplication) -> Iterator[None]:
+    if not (i18n_dir() / "console_en.qm").is_file():
+        pytest.fail(
+            "i18n/console_en.qm is missing; build it with "
+            ".venv/bin/pyside6-lrelease i18n/console_en.ts -qm i18n/console_en.qm"
+        )
+    translator = install_translator(qapp, "en")
+    assert translator is not None
+    yield
+    qapp.removeTranslator(translator)
+    QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+
+
+def drive_console(qapp: QApplication, step: Callable[[], bool], give_up_s: float = 60) -> QTimer:
+    """Call ``step`` every 50 ms inside the console's own event loop until it returns True."""
+    timer = QTimer(qapp)
+    timer.setInterval(50)
+    deadline = QTimer(qapp)
+    deadline.setSingleShot(True)
+
+    def tick() -> None:
+        if step():
+            timer.stop()
+
+    timer.timeout.connect(tick)
+    deadline.timeout.connect(qapp.quit)  # never hang: quitting shuts the console down
+    timer.start()
+    deadline.start(int(give_up_s * 1000))
+    return deadline
