@@ -1339,6 +1339,10 @@
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
+        <source>&amp;Protokolldatei öffnen</source>
+        <translation>Open &amp;log file</translation>
+    </message>
+    <message>
         <source>Neuer Termin</source>
         <translation>New appointment</translation>
     </message>
@@ -1453,6 +1457,10 @@
     <message>
         <source>Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.</source>
         <translation>Your sign-in has expired. Please sign in again.</translation>
+    </message>
+    <message>
+        <source>Protokolldatei: {path}</source>
+        <translation>Log file: {path}</translation>
     </message>
     <message>
         <source>Wartezimmer wieder verbunden.</source>

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QSettings, Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -25,6 +26,7 @@ from advisor_app.client.service_client import ServiceClient
 from advisor_app.client.site import LocalSite
 from advisor_app.core.clock import Clock
 from advisor_app.core.protocol import AdvisorOut, WaitingEntry
+from advisor_app.logfile import console_log_path
 from advisor_app.ui.accessibility import announce, key_text, with_shortcut
 from advisor_app.ui.alerts import ArrivalAlerts, Notifier, TrayNotifier
 from advisor_app.ui.call_controller import CallController, MediaFactory
@@ -103,10 +105,12 @@ class MainWindow(QMainWindow):
         chime: ChimePlayer | None = None,
         notifier: Notifier | None = None,
         media: MediaFactory | None = None,
+        log_file: Path | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._runner = runner
+        self.log_file = log_file or console_log_path()
         self._media: MediaFactory = media or _device_media
         self._clock = clock
         self._chime = chime
@@ -148,6 +152,11 @@ class MainWindow(QMainWindow):
         keys_action = help_menu.addAction(self.tr("&Tastenkürzel"))
         keys_action.setShortcut(QKeySequence.StandardKey.HelpContents)
         keys_action.triggered.connect(self._on_shortcuts_help)
+        # IT asks for this file when something went wrong; the advisor finds it here
+        self.log_action = help_menu.addAction(self.tr("&Protokolldatei öffnen"))
+        self.log_action.setStatusTip(str(self.log_file))
+        self.log_action.setToolTip(str(self.log_file))
+        self.log_action.triggered.connect(self._on_open_log_file)
         self._help_rows: list[tuple[str, str]] = []
 
         status = self.statusBar()
@@ -400,6 +409,19 @@ class MainWindow(QMainWindow):
         dialog = self.shortcuts_dialog()
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def log_file_url(self) -> QUrl:
+        """The log file, or its folder while the file does not exist yet."""
+        target = self.log_file if self.log_file.exists() else self.log_file.parent
+        return QUrl.fromLocalFile(str(target))
+
+    def _on_open_log_file(self) -> None:
+        url = self.log_file_url()
+        if not QDesktopServices.openUrl(url):
+            log.warning("the log file %s could not be opened", url.toLocalFile())
+            self.statusBar().showMessage(
+                self.tr("Protokolldatei: {path}").format(path=self.log_file), 15000
+            )
 
     def _on_page_key(self, page: QWidget) -> None:
         item = self.navigation.item_for(page)
