@@ -1323,7 +1323,6 @@
     <name>MainWindow</name>
     <message>
         <source>Beratungskonsole – Videotermine</source>
-        <extracomment>The call&apos;s keys (as in common video-call programs); they work on every page during a call.</extracomment>
         <translation>Advisor console – video appointments</translation>
     </message>
     <message>
@@ -1336,11 +1335,8 @@
     </message>
     <message>
         <source>&amp;Tastenkürzel</source>
+        <extracomment>The call&apos;s keys (as in common video-call programs); they work on every page during a call.</extracomment>
         <translation>&amp;Keyboard shortcuts</translation>
-    </message>
-    <message>
-        <source>&amp;Protokolldatei öffnen</source>
-        <translation>Open &amp;log file</translation>
     </message>
     <message>
         <source>Neuer Termin</source>
@@ -1457,10 +1453,6 @@
     <message>
         <source>Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.</source>
         <translation>Your sign-in has expired. Please sign in again.</translation>
-    </message>
-    <message>
-        <source>Protokolldatei: {path}</source>
-        <translation>Log file: {path}</translation>
     </message>
     <message>
         <source>Wartezimmer wieder verbunden.</source>
@@ -1582,6 +1574,13 @@
     <message>
         <source>{count} von {limit} Zeichen</source>
         <translation>{count} of {limit} characters</translation>
+    </message>
+</context>
+<context>
+    <name>OpenLogFileAction</name>
+    <message>
+        <source>&amp;Protokolldatei öffnen</source>
+        <translation>Open &amp;log file</translation>
     </message>
 </context>
 <context>

@@ -28,7 +28,7 @@ from advisor_app.ui.widgets.waiting_list import Column
 from tests.helpers.citizen_browser import citizen_call
 from tests.helpers.citizens import Citizen
 from tests.helpers.console_call import GeneratedMedia
-from tests.helpers.ui import close_calls, run, wait_until
+from tests.helpers.ui import close_calls, console_window, run, wait_until
 
 PASSWORD = "ein-langes-Passwort-2026"
 
@@ -93,14 +93,12 @@ def console(
     loop: asyncio.AbstractEventLoop, qtbot: QtBot, runner: TaskRunner, client: ServiceClient
 ) -> Iterator[Console]:
     chime, notifier = RecordingChime(), RecordingNotifier()
-    window = MainWindow(runner, chime=chime, notifier=notifier, media=CallMedia)
+    window = console_window(client, runner, chime=chime, notifier=notifier, media=CallMedia)
     # as the console does at quit, before the window goes: a call that is still on says
     # goodbye and is torn down (pytest-qt closes and deletes the window before fixtures end)
     qtbot.addWidget(window, before_close_func=lambda w: close_calls(loop, w))
     window.resize(1400, 860)
     window.show()
-    window.show_console(client, advisor_name="Anna Berger", connection="Lokaler Dienst")
-    assert window.waiting_room is not None
     window.show_page(window.waiting_room)
     page = window.waiting_room
     wait_until(lambda: page.connection_text() == "Live verbunden", message="room online")
@@ -183,21 +181,15 @@ class CallingCitizen:
 def calling_console(
     loop: asyncio.AbstractEventLoop, qtbot: QtBot, runner: TaskRunner, client: ServiceClient
 ) -> Iterator[Console]:
-    window = MainWindow(
-        runner,
-        chime=RecordingChime(),
-        notifier=RecordingNotifier(),
-        media=GeneratedMedia,
-    )
+    chime, notifier = RecordingChime(), RecordingNotifier()
+    window = console_window(client, runner, chime=chime, notifier=notifier, media=GeneratedMedia)
     # as the console does at quit, before the window goes: a call that is still on says
     # goodbye and is torn down (pytest-qt closes and deletes the window before fixtures end)
     qtbot.addWidget(window, before_close_func=lambda w: close_calls(loop, w))
     window.resize(1400, 860)
     window.show()
-    window.show_console(client, advisor_name="Anna Berger", connection="Lokaler Dienst")
-    assert window.waiting_room is not None
     wait_until(lambda: window.waiting_room.connection_text() == "Live verbunden")
-    yield Console(window, window._chime, window._notifier)  # type: ignore[arg-type]
+    yield Console(window, chime, notifier)
     assert window.call_controller is not None
 
 

@@ -18,11 +18,15 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from advisor_app.client.embedded import EmbeddedService
+from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.domain import BERLIN
 from advisor_app.core.protocol import AppointmentIn, GuestIn
 from advisor_app.paths import i18n_dir
 from advisor_app.ui.app import install_translator
+from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.pages.schedule import SchedulePage
+from advisor_app.ui.services import ConsoleServices, SignedIn
+from advisor_app.ui.tasks import TaskRunner
 
 T = TypeVar("T")
 
@@ -193,3 +197,18 @@ def drive_console(qapp: QApplication, step: Callable[[], bool], give_up_s: float
     timer.start()
     deadline.start(int(give_up_s * 1000))
     return deadline
+
+
+def console_window(
+    client: ServiceClient,
+    runner: TaskRunner,
+    *,
+    advisor_name: str = "Anna Berger",
+    connection: str = "Lokaler Dienst",
+    can_sign_in: bool = False,
+    **parts: Any,
+) -> MainWindow:
+    """The main window as the console builds it once signed in (``parts``: chime, notifier,
+    media… of :meth:`ConsoleServices.connect`); it connects the waiting room at once."""
+    signed_in = SignedIn(advisor_name, connection, can_sign_in=can_sign_in)
+    return MainWindow(ConsoleServices.connect(client, runner, signed_in, **parts))

@@ -49,7 +49,15 @@ from advisor_app.ui.tasks import TaskRunner
 from advisor_app.ui.widgets.chat_panel import ChatPanel
 from advisor_app.ui.widgets.navigation import Navigation
 from tests.helpers.console_window import RecordingChime, RecordingNotifier
-from tests.helpers.ui import Days, MakeSchedule, appointment, close_calls, run, wait_until
+from tests.helpers.ui import (
+    Days,
+    MakeSchedule,
+    appointment,
+    close_calls,
+    console_window,
+    run,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -62,11 +70,12 @@ def _report(problems: list[Problem]) -> str:
 def window(
     loop: asyncio.AbstractEventLoop, qtbot: QtBot, runner: TaskRunner, client: ServiceClient
 ) -> MainWindow:
-    win = MainWindow(runner, chime=RecordingChime(), notifier=RecordingNotifier(), media=CallMedia)
+    win = console_window(
+        client, runner, chime=RecordingChime(), notifier=RecordingNotifier(), media=CallMedia
+    )
     qtbot.addWidget(win, before_close_func=lambda w: close_calls(loop, w))
     win.resize(1400, 860)
     win.show()
-    win.show_console(client, advisor_name="Anna Berger", connection="Lokaler Dienst")
     return win
 
 

@@ -23,6 +23,7 @@ from advisor_app.ui.app import run_console
 from advisor_app.ui.chime import ChimePlayer
 from advisor_app.ui.dialogs.sign_in import SignInDialog
 from advisor_app.ui.main_window import MainWindow
+from advisor_app.ui.start_window import StartWindow
 from advisor_app.ui.tasks import TaskRunner
 from advisor_app.ui.widgets.appointment_list import Column
 from tests.helpers.ui import (
@@ -31,6 +32,7 @@ from tests.helpers.ui import (
     admin,
     appointment,
     clipped_labels,
+    console_window,
     drive_console,
     run,
     wait_until,
@@ -48,10 +50,9 @@ def make_window(
     windows: list[MainWindow] = []
 
     def make(api: ServiceClient) -> MainWindow:
-        window = MainWindow(runner, chime=ChimePlayer(), notifier=Notifier())
+        window = console_window(api, runner, chime=ChimePlayer(), notifier=Notifier())
         qtbot.addWidget(window)
         window.show()
-        window.show_console(api, advisor_name="Anna Berger", connection="Lokaler Dienst")
         windows.append(window)
         return window
 
@@ -157,11 +158,11 @@ def test_run_console_starts_the_local_service_and_stops_it_on_close(
 
     def step() -> bool:
         for widget in qapp.topLevelWidgets():
+            if isinstance(widget, StartWindow) and widget.isVisible():
+                seen.setdefault("starting", widget.starting.text.text())
             if not isinstance(widget, MainWindow) or not widget.isVisible():
                 continue
-            if widget.schedule is None:
-                seen.setdefault("starting", widget.starting.text.text())
-            elif widget.state_label.text() == "Verbunden":
+            if widget.state_label.text() == "Verbunden":
                 seen["status"] = widget.connection_label.text()
                 seen["title"] = widget.windowTitle()
                 widget.close()  # the advisor closes the window
@@ -230,7 +231,6 @@ def test_run_console_signs_in_to_a_server_and_reuses_the_token_next_time(
             elif (
                 isinstance(widget, MainWindow)
                 and widget.isVisible()
-                and widget.schedule is not None
                 and widget.state_label.text() == "Verbunden"
             ):
                 seen.append(widget.advisor_label.text())
@@ -263,12 +263,11 @@ def test_expired_sign_in_asks_for_the_password_again(
     api = ServiceClient(service.url)
     try:
         run(loop, api.login("carla", PASSWORD))
-        window = MainWindow(runner)
+        window = console_window(
+            api, runner, advisor_name="Carla Muster", connection=service.url, can_sign_in=True
+        )
         qtbot.addWidget(window)
         window.show()
-        window.show_console(
-            api, advisor_name="Carla Muster", connection=service.url, can_sign_in=True
-        )
         wait_until(lambda: window.state_label.text() == "Verbunden")
         # IT resets the password: every session of the account ends.
         admin(data_dir, "reset-password", "carla", "--password-stdin", password=PASSWORD)

@@ -19,7 +19,6 @@ from pytestqt.qtbot import QtBot
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.protocol import PeriodFigures
 from advisor_app.core.statistics import PeriodKind
-from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.pages.call import RemoteTile
 from advisor_app.ui.tasks import TaskRunner
 from benchmarks.idcheck_synth import id_card, make_view
@@ -34,7 +33,7 @@ from tests.helpers.console_window import (
     RecordingNotifier,
 )
 from tests.helpers.processes import Serve, child_env, free_port
-from tests.helpers.ui import close_calls, run, wait_until
+from tests.helpers.ui import close_calls, console_window, run, wait_until
 
 pytestmark = [pytest.mark.gui, pytest.mark.e2e]
 
@@ -262,26 +261,25 @@ def test_a_service_restart_during_the_call_brings_the_citizen_back_to_the_waitin
     token = "lokales-token-" + "w" * 20
     env = child_env(ADVISOR_EMBEDDED_TOKEN=token)
     args = ["serve", "--port", str(port), "--data-dir", str(tmp_path / "data")]
-    window = MainWindow(
-        runner, chime=RecordingChime(), notifier=RecordingNotifier(), media=GeneratedMedia
-    )
-    qtbot.addWidget(window, before_close_func=lambda w: close_calls(loop, w))
-    window.resize(1400, 860)
-    window.show()
+    chime, notifier = RecordingChime(), RecordingNotifier()
     api: ServiceClient | None = None
     try:
         with Serve(args, cwd=tmp_path, env=env) as first:
             url = run(loop, asyncio.to_thread(first.wait_ready))
             api = ServiceClient(url, token=token)
-            window.show_console(api, advisor_name="Anna Berger", connection="Lokaler Dienst")
+            window = console_window(
+                api, runner, chime=chime, notifier=notifier, media=GeneratedMedia
+            )
+            qtbot.addWidget(window, before_close_func=lambda w: close_calls(loop, w))
+            window.resize(1400, 860)
+            window.show()
             page = window.waiting_room
-            assert page is not None
             wait_until(lambda: page.connection_text() == "Live verbunden")
             appt = run(loop, book(api, "Wanda Wiederkehr"))
             citizen = CallingCitizen(appt.citizen.link)
             request.addfinalizer(citizen.stop)
             citizen.expect("waiting")
-            console = Console(window, window._chime, window._notifier)  # type: ignore[arg-type]
+            console = Console(window, chime, notifier)
             console.select("Wanda Wiederkehr")
             qtbot.mouseClick(page.detail.admit_button, Qt.MouseButton.LeftButton)
             citizen.expect("connected")

@@ -30,7 +30,6 @@ from advisor_app.ui.dialogs.note_dialog import NoteDialog
 from advisor_app.ui.dialogs.send_away_dialog import SendAwayDialog
 from advisor_app.ui.dialogs.sign_in import SignInDialog
 from advisor_app.ui.labels import clock_text
-from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.tasks import TaskRunner
 from advisor_app.ui.widgets.waiting_list import Column
 from tests.helpers.citizen_browser import citizen_journey
@@ -43,7 +42,7 @@ from tests.helpers.console_window import (
     _chime_on,  # noqa: F401 - autouse: the chime is on
 )
 from tests.helpers.processes import Serve, child_env, free_port
-from tests.helpers.ui import add_advisor, run, wait_until
+from tests.helpers.ui import add_advisor, console_window, run, wait_until
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -360,15 +359,18 @@ def test_a_refused_token_asks_for_the_password_and_the_room_comes_back(
     add_advisor(service.log_path.parent, "wilma", "Wilma Warte", PASSWORD)
     api = ServiceClient(service.url, token="abgelaufen-" + "z" * 30)
     try:
-        window = MainWindow(
-            runner, chime=RecordingChime(), notifier=RecordingNotifier(), media=CallMedia
+        window = console_window(
+            api,
+            runner,
+            advisor_name="Wilma Warte",
+            connection=service.url,
+            can_sign_in=True,
+            chime=RecordingChime(),
+            notifier=RecordingNotifier(),
+            media=CallMedia,
         )
         qtbot.addWidget(window)
         window.show()
-        window.show_console(
-            api, advisor_name="Wilma Warte", connection=service.url, can_sign_in=True
-        )
-        assert window.waiting_room is not None
         page = window.waiting_room
         wait_until(lambda: window.findChild(SignInDialog) is not None, message="asked")
         dialog = window.findChild(SignInDialog)
@@ -396,17 +398,15 @@ def test_service_restart_shows_reconnecting_and_recovers(
     env = child_env(ADVISOR_EMBEDDED_TOKEN=token)
     args = ["serve", "--port", str(port), "--data-dir", str(tmp_path / "data")]
     chime, notifier = RecordingChime(), RecordingNotifier()
-    window = MainWindow(runner, chime=chime, notifier=notifier, media=CallMedia)
-    qtbot.addWidget(window)
-    window.show()
     api: ServiceClient | None = None
     try:
         with Serve(args, cwd=tmp_path, env=env) as first:
             url = run(loop, asyncio.to_thread(first.wait_ready))
             api = ServiceClient(url, token=token)
-            window.show_console(api, advisor_name="Anna Berger", connection="Lokaler Dienst")
+            window = console_window(api, runner, chime=chime, notifier=notifier, media=CallMedia)
+            qtbot.addWidget(window)
+            window.show()
             page = window.waiting_room
-            assert page is not None
             wait_until(lambda: page.connection_text() == "Live verbunden")
             appointment = run(loop, book(api, "Karl Kontinuität"))
             run(loop, asyncio.to_thread(first.stop, signal.SIGKILL))  # a crash
