@@ -118,3 +118,7 @@ async def submit(request: web.Request) -> web.Response:
             message_en="Thank you for your answers!",
         )
     )
+
+
+def setup_routes(app: web.Application) -> None:
+    app.router.add_post(SURVEY_PATH, submit)
