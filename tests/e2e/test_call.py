@@ -25,7 +25,6 @@ from advisor_app.core.protocol import CallEnded
 from tests.helpers.citizen_browser import (
     CHROMIUM_ARGS,
     PHONE,
-    SHOTS,
     Live,
     browser_env,
     new_page,
@@ -42,6 +41,7 @@ from tests.helpers.citizen_page import (
     join,
 )
 from tests.helpers.console_call import _tone, console_side
+from tests.helpers.screenshots import shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
@@ -109,7 +109,7 @@ async def test_video_audio_and_chat_both_ways_then_the_citizen_hangs_up(
         await no_horizontal_scroll(page)
         for control in ("#toggle-camera", "#toggle-microphone", "#hangup", "#chat-input"):
             await expect(page.locator(control)).to_be_visible()
-        await page.screenshot(path=str(SHOTS / "citizen_call_phone.png"), full_page=True)
+        await page.screenshot(path=shot("citizen_call_phone.png"), full_page=True)
 
         # The citizen's camera is unplugged: the page says so, the console learns it.
         await page.evaluate(

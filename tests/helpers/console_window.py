@@ -130,9 +130,6 @@ def _chime_on() -> Iterator[None]:
     QSettings().remove(CHIME_SETTING)
 
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
 class CallingCitizen:
     """Chromium in its own process: joins, then answers commands on a queue."""
 

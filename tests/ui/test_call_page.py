@@ -26,13 +26,13 @@ from tests.helpers.citizen_browser import write_y4m
 from tests.helpers.citizens import book
 from tests.helpers.console_call import GeneratedMedia
 from tests.helpers.console_window import (
-    SHOTS,
     CallingCitizen,
     Console,
     RecordingChime,
     RecordingNotifier,
 )
 from tests.helpers.processes import Serve, child_env, free_port
+from tests.helpers.screenshots import shot
 from tests.helpers.ui import close_calls, console_window, run, wait_until
 
 pytestmark = [pytest.mark.gui, pytest.mark.e2e]
@@ -108,8 +108,7 @@ def test_a_call_with_chromium_on_the_call_page(
     # plain text, never markup; the address counts as a link that Enter opens
     assert "<b>Unterlagen</b>: https://www.arbeitsagentur.de, 1 Link" in said[0]
 
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    window.grab().save(str(SHOTS / "console_call.png"))
+    window.grab().save(shot("console_call.png"))
     assert citizen.ask("screenshot") == "screenshot"
 
     # "Nur Ton": the camera stays open but is not sent; both sides say so in plain words.
@@ -190,7 +189,7 @@ def test_the_id_check_in_a_call_with_a_card_held_to_chromiums_camera(
     wait_until(lambda: dialog.step == "back", timeout=30, message=dialog.hint_label.text())
     assert "front" in dialog.stills
     assert citizen.ask("expect-idcheck:Rückseite") == "idcheck seen"
-    dialog.grab().save(str(SHOTS / "idcheck_in_call.png"))
+    dialog.grab().save(shot("idcheck_in_call.png"))
     assert citizen.ask("screenshot:citizen_idcheck") == "screenshot"
     qtbot.mouseClick(dialog.verified_button, Qt.MouseButton.LeftButton)
     assert citizen.ask("expect-idcheck:") == "idcheck seen"  # the overlay is gone
@@ -246,7 +245,7 @@ def test_a_reload_of_the_citizens_page_comes_back_into_the_same_tile(
     got = citizen.report()
     assert (got["width"], got["height"]) == (1280, 720), got
     assert got["frames"] > 10, got
-    window.grab().save(str(SHOTS / "console_call_after_reload.png"))
+    window.grab().save(shot("console_call_after_reload.png"))
 
 
 def test_a_service_restart_during_the_call_brings_the_citizen_back_to_the_waiting_room(
@@ -301,7 +300,7 @@ def test_a_service_restart_during_the_call_brings_the_citizen_back_to_the_waitin
                     "um weiterzusprechen."
                 )
             )
-            window.grab().save(str(SHOTS / "console_waiting_after_service_restart.png"))
+            window.grab().save(shot("console_waiting_after_service_restart.png"))
             # Admitted again, the call runs again: her picture in the tile.
             pid = console.entry("Wanda Wiederkehr").participant_id
             console.select("Wanda Wiederkehr")

@@ -20,12 +20,12 @@ from advisor_app.core.domain import Role
 from advisor_app.core.protocol import GuestIn
 from tests.helpers.citizens import Citizen, book
 from tests.helpers.console_window import (
-    SHOTS,
     CallingCitizen,
     Console,
     _chime_on,  # noqa: F401 - autouse: the chime is on
     admit,
 )
+from tests.helpers.screenshots import shot
 from tests.helpers.ui import run, wait_until
 
 pytestmark = [pytest.mark.gui]  # the second test is also e2e (Chromium)
@@ -161,5 +161,4 @@ def test_the_call_page_with_two_chromium_participants_shows_both_pictures(
         "Clara Chromium · Bürgerin/Bürger",
         "Ahmad Dolmetscher · Dolmetschen",
     ]
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    window.grab().save(str(SHOTS / "three-party-console.png"))
+    window.grab().save(shot("three-party-console.png"))

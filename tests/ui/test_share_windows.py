@@ -17,8 +17,9 @@ from advisor_app.client.media import Monitor, Window
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.ui.dialogs.share_picker import WINDOWS_TAB, SharePicker
 from tests.helpers.citizens import book
-from tests.helpers.console_window import SHOTS, CallingCitizen, Console
+from tests.helpers.console_window import CallingCitizen, Console
 from tests.helpers.screen import QUADRANTS_RGB, quadrant_pattern, xvfb_screen
+from tests.helpers.screenshots import shot
 from tests.helpers.ui import run, wait_until
 from tests.helpers.x_windows import XWindow, wait_for_x
 
@@ -95,8 +96,7 @@ def test_the_picker_lists_the_windows_with_their_titles_and_pictures(
     assert picker.chosen_name == MARKUP_TITLE
     picker.resize(760, 560)
     qtbot.wait(50)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    picker.grab().save(str(SHOTS / "share-picker-windows.png"))
+    picker.grab().save(shot("share-picker-windows.png"))
 
     # A window closed while the picker is open: "Neu einlesen" lists the others.
     desktop[2].stop()

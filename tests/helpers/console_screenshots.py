@@ -4,10 +4,11 @@ Run under an X server (Xvfb) from the repository root::
 
     Xvfb :99 -screen 0 1600x1000x24 &
     DISPLAY=:99 XDG_DATA_HOME=$(mktemp -d) XDG_CONFIG_HOME=$(mktemp -d) \
-        .venv/bin/python docs/screenshots/make_screenshots.py [--language en]
+        .venv/bin/python -m tests.helpers.console_screenshots [--language en]
 
-Writes ``schedule.png``, ``appointment_dialog.png``, ``outbox.png`` and
-``console_waiting_room.png`` next to this file (``*_en.png`` for English). The service runs
+(``make screenshots`` does it with ``xvfb-run``.) Writes ``schedule.png``,
+``appointment_dialog.png``, ``outbox.png`` and ``console_waiting_room.png`` into
+``build/screenshots/`` (``*_en.png`` for English). The service runs
 three times on one data folder: normally, then with an unreachable SMTP server (so that one
 invitation fails as it would in real life), then normally again for the pictures.
 
@@ -49,8 +50,10 @@ from advisor_app.ui.chime import ChimePlayer
 from advisor_app.ui.dialogs.appointment_dialog import AppointmentDialog
 from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.tasks import TaskRunner
+from tests.helpers.screenshots import BUILD
+from tests.helpers.ui import console_window
 
-HERE = Path(__file__).resolve().parent
+HERE = BUILD
 
 
 def _tr(text: str) -> str:
@@ -163,13 +166,11 @@ async def _shoot(data_dir: Path, day: date, suffix: str, language: str) -> None:
     service = await EmbeddedService.start(data_dir, 0)
     client = ServiceClient(service.url, token=service.token)
     runner = TaskRunner(asyncio.get_running_loop(), language=language)
-    window = MainWindow(runner)
+    window = console_window(client, runner, connection=_tr("Lokaler Dienst"))
     window.resize(1480, 900)
     window.show()
     try:
-        window.show_console(client, advisor_name="Anna Berger", connection=_tr("Lokaler Dienst"))
         schedule = window.schedule
-        assert schedule is not None
         schedule.select_day(day)
         await _wait(lambda: len(schedule.list.row_texts()) >= 4)
         await _wait(lambda: window.state_label.text() != "")
@@ -277,9 +278,7 @@ async def _shoot_waiting_room(data_dir: Path, day: date, suffix: str, language: 
     client = ServiceClient(base, token=token)
     http = aiohttp.ClientSession()
     runner = TaskRunner(asyncio.get_running_loop(), language=language)
-    window = MainWindow(runner, clock=clock, chime=ChimePlayer(), notifier=Notifier())
-    window.resize(1480, 900)
-    window.show()
+    window: MainWindow | None = None
     people: dict[str, _Citizen] = {}
     try:
 
@@ -333,10 +332,18 @@ async def _shoot_waiting_room(data_dir: Path, day: date, suffix: str, language: 
                 speaker="untested",
             )
         )
-        window.show_console(client, advisor_name="Anna Berger", connection=_tr("Lokaler Dienst"))
+        window = console_window(
+            client,
+            runner,
+            connection=_tr("Lokaler Dienst"),
+            clock=clock,
+            chime=ChimePlayer(),
+            notifier=Notifier(),
+        )
+        window.resize(1480, 900)
+        window.show()
         page = window.waiting_room
-        assert page is not None
-        await _wait(lambda: window.room is not None and window.room.online)
+        await _wait(lambda: window.room.online)
         for name, (hour, minute) in (
             ("maria", (10, 27)),
             ("jonas", (10, 36)),
@@ -355,8 +362,8 @@ async def _shoot_waiting_room(data_dir: Path, day: date, suffix: str, language: 
         QApplication.processEvents()
         window.grab().save(str(HERE / f"console_waiting_room{suffix}.png"))
     finally:
-        window.close()
-        if window.room is not None:
+        if window is not None:
+            window.close()
             await window.room.close()
         await runner.shutdown()
         await client.close()
@@ -373,6 +380,7 @@ def main() -> None:
         "--only", choices=["all", "waiting-room"], default="all", help="which pictures to take"
     )
     args = parser.parse_args()
+    HERE.mkdir(parents=True, exist_ok=True)
     settings = Settings(console={"language": args.language})
     create_application(settings)
     day = _next_weekday(datetime.now(BERLIN).date())

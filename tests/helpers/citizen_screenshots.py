@@ -2,9 +2,9 @@
 
 Run from the repository root (no X server needed, Chromium runs headless)::
 
-    .venv/bin/python docs/screenshots/make_citizen_screenshots.py
+    .venv/bin/python -m tests.helpers.citizen_screenshots
 
-Writes ``citizen/<lang>-<phone|desktop>-<nn>-<step>.png`` next to this file: every step of the
+Writes ``build/screenshots/citizen/<lang>-<phone|desktop>-<nn>-<step>.png``: every step of the
 journey in German and Arabic, at 360×640 (phone) and 1280×800 (desktop), as full-page shots.
 The service runs in this process with a manual clock, exactly as in ``tests/e2e``.
 """
@@ -35,9 +35,10 @@ from tests.helpers.citizen_browser import (  # noqa: E402
     receive_type,
     wait_step,
 )
+from tests.helpers.screenshots import BUILD  # noqa: E402
 
-OUT = Path(__file__).resolve().parent / "citizen"
-#: The steps whose pictures are kept in the repository; ``--all`` writes every step.
+OUT = BUILD / "citizen"
+#: The steps taken by default; ``--all`` writes every step.
 KEPT = {
     "start",
     "consent",
