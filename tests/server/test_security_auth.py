@@ -1,4 +1,4 @@
-"""Issue 15, items 3 and 7: a revoked sign-in loses its socket; sign-ins are throttled per
+"""A revoked sign-in loses its socket; sign-ins are throttled per
 account and address without letting strangers lock the advisor out."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 15, items 10 and 12: deep JSON gets a clear 400, languages and device-check fields
+"""Deep JSON gets a clear 400, languages and device-check fields
 are checked, and the answers carry the right security headers."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 15, item 2: no link token in any log line, no client address by default, and the
+"""No link token in any log line, no client address by default, and the
 service's own log file rotated, purged and private."""
 
 from __future__ import annotations

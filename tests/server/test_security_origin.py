@@ -1,4 +1,4 @@
-"""Issue 15, item 13: cross-site posts are refused; the embedded service answers only to
+"""Cross-site posts are refused; the embedded service answers only to
 loopback host names (no DNS rebinding)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 15, item 11: a revocation deletes the outbox mails too; deleted rows are
+"""A revocation deletes the outbox mails too; deleted rows are
 overwritten; the database, the outbox and its mails are the service account's only."""
 
 from __future__ import annotations
