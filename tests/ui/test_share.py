@@ -123,6 +123,7 @@ def _report(citizen: CallingCitizen) -> dict[str, Any]:
     return dict(json.loads(citizen.ask("screen-report")))
 
 
+@pytest.mark.e2e  # the citizen is Debian's Chromium
 def test_sharing_from_the_call_page_with_chromium(
     loop: asyncio.AbstractEventLoop,
     qtbot: QtBot,

@@ -130,6 +130,7 @@ def _near_list(got: list[int], rgb: tuple[int, int, int], tolerance: int = 30) -
     return all(abs(a - b) <= tolerance for a, b in zip(got, rgb, strict=True))
 
 
+@pytest.mark.e2e  # the citizen is Debian's Chromium
 def test_sharing_a_window_from_the_call_page_with_chromium(
     loop: asyncio.AbstractEventLoop,
     qtbot: QtBot,

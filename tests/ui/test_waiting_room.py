@@ -461,6 +461,7 @@ class BrowserCitizen:
             self.process.join()
 
 
+@pytest.mark.e2e  # the citizen is Debian's Chromium
 def test_a_citizen_in_chromium_is_admitted_from_the_console(
     loop: asyncio.AbstractEventLoop,
     qtbot: QtBot,
