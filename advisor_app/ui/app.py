@@ -308,6 +308,7 @@ async def _main(settings: Settings, log_file: Path) -> int:
             window = MainWindow(services)
             window.restoreGeometry(start.saveGeometry())  # where the start window was
             window.show()
+            window.activateWindow()  # the keyboard goes to the console's page list
             start.hide()  # the main window is shown first, so this is not the last window
             await shutdown
         return 0
