@@ -239,22 +239,6 @@
         <translation>The appointment overlaps with {others}. Save anyway?</translation>
     </message>
     <message>
-        <source>Die E-Mail-Adresse ist ungültig. Bitte prüfen Sie die Schreibweise.</source>
-        <translation>The e-mail address is not valid. Please check the spelling.</translation>
-    </message>
-    <message>
-        <source>Der Termin liegt in der Vergangenheit. Bitte wählen Sie einen späteren Beginn.</source>
-        <translation>The appointment lies in the past. Please choose a later start.</translation>
-    </message>
-    <message>
-        <source>Bitte geben Sie den Namen der Bürgerin/des Bürgers ein.</source>
-        <translation>Please enter the citizen&apos;s name.</translation>
-    </message>
-    <message>
-        <source>Bitte geben Sie den Namen der weiteren Person ein.</source>
-        <translation>Please enter the name of the further participant.</translation>
-    </message>
-    <message>
         <source>Bitte prüfen Sie die markierten Angaben.</source>
         <translation>Please check the marked entries.</translation>
     </message>
@@ -1488,6 +1472,81 @@
     </message>
 </context>
 <context>
+    <name>MediaProblems</name>
+    <message>
+        <source>Keine Kamera gefunden. Bitte schließen Sie eine Kamera an oder wählen Sie unter „Geräte“ eine andere. Das Gespräch läuft ohne Ihr Bild weiter.</source>
+        <translation>No camera found. Please connect a camera or choose another one under “Devices”. The call continues without your video.</translation>
+    </message>
+    <message>
+        <source>Die Kamera liefert kein Bild. Vermutlich wird sie gerade von einem anderen Programm verwendet (z. B. Teams oder Zoom): Bitte schließen Sie das Programm und versuchen Sie es erneut. Das Gespräch läuft ohne Ihr Bild weiter.</source>
+        <translation>The camera delivers no picture. It is probably in use by another program (e.g. Teams or Zoom): please close that program and try again. The call continues without your video.</translation>
+    </message>
+    <message>
+        <source>Die Konsole darf die Kamera nicht verwenden (fehlende Berechtigung). Bitte wenden Sie sich an die IT. Das Gespräch läuft ohne Ihr Bild weiter.</source>
+        <translation>The console is not allowed to use the camera (missing permission). Please contact IT. The call continues without your video.</translation>
+    </message>
+    <message>
+        <source>Die Kamera liefert kein Bild mehr (getrennt?). Das Gespräch läuft ohne Ihr Bild weiter. Bitte schließen Sie die Kamera wieder an oder wählen Sie eine andere.</source>
+        <translation>The camera stopped delivering pictures (unplugged?). The call continues without your video. Please reconnect the camera or choose another one.</translation>
+    </message>
+    <message>
+        <source>Kein Mikrofon gefunden. Bitte schließen Sie ein Mikrofon oder Headset an. Das Gespräch läuft ohne Ihren Ton weiter.</source>
+        <translation>No microphone found. Please connect a microphone or headset. The call continues without your sound.</translation>
+    </message>
+    <message>
+        <source>Das Mikrofon lässt sich nicht öffnen. Vielleicht verwendet es ein anderes Programm. Das Gespräch läuft ohne Ihren Ton weiter.</source>
+        <translation>The microphone cannot be opened. Another program may be using it. The call continues without your sound.</translation>
+    </message>
+    <message>
+        <source>Das Mikrofon liefert keinen Ton mehr (getrennt?). Das Gespräch läuft ohne Ihren Ton weiter. Bitte schließen Sie es wieder an oder wählen Sie ein anderes.</source>
+        <translation>The microphone stopped delivering sound (unplugged?). The call continues without your sound. Please reconnect it or choose another one.</translation>
+    </message>
+    <message>
+        <source>Kein Lautsprecher gefunden. Bitte schließen Sie Lautsprecher oder ein Headset an. Bild und Chat laufen weiter.</source>
+        <translation>No speaker found. Please connect speakers or a headset. Video and chat continue.</translation>
+    </message>
+    <message>
+        <source>Der Lautsprecher lässt sich nicht öffnen. Bild und Chat laufen weiter.</source>
+        <translation>The speaker cannot be opened. Video and chat continue.</translation>
+    </message>
+    <message>
+        <source>Der Lautsprecher ist nicht mehr verfügbar (getrennt?). Bild und Chat laufen weiter. Bitte schließen Sie ihn wieder an oder wählen Sie einen anderen.</source>
+        <translation>The speaker is no longer available (unplugged?). Video and chat continue. Please reconnect it or choose another one.</translation>
+    </message>
+    <message>
+        <source>Die Audiobibliothek des Systems (PortAudio) fehlt. Ton ist nicht möglich; Bild und Chat laufen weiter. Bitte wenden Sie sich an die IT.</source>
+        <translation>The system’s audio library (PortAudio) is missing. Sound is not possible; video and chat continue. Please contact IT.</translation>
+    </message>
+    <message>
+        <source>Der Bildschirm kann nicht aufgenommen werden. Das Gespräch läuft ohne geteilten Bildschirm weiter.</source>
+        <translation>The screen cannot be captured. The call continues without a shared screen.</translation>
+    </message>
+    <message>
+        <source>Der gewählte Bildschirm ist nicht mehr angeschlossen. Bitte wählen Sie einen anderen.</source>
+        <translation>The chosen screen is no longer connected. Please choose another one.</translation>
+    </message>
+    <message>
+        <source>Der geteilte Bildschirm ist nicht mehr verfügbar (abgezogen oder abgeschaltet). Das Teilen wurde beendet; das Gespräch läuft weiter.</source>
+        <translation>The shared screen is no longer available (unplugged or switched off). Sharing has stopped; the call continues.</translation>
+    </message>
+    <message>
+        <source>Das Fenster kann nicht aufgenommen werden. Das Gespräch läuft ohne geteiltes Fenster weiter.</source>
+        <translation>The window cannot be captured. The call continues without a shared window.</translation>
+    </message>
+    <message>
+        <source>Das gewählte Fenster ist nicht mehr geöffnet. Bitte wählen Sie ein anderes.</source>
+        <translation>The chosen window is no longer open. Please choose another one.</translation>
+    </message>
+    <message>
+        <source>Das geteilte Fenster wurde geschlossen. Die Freigabe ist beendet; das Gespräch läuft weiter.</source>
+        <translation>The shared window was closed. Sharing has stopped; the call continues.</translation>
+    </message>
+    <message>
+        <source>Das geteilte Fenster wurde minimiert oder ausgeblendet. Die Freigabe ist beendet; das Gespräch läuft weiter.</source>
+        <translation>The shared window was minimised or hidden. Sharing has stopped; the call continues.</translation>
+    </message>
+</context>
+<context>
     <name>MessageBar</name>
     <message>
         <source>Meldung schließen</source>
@@ -1632,6 +1691,313 @@
     <message>
         <source>Die E-Mail wird erneut gesendet.</source>
         <translation>The e-mail is being sent again.</translation>
+    </message>
+</context>
+<context>
+    <name>Refusals</name>
+    <message>
+        <source>Beginn</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>Dauer</source>
+        <translation>Duration</translation>
+    </message>
+    <message>
+        <source>Thema</source>
+        <translation>Topic</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Kundennummer</source>
+        <translation>Customer number</translation>
+    </message>
+    <message>
+        <source>E-Mail-Adresse</source>
+        <translation>E-mail address</translation>
+    </message>
+    <message>
+        <source>Sprache</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>Gäste</source>
+        <translation>Guests</translation>
+    </message>
+    <message>
+        <source>Rolle</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>Benutzername</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>Passwort</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>Zeitraum</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>Anzahl der Zeiträume</source>
+        <translation>Number of periods</translation>
+    </message>
+    <message>
+        <source>Der Termin liegt in der Vergangenheit. Bitte wählen Sie einen späteren Beginn.</source>
+        <translation>The appointment lies in the past. Please choose a later start.</translation>
+    </message>
+    <message>
+        <source>Bitte geben Sie den Namen der Bürgerin/des Bürgers ein.</source>
+        <translation>Please enter the citizen&apos;s name.</translation>
+    </message>
+    <message>
+        <source>Bitte geben Sie den Namen der weiteren Person ein.</source>
+        <translation>Please enter the name of the further participant.</translation>
+    </message>
+    <message>
+        <source>Bitte geben Sie einen Namen ein.</source>
+        <translation>Please enter a name.</translation>
+    </message>
+    <message>
+        <source>Der Name ist zu lang (höchstens {max_length} Zeichen).</source>
+        <translation>The name is too long (at most {max_length} characters).</translation>
+    </message>
+    <message>
+        <source>Der Name enthält unzulässige Steuerzeichen.</source>
+        <translation>The name contains control characters that are not allowed.</translation>
+    </message>
+    <message>
+        <source>Das Thema ist zu lang (höchstens {max_length} Zeichen).</source>
+        <translation>The topic is too long (at most {max_length} characters).</translation>
+    </message>
+    <message>
+        <source>Die Kundennummer ist zu lang (höchstens {max_length} Zeichen).</source>
+        <translation>The customer number is too long (at most {max_length} characters).</translation>
+    </message>
+    <message>
+        <source>Die Angabe ist zu lang (höchstens {max_length} Zeichen).</source>
+        <translation>The entry is too long (at most {max_length} characters).</translation>
+    </message>
+    <message>
+        <source>Das Thema enthält unzulässige Steuerzeichen.</source>
+        <translation>The topic contains control characters that are not allowed.</translation>
+    </message>
+    <message>
+        <source>Die Kundennummer enthält unzulässige Steuerzeichen.</source>
+        <translation>The customer number contains control characters that are not allowed.</translation>
+    </message>
+    <message>
+        <source>Die Angabe enthält unzulässige Steuerzeichen.</source>
+        <translation>The entry contains control characters that are not allowed.</translation>
+    </message>
+    <message>
+        <source>Die E-Mail-Adresse ist ungültig. Bitte prüfen Sie die Schreibweise.</source>
+        <translation>The e-mail address is not valid. Please check the spelling.</translation>
+    </message>
+    <message>
+        <source>Gäste können nicht die Rolle „Bürgerin/Bürger“ haben.</source>
+        <translation>Guests cannot have the role “citizen”.</translation>
+    </message>
+    <message>
+        <source>Der Termin überschneidet sich mit {count} anderen Termin(en) (ab {first} Uhr).</source>
+        <translation>The appointment overlaps with {count} other appointment(s) (from {first}).</translation>
+    </message>
+    <message>
+        <source>Diese Angabe fehlt.</source>
+        <translation>This entry is missing.</translation>
+    </message>
+    <message>
+        <source>Der Text ist zu lang.</source>
+        <translation>The text is too long.</translation>
+    </message>
+    <message>
+        <source>Der Wert muss mindestens {ge} sein.</source>
+        <translation>The value must be at least {ge}.</translation>
+    </message>
+    <message>
+        <source>Der Wert darf höchstens {le} sein.</source>
+        <translation>The value must be at most {le}.</translation>
+    </message>
+    <message>
+        <source>Es sind zu viele Einträge (höchstens {max_length}).</source>
+        <translation>Too many entries (at most {max_length}).</translation>
+    </message>
+    <message>
+        <source>Die Zeitangabe braucht eine Zeitzone.</source>
+        <translation>The time needs a time zone.</translation>
+    </message>
+    <message>
+        <source>Das ist keine gültige Zeitangabe.</source>
+        <translation>This is not a valid time.</translation>
+    </message>
+    <message>
+        <source>Dieser Wert ist nicht erlaubt.</source>
+        <translation>This value is not allowed.</translation>
+    </message>
+    <message>
+        <source>Diese Angabe ist unbekannt.</source>
+        <translation>This entry is unknown.</translation>
+    </message>
+    <message>
+        <source>Hier wird eine Zahl erwartet.</source>
+        <translation>A number is expected here.</translation>
+    </message>
+    <message>
+        <source>Hier wird ein Text erwartet.</source>
+        <translation>A text is expected here.</translation>
+    </message>
+    <message>
+        <source>Hier wird ja oder nein erwartet.</source>
+        <translation>Yes or no is expected here.</translation>
+    </message>
+    <message>
+        <source>Hier wird eine Liste erwartet.</source>
+        <translation>A list is expected here.</translation>
+    </message>
+    <message>
+        <source>Hier wird ein Objekt erwartet.</source>
+        <translation>An object is expected here.</translation>
+    </message>
+    <message>
+        <source>Ungültige Angabe.</source>
+        <translation>Invalid entry.</translation>
+    </message>
+    <message>
+        <source>{label}: {text}</source>
+        <translation>{label}: {text}</translation>
+    </message>
+    <message>
+        <source>Sie sind nicht (mehr) angemeldet. Bitte melden Sie sich erneut an.</source>
+        <translation>You are not signed in (any more). Please sign in again.</translation>
+    </message>
+    <message>
+        <source>Benutzername oder Passwort ist falsch, oder das Konto ist gesperrt.</source>
+        <translation>The user name or password is wrong, or the account is locked.</translation>
+    </message>
+    <message>
+        <source>Zu viele Anmeldeversuche. Bitte warten Sie einige Minuten.</source>
+        <translation>Too many sign-in attempts. Please wait a few minutes.</translation>
+    </message>
+    <message>
+        <source>Zu viele Verbindungsversuche. Bitte warten Sie eine Minute.</source>
+        <translation>Too many connection attempts. Please wait a minute.</translation>
+    </message>
+    <message>
+        <source>Zu viele Verbindungsnachrichten. Bitte warten Sie einen Moment.</source>
+        <translation>Too many connection messages. Please wait a moment.</translation>
+    </message>
+    <message>
+        <source>Die Anfrage ist zu groß.</source>
+        <translation>The request is too large.</translation>
+    </message>
+    <message>
+        <source>Die Anfrage ist kein gültiges JSON.</source>
+        <translation>The request is not valid JSON.</translation>
+    </message>
+    <message>
+        <source>Die Anfrage ist zu tief verschachtelt.</source>
+        <translation>The request is nested too deeply.</translation>
+    </message>
+    <message>
+        <source>Diese Adresse gibt es im Dienst nicht. Ist die Konsole auf dem neuesten Stand?</source>
+        <translation>The service has no such address. Is the console up to date?</translation>
+    </message>
+    <message>
+        <source>Diese Aktion ist an dieser Adresse nicht möglich.</source>
+        <translation>This action is not possible at this address.</translation>
+    </message>
+    <message>
+        <source>Der Dienst hat die Anfrage abgelehnt (HTTP {status}).</source>
+        <translation>The service refused the request (HTTP {status}).</translation>
+    </message>
+    <message>
+        <source>Die Datenbank des Dienstes ist gerade nicht beschreibbar. Es wurde nichts verändert; bitte versuchen Sie es in einer Minute erneut oder wenden Sie sich an die IT.</source>
+        <translation>The service&apos;s database cannot be written to right now. Nothing was changed; please try again in a minute or contact IT.</translation>
+    </message>
+    <message>
+        <source>Im Dienst ist ein unerwarteter Fehler aufgetreten. Es wurde nichts verändert.</source>
+        <translation>An unexpected error occurred in the service. Nothing was changed.</translation>
+    </message>
+    <message>
+        <source>Diesen Termin gibt es nicht (mehr).</source>
+        <translation>This appointment does not exist (any more).</translation>
+    </message>
+    <message>
+        <source>Zu diesem Gespräch gibt es keinen Termin (mehr).</source>
+        <translation>There is no appointment (any more) for this call.</translation>
+    </message>
+    <message>
+        <source>{what}: bitte ein Datum im Format JJJJ-MM-TT angeben.</source>
+        <translation>{what}: please give a date as YYYY-MM-DD.</translation>
+    </message>
+    <message>
+        <source>Der Zeitraum muss zwischen 1 und {max_days} Tagen liegen.</source>
+        <translation>The period must be between 1 and {max_days} days.</translation>
+    </message>
+    <message>
+        <source>Ungültige Teilnehmer-Nummer.</source>
+        <translation>Invalid participant number.</translation>
+    </message>
+    <message>
+        <source>Ein abgesagter Termin kann nicht mehr geändert werden.</source>
+        <translation>A cancelled appointment cannot be changed any more.</translation>
+    </message>
+    <message>
+        <source>Für einen abgesagten Termin kann keine Ausweisprüfung erfasst werden.</source>
+        <translation>No ID check can be recorded for a cancelled appointment.</translation>
+    </message>
+    <message>
+        <source>Für diesen Termin ist keine E-Mail-Adresse hinterlegt.</source>
+        <translation>This appointment has no e-mail address.</translation>
+    </message>
+    <message>
+        <source>Dieser Dienst antwortet nur unter seiner eigenen Adresse.</source>
+        <translation>This service answers only at its own address.</translation>
+    </message>
+    <message>
+        <source>Diese Anfrage kam von einer anderen Webseite und wurde nicht ausgeführt.</source>
+        <translation>This request came from another web site and was not carried out.</translation>
+    </message>
+    <message>
+        <source>Die Nachricht wurde nicht verstanden und nicht ausgeführt.</source>
+        <translation>The message was not understood and was not carried out.</translation>
+    </message>
+    <message>
+        <source>Diese Person ist nicht (mehr) im Wartezimmer.</source>
+        <translation>This person is not in the waiting room (any more).</translation>
+    </message>
+    <message>
+        <source>Diese Person ist gerade nicht verbunden.</source>
+        <translation>This person is not connected right now.</translation>
+    </message>
+    <message>
+        <source>Diese Person ist nicht (mehr) im Gespräch.</source>
+        <translation>This person is not in the call (any more).</translation>
+    </message>
+    <message>
+        <source>Im Gespräch sind schon {max} Personen (mit Ihnen). Mehr Personen sind in einem Gespräch nicht möglich.</source>
+        <translation>The call already has {max} participants (you included). A call cannot have more.</translation>
+    </message>
+    <message>
+        <source>Keine Verbindung zum Dienst. Die Aktion wurde nicht ausgeführt.</source>
+        <translation>No connection to the service. The action was not carried out.</translation>
+    </message>
+    <message>
+        <source>Der Dienst unter {url} ist nicht erreichbar. Bitte prüfen Sie die Netzwerkverbindung; die Konsole versucht es weiter.</source>
+        <translation>The service at {url} cannot be reached. Please check the network connection; the console keeps trying.</translation>
+    </message>
+    <message>
+        <source>Die sichere Verbindung zu {url} ist fehlgeschlagen: Das Zertifikat des Servers wird nicht anerkannt. Bitte wenden Sie sich an die IT.</source>
+        <translation>The secure connection to {url} failed: the server&apos;s certificate is not trusted. Please contact IT.</translation>
+    </message>
+    <message>
+        <source>Der Dienst hat unerwartet geantwortet. Passen Konsole und Dienst in der Version zusammen?</source>
+        <translation>The service gave an unexpected answer. Do the versions of console and service match?</translation>
     </message>
 </context>
 <context>

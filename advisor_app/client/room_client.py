@@ -123,7 +123,6 @@ class RoomClient:
                 SocketError(
                     error="offline",
                     message="Keine Verbindung zum Dienst. Die Aktion wurde nicht ausgeführt.",
-                    message_en="Not connected to the service.",
                 )
             )
             return False

@@ -34,7 +34,9 @@ DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=20, connect=8)
 
 
 class ServiceError(Exception):
-    """The service refused a request; ``message`` is German and meant for the advisor."""
+    """The service refused a request: ``reply.error`` is the stable code, ``reply.details``
+    its parameters (the console's words for them: ``ui/refusals.py``); ``str()`` is the
+    service's German text, for logs."""
 
     def __init__(self, status: int, reply: ErrorReply) -> None:
         super().__init__(reply.message)
@@ -51,7 +53,18 @@ class NotSignedIn(ServiceError):
 
 
 class ServiceUnreachable(Exception):
-    """No answer from the service (network, TLS, service down). The message is German."""
+    """No usable answer from the service.
+
+    ``code`` says why: ``network`` (no answer: network, service down), ``certificate`` (its
+    TLS certificate is not trusted), ``bad_answer`` (an answer this console cannot read);
+    ``url`` is the service's address. The console's words for them are in ``ui/refusals.py``;
+    ``str()`` is German, for logs and for a ``code`` of None.
+    """
+
+    def __init__(self, message: str, *, code: str | None = None, url: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.url = url
 
 
 class ServiceClient:
@@ -113,13 +126,13 @@ class ServiceClient:
                 status = resp.status
         except aiohttp.ClientSSLError as exc:
             raise ServiceUnreachable(
-                f"Die sichere Verbindung zu {self.base_url} ist fehlgeschlagen: Das Zertifikat "
-                "des Servers wird nicht anerkannt. Bitte wenden Sie sich an die IT."
+                f"TLS certificate of {self.base_url} not trusted",
+                code="certificate",
+                url=self.base_url,
             ) from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise ServiceUnreachable(
-                f"Der Dienst unter {self.base_url} ist nicht erreichbar. Bitte prüfen Sie die "
-                "Netzwerkverbindung; die Konsole versucht es weiter."
+                f"no answer from {self.base_url}", code="network", url=self.base_url
             ) from exc
         if status >= 400:
             try:
@@ -128,7 +141,7 @@ class ServiceClient:
                 reply = ErrorReply(
                     error="http",
                     message=f"Der Dienst hat die Anfrage abgelehnt (HTTP {status}).",
-                    message_en=f"HTTP {status}",
+                    details={"status": status},
                 )
             cls = NotSignedIn if status == 401 else ServiceError
             raise cls(status, reply)
@@ -138,8 +151,7 @@ class ServiceClient:
             return model.model_validate_json(raw)
         except ValidationError as exc:
             raise ServiceUnreachable(
-                "Der Dienst hat unerwartet geantwortet. Passen Konsole und Dienst in der "
-                "Version zusammen?"
+                f"unexpected answer from {url}", code="bad_answer", url=self.base_url
             ) from exc
 
     async def _get(self, path: str, model: type[M], params: dict[str, str] | None = None) -> M:

@@ -7,6 +7,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from email_validator import EmailNotValidError, validate_email
+
+from advisor_app.core.errors import RuleCode, RuleViolation
+
 #: All dates and times shown to people are in this zone (the agencies are German).
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -60,27 +64,63 @@ class MailKind(StrEnum):
     CANCEL = "cancel"
 
 
+def _has_control_characters(text: str) -> bool:
+    return any(unicodedata.category(ch).startswith("C") for ch in text)
+
+
 def clean_name(raw: str, *, max_length: int = MAX_NAME_LENGTH) -> str:
-    """Normalise a person's name; raise ValueError with a German message when unusable."""
+    """Normalise a person's name; raise :class:`RuleViolation` when unusable."""
     text = unicodedata.normalize("NFC", raw).strip()
     text = " ".join(text.split())
     if not text:
-        raise ValueError("Bitte geben Sie einen Namen ein.")
+        raise RuleViolation(RuleCode.NAME_MISSING, "Bitte geben Sie einen Namen ein.")
     if len(text) > max_length:
-        raise ValueError(f"Der Name ist zu lang (höchstens {max_length} Zeichen).")
-    if any(unicodedata.category(ch).startswith("C") for ch in text):
-        raise ValueError("Der Name enthält unzulässige Steuerzeichen.")
+        raise RuleViolation(
+            RuleCode.NAME_TOO_LONG,
+            f"Der Name ist zu lang (höchstens {max_length} Zeichen).",
+            max_length=max_length,
+        )
+    if _has_control_characters(text):
+        raise RuleViolation(
+            RuleCode.NAME_CONTROL_CHARACTERS, "Der Name enthält unzulässige Steuerzeichen."
+        )
     return text
 
 
 def clean_text(raw: str, *, max_length: int, what: str) -> str:
-    """Normalise a one-line free text (topic, customer number)."""
+    """Normalise a one-line free text (topic, customer number); ``what`` names it in the
+    German ``str()`` of the :class:`RuleViolation`."""
     text = " ".join(unicodedata.normalize("NFC", raw).split())
     if len(text) > max_length:
-        raise ValueError(f"{what} ist zu lang (höchstens {max_length} Zeichen).")
-    if any(unicodedata.category(ch).startswith("C") for ch in text):
-        raise ValueError(f"{what} enthält unzulässige Steuerzeichen.")
+        raise RuleViolation(
+            RuleCode.TEXT_TOO_LONG,
+            f"{what} ist zu lang (höchstens {max_length} Zeichen).",
+            max_length=max_length,
+        )
+    if _has_control_characters(text):
+        raise RuleViolation(
+            RuleCode.TEXT_CONTROL_CHARACTERS, f"{what} enthält unzulässige Steuerzeichen."
+        )
     return text
+
+
+def clean_email(raw: str | None) -> str | None:
+    """The address as it is stored and mailed to; None when empty; :class:`RuleViolation`
+    when it is not an address the mailer can send to.
+
+    Umlauts after the @ (IDN domains such as bücher.de) are fine: the mailer sends to the
+    ASCII form. Before the @ (``jürgen@…``) they need SMTPUTF8, which many agency mail
+    servers lack, so such an address is refused.
+    """
+    if raw is None or not raw.strip():
+        return None
+    value = raw.strip()
+    try:
+        return validate_email(value, check_deliverability=False, allow_smtputf8=False).normalized
+    except EmailNotValidError as exc:
+        raise RuleViolation(
+            RuleCode.EMAIL_INVALID, f"Die E-Mail-Adresse ist ungültig: {value}", value=value
+        ) from exc
 
 
 def to_berlin(moment: datetime) -> datetime:

@@ -11,7 +11,6 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -22,20 +21,21 @@ from pydantic import (
     model_validator,
 )
 
+from advisor_app.core.appointments import clean_customer_number, clean_topic
 from advisor_app.core.domain import (
-    MAX_CUSTOMER_NUMBER_LENGTH,
     MAX_DURATION_MIN,
     MAX_GUESTS,
-    MAX_TOPIC_LENGTH,
     MIN_DURATION_MIN,
     AppointmentStatus,
     Language,
     MailKind,
     MailStatus,
     Role,
+    clean_email,
     clean_name,
     clean_text,
 )
+from advisor_app.core.errors import RuleCode, RuleViolation
 from advisor_app.core.statistics import PeriodKind
 
 #: Largest JSON body the service accepts on its REST routes.
@@ -52,35 +52,11 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _email(value: str | None) -> str | None:
-    if value is None or not value.strip():
-        return None
-    try:
-        # Umlauts after the @ (IDN domains such as bücher.de) are fine: the mailer sends to the
-        # ASCII form. Before the @ they need SMTPUTF8, which many agency mail servers lack.
-        return validate_email(
-            value.strip(), check_deliverability=False, allow_smtputf8=False
-        ).normalized
-    except EmailNotValidError as exc:
-        raise ValueError(f"Die E-Mail-Adresse ist ungültig: {value.strip()}") from exc
-
-
 def _name(value: str) -> str:
     return clean_name(value)
 
 
-def _topic(value: str) -> str:
-    return clean_text(value, max_length=MAX_TOPIC_LENGTH, what="Das Thema")
-
-
-def _customer_number(value: str | None) -> str | None:
-    if value is None:
-        return None
-    text = clean_text(value, max_length=MAX_CUSTOMER_NUMBER_LENGTH, what="Die Kundennummer")
-    return text or None
-
-
-Email = Annotated[str | None, AfterValidator(_email)]
+Email = Annotated[str | None, AfterValidator(clean_email)]
 PersonName = Annotated[str, Field(max_length=1000), AfterValidator(_name)]
 
 
@@ -88,10 +64,17 @@ PersonName = Annotated[str, Field(max_length=1000), AfterValidator(_name)]
 
 
 class ErrorReply(Model):
-    """What the service answers for every refused request."""
+    """What the service answers for every refused request.
 
-    error: str  # machine-readable code, e.g. "validation", "overlap", "not_found"
-    message: str  # German, shown to the advisor as is
+    ``error`` is the stable code (``validation``, ``overlap``, ``not_found``…) and
+    ``details`` its parameters: ``details.reason`` names the variant of a code (for
+    ``validation`` the broken rule, see :class:`~advisor_app.core.errors.RuleCode`), the other
+    entries fill the words. Clients show their own words for the code; ``message`` (German)
+    and ``message_en`` are the service's, from ``i18n/errors``.
+    """
+
+    error: str
+    message: str
     message_en: str = ""
     field: str | None = None
     details: dict[str, Any] = Field(default_factory=dict)
@@ -139,7 +122,10 @@ class GuestIn(Model):
     @classmethod
     def _guest_role(cls, value: Role) -> Role:
         if value is Role.CITIZEN:
-            raise ValueError("Gäste können nicht die Rolle „Bürgerin/Bürger“ haben.")
+            raise RuleViolation(
+                RuleCode.GUEST_ROLE_CITIZEN,
+                "Gäste können nicht die Rolle „Bürgerin/Bürger“ haben.",
+            )
         return value
 
 
@@ -148,10 +134,10 @@ class AppointmentIn(Model):
 
     starts_at: AwareDatetime
     duration_min: Annotated[int, Field(ge=MIN_DURATION_MIN, le=MAX_DURATION_MIN)] = 30
-    topic: Annotated[str, Field(max_length=1000), AfterValidator(_topic)] = ""
+    topic: Annotated[str, Field(max_length=1000), AfterValidator(clean_topic)] = ""
     citizen_name: PersonName
     customer_number: Annotated[
-        str | None, Field(max_length=1000), AfterValidator(_customer_number)
+        str | None, Field(max_length=1000), AfterValidator(clean_customer_number)
     ] = None
     email: Email = None
     language: Language = Language.DE
@@ -582,12 +568,16 @@ class ConsentRevoked(Model):
 
 
 class SocketError(Model):
-    """Either socket: a refused message; the state did not change."""
+    """Either socket: a refused message; the state did not change.
+
+    ``error`` is the stable code and ``details`` its parameters (as in :class:`ErrorReply`);
+    ``message`` (German) and ``message_en`` are the service's words for it."""
 
     type: Literal["error"] = "error"
     error: str
     message: str
     message_en: str = ""
+    details: dict[str, Any] = Field(default_factory=dict)
 
 
 #: Everything the service sends on the advisor's socket.
@@ -861,8 +851,9 @@ class SurveyIn(Model):
     @model_validator(mode="after")
     def _something_answered(self) -> SurveyIn:
         if self.satisfaction is None and self.av_quality is None and self.use_again is None:
-            raise ValueError(
-                "Bitte beantworten Sie mindestens eine Frage oder wählen Sie „Überspringen“."
+            raise RuleViolation(
+                RuleCode.SURVEY_EMPTY,
+                "Bitte beantworten Sie mindestens eine Frage oder wählen Sie „Überspringen“.",
             )
         return self
 

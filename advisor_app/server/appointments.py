@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from aiohttp import web
 
+from advisor_app.core.appointments import match_guests, overlap_violation, start_violation
 from advisor_app.core.codes import new_dial_code, new_link_token
 from advisor_app.core.domain import BERLIN, AppointmentStatus, Language, MailKind, MailStatus, Role
 from advisor_app.core.protocol import (
@@ -27,8 +28,6 @@ from advisor_app.server.sockets import HUB
 from advisor_app.storage.models import Advisor, Appointment, IdentityCheck, Participant
 from advisor_app.storage.repositories import AppointmentRepo, MailRepo, StatsRepo
 
-#: Starting a few minutes in the past is allowed (the advisor is typing while time passes).
-PAST_TOLERANCE = timedelta(minutes=2)
 MAX_RANGE_DAYS = 62
 
 
@@ -83,13 +82,7 @@ def _parse_day(raw: str | None, what: str) -> date:
     try:
         return date.fromisoformat(raw or "")
     except ValueError as exc:
-        raise ApiError(
-            400,
-            "bad_query",
-            f"{what}: bitte ein Datum im Format JJJJ-MM-TT angeben.",
-            f"{what}: expected YYYY-MM-DD.",
-            field=what,
-        ) from exc
+        raise ApiError(400, "bad_query", reason="date", field=what, details={"what": what}) from exc
 
 
 def _berlin_midnight(day: date) -> datetime:
@@ -111,7 +104,7 @@ def _appointment_id(request: web.Request) -> int:
 
 
 def _not_found() -> ApiError:
-    return ApiError(404, "not_found", "Diesen Termin gibt es nicht (mehr).", "No such appointment.")
+    return ApiError(404, "not_found")
 
 
 async def _new_dial_code(repo: AppointmentRepo) -> str:
@@ -125,10 +118,11 @@ async def _new_dial_code(repo: AppointmentRepo) -> str:
 async def _check_overlap(
     repo: AppointmentRepo, advisor: Advisor, body: AppointmentIn, exclude_id: int | None
 ) -> None:
-    clashes = await repo.overlapping(
+    clashing = await repo.overlapping(
         advisor.id, body.starts_at, body.duration_min, exclude_id=exclude_id
     )
-    if clashes and not body.allow_overlap:
+    violation = overlap_violation(clashing, allow_overlap=body.allow_overlap)
+    if violation is not None:
         infos = [
             OverlapInfo(
                 id=a.id,
@@ -136,28 +130,15 @@ async def _check_overlap(
                 duration_min=a.duration_min,
                 citizen_name=next(p.name for p in a.participants if p.role == Role.CITIZEN),
             ).model_dump(mode="json")
-            for a in clashes
+            for a in clashing
         ]
-        first = clashes[0].starts_at.astimezone(BERLIN).strftime("%H:%M")
-        raise ApiError(
-            409,
-            "overlap",
-            f"Der Termin überschneidet sich mit {len(clashes)} anderen Termin(en) "
-            f"(ab {first} Uhr).",
-            "The appointment overlaps with another one.",
-            details={"overlaps": infos},
-        )
+        raise ApiError(409, violation.code, details={**violation.params, "overlaps": infos})
 
 
-def _check_not_past(body: AppointmentIn, now: datetime) -> None:
-    if body.starts_at < now - PAST_TOLERANCE:
-        raise ApiError(
-            422,
-            "in_past",
-            "Der Termin liegt in der Vergangenheit. Bitte wählen Sie einen späteren Beginn.",
-            "The appointment lies in the past.",
-            field="starts_at",
-        )
+def _check_start(body: AppointmentIn, now: datetime, previous: datetime | None = None) -> None:
+    violation = start_violation(body.starts_at, now, previous_start=previous)
+    if violation is not None:
+        raise ApiError(422, violation.code, field="starts_at", details=dict(violation.params))
 
 
 async def _new_participant(
@@ -184,12 +165,7 @@ async def list_appointments(request: web.Request) -> web.Response:
         first = _parse_day(query.get("from"), "from")
         last = _parse_day(query.get("to"), "to")
         if not timedelta(0) < last - first <= timedelta(days=MAX_RANGE_DAYS):
-            raise ApiError(
-                400,
-                "bad_query",
-                f"Der Zeitraum muss zwischen 1 und {MAX_RANGE_DAYS} Tagen liegen.",
-                "Bad date range.",
-            )
+            raise ApiError(400, "bad_query", reason="range", details={"max_days": MAX_RANGE_DAYS})
     base_url = request.app[keys.RUNTIME].base_url
     async with request.app[keys.SESSIONS]() as session:
         rows = await AppointmentRepo(session).between(
@@ -213,7 +189,7 @@ async def create_appointment(request: web.Request) -> web.Response:
     advisor = await require_advisor(request)
     body = await read_model(request, AppointmentIn)
     now = request.app[keys.CLOCK].now()
-    _check_not_past(body, now)
+    _check_start(body, now)
     base_url = request.app[keys.RUNTIME].base_url
     async with request.app[keys.SESSIONS]() as session:
         repo = AppointmentRepo(session)
@@ -280,17 +256,7 @@ async def _apply_update(
 
     old_guests = [p for p in appt.participants if p.role != Role.CITIZEN]
     kept: set[int] = set()
-    for guest in body.guests:
-        match = next(
-            (
-                g
-                for g in old_guests
-                if g.id not in kept
-                and g.role == guest.role.value
-                and (g.name == guest.name or (g.email and g.email == guest.email))
-            ),
-            None,
-        )
+    for guest, match in zip(body.guests, match_guests(old_guests, body.guests), strict=True):
         if match is None:
             new = await _new_participant(repo, guest.role, guest.name, guest.email, guest.language)
             appt.participants.append(new)
@@ -321,14 +287,8 @@ async def update_appointment(request: web.Request) -> web.Response:
         if appt is None:
             raise _not_found()
         if appt.status == AppointmentStatus.CANCELLED.value:
-            raise ApiError(
-                409,
-                "cancelled",
-                "Ein abgesagter Termin kann nicht mehr geändert werden.",
-                "A cancelled appointment cannot be changed.",
-            )
-        if body.starts_at != appt.starts_at:
-            _check_not_past(body, now)
+            raise ApiError(409, "cancelled")
+        _check_start(body, now, appt.starts_at)
         await _check_overlap(repo, advisor, body, appt.id)
         changed, fresh, removed = await _apply_update(repo, appt, body)
         if changed:
@@ -385,19 +345,14 @@ async def resend_invitations(request: web.Request) -> web.Response:
         try:
             only = int(request.query["participant"])
         except ValueError as exc:
-            raise ApiError(400, "bad_query", "Ungültige Teilnehmer-Nummer.", "Bad id.") from exc
+            raise ApiError(400, "bad_query", reason="participant") from exc
     async with request.app[keys.SESSIONS]() as session:
         appt = await AppointmentRepo(session).get(advisor.id, _appointment_id(request))
         if appt is None:
             raise _not_found()
         targets = [p for p in appt.participants if p.email and (only is None or p.id == only)]
         if not targets:
-            raise ApiError(
-                422,
-                "no_email",
-                "Für diesen Termin ist keine E-Mail-Adresse hinterlegt.",
-                "No e-mail address to send to.",
-            )
+            raise ApiError(422, "no_email")
         _mark_pending(targets, now)
         await session.commit()
         kind = (

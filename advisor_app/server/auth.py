@@ -133,13 +133,7 @@ async def require_advisor(request: web.Request) -> Advisor:
     token = bearer_token(request)
     advisor = await request.app[keys.AUTH].advisor_for(token) if token else None
     if advisor is None:
-        raise ApiError(
-            401,
-            "unauthorized",
-            "Sie sind nicht (mehr) angemeldet. Bitte melden Sie sich erneut an.",
-            "Not signed in.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise ApiError(401, "unauthorized", headers={"WWW-Authenticate": "Bearer"})
     return advisor
 
 
@@ -161,21 +155,10 @@ async def handle_login(request: web.Request) -> web.Response:
     allowed_ip = await limiter.hit("login", address)
     allowed_user = await limiter.hit("login_account", f"{body.username.casefold()}|{address}")
     if not (allowed_ip and allowed_user):
-        raise ApiError(
-            429,
-            "rate_limited",
-            "Zu viele Anmeldeversuche. Bitte warten Sie einige Minuten.",
-            "Too many sign-in attempts.",
-            headers={"Retry-After": "60"},
-        )
+        raise ApiError(429, "rate_limited", reason="sign_in", headers={"Retry-After": "60"})
     result = await request.app[keys.AUTH].login(body.username, body.password, limiter)
     if result is None:
-        raise ApiError(
-            401,
-            "bad_credentials",
-            "Benutzername oder Passwort ist falsch, oder das Konto ist gesperrt.",
-            "Wrong user name or password, or the account is disabled.",
-        )
+        raise ApiError(401, "bad_credentials")
     return json_response(result)
 
 

@@ -163,24 +163,12 @@ def _wrong_code() -> ApiError:
     return ApiError(
         404,
         "unknown_code",
-        "Einwahlcode und Name passen nicht zusammen. Bitte prüfen Sie die neun Ziffern aus "
-        "Ihrer Einladung und schreiben Sie Ihren Vor- und Nachnamen wie in der Einladung. "
-        "Der Code gilt ab 30 Minuten vor Ihrem Termin.",
-        "The dial-in code and the name do not match. Please check the nine digits and write "
-        "your name as in the invitation. The code works from 30 minutes before your "
-        "appointment.",
         field="code",
     )
 
 
 def _too_many_attempts() -> ApiError:
-    return ApiError(
-        429,
-        "rate_limited",
-        "Zu viele Versuche. Bitte warten Sie einige Minuten und versuchen Sie es erneut.",
-        "Too many attempts. Please wait a few minutes.",
-        headers={"Retry-After": "60"},
-    )
+    return ApiError(429, "rate_limited", reason="attempts", headers={"Retry-After": "60"})
 
 
 #: Compared against when a code names nobody, so an unknown code costs the same work.

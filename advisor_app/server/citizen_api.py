@@ -19,7 +19,7 @@ from advisor_app.core.timewindow import LinkState
 from advisor_app.server import keys
 from advisor_app.server.auth import client_address, limit_key
 from advisor_app.server.citizen import window_of
-from advisor_app.server.errors import ApiError, json_response, read_model
+from advisor_app.server.errors import ApiError, json_response, read_model, validation_refusal
 from advisor_app.server.legal import LEGAL
 from advisor_app.server.sockets import HUB
 from advisor_app.storage.models import ConsentRecord, DeviceCheck, Mail, Participant
@@ -39,19 +39,11 @@ def legal_versions(app: web.Application) -> dict[str, str]:
 
 
 def _too_many() -> ApiError:
-    return ApiError(
-        429,
-        "rate_limited",
-        "Zu viele Versuche. Bitte warten Sie einige Minuten und versuchen Sie es erneut.",
-        "Too many attempts. Please wait a few minutes.",
-        headers={"Retry-After": "60"},
-    )
+    return ApiError(429, "rate_limited", reason="attempts", headers={"Retry-After": "60"})
 
 
 def _unknown() -> ApiError:
-    return ApiError(
-        404, "unknown_link", "Dieser Link ist uns nicht bekannt.", "We do not know this link."
-    )
+    return ApiError(404, "unknown_link")
 
 
 async def _participant(request: web.Request) -> Participant:
@@ -62,18 +54,11 @@ async def _participant(request: web.Request) -> Participant:
     if participant is None:
         raise _unknown()
     if participant.appointment.status == AppointmentStatus.CANCELLED.value:
-        raise ApiError(
-            410, "cancelled", "Dieser Termin wurde abgesagt.", "This appointment was cancelled."
-        )
+        raise ApiError(410, "cancelled", reason="link")
     if window_of(request, participant).link_state(request.app[keys.CLOCK].now()) is (
         LinkState.EXPIRED
     ):
-        raise ApiError(
-            410,
-            "expired",
-            "Dieser Link ist abgelaufen: Der Termin ist vorbei.",
-            "This link has expired.",
-        )
+        raise ApiError(410, "expired")
     return participant
 
 
@@ -127,31 +112,13 @@ async def give_consent(request: web.Request) -> web.Response:
     participant = await _participant(request)
     body = await read_model(request, ConsentIn)
     if body.language not in request.app[LEGAL].manifest.languages:
-        raise ApiError(
-            422,
-            "validation",
-            "Sprache: Diese Sprache wird nicht angeboten.",
-            "This language is not offered.",
-            field="language",
-        )
+        raise validation_refusal("language_not_offered", "language")
     versions = legal_versions(request.app)
     if (body.consent_version, body.privacy_version) != (versions["consent"], versions["privacy"]):
-        raise ApiError(
-            409,
-            "outdated_text",
-            "Die Einwilligungserklärung wurde inzwischen geändert. Bitte lesen Sie die "
-            "aktuelle Fassung und stimmen Sie erneut zu.",
-            "The consent text has changed; please read the current version.",
-        )
+        raise ApiError(409, "outdated_text")
     state = _consent_state(participant, versions)
     if state.revoked:
-        raise ApiError(
-            409,
-            "revoked",
-            "Sie haben Ihre Einwilligung widerrufen. Für eine Teilnahme wenden Sie sich bitte "
-            "an Ihre Ansprechpartnerin oder Ihren Ansprechpartner.",
-            "You revoked your consent.",
-        )
+        raise ApiError(409, "revoked")
     if not state.accepted:
         async with request.app[keys.SESSIONS]() as session:
             session.add(
@@ -176,12 +143,7 @@ async def revoke_consent(request: web.Request) -> web.Response:
         assert row is not None
         await session.refresh(row, ["consents", "appointment"])
         if not row.consents:
-            raise ApiError(
-                409,
-                "no_consent",
-                "Es liegt keine Einwilligung vor.",
-                "There is no consent to revoke.",
-            )
+            raise ApiError(409, "no_consent")
         for record in row.consents:
             record.revoked_at = record.revoked_at or now
         row.name = REVOKED_NAME
@@ -204,12 +166,7 @@ async def participant_with_consent(request: web.Request) -> Participant:
     """The link's participant, who must have consented (409 otherwise)."""
     participant = await _participant(request)
     if _consent_state(participant, legal_versions(request.app)).accepted_consent_version is None:
-        raise ApiError(
-            409,
-            "consent_required",
-            "Bitte stimmen Sie zuerst der Einwilligungserklärung zu.",
-            "Please accept the consent declaration first.",
-        )
+        raise ApiError(409, "consent_required")
     return participant
 
 
@@ -269,7 +226,7 @@ async def nettest_download(request: web.Request) -> web.StreamResponse:
     try:
         size = int(request.query.get("bytes", "262144"))
     except ValueError as exc:
-        raise ApiError(400, "bad_query", "Ungültige Größe.", "Bad size.") from exc
+        raise ApiError(400, "bad_query", reason="size") from exc
     size = max(1, min(size, MAX_NETTEST_BYTES))
     response = web.StreamResponse(
         headers={"Cache-Control": "no-store", "Content-Type": "application/octet-stream"}
@@ -291,7 +248,7 @@ async def nettest_upload(request: web.Request) -> web.Response:
     async for chunk in request.content.iter_chunked(64 * 1024):
         received += len(chunk)
         if received > MAX_NETTEST_BYTES:
-            raise ApiError(413, "too_large", "Die Testdaten sind zu groß.", "Too large.")
+            raise ApiError(413, "too_large", reason="nettest")
     return web.json_response({"received": received})
 
 

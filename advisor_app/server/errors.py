@@ -1,4 +1,7 @@
-"""Every refused request gets a clear JSON error (API) or a friendly German page (citizens)."""
+"""Every refused request gets a clear JSON error (API) or a friendly German page (citizens).
+
+The JSON error is a code with parameters (:class:`ErrorReply`); its words come from the
+catalogue of :mod:`advisor_app.server.refusals`."""
 
 from __future__ import annotations
 
@@ -11,134 +14,135 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from advisor_app.core.errors import RuleViolation
 from advisor_app.core.protocol import MAX_BODY_BYTES, ErrorReply
 from advisor_app.server.logs import hidden, redact
+from advisor_app.server.refusals import LANGUAGES, field_label, has_words, message_key, words
 
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-#: German labels of request fields, for messages the advisor reads.
-FIELD_LABELS = {
-    "starts_at": "Beginn",
-    "duration_min": "Dauer",
-    "topic": "Thema",
-    "citizen_name": "Name",
-    "customer_number": "Kundennummer",
-    "email": "E-Mail-Adresse",
-    "language": "Sprache",
-    "guests": "Gäste",
-    "name": "Name",
-    "role": "Rolle",
-    "username": "Benutzername",
-    "password": "Passwort",
-    "code": "Einwahlcode",
-    "satisfaction": "Zufriedenheit",
-    "av_quality": "Ton und Bild",
-    "use_again": "Wieder per Video",
-    "ticket": "Umfrage",
-    "duration_s": "Dauer",
-    "period": "Zeitraum",
-    "count": "Anzahl der Zeiträume",
-}
-
-
-#: German texts for refusals that come from aiohttp itself (routing, size limits).
-HTTP_MESSAGES = {
-    404: "Diese Adresse gibt es im Dienst nicht. Ist die Konsole auf dem neuesten Stand?",
-    405: "Diese Aktion ist an dieser Adresse nicht möglich.",
-    413: "Die Anfrage ist zu groß.",
-}
-
 
 class ApiError(Exception):
-    """Raise in a handler to answer with an :class:`ErrorReply`."""
+    """Raise in a handler to answer with an :class:`ErrorReply`.
+
+    ``error`` is the stable code, ``reason`` its variant and ``details`` its parameters; the
+    German and English words come from the catalogue (:mod:`advisor_app.server.refusals`).
+    """
 
     def __init__(
         self,
         status: int,
         error: str,
-        message: str,
-        message_en: str = "",
         *,
+        reason: str | None = None,
         field: str | None = None,
         details: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
+        params: dict[str, Any] = dict(details or {})
+        if reason:
+            params["reason"] = reason
+        key = message_key(error, reason)
+        message = words(key, params, "de")
         super().__init__(message)
         self.status = status
         self.reply = ErrorReply(
-            error=error, message=message, message_en=message_en, field=field, details=details or {}
+            error=error,
+            message=message,
+            message_en=words(key, params, "en"),
+            field=field,
+            details=params,
         )
         self.headers = headers or {}
 
 
-def _german(err: Any) -> str:
-    kind = err.get("type", "")
+#: pydantic's error types, by the reason the catalogue has words for.
+_PYDANTIC_REASONS = {
+    "string_too_short": "missing",
+    "datetime_from_date_parsing": "datetime_invalid",
+    "datetime_parsing": "datetime_invalid",
+    "datetime_type": "datetime_invalid",
+    "int_parsing": "int_type",
+    "dict_type": "model_type",
+}
+
+
+def _reason(err: Any) -> tuple[str, dict[str, Any], str | None]:
+    """The reason code of one pydantic error, its parameters, and the German text of a plain
+    ``ValueError`` that has no code (shown as is)."""
     ctx = err.get("ctx") or {}
-    if kind == "value_error":
-        return str(ctx.get("error", err.get("msg", "")))
-    texts = {
-        "missing": "Diese Angabe fehlt.",
-        "string_too_long": "Der Text ist zu lang.",
-        "string_too_short": "Diese Angabe fehlt.",
-        "greater_than_equal": "Der Wert muss mindestens {ge} sein.",
-        "less_than_equal": "Der Wert darf höchstens {le} sein.",
-        "too_long": "Es sind zu viele Einträge (höchstens {max_length}).",
-        "timezone_aware": "Die Zeitangabe braucht eine Zeitzone.",
-        "datetime_from_date_parsing": "Das ist keine gültige Zeitangabe.",
-        "datetime_parsing": "Das ist keine gültige Zeitangabe.",
-        "datetime_type": "Das ist keine gültige Zeitangabe.",
-        "enum": "Dieser Wert ist nicht erlaubt.",
-        "extra_forbidden": "Diese Angabe ist unbekannt.",
-        "int_parsing": "Hier wird eine Zahl erwartet.",
-        "int_type": "Hier wird eine Zahl erwartet.",
-        "string_type": "Hier wird ein Text erwartet.",
-        "bool_type": "Hier wird ja oder nein erwartet.",
-        "list_type": "Hier wird eine Liste erwartet.",
-        "model_type": "Hier wird ein Objekt erwartet.",
-        "dict_type": "Hier wird ein Objekt erwartet.",
-    }
-    template = texts.get(kind, "Ungültige Angabe.")
-    try:
-        return template.format(**ctx)
-    except (KeyError, IndexError):
-        return template
+    cause = ctx.get("error")
+    if isinstance(cause, RuleViolation):
+        return cause.code.value, dict(cause.params), None
+    if err.get("type") == "value_error":
+        return "invalid", {}, str(cause or err.get("msg", ""))
+    kind = str(err.get("type", ""))
+    reason = _PYDANTIC_REASONS.get(kind, kind)
+    if not has_words(f"validation.{reason}"):
+        reason = "invalid"
+    params = {k: v for k, v in ctx.items() if isinstance(v, str | int | float)}
+    return reason, params, None
 
 
 def validation_error(exc: ValidationError) -> ApiError:
+    """The first problem of a request body, as a ``validation`` refusal: the field, the
+    reason (a :class:`RuleCode` or pydantic's kind of error) and its parameters."""
     first = exc.errors()[0]
     loc = [str(p) for p in first.get("loc", ())]
-    field = ".".join(loc) if loc else None
-    label = next((FIELD_LABELS[p] for p in reversed(loc) if p in FIELD_LABELS), None)
-    text = _german(first)
-    message = f"{label}: {text}" if label else text
-    return ApiError(
-        422,
-        "validation",
-        message,
-        str(first.get("msg", "")).removeprefix("Value error, "),
-        field=field,
-        details={"errors": len(exc.errors())},
+    reason, params, plain = _reason(first)
+    return validation_refusal(
+        reason, ".".join(loc) or None, {"errors": len(exc.errors()), **params}, plain=plain
     )
+
+
+def validation_refusal(
+    reason: str,
+    field: str | None,
+    params: dict[str, Any] | None = None,
+    *,
+    plain: str | None = None,
+) -> ApiError:
+    """A ``validation`` refusal of ``field`` for ``reason``; the words say the field's label
+    first ("Name: …"). ``plain``: the German text of a rule that has no code yet."""
+    error = ApiError(422, "validation", reason=reason, field=field, details=params)
+    loc = field.split(".") if field else []
+    leaf = next((p for p in reversed(loc) if not p.isdigit()), "")
+    texts = {}
+    for language in LANGUAGES:
+        text = plain or _validation_words(reason, leaf, error.reply.details, language)
+        label = next((lab for p in reversed(loc) if (lab := field_label(p, language))), None)
+        texts[language] = (
+            words("validation.with_label", {"label": label, "text": text}, language)
+            if label
+            else text
+        )
+    error.reply = error.reply.model_copy(update={"message": texts["de"], "message_en": texts["en"]})
+    return error
+
+
+def _validation_words(reason: str, leaf: str, params: dict[str, Any], language: str) -> str:
+    """A field's own words first (``validation.text_too_long.topic``), else the reason's."""
+    specific = f"validation.{reason}.{leaf}"
+    key = specific if leaf and has_words(specific) else f"validation.{reason}"
+    return words(key, params, language)
 
 
 async def read_model(request: web.Request, model: type[M]) -> M:
     """Parse and validate a JSON body; every failure becomes a clear :class:`ApiError`."""
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise ApiError(413, "too_large", "Die Anfrage ist zu groß.", "Request body too large.")
+        raise ApiError(413, "too_large")
     raw = await request.content.read(MAX_BODY_BYTES + 1)
     if len(raw) > MAX_BODY_BYTES:
-        raise ApiError(413, "too_large", "Die Anfrage ist zu groß.", "Request body too large.")
+        raise ApiError(413, "too_large")
     if _nesting(raw) > MAX_JSON_DEPTH:
         raise _too_deep()
     try:
         data = json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(
-            400, "bad_json", "Die Anfrage ist kein gültiges JSON.", "Malformed JSON."
-        ) from exc
+        raise ApiError(400, "bad_json") from exc
     except RecursionError as exc:  # not reached after _nesting; kept as the last guard
         raise _too_deep() from exc
     try:
@@ -167,12 +171,7 @@ def _nesting(raw: bytes) -> int:
 
 
 def _too_deep() -> ApiError:
-    return ApiError(
-        400,
-        "too_deep",
-        "Die Anfrage ist zu tief verschachtelt.",
-        f"The JSON is nested deeper than {MAX_JSON_DEPTH} levels.",
-    )
+    return ApiError(400, "too_deep", details={"max_depth": MAX_JSON_DEPTH})
 
 
 def json_response(model: BaseModel, status: int = 200) -> web.Response:
@@ -211,36 +210,24 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
     except web.HTTPException as exc:
         if not _is_api(request) or exc.status < 400:
             raise
-        german = HTTP_MESSAGES.get(exc.status, f"Die Anfrage wurde abgelehnt (HTTP {exc.status}).")
-        return _error_response(ApiError(exc.status, "http", german, exc.reason or "Error"))
+        variant = str(exc.status) if has_words(f"http.{exc.status}") else None
+        return _error_response(
+            ApiError(exc.status, "http", reason=variant, details={"status": exc.status})
+        )
     except (OperationalError, DBAPIError) as exc:
         log.error(
             "database unavailable on %s %s: %s", request.method, redact(request.path), exc.orig
         )
-        unavailable = ApiError(
-            503,
-            "database_unavailable",
-            "Die Datenbank des Dienstes ist gerade nicht beschreibbar. Es wurde nichts verändert; "
-            "bitte versuchen Sie es in einer Minute erneut oder wenden Sie sich an die IT.",
-            "The service database is not writable right now; nothing was changed.",
-            headers={"Retry-After": "30"},
-        )
+        unavailable = ApiError(503, "database_unavailable", headers={"Retry-After": "30"})
         if _is_api(request):
             return _error_response(unavailable)
         raise web.HTTPServiceUnavailable(text=unavailable.reply.message) from exc
     except RecursionError:  # a structure too deep for a parser: the client's mistake
         if not _is_api(request):
-            raise web.HTTPBadRequest(text="Die Anfrage ist zu tief verschachtelt.") from None
+            raise web.HTTPBadRequest(text=_too_deep().reply.message) from None
         return _error_response(_too_deep())
     except Exception:
         log.exception("unhandled error on %s %s", request.method, redact(request.path))
         if not _is_api(request):
             raise
-        return _error_response(
-            ApiError(
-                500,
-                "internal",
-                "Im Dienst ist ein unerwarteter Fehler aufgetreten. Es wurde nichts verändert.",
-                "Unexpected service error.",
-            )
-        )
+        return _error_response(ApiError(500, "internal"))

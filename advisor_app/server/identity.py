@@ -30,12 +30,7 @@ async def record_identity(request: web.Request) -> web.Response:
         if appt is None:
             raise _not_found()
         if appt.status == AppointmentStatus.CANCELLED.value:
-            raise ApiError(
-                409,
-                "cancelled",
-                "Für einen abgesagten Termin kann keine Ausweisprüfung erfasst werden.",
-                "A cancelled appointment cannot get an ID check.",
-            )
+            raise ApiError(409, "cancelled", reason="identity")
         check = appt.identity_check
         if check is None:
             check = IdentityCheck(appointment_id=appt.id)

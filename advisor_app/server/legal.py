@@ -495,13 +495,7 @@ async def legal_api(request: web.Request) -> web.Response:
     texts = request.app[LEGAL]
     text = texts.get(request.match_info["doc"], texts.pick_lang(request.query.get("lang")))
     if text is None:
-        raise ApiError(
-            404,
-            "unknown_document",
-            "Diesen Hinweistext gibt es nicht.",
-            "There is no such legal text.",
-            field="doc",
-        )
+        raise ApiError(404, "unknown_document", field="doc")
     resp = json_response(text)
     resp.headers["Content-Language"] = text.lang
     return resp

@@ -40,8 +40,8 @@ def same_origin(origin: str, host: str) -> bool:
     return _host_port(rest, scheme) == _host_port(host, scheme)
 
 
-def _refused(what: str, english: str) -> ApiError:
-    return ApiError(403, "forbidden_origin", what, english)
+def _refused(reason: str) -> ApiError:
+    return ApiError(403, "forbidden_origin", reason=reason)
 
 
 def origin_middleware(*, embedded: bool, extra_hosts: Iterable[str] = ()) -> Middleware:
@@ -54,10 +54,7 @@ def origin_middleware(*, embedded: bool, extra_hosts: Iterable[str] = ()) -> Mid
         if embedded:
             name = (_host_port(host, "http") or ("", 0))[0]
             if name not in allowed_hosts:
-                raise _refused(
-                    "Dieser Dienst antwortet nur unter seiner eigenen Adresse.",
-                    "This service answers only under its own address.",
-                )
+                raise _refused("host")
         if request.method in UNSAFE:
             site = request.headers.get("Sec-Fetch-Site", "").lower()
             origin = request.headers.get("Origin")
@@ -69,10 +66,7 @@ def origin_middleware(*, embedded: bool, extra_hosts: Iterable[str] = ()) -> Mid
             else:
                 foreign = origin is not None and not same_origin(origin, host)
             if foreign:
-                raise _refused(
-                    "Diese Anfrage kam von einer anderen Webseite und wurde nicht ausgeführt.",
-                    "This request came from another web site and was not carried out.",
-                )
+                raise _refused("cross_site")
         return await handler(request)
 
     return middleware

@@ -43,6 +43,7 @@ from advisor_app.server import keys
 from advisor_app.server.auth import limit_key
 from advisor_app.server.citizen import window_of
 from advisor_app.server.logs import hide
+from advisor_app.server.refusals import socket_refusal
 from advisor_app.server.statistics import StatisticsRecorder
 from advisor_app.server.waiting_room import (
     CLOSE_ENDED,
@@ -64,32 +65,11 @@ HUB: web.AppKey[WaitingRoomHub] = web.AppKey("hub", WaitingRoomHub)
 _citizen_messages: TypeAdapter[Any] = TypeAdapter(CitizenMessage)
 _advisor_messages: TypeAdapter[Any] = TypeAdapter(AdvisorMessage)
 
-BAD_MESSAGE = SocketError(
-    error="bad_message",
-    message="Die Nachricht wurde nicht verstanden und nicht ausgeführt.",
-    message_en="The message was not understood and was not carried out.",
-)
-UNKNOWN_LINK = SocketError(
-    error="unknown_link",
-    message="Dieser Link ist uns nicht bekannt.",
-    message_en="We do not know this link.",
-)
-SIGNED_OUT = SocketError(
-    error="unauthorized",
-    message="Sie sind nicht (mehr) angemeldet. Bitte melden Sie sich erneut an.",
-    message_en="Not signed in.",
-)
-TOO_MANY_ENTRIES = SocketError(
-    error="rate_limited",
-    message="Sie haben den Warteraum zu oft betreten und verlassen. Bitte warten Sie einige "
-    "Minuten.",
-    message_en="You entered and left the waiting room too often. Please wait a few minutes.",
-)
-CONSENT_REQUIRED = SocketError(
-    error="consent_required",
-    message="Bitte stimmen Sie zuerst der Einwilligungserklärung zu.",
-    message_en="Please accept the consent declaration first.",
-)
+BAD_MESSAGE = socket_refusal("bad_message")
+UNKNOWN_LINK = socket_refusal("unknown_link")
+SIGNED_OUT = socket_refusal("unauthorized")
+TOO_MANY_ENTRIES = socket_refusal("rate_limited", reason="entries")
+CONSENT_REQUIRED = socket_refusal("consent_required")
 
 
 def _citizen_ws() -> web.WebSocketResponse:
@@ -214,11 +194,7 @@ async def citizen_socket(request: web.Request) -> web.WebSocketResponse:
     if not await app[keys.LIMITER].hit("socket", limit_key(request)):
         return await _refuse(
             ws,
-            SocketError(
-                error="rate_limited",
-                message="Zu viele Verbindungsversuche. Bitte warten Sie eine Minute.",
-                message_en="Too many attempts. Please wait a minute.",
-            ),
+            socket_refusal("rate_limited", reason="connect"),
             CLOSE_RATE_LIMITED,
         )
     hello = await _hello(ws, _citizen_messages)

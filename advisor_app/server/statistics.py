@@ -144,12 +144,7 @@ async def report_call(request: web.Request) -> web.Response:
 
     known, counted = await retry_once(request.app[keys.SESSIONS], work)
     if not known:
-        raise ApiError(
-            404,
-            "not_found",
-            "Zu diesem Gespräch gibt es keinen Termin (mehr).",
-            "No appointment for this call.",
-        )
+        raise ApiError(404, "not_found", reason="call_report")
     return json_response(CallReportOut(appointments=counted))
 
 

@@ -24,6 +24,7 @@ from advisor_app.server import keys
 from advisor_app.server.auth import limit_key
 from advisor_app.server.errors import ApiError, json_response, read_model
 from advisor_app.server.logs import hide
+from advisor_app.server.refusals import words
 from advisor_app.storage.db import retry_once
 from advisor_app.storage.models import SurveyTicket
 from advisor_app.storage.repositories import StatsRepo
@@ -54,34 +55,17 @@ async def issue_ticket(sessions: async_sessionmaker[Any], now: datetime) -> str:
 
 
 def _expired() -> ApiError:
-    return ApiError(
-        410,
-        "survey_expired",
-        "Diese Umfrage ist nicht mehr verfügbar: Sie kann nur bis zwei Stunden nach dem Gespräch "
-        "beantwortet werden.",
-        "This survey is no longer available.",
-    )
+    return ApiError(410, "survey_expired")
 
 
 def _used() -> ApiError:
-    return ApiError(
-        409,
-        "survey_used",
-        "Diese Umfrage wurde bereits beantwortet. Vielen Dank!",
-        "This survey has already been answered. Thank you!",
-    )
+    return ApiError(409, "survey_used")
 
 
 async def submit(request: web.Request) -> web.Response:
     """One answer per ticket; the answers only add to anonymous counters."""
     if not await request.app[keys.LIMITER].hit("survey", limit_key(request)):
-        raise ApiError(
-            429,
-            "rate_limited",
-            "Zu viele Versuche. Bitte warten Sie eine Minute.",
-            "Too many attempts. Please wait a minute.",
-            headers={"Retry-After": "60"},
-        )
+        raise ApiError(429, "rate_limited", reason="survey", headers={"Retry-After": "60"})
     body = await read_model(request, SurveyIn)
     hide(body.ticket)
     digest = ticket_digest(body.ticket)
@@ -114,8 +98,7 @@ async def submit(request: web.Request) -> web.Response:
         raise refusal
     return json_response(
         SurveyThanks(
-            message="Vielen Dank für Ihre Antworten!",
-            message_en="Thank you for your answers!",
+            message=words("survey_thanks", {}, "de"), message_en=words("survey_thanks", {}, "en")
         )
     )
 

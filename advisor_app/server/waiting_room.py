@@ -53,6 +53,7 @@ from advisor_app.core.protocol import (
 )
 from advisor_app.core.protocol import SignalPayload as Payload
 from advisor_app.core.timewindow import AppointmentWindow, LinkState
+from advisor_app.server.refusals import socket_refusal
 
 log = logging.getLogger(__name__)
 
@@ -72,26 +73,11 @@ CLOSE_RATE_LIMITED = 4429
 CLOSE_ENDED = 4410
 
 
-_NOT_IN_CALL = SocketError(
-    error="not_in_call",
-    message="Diese Person ist nicht (mehr) im Gespräch.",
-    message_en="This person is not in the call.",
-)
-_TOO_MANY_SIGNALS = SocketError(
-    error="rate_limited",
-    message="Zu viele Verbindungsnachrichten. Bitte warten Sie einen Moment.",
-    message_en="Too many signaling messages.",
-)
+_NOT_IN_CALL = socket_refusal("not_in_call")
+_TOO_MANY_SIGNALS = socket_refusal("rate_limited", reason="signals")
 
 
-_CALL_FULL = SocketError(
-    error="call_full",
-    message=(
-        f"Im Gespräch sind schon {MAX_CALL_PARTICIPANTS} Personen (mit Ihnen). "
-        "Mehr Personen sind in einem Gespräch nicht möglich."
-    ),
-    message_en=f"The call already has {MAX_CALL_PARTICIPANTS} participants (you included).",
-)
+_CALL_FULL = socket_refusal("call_full", max=MAX_CALL_PARTICIPANTS)
 
 
 class RoomEvents(Protocol):
@@ -106,14 +92,7 @@ class RoomEvents(Protocol):
         ...
 
 
-_REMOVED = SocketError(
-    error="removed",
-    message=(
-        "Ihre Beraterin oder Ihr Berater hat Sie aus diesem Gespräch genommen. Sie können "
-        "den Beratungsraum zu diesem Termin nicht mehr betreten."
-    ),
-    message_en="The advisor removed you from this call; you cannot enter again.",
-)
+_REMOVED = socket_refusal("removed")
 
 
 @dataclass(slots=True)
@@ -284,27 +263,15 @@ class WaitingRoomHub:
     async def enter(self, presence: Presence, now: datetime) -> SocketError | None:
         state = presence.window.link_state(now)
         if state is LinkState.DEVICE_TEST_ONLY:
-            return SocketError(
-                error="too_early",
-                message="Der Beratungsraum öffnet fünf Minuten vor Ihrem Termin.",
-                message_en="The consultation room opens five minutes before your appointment.",
-            )
+            return socket_refusal("too_early")
         if state is LinkState.EXPIRED:
-            return SocketError(
-                error="too_late",
-                message="Ihr Termin ist vorbei. Der Beratungsraum ist geschlossen.",
-                message_en="Your appointment is over; the room is closed.",
-            )
+            return socket_refusal("too_late")
         if presence.phase is RoomPhase.WAITING:
             return None  # a second "enter" (double click, second tab) changes nothing
         if presence.phase is RoomPhase.ENDED and presence.reason == "removed":
             return _REMOVED  # the advisor's decision sticks
         if presence.phase not in (RoomPhase.LOBBY, RoomPhase.ENDED):
-            return SocketError(
-                error="not_allowed",
-                message="Sie können den Beratungsraum gerade nicht betreten.",
-                message_en="You cannot enter the room now.",
-            )
+            return socket_refusal("not_allowed")
         presence.phase = RoomPhase.WAITING
         presence.entry = presence.entry.model_copy(update={"waiting_since": now, "online": True})
         await self._to_citizen(presence, RoomState(phase=RoomPhase.WAITING))
@@ -631,11 +598,7 @@ class WaitingRoomHub:
     async def admit(self, advisor_id: int, participant_id: int) -> SocketError | None:
         presence = self._own(advisor_id, participant_id)
         if presence is None or presence.phase is not RoomPhase.WAITING:
-            return SocketError(
-                error="not_waiting",
-                message="Diese Person ist nicht (mehr) im Wartezimmer.",
-                message_en="This person is not in the waiting room.",
-            )
+            return socket_refusal("not_waiting")
         if len(self._in_call(presence)) >= MAX_CALL_PARTICIPANTS - 1:
             return _CALL_FULL  # the advisor and three admitted into this appointment's call
         presence.phase = RoomPhase.ADMITTED
@@ -657,11 +620,7 @@ class WaitingRoomHub:
         if presence is None or presence.phase is not RoomPhase.ADMITTED:
             return _NOT_IN_CALL
         if not presence.sockets:
-            return SocketError(
-                error="not_connected",
-                message="Diese Person ist gerade nicht verbunden.",
-                message_en="This person is not connected.",
-            )
+            return socket_refusal("not_connected")
         await self._to_citizen(presence, CitizenSignal(payload=payload))
         return None
 
@@ -702,11 +661,7 @@ class WaitingRoomHub:
     ) -> SocketError | None:
         presence = self._own(advisor_id, participant_id)
         if presence is None or (not presence.sockets and presence.phase is not RoomPhase.WAITING):
-            return SocketError(
-                error="not_waiting",
-                message="Diese Person ist gerade nicht verbunden.",
-                message_en="This person is not connected.",
-            )
+            return socket_refusal("not_waiting", reason="offline")
         note = Note(text=text, at=now)
         presence.notes = [*presence.notes[-19:], note]
         await self._to_citizen(presence, note)
@@ -717,11 +672,7 @@ class WaitingRoomHub:
     ) -> SocketError | None:
         presence = self._own(advisor_id, participant_id)
         if presence is None or presence.phase not in (RoomPhase.WAITING, RoomPhase.LOBBY):
-            return SocketError(
-                error="not_waiting",
-                message="Diese Person ist nicht (mehr) im Wartezimmer.",
-                message_en="This person is not in the waiting room.",
-            )
+            return socket_refusal("not_waiting")
         was_waiting = presence.phase is RoomPhase.WAITING
         presence.phase = RoomPhase.SENT_AWAY
         presence.reason = reason

@@ -8,7 +8,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
-from advisor_app.core.domain import AppointmentStatus, overlaps
+from advisor_app.core.appointments import clashes
+from advisor_app.core.domain import AppointmentStatus
 from advisor_app.core.statistics import PeriodKind, Segment
 from advisor_app.storage.models import (
     Advisor,
@@ -124,11 +125,7 @@ class AppointmentRepo:
             starts_at + timedelta(minutes=duration_min),
             include_cancelled=False,
         )
-        return [
-            a
-            for a in candidates
-            if a.id != exclude_id and overlaps(a.starts_at, a.duration_min, starts_at, duration_min)
-        ]
+        return clashes(starts_at, duration_min, candidates, exclude_id=exclude_id)
 
     async def dial_code_in_use(self, code: str) -> bool:
         count = await self.session.scalar(

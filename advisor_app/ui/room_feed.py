@@ -21,6 +21,7 @@ from shiboken6 import isValid
 from advisor_app.client.room_client import RoomClient
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.protocol import SocketError
+from advisor_app.ui.refusals import refusal_text
 from advisor_app.ui.tasks import Failure, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -75,10 +76,8 @@ class RoomFeed(QObject):
         return self._runner.language
 
     def error_text(self, error: SocketError) -> str:
-        """A refusal of the service in the interface's language."""
-        if self._runner.language == "en" and error.message_en:
-            return error.message_en
-        return error.message
+        """A refusal of the service in the console's words for its code."""
+        return refusal_text(error.error, error.details, None, error.message)
 
     # --- connection ---------------------------------------------------------------------
 
@@ -150,7 +149,6 @@ class RoomFeed(QObject):
                 SocketError(
                     error="offline",
                     message="Keine Verbindung zum Dienst. Die Aktion wurde nicht ausgeführt.",
-                    message_en="Not connected to the service. Nothing was done.",
                 )
             )
             if on_sent is not None:

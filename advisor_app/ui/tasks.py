@@ -3,7 +3,7 @@
 Widgets have no ``async def``. They hand a coroutine to :class:`TaskRunner.run` together with
 plain callbacks; the runner keeps a reference to every task (so none is garbage-collected
 half-way), cancels a task that a newer one with the same name supersedes, logs every failure
-and turns the service's refusals into a :class:`Failure` that carries a German message.
+and turns the service's refusals into a :class:`Failure` that carries the console's words.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from advisor_app.client.embedded import EmbeddedStartError
 from advisor_app.client.service_client import NotSignedIn, ServiceError, ServiceUnreachable
 from advisor_app.config import ConfigError
+from advisor_app.ui.refusals import refusal_text, unreachable_text
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +51,15 @@ def _unexpected() -> str:
     )
 
 
-def failure_for(exc: BaseException, language: str = "de") -> Failure:
-    """Turn an exception into what the advisor reads (never a stack trace)."""
+def failure_for(exc: BaseException) -> Failure:
+    """Turn an exception into what the advisor reads (never a stack trace): a refusal of the
+    service in the console's own words for its code (:mod:`advisor_app.ui.refusals`)."""
     if isinstance(exc, ServiceError):
         reply = exc.reply
-        message = reply.message_en if language == "en" and reply.message_en else reply.message
+        message = refusal_text(reply.error, reply.details, reply.field, reply.message)
         return Failure(message, exc.status, exc.code, reply.field, dict(reply.details))
     if isinstance(exc, ServiceUnreachable):
-        return Failure(str(exc), None, "unreachable")
+        return Failure(unreachable_text(exc.code, exc.url, str(exc)), None, "unreachable")
     if isinstance(exc, ConfigError | EmbeddedStartError):  # German, names the file
         return Failure(str(exc), None, "local")
     return Failure(_unexpected(), None, "unexpected")
@@ -86,7 +88,7 @@ class TaskRunner(QObject):
 
     @property
     def language(self) -> str:
-        """The interface's language ("de" or "en"): which text of a refusal to show."""
+        """The interface's language ("de" or "en"), for the media layer's messages."""
         return self._language
 
     @property
@@ -157,7 +159,7 @@ class TaskRunner(QObject):
         else:
             log.error("task %s failed", task.get_name(), exc_info=exc)
         if on_error is not None and alive:
-            on_error(failure_for(exc, self._language))
+            on_error(failure_for(exc))
 
     def _set_reachable(self, reachable: bool) -> None:
         if reachable != self._reachable:

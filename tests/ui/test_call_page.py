@@ -143,11 +143,16 @@ def test_a_call_with_chromium_on_the_call_page(
     citizen.stop()
     assert citizen.answer() == "closed without script errors"
 
-    # The statistics got the call: one more held, and seconds of good connection reported.
+    # The statistics got the call: one more held, and its seconds by quality reported (which
+    # label they carry depends on this machine's load: "gut" needs 20 fps decoded).
     def week() -> PeriodFigures:
         return run(loop, client.statistics(PeriodKind.WEEK, 1)).periods[-1]
 
-    wait_until(lambda: week().quality_s.good > before.quality_s.good, message="call report")
+    def judged_s(figures: PeriodFigures) -> float:
+        q = figures.quality_s
+        return q.good + q.fair + q.poor
+
+    wait_until(lambda: judged_s(week()) > judged_s(before), message="call report")
     assert week().held == before.held + 1
 
 

@@ -337,10 +337,11 @@ class ReceiveSide:
             stream.generator.missing.clear()
             for ssrc in stream.ssrcs:
                 self.nacks.forget(ssrc)
+        if buffer is not None and buffer.waiting:
+            if buffer.ssrc is not None:
+                await stream.send_pli(buffer.ssrc)  # one per round trip (:attr:`keyframes`)
+            return
         for ssrc in list(stream.ssrcs):
-            if buffer is not None and buffer.waiting:
-                await stream.send_pli(ssrc)  # limited to one per round trip (keyframes)
-                continue
             due = self.nacks.due(ssrc, set(stream.generator.missing))
             if due:
                 await stream.send_nack(ssrc, due)

@@ -70,6 +70,8 @@ class KeyframeWait(JitterBuffer):
         self._is_vp8 = is_vp8
         self._clock = clock
         self._vp8 = False
+        #: The media SSRC of the newest packet (the keyframe request names it).
+        self.ssrc: int | None = None
         #: Discarding packets until a keyframe's first one.
         self.waiting = False
         #: Since when a packet before the newest one is missing (None: nothing missing).
@@ -119,6 +121,7 @@ class KeyframeWait(JitterBuffer):
 
     def add(self, packet: RtpPacket) -> tuple[bool, JitterFrame | None]:
         self._vp8 = self._is_vp8(packet.payload_type)
+        self.ssrc = packet.ssrc
         if self.waiting:
             if not (self._vp8 and vp8_keyframe_start(packet.payload)):
                 self.discarded += 1

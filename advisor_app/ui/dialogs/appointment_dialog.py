@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import ValidationError
 from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtWidgets import (
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from advisor_app.core.appointments import AppointmentDraft, GuestDraft, appointment_problems
 from advisor_app.core.clock import Clock, SystemClock
 from advisor_app.core.domain import (
     BERLIN,
@@ -40,9 +40,11 @@ from advisor_app.core.domain import (
     Role,
     to_berlin,
 )
+from advisor_app.core.errors import RuleViolation
 from advisor_app.core.protocol import AppointmentIn, AppointmentOut, GuestIn, OverlapInfo
 from advisor_app.ui.accessibility import label_for
 from advisor_app.ui.labels import language_label, time_range_text
+from advisor_app.ui.refusals import rule_text
 from advisor_app.ui.tasks import Failure
 from advisor_app.ui.widgets.dialog_error import DialogError
 from advisor_app.ui.widgets.guest_editor import GuestEditor
@@ -387,52 +389,41 @@ class AppointmentDialog(QDialog):
             "email": self.email_error,
         }.get(head)
 
-    def _check_email(self, raw: str) -> str | None:
-        if not raw.strip():
-            return None
-        try:
-            validate_email(raw.strip(), check_deliverability=False)
-        except EmailNotValidError:
-            return self.tr("Die E-Mail-Adresse ist ungültig. Bitte prüfen Sie die Schreibweise.")
-        return None
-
-    def _time_changed(self) -> bool:
-        if self._appointment is None:
-            return True
-        return self.starts_at() != self._appointment.starts_at
+    def _draft(self) -> AppointmentDraft:
+        return AppointmentDraft(
+            starts_at=self.starts_at(),
+            citizen_name=self.citizen_name.text(),
+            topic=self.topic.text(),
+            customer_number=self.customer_number.text(),
+            email=self.email.text(),
+            guests=tuple(GuestDraft(g.name, g.email) for g in self.guests.values()),
+        )
 
     def _check(self) -> list[str]:
-        """Check what can be checked here; returns the German messages (empty: all fine)."""
+        """Ask the appointment's rules (the service asks the same); mark each field that
+        breaks one and return the messages (empty: all fine)."""
+        previous = self._appointment.starts_at if self._appointment is not None else None
         problems: list[str] = []
-
-        def fail(label: QLabel, text: str) -> None:
-            label.setText(text)
-            label.show()
-            problems.append(text)
-
-        if self._time_changed() and self.starts_at() < self._clock.now():
-            fail(
-                self.when_error,
-                self.tr(
-                    "Der Termin liegt in der Vergangenheit. Bitte wählen Sie einen späteren Beginn."
-                ),
+        marked_rows: set[int] = set()
+        for problem in appointment_problems(
+            self._draft(), self._clock.now(), previous_start=previous
+        ):
+            text = rule_text(problem.code, problem.field, problem.violation.params) or str(
+                problem.violation
             )
-        if not self.citizen_name.text().strip():
-            fail(
-                self.name_error, self.tr("Bitte geben Sie den Namen der Bürgerin/des Bürgers ein.")
-            )
-        message = self._check_email(self.email.text())
-        if message:
-            fail(self.email_error, message)
-        for row in self.guests.rows:
-            value = row.value()
-            if not value.name.strip():
-                text = self.tr("Bitte geben Sie den Namen der weiteren Person ein.")
+            parts = problem.field.split(".")
+            if parts[0] == "guests":
+                row = int(parts[1])
+                if row in marked_rows:
+                    continue  # one message per guest: the first problem of the row
+                marked_rows.add(row)
+                self.guests.rows[row].show_error(text)
             else:
-                text = self._check_email(value.email) or ""
-            if text:
-                row.show_error(text)
-                problems.append(text)
+                label = self._error_label_for(problem.field)
+                if label is not None:
+                    label.setText(text)
+                    label.show()
+            problems.append(text)
         return problems
 
     def _build(self) -> AppointmentIn:
@@ -475,9 +466,13 @@ class AppointmentDialog(QDialog):
             data = self._build()
         except ValidationError as exc:
             first = exc.errors()[0]
-            text = str((first.get("ctx") or {}).get("error", "")) or self.tr(
-                "Bitte prüfen Sie Ihre Angaben."
-            )
+            error = (first.get("ctx") or {}).get("error")
+            field = ".".join(str(p) for p in first.get("loc", ()))
+            text = (
+                rule_text(error.code, field, error.params)
+                if isinstance(error, RuleViolation)
+                else None
+            ) or self.tr("Bitte prüfen Sie Ihre Angaben.")
             self._show_error(text)
             return
         if allow_overlap:

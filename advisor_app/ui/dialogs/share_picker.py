@@ -44,6 +44,7 @@ from advisor_app.client.media import (
     window_previews,
 )
 from advisor_app.ui.capture_guard import exclusion_supported
+from advisor_app.ui.media_problems import media_problem_text
 
 PREVIEW_WIDTH = 256
 # Window previews are smaller: there are usually more windows than monitors.
@@ -85,8 +86,10 @@ class SharePicker(QDialog):
     a preview; :attr:`chosen` is the one to share after OK (in the tab shown)."""
 
     def __init__(self, language: str = "de", parent: QWidget | None = None) -> None:
+        """``language`` is not used any more (the words come from Qt Linguist); it stays until
+        the call page stops passing it."""
         super().__init__(parent)
-        self._language = language
+        del language
         self.monitors: list[Monitor] = []
         self.buttons: list[QToolButton] = []
         self.windows: list[Window] = []
@@ -319,5 +322,5 @@ class SharePicker(QDialog):
         return button.icon().pixmap(button.iconSize()).toImage()
 
     def _show_problem(self, exc: MediaUnavailable) -> None:
-        self.message.setText(exc.message_en if self._language == "en" else exc.message)
+        self.message.setText(media_problem_text(exc.problem.code, exc.message))
         self.message.show()

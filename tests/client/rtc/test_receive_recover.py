@@ -172,6 +172,7 @@ async def test_the_receive_side_gives_up_and_asks_for_a_keyframe_every_round_tri
     generator = SimpleNamespace(missing={lost})
     side.nacks.filter(7, [lost])
     stream = _VideoStream(generator, send_nack, send_pli, buffer, ssrcs={7})
+    assert buffer.ssrc == frames[0][0].ssrc
     side._nack_streams.append(stream)
 
     await side._check(stream)  # blocked, but not long enough: asks again for the packet
@@ -181,8 +182,8 @@ async def test_the_receive_side_gives_up_and_asks_for_a_keyframe_every_round_tri
     clock.now += stall_limit_s(0.1)
     await side._check(stream)
     assert buffer.waiting and side.recovered == 1
-    assert plis == [7] and generator.missing == set() and side.nacks.asked == {}
+    assert plis == [buffer.ssrc] and generator.missing == set() and side.nacks.asked == {}
     await side._check(stream)  # within a round trip: no second request
     clock.now += 0.5
     await side._check(stream)
-    assert plis == [7, 7]
+    assert plis == [buffer.ssrc] * 2
