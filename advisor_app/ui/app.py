@@ -298,7 +298,7 @@ async def _main(settings: Settings, log_file: Path) -> int:
             if connection is None:
                 return 0
         if not shutdown.done():
-            services = ConsoleServices.connect(
+            services = ConsoleServices.build(
                 connection.client,
                 runner,
                 connection.signed_in,

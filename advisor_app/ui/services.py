@@ -63,7 +63,7 @@ class ConsoleServices:
     log_file: Path = field(default_factory=console_log_path)
 
     @classmethod
-    def connect(
+    def build(
         cls,
         client: ServiceClient,
         runner: TaskRunner,

@@ -209,6 +209,6 @@ def console_window(
     **parts: Any,
 ) -> MainWindow:
     """The main window as the console builds it once signed in (``parts``: chime, notifier,
-    media… of :meth:`ConsoleServices.connect`); it connects the waiting room at once."""
+    media… of :meth:`ConsoleServices.build`); it connects the waiting room at once."""
     signed_in = SignedIn(advisor_name, connection, can_sign_in=can_sign_in)
-    return MainWindow(ConsoleServices.connect(client, runner, signed_in, **parts))
+    return MainWindow(ConsoleServices.build(client, runner, signed_in, **parts))
