@@ -37,7 +37,7 @@ APT_DIST := $(APT_RUN) gnome-keyring dbus-daemon
 DIST_STAMP := $(VENV)/.installed-dist
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint format i18n dist system-run system-test system-dist bench-waiting-room \
+.PHONY: run test lint format i18n dist screenshots system-run system-test system-dist bench-waiting-room \
 	bench-call bench-idcheck bench-share bench-network clean help
 
 help:
@@ -45,6 +45,7 @@ help:
 	@echo "make test   install test dependencies and run the whole suite"
 	@echo "make lint   ruff and mypy"
 	@echo "make dist   frozen console in dist/advisor-console, then its self-test"
+	@echo "make screenshots  the console's and the citizen page's pictures, in build/screenshots"
 	@echo "make bench-waiting-room  2000 simulated citizens in one service: latency, memory"
 	@echo "make bench-call  console-to-Chromium call: setup, fps, CPU, latency"
 	@echo "make bench-idcheck  ID-document analysis on 320 generated camera views"
@@ -100,6 +101,23 @@ $(AXE): tests/e2e/package.json tests/e2e/package-lock.json
 test: system-test $(STAMP) i18n $(AXE)
 	$(BIN)/python -m pytest -m "not audio"
 	$(BIN)/python -m pytest -m audio
+
+# The pictures the tests and two scripts take (tests/helpers/screenshots.py): the three that
+# docs/decisions.md shows are rewritten in docs/screenshots/, all others go to build/screenshots/
+# (ignored by git). The console's script needs an X server; xvfb-run gives it one.
+SCREENSHOT_TESTS := tests/ui/test_call_page.py tests/ui/test_mesh_controls.py \
+	tests/ui/test_share.py tests/ui/test_share_windows.py tests/ui/test_call_interruptions.py \
+	tests/ui/test_statistics.py tests/ui/test_first_run.py tests/ui/test_schedule.py \
+	tests/ui/test_app.py tests/e2e/test_call.py tests/e2e/test_reconnect.py \
+	tests/e2e/test_survey.py tests/e2e/test_mesh_call.py
+screenshots: system-test $(STAMP) i18n $(AXE)
+	mkdir -p build/screenshots
+	SCREENSHOT_DIR=$(CURDIR)/build/screenshots $(BIN)/python -m pytest -m "not audio" $(SCREENSHOT_TESTS)
+	for language in de en; do \
+	  XDG_DATA_HOME=$$(mktemp -d) XDG_CONFIG_HOME=$$(mktemp -d) xvfb-run -a -s "-screen 0 1600x1000x24" \
+	    $(BIN)/python -m tests.helpers.console_screenshots --language $$language || exit 1; \
+	done
+	$(BIN)/python -m tests.helpers.citizen_screenshots --all
 
 $(DIST_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install -q -e ".[dev,dist]"

@@ -1,4 +1,4 @@
-"""The set-up part of ``self-test``: configuration, folders and the configured service.
+"""The set-up part of ``self-test``: configuration, folders, log file, the configured service.
 
 Each check names the part that fails and says what to fix, so IT can read the result of a
 silent install (``advisor-console self-test``) without knowing the program.
@@ -15,7 +15,11 @@ from pathlib import Path
 from advisor_app import managed
 from advisor_app.client.preflight import check_server
 from advisor_app.config import ConfigError, Settings, load_settings, machine_config_path
+from advisor_app.logfile import console_log_path
 from advisor_app.selftest import Check
+
+LOG_FILE = "Protokolldatei"
+NO_LOG = "die Konsole schreibt dann kein Protokoll"
 
 
 def load(config_file: Path | None, server_url: str | None) -> tuple[Check, Settings | None]:
@@ -57,6 +61,23 @@ def check_install_dir() -> Check:
     return Check("Programmordner", True, f"{folder} {state}")
 
 
+def check_log_file(path: Path | None = None) -> Check:
+    """Where the console writes its log, so IT knows which file to ask an advisor for; a
+    folder that cannot be written is only a note (the console then logs to stderr alone)."""
+    target = path or console_log_path()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        return Check(
+            LOG_FILE, True, f"{target} nicht anlegbar ({exc.strerror}); {NO_LOG}", note=True
+        )
+    if not os.access(target.parent, os.W_OK) or (
+        target.exists() and not os.access(target, os.W_OK)
+    ):
+        return Check(LOG_FILE, True, f"{target} nicht beschreibbar; {NO_LOG}", note=True)
+    return Check(LOG_FILE, True, str(target))
+
+
 def check_service(settings: Settings) -> Check:
     url = settings.console.server_url
     if url is None:
@@ -71,5 +92,11 @@ def check_service(settings: Settings) -> Check:
 def setup_checks(config_file: Path | None = None, server_url: str | None = None) -> list[Check]:
     config, settings = load(config_file, server_url)
     if settings is None:
-        return [config, check_install_dir()]
-    return [config, check_data_dir(settings), check_install_dir(), check_service(settings)]
+        return [config, check_install_dir(), check_log_file()]
+    return [
+        config,
+        check_data_dir(settings),
+        check_install_dir(),
+        check_log_file(),
+        check_service(settings),
+    ]

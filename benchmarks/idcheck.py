@@ -45,7 +45,8 @@ TARGET_MS = 15.0
 TARGET_FOUND = 95.0
 TARGET_CORNER = 2.0
 TARGET_FALSE_GOOD = 0.0
-#: Kinds for which "good" is a false positive in the headline figure (the issue's list).
+#: Kinds for which "good" is a false positive in the headline figure (the ID check must never
+#: call them good).
 FALSE_GOOD_KINDS = frozenset({"blurred", "cut_off", "not_document", "empty", "screen", "photo"})
 #: Hints that say no document was located (its corners, if any, are of something rejected).
 NOT_FOUND = frozenset({Hint.NO_DOCUMENT, Hint.NOT_A_DOCUMENT, Hint.CUT_OFF})

@@ -30,7 +30,7 @@ the lowest 30-s frame rate during the load. Every REMB the console sends is logg
 before encryption, :mod:`benchmarks.netem.rtcp_dump`).
 
 One ``network: profile=…`` line per profile; the last line is the ``3g`` one (or the last
-profile's) with exactly the six fields of issue 14.
+profile's) with exactly six fields.
 """
 
 from __future__ import annotations
@@ -195,7 +195,7 @@ async def _console(base: str, token: str, idcheck: bool, out: Any, cmd: Any) -> 
         slot.put = observed  # type: ignore[method-assign]
         lags: list[tuple[float, float]] = []
 
-        async def watch_loop() -> None:  # how late this event loop wakes (issue 24's cause?)
+        async def watch_loop() -> None:  # how late this event loop wakes (late: throttled)
             while True:
                 due = time.monotonic() + 0.1
                 await asyncio.sleep(0.1)

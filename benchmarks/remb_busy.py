@@ -1,4 +1,5 @@
-"""Issue 24's cause, decoded: the REMB the console sends while its event loop is busy.
+"""Why a busy console once got 1–5 fps from Chromium: the REMB the console sends while its
+event loop is busy.
 
 The console's call stack (RoomClient, CallSession, aiortc) and the service in this process,
 Debian's Chromium as the citizen (fake 1280×720 camera). After a quiet phase the console's

@@ -1,6 +1,6 @@
-"""Issue 15's figures against a real ``serve``: what stalled network-test downloads and
-parallel sign-ins with made-up names cost the service, and how long a dial-in code takes to
-answer when it exists (not yet valid) and when it does not.
+"""The security hardening's figures against a real ``serve``: what stalled network-test
+downloads and parallel sign-ins with made-up names cost the service, and how long a dial-in
+code takes to answer when it exists (not yet valid) and when it does not.
 
     python -m benchmarks.service_abuse
 

@@ -1307,7 +1307,6 @@
     <name>MainWindow</name>
     <message>
         <source>Beratungskonsole – Videotermine</source>
-        <extracomment>The call&apos;s keys (as in common video-call programs); they work on every page during a call.</extracomment>
         <translation>Advisor console – video appointments</translation>
     </message>
     <message>
@@ -1320,6 +1319,7 @@
     </message>
     <message>
         <source>&amp;Tastenkürzel</source>
+        <extracomment>The call&apos;s keys (as in common video-call programs); they work on every page during a call.</extracomment>
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
@@ -1633,6 +1633,13 @@
     <message>
         <source>{count} von {limit} Zeichen</source>
         <translation>{count} of {limit} characters</translation>
+    </message>
+</context>
+<context>
+    <name>OpenLogFileAction</name>
+    <message>
+        <source>&amp;Protokolldatei öffnen</source>
+        <translation>Open &amp;log file</translation>
     </message>
 </context>
 <context>

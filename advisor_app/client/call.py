@@ -226,7 +226,7 @@ class CallSession:
 
     def set_audio_only(self, on: bool) -> None:
         """The advisor's "Nur Ton": every link stops (or resumes) sending the camera, and
-        says so to its participant (issue 14)."""
+        says so to its participant, so a weak link keeps the sound."""
         self.audio_only = on
         for link in self.links.values():
             link.set_audio_only(on)

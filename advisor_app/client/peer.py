@@ -203,7 +203,7 @@ class PeerLink:
     _closed: bool = False
     #: Transport feedback, receive timing and keyframe limits of the current connection.
     receive_side: rtc_receive.ReceiveSide | None = None
-    #: The send side's adaptation of the current connection (issue 14).
+    #: The send side's adaptation of the current connection to the link's reports.
     _send: SendAdapter | None = None
     _audio_only: bool = False
     #: Gives the link fresh views of the local tracks (``set_track``) before each negotiation:

@@ -1,7 +1,7 @@
 """The connection-quality label of a call: what the advisor sees, and why, in plain words.
 
 The label judges the picture that arrives, not only the network figures: a citizen's video at
-2 frames per second is a poor call even with a short round trip and no loss (issue 24). The
+2 frames per second is a poor call even with a short round trip and no loss. The
 rules, the worst of them decides:
 
 - round trip and loss: up to 200 ms and 2 % is good, up to 500 ms and 8 % fair (ITU-T G.114

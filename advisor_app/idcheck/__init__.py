@@ -1,1 +1,2 @@
-"""ID-document assistance on a frozen video frame (the ID-check issue fills this)."""
+"""ID-document assistance on a frozen video frame: detection, image quality, recapture signs,
+the machine-readable zone and its check digits."""

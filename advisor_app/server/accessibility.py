@@ -110,7 +110,8 @@ def probe_sign_video(path: Path) -> SignVideo:
     return SignVideo(path, content_type, path.stat().st_size, duration, width, height, fps)
 
 
-async def _load_sign_video(app: web.Application) -> None:
+async def load_sign_video(app: web.Application) -> None:
+    """Start-up: probe the configured sign-language video (one that is unfit stops the start)."""
     configured = app[keys.SETTINGS].service.sign_language_video
     if configured is None:
         app[SIGN_VIDEO] = None
@@ -127,7 +128,8 @@ async def _load_sign_video(app: web.Application) -> None:
     )
 
 
-def _warn_without_address(settings: ServiceSettings) -> None:
+def warn_without_address(settings: ServiceSettings) -> None:
+    """A server without an accessibility address sends barrier reports to the mail sender."""
     if settings.server_mode and not settings.accessibility_email.strip():
         log.warning(
             "service.accessibility_email is not set: barrier reports from the accessibility "
@@ -257,8 +259,6 @@ async def sign_language_video(request: web.Request) -> web.StreamResponse:
 
 
 def setup_routes(app: web.Application) -> None:
-    app.on_startup.append(_load_sign_video)
-    _warn_without_address(app[keys.SETTINGS].service)
     app.router.add_post(FEEDBACK_PATH, feedback_post)
     app.router.add_get("/leichte-sprache", easy_read)
     app.router.add_get("/gebaerdensprache", sign_language_page)

@@ -27,6 +27,7 @@ from advisor_app.server import (
     site,
     sockets,
     statistics,
+    survey,
 )
 from advisor_app.server.auth import Auth, handle_login, handle_logout, handle_me
 from advisor_app.server.errors import error_middleware, json_response
@@ -154,26 +155,39 @@ def create_app(
         base_url=base_url or settings.service.resolved_public_base_url()
     )
     app[EMBEDDED] = embedded_token is not None
-    app.cleanup_ctx.append(_database_ctx)
-    app.cleanup_ctx.append(_services_ctx(embedded_token, transport))
-    app.cleanup_ctx.append(retention_ctx)
-    app.on_response_prepare.append(_security_headers)
+    app[citizen.PAGES] = citizen.page_environment()
+    accessibility.warn_without_address(settings.service)
 
+    # What lives as long as the service, started in this order and stopped in reverse.
+    app.cleanup_ctx.append(_database_ctx)  # engine, migrations, sessions
+    app.cleanup_ctx.append(_services_ctx(embedded_token, transport))  # sign-in, mail
+    app.cleanup_ctx.append(retention_ctx)  # the purge job
+    app.cleanup_ctx.append(sockets.hub_ctx)  # the waiting-room hub, recording statistics
+    app.cleanup_ctx.append(ice.ice_ctx)  # TURN settings checked, their secret read
+    # Loaded at start: a broken legal text or sign-language video stops the service there.
+    app.on_startup.append(legal.load_texts)
+    app.on_startup.append(accessibility.load_sign_video)
+    # At shutdown, every waiting-room socket closes at once, before the handlers' timeout.
+    app.on_shutdown.append(sockets.close_sockets)
+    app.on_response_prepare.append(_security_headers)
+    app.on_response_prepare.append(citizen.revalidate_static)
+
+    # Routes, by whom they serve.
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/api/info", info)
     app.router.add_post("/api/login", handle_login)
     app.router.add_post("/api/logout", handle_logout)
     app.router.add_get("/api/me", handle_me)
-    appointments.setup_routes(app)
-    identity.setup_routes(app)
-    citizen.setup_routes(app)
-    sockets.setup_routes(app)
-    citizen_api.setup_routes(app)
-    ice.setup_routes(app)
-    statistics.setup_routes(app)
+    appointments.setup_routes(app)  # the advisor's appointments
+    identity.setup_routes(app)  # the ID check's record
+    citizen.setup_routes(app)  # join pages, dial-in code, static files of the web app
+    sockets.setup_routes(app)  # the waiting room's WebSockets (advisor and citizen)
+    citizen_api.setup_routes(app)  # consent, device check, the citizen's view
+    ice.setup_routes(app)  # ICE servers and TURN credentials for both sides
+    statistics.setup_routes(app)  # figures, call reports
+    survey.setup_routes(app)  # the anonymous survey after a call
     site.setup_routes(app, embedded=embedded_token is not None)  # GET /api/settings
-    # Legal texts: /legal/<doc> pages and /api/legal/<doc>, loaded and checked at start.
-    legal.setup_routes(app)
+    legal.setup_routes(app)  # /legal/<doc> pages and /api/legal/<doc>
     # The statement's form "Barriere melden", Leichte Sprache, Gebärdensprache.
     accessibility.setup_routes(app)
     return app

@@ -238,7 +238,7 @@ async def code_form(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(location=link)
 
 
-async def _revalidate_static(request: web.Request, response: web.StreamResponse) -> None:
+async def revalidate_static(request: web.Request, response: web.StreamResponse) -> None:
     """The web app's modules import each other by plain names: after an update the browser
     must ask again (a cheap 304) rather than mix cached old modules with new ones."""
     if request.path.startswith("/static/"):
@@ -246,8 +246,6 @@ async def _revalidate_static(request: web.Request, response: web.StreamResponse)
 
 
 def setup_routes(app: web.Application) -> None:
-    app[PAGES] = page_environment()
-    app.on_response_prepare.append(_revalidate_static)
     app.router.add_get("/j/{token}", join_page)
     app.router.add_get("/code", code_page)
     app.router.add_post("/code", code_form)

@@ -53,7 +53,7 @@ def ice_config(ice: IceSettings, secret: str | None, label: str, now: datetime) 
     )
 
 
-async def _ice_ctx(app: web.Application) -> AsyncIterator[None]:
+async def ice_ctx(app: web.Application) -> AsyncIterator[None]:
     """Check the TURN settings at start: a TURN server without its secret cannot work."""
     ice = app[keys.SETTINGS].ice
     secret = ice.read_turn_secret()
@@ -95,6 +95,5 @@ async def citizen_ice(request: web.Request) -> web.Response:
 
 
 def setup_routes(app: web.Application) -> None:
-    app.cleanup_ctx.append(_ice_ctx)
     app.router.add_get("/api/ice", advisor_ice)
     app.router.add_get("/api/citizen/{token}/ice", citizen_ice)

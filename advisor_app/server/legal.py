@@ -430,7 +430,8 @@ def _check_leftovers(
 LEGAL: web.AppKey[LegalTexts] = web.AppKey("legal")
 
 
-async def _load(app: web.Application) -> None:
+async def load_texts(app: web.Application) -> None:
+    """Start-up: load and check the legal texts (a broken one stops the service)."""
     settings = app[keys.SETTINGS].service
     folder = legal_folder(settings)
     app[LEGAL] = LegalTexts.load(folder, settings)
@@ -501,6 +502,5 @@ async def legal_api(request: web.Request) -> web.Response:
 
 
 def setup_routes(app: web.Application) -> None:
-    app.on_startup.append(_load)
     app.router.add_get("/legal/{doc}", legal_page)
     app.router.add_get("/api/legal/{doc}", legal_api)

@@ -318,6 +318,7 @@ async def _watch_token(app: web.Application, ws: web.WebSocketResponse, token: s
 
 
 async def hub_ctx(app: web.Application) -> Any:
+    """The waiting-room hub for the service's lifetime; its events feed the statistics."""
     app[HUB] = WaitingRoomHub(
         reconnect_grace_s=app[keys.SETTINGS].service.reconnect_grace_s,
         events=StatisticsRecorder(app[keys.SESSIONS], app[keys.CLOCK]),
@@ -333,7 +334,5 @@ async def close_sockets(app: web.Application) -> None:
 
 
 def setup_routes(app: web.Application) -> None:
-    app.cleanup_ctx.append(hub_ctx)
-    app.on_shutdown.append(close_sockets)
     app.router.add_get("/ws/citizen", citizen_socket)
     app.router.add_get("/ws/advisor", advisor_socket)

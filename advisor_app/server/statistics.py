@@ -205,4 +205,3 @@ async def get_statistics(request: web.Request) -> web.Response:
 def setup_routes(app: web.Application) -> None:
     app.router.add_get("/api/statistics", get_statistics)
     app.router.add_post("/api/calls/report", report_call)
-    app.router.add_post("/api/survey", survey.submit)

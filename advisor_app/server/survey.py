@@ -101,3 +101,7 @@ async def submit(request: web.Request) -> web.Response:
             message=words("survey_thanks", {}, "de"), message_en=words("survey_thanks", {}, "en")
         )
     )
+
+
+def setup_routes(app: web.Application) -> None:
+    app.router.add_post(SURVEY_PATH, submit)

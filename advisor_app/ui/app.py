@@ -13,6 +13,7 @@ import asyncio
 import logging
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import qasync
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QSettings, QTranslator
@@ -25,7 +26,7 @@ from advisor_app.client.preflight import check_server
 from advisor_app.client.service_client import NotSignedIn, ServiceClient, ServiceUnreachable
 from advisor_app.client.site import LocalSite, site_values, with_site_values
 from advisor_app.config import APP_NAME, Settings
-from advisor_app.logfile import configure_console_logging
+from advisor_app.logfile import configure_console_logging, console_log_path
 from advisor_app.paths import i18n_dir
 from advisor_app.ui.collector import MainThreadCollector
 from advisor_app.ui.dialogs.setup_dialog import SetupDialog
@@ -33,6 +34,8 @@ from advisor_app.ui.dialogs.sign_in import SignInDialog
 from advisor_app.ui.dialogs.start_problem import Choice, StartProblemBox
 from advisor_app.ui.icons import app_icon
 from advisor_app.ui.main_window import MainWindow
+from advisor_app.ui.services import ConsoleServices, SignedIn
+from advisor_app.ui.start_window import StartWindow
 from advisor_app.ui.style import apply_style
 from advisor_app.ui.tasks import TaskRunner
 
@@ -82,9 +85,9 @@ def create_application(settings: Settings) -> QApplication:
 
 def run_console(settings: Settings) -> int:
     """Run the console until its window is closed; the return value is the exit code."""
-    configure_console_logging(settings.log_level)
+    log_file = configure_console_logging(settings.log_level) or console_log_path()
     create_application(settings)
-    return int(qasync.run(_main(settings)))
+    return int(qasync.run(_main(settings, log_file)))
 
 
 class _QuitGuard(QObject):
@@ -134,12 +137,17 @@ class Connection:
     username: str | None = None
 
     @property
+    def signed_in(self) -> SignedIn:
+        """Who is signed in where; a central service may ask for the password again."""
+        return SignedIn(self.advisor_name, self.label, self.username, can_sign_in=self.site is None)
+
+    @property
     def embedded(self) -> EmbeddedService | None:
         """The embedded service running now (the settings page may have restarted it)."""
         return self.site.service if self.site is not None else None
 
 
-async def first_run(settings: Settings, window: MainWindow) -> Settings:
+async def first_run(settings: Settings, window: StartWindow) -> Settings:
     """Ask for the site's values on the first start of the embedded console ("Einrichtung");
     the answer is in the user's ``config.toml`` and in the settings returned."""
     if settings.console.setup_done:
@@ -151,7 +159,7 @@ async def first_run(settings: Settings, window: MainWindow) -> Settings:
     return with_site_values(settings, dialog.saved)
 
 
-async def connect_embedded(settings: Settings, window: MainWindow) -> Connection:
+async def connect_embedded(settings: Settings, window: StartWindow) -> Connection:
     """Start the bundled service; raises :class:`EmbeddedStartError` with a German message."""
     window.show_starting(
         QCoreApplication.translate("Console", "Lokaler Termindienst wird gestartet…")
@@ -197,7 +205,7 @@ def remembered_username(settings: Settings) -> str | None:
     return str(value) if value else None
 
 
-async def server_usable(settings: Settings, window: MainWindow) -> bool:
+async def server_usable(settings: Settings, window: StartWindow) -> bool:
     """Check the configured service before signing in; on a problem, ask what to do.
 
     False: the advisor quit. True: the service answers, or it is unreachable and the advisor
@@ -224,7 +232,7 @@ async def server_usable(settings: Settings, window: MainWindow) -> bool:
 
 
 async def connect_server(
-    settings: Settings, runner: TaskRunner, window: MainWindow
+    settings: Settings, runner: TaskRunner, window: StartWindow
 ) -> Connection | None:
     """Sign in with the keyring's token or, failing that, the sign-in dialog (None: given up)."""
     url = settings.console.server_url
@@ -257,7 +265,7 @@ async def connect_server(
     return Connection(client, dialog.advisor.display_name, url, username=dialog.advisor.username)
 
 
-async def _main(settings: Settings) -> int:
+async def _main(settings: Settings, log_file: Path) -> int:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     loop = asyncio.get_running_loop()
@@ -268,43 +276,48 @@ async def _main(settings: Settings) -> int:
     app.aboutToQuit.connect(guard.resolve)
 
     runner = TaskRunner(loop, language=settings.console.language)
-    window = MainWindow(runner)
-    window.restore_geometry()
-    window.show()
+    start = StartWindow(log_file)
+    start.restore_geometry()
+    start.show()
     connection: Connection | None = None
+    window: MainWindow | None = None
     try:
         if settings.console.server_url is None:
-            settings = await first_run(settings, window)
+            settings = await first_run(settings, start)
             try:
-                connection = await connect_embedded(settings, window)
+                connection = await connect_embedded(settings, start)
             except EmbeddedStartError as exc:
                 await show_error(
-                    window, QCoreApplication.translate("Console", "Start nicht möglich"), str(exc)
+                    start, QCoreApplication.translate("Console", "Start nicht möglich"), str(exc)
                 )
                 return EXIT_EMBEDDED_FAILED
         else:
-            if not await server_usable(settings, window):
+            if not await server_usable(settings, start):
                 return EXIT_SERVER_PROBLEM
-            connection = await connect_server(settings, runner, window)
+            connection = await connect_server(settings, runner, start)
             if connection is None:
                 return 0
         if not shutdown.done():
-            window.show_console(
+            services = ConsoleServices.build(
                 connection.client,
-                advisor_name=connection.advisor_name,
-                connection=connection.label,
-                username=connection.username,
-                can_sign_in=connection.site is None,
+                runner,
+                connection.signed_in,
                 site=connection.site,
+                log_file=log_file,
             )
+            window = MainWindow(services)
+            window.restoreGeometry(start.saveGeometry())  # where the start window was
+            window.show()
+            window.activateWindow()  # the keyboard goes to the console's page list
+            start.hide()  # the main window is shown first, so this is not the last window
             await shutdown
         return 0
     finally:
         app.removeEventFilter(guard)
-        window.close()
-        if window.call_controller is not None:
+        start.close()
+        if window is not None:
+            window.close()
             await window.call_controller.close()  # goodbye to everyone in a running call
-        if window.room is not None:
             await window.room.close()  # the waiting-room socket says goodbye properly
         await runner.shutdown()
         if connection is not None:

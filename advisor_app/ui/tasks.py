@@ -76,6 +76,11 @@ class TaskRunner(QObject):
         return self._language
 
     @property
+    def reachable(self) -> bool | None:
+        """Whether the last task reached the service (None: no task has finished yet)."""
+        return self._reachable
+
+    @property
     def busy(self) -> bool:
         return any(not task.done() for task in self._tasks.values())
 

@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.integration
+
 ROOT = Path(__file__).resolve().parents[2]
 LAST_LINE = re.compile(
     r"idcheck: ms_per_frame=(\d+\.\d\d) found_pct=(\d+\.\d) corner_err_pct=(\d+\.\d\d) "

@@ -20,6 +20,8 @@ from benchmarks.netem import probe
 from benchmarks.netem.link import Link, remove_stale
 from benchmarks.netem.shaper import Params
 
+pytestmark = pytest.mark.integration
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

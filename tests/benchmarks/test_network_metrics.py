@@ -6,6 +6,8 @@ import pytest
 
 from benchmarks.netem.metrics import fps, freeze_share, lowest_window_fps, recovery_s
 
+pytestmark = pytest.mark.unit
+
 
 def steady(start: float, end: float, rate: float = 30.0) -> list[float]:
     n = round((end - start) * rate)

@@ -9,6 +9,7 @@ capture and the notification path are found working.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from collections.abc import Iterator
@@ -75,6 +76,8 @@ def test_a_fresh_install_without_a_desktop_passes_in_the_embedded_mode(tmp_path:
     assert notify.startswith("  [INFO  ]")
     assert "keine Symbolleiste und keine D-Bus-Sitzung" in notify
     assert "keine Desktop-Meldung" in notify
+    log = Path(os.environ["XDG_STATE_HOME"]) / "advisor-console" / "log" / "console.log"
+    assert line(out, "Protokolldatei").split() == ["[OK", "]", "Protokolldatei", str(log)]
     assert out.splitlines()[-1] == "Ergebnis: alle Bestandteile geladen."
     # The frozen build's check (installers/check_frozen.py) finds every shipped part here.
     assert missing_parts(out.splitlines(), "linux") == []

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from advisor_app.logfile import console_log_path
 from advisor_app.selftest import Check
-from advisor_app.selftest_setup import setup_checks
+from advisor_app.selftest_setup import check_log_file, setup_checks
 from tests.helpers.certs import Certs, make_certs
 from tests.helpers.processes import Serve, child_env, run
 
@@ -90,6 +91,21 @@ def test_a_data_folder_that_cannot_be_written_is_named(tmp_path: Path) -> None:
     check = by_name(setup_checks(extra))["Datenordner"]
     assert not check.ok
     assert check.detail.startswith(f"{blocker / 'service'} ist nicht beschreibbar")
+
+
+def test_the_log_file_is_named_so_the_advisor_can_send_it_to_it() -> None:
+    check = by_name(setup_checks())["Protokolldatei"]
+    assert check == Check("Protokolldatei", True, str(console_log_path()))
+    assert check.detail.endswith("/advisor-console/log/console.log")
+
+
+def test_a_log_folder_that_cannot_be_made_is_a_note_not_a_failure(tmp_path: Path) -> None:
+    blocker = tmp_path / "eine-datei"
+    blocker.write_text("kein Ordner")
+    check = check_log_file(blocker / "log" / "console.log")
+    assert check.ok and check.note
+    assert check.detail.startswith(f"{blocker / 'log' / 'console.log'} nicht anlegbar")
+    assert check.detail.endswith("die Konsole schreibt dann kein Protokoll")
 
 
 def test_a_broken_machine_configuration_is_named(tmp_path: Path) -> None:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import socket
 
+import pytest
+
 from advisor_app.client.embedded import port_is_free
+
+pytestmark = pytest.mark.unit
 
 
 def _listener() -> socket.socket:

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from pydantic import BaseModel
 
 from advisor_app.client.room_client import RoomClient
 from advisor_app.core.protocol import Arrived, Departed, SocketError, WaitingSnapshot
-from tests.helpers.processes import Serve, child_env
+from tests.helpers.processes import Serve, child_env, free_port
 from tests.helpers.service import MONDAY_11, Service
-from tests.server.test_waiting_room_ws import citizen_socket, consent, link_token, recv
+from tests.helpers.waiting_room import citizen_socket, consent, link_token, recv
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+pytestmark = pytest.mark.integration
 
 
 async def until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:

@@ -9,28 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
 import os
 import shutil
 import signal
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from playwright.async_api import Browser, async_playwright, expect
 
 from advisor_app.client.call import MediaOpeners
 from advisor_app.client.peer import PeerState
 from advisor_app.core.protocol import CallEnded
-from tests.e2e.test_citizen_journey import LIVE_TRACKS, RECORD_TRACKS, to_room
 from tests.helpers.citizen_browser import (
     CHROMIUM_ARGS,
     PHONE,
-    ROOM_OPEN,
-    SHOTS,
-    Guard,
     Live,
     browser_env,
     new_page,
@@ -38,63 +32,18 @@ from tests.helpers.citizen_browser import (
     receive_type,
     wait_step,
 )
-from tests.helpers.console_call import ConsoleSide, _tone, console_child, console_side
+from tests.helpers.citizen_page import (
+    CAPTURE_CHANNELS,
+    LIVE_TRACKS,
+    RECEIVED,
+    call_with_console_process,
+    enter_waiting_room,
+    join,
+)
+from tests.helpers.console_call import _tone, console_side
+from tests.helpers.screenshots import shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
-
-#: Decoded frames and the audio level of what the page receives from the console.
-RECEIVED = """
-async () => {
-  const video = document.querySelector('#remote-video');
-  const stream = video.srcObject;
-  if (!stream || !stream.getAudioTracks().length) return null;
-  const ctx = new AudioContext();
-  const analyser = ctx.createAnalyser();
-  analyser.fftSize = 2048;
-  ctx.createMediaStreamSource(stream).connect(analyser);
-  const data = new Float32Array(analyser.fftSize);
-  let peak = 0;
-  for (let i = 0; i < 20; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    analyser.getFloatTimeDomainData(data);
-    const rms = Math.sqrt(data.reduce((s, v) => s + v * v, 0) / data.length);
-    peak = Math.max(peak, rms);
-  }
-  await ctx.close();
-  return {
-    width: video.videoWidth,
-    height: video.videoHeight,
-    frames: video.getVideoPlaybackQuality().totalVideoFrames,
-    audioDb: peak > 0 ? 20 * Math.log10(peak) : -120,
-  };
-}
-"""
-
-
-async def enter_waiting_room(live: Live, page: Page, step: str = "waiting") -> None:
-    """A new appointment; its citizen, who consented earlier, from the link into the room
-    (``step``: where the page is expected to be then; "admitted" when a console admits at once)."""
-    _, url = await live.appointment()
-    await live.consent(url)
-    live.clock.set(ROOM_OPEN)
-    await page.goto(url)
-    await to_room(page)
-    await page.click("#enter-room")
-    await wait_step(page, step)
-
-
-async def join(
-    browser: Browser, live: Live, console: ConsoleSide, *scripts: str
-) -> tuple[Page, int, tuple[BrowserContext, Guard]]:
-    """The citizen from the link into the call; the console admitted them."""
-    context, page, guard = await new_page(browser, live)
-    for script in (RECORD_TRACKS, *scripts):
-        await context.add_init_script(script)
-    await enter_waiting_room(live, page)
-    link = await console.admit_next()
-    await wait_step(page, "admitted")
-    await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
-    return page, link.participant_id, (context, guard)
 
 
 async def test_video_audio_and_chat_both_ways_then_the_citizen_hangs_up(
@@ -160,7 +109,7 @@ async def test_video_audio_and_chat_both_ways_then_the_citizen_hangs_up(
         await no_horizontal_scroll(page)
         for control in ("#toggle-camera", "#toggle-microphone", "#hangup", "#chat-input"):
             await expect(page.locator(control)).to_be_visible()
-        await page.screenshot(path=str(SHOTS / "citizen_call_phone.png"), full_page=True)
+        await page.screenshot(path=shot("citizen_call_phone.png"), full_page=True)
 
         # The citizen's camera is unplugged: the page says so, the console learns it.
         await page.evaluate(
@@ -215,23 +164,13 @@ async def test_the_advisor_ends_the_call_and_the_citizen_may_come_back(
         await context.close()
 
 
-CAPTURE_CHANNELS = """
-window.__channels = [];
-const RealPC = window.RTCPeerConnection;
-window.RTCPeerConnection = function (...args) {
-  const pc = new RealPC(...args);
-  pc.addEventListener('datachannel', (e) => window.__channels.push(e.channel));
-  return pc;
-};
-window.RTCPeerConnection.prototype = RealPC.prototype;
-"""
 NO_WEBRTC = "delete window.RTCPeerConnection;"
 
 
 async def test_a_citizen_without_camera_talks_and_chats_and_garbage_is_dropped(
     browser: Browser, live: Live, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from tests.e2e.test_citizen_journey import DENY_CAMERA
+    from tests.helpers.citizen_page import DENY_CAMERA
 
     async with console_side(live.base, live.advisor_token) as console:
         page, pid, (context, guard) = await join(
@@ -376,28 +315,6 @@ async def test_a_crashed_browser_is_shown_as_interrupted_within_seconds(
         assert time.monotonic() - crashed < 6
         with contextlib.suppress(Exception):
             await context.close()
-
-
-@contextlib.asynccontextmanager
-async def call_with_console_process(
-    browser: Browser, live: Live
-) -> AsyncIterator[tuple[Any, BrowserContext, Page, Any]]:
-    """A call between a page and a console in a child process of its own (which a test may
-    kill): yields the process, the page's context, the page and its script-error guard."""
-    ctx = multiprocessing.get_context("spawn")
-    out: Any = ctx.Queue()
-    child = ctx.Process(target=console_child, args=(live.base, live.advisor_token, out))
-    child.start()
-    try:
-        assert await asyncio.to_thread(out.get, True, 30) == "ready"
-        context, page, guard = await new_page(browser, live)
-        await enter_waiting_room(live, page, "admitted")
-        assert await asyncio.to_thread(out.get, True, 30) == "connected"
-        await expect(page.locator("#call-status")).to_be_hidden(timeout=20_000)
-        yield child, context, page, guard
-    finally:
-        child.kill()
-        child.join(timeout=10)
 
 
 async def test_a_crashed_console_is_shown_as_interrupted_on_the_page(

@@ -11,8 +11,8 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from advisor_app.client.peer import PeerLink
-from tests.e2e.test_call import RECEIVED, join
 from tests.helpers.citizen_browser import Live
+from tests.helpers.citizen_page import RECEIVED, join
 from tests.helpers.console_call import ConsoleSide, console_side
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]

@@ -14,8 +14,8 @@ from playwright.async_api import Browser, expect
 from advisor_app.client.call import MediaOpeners
 from advisor_app.client.call_media import DeviceMedia
 from advisor_app.client.media import MediaPreferences
-from tests.e2e.test_call import enter_waiting_room
 from tests.helpers.citizen_browser import Live, new_page
+from tests.helpers.citizen_page import enter_waiting_room
 from tests.helpers.console_call import _tone, console_side
 from tests.helpers.media import HEIGHT, WIDTH, write_video
 from tests.helpers.pulse import PulseServer

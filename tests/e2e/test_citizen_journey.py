@@ -31,6 +31,7 @@ from tests.helpers.citizen_browser import (
     until_green,
     wait_step,
 )
+from tests.helpers.citizen_page import DENY_CAMERA, LIVE_TRACKS, RECORD_TRACKS, to_room
 from tests.helpers.console_call import console_side
 from tests.helpers.service import MONDAY_11, T0
 
@@ -46,26 +47,6 @@ async def heading(page: Page) -> str:
 
 async def focused_id(page: Page) -> str:
     return str(await page.evaluate("document.activeElement?.id"))
-
-
-async def to_room(page: Page) -> None:
-    """From the start page of someone who consented earlier to the entering step."""
-    await wait_step(page, "start")
-    await page.click("text=Direkt zum Beratungsraum")
-    await wait_step(page, "entering")
-
-
-#: Keeps every camera and microphone track the page opens, to see that it lets them go.
-RECORD_TRACKS = """
-window.__tracks = [];
-const realGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-navigator.mediaDevices.getUserMedia = async (c) => {
-  const stream = await realGetUserMedia(c);
-  window.__tracks.push(...stream.getTracks());
-  return stream;
-};
-"""
-LIVE_TRACKS = "() => window.__tracks.filter((t) => t.readyState === 'live').length"
 
 
 async def test_from_the_link_to_admission(browser: Browser, live: Live) -> None:
@@ -326,13 +307,6 @@ async def test_a_changed_consent_text_is_shown_again(
     await context.close()
 
 
-DENY_CAMERA = """
-const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-navigator.mediaDevices.getUserMedia = async (c) => {
-  if (c.video) throw new DOMException('Permission denied', 'NotAllowedError');
-  return real(c);
-};
-"""
 NO_DEVICES = """
 navigator.mediaDevices.getUserMedia = async () => {
   throw new DOMException('Requested device not found', 'NotFoundError');

@@ -14,12 +14,10 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from advisor_app.client.peer import PeerLink, PeerState
-from tests.e2e.test_citizen_journey import to_room
 from tests.helpers.citizen_browser import (
     DESKTOP,
     PHONE,
     ROOM_OPEN,
-    SHOTS,
     Guard,
     Live,
     axe_findings,
@@ -27,7 +25,9 @@ from tests.helpers.citizen_browser import (
     no_horizontal_scroll,
     wait_step,
 )
+from tests.helpers.citizen_page import to_room
 from tests.helpers.console_call import ConsoleSide, console_side
+from tests.helpers.screenshots import shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
@@ -196,14 +196,14 @@ async def test_three_parties_see_each_other_then_send_back_and_remove(
             await expect(line).to_contain_text("Ich fasse gleich zusammen.")
             await expect(line.locator(".chat-meta")).to_contain_text("Beratung")
 
-        await citizen.screenshot(path=str(SHOTS / "three-party-citizen.png"))
+        await citizen.screenshot(path=shot("three-party-citizen.png"))
         assert await axe_findings(citizen) == []
         await citizen.set_viewport_size(PHONE)
         await no_horizontal_scroll(citizen)
         assert await axe_findings(citizen) == []
         await expect(citizen.locator(f'.peer-tile[data-peer="{guest_id}"]')).to_be_visible()
         await expect(citizen.locator("#hangup")).to_be_visible()
-        await citizen.screenshot(path=str(SHOTS / "three-party-citizen-phone.png"))
+        await citizen.screenshot(path=shot("three-party-citizen-phone.png"))
         await citizen.set_viewport_size(DESKTOP)
 
         # The interpreter switches the camera off and mutes: the citizen's tile says so; the

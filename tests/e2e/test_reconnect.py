@@ -26,23 +26,21 @@ from advisor_app.core.clock import ManualClock
 from advisor_app.core.protocol import Arrived, IceConfig
 from advisor_app.server.app import create_app
 from advisor_app.server.logs import AccessLogger
-from tests.client.test_room_client import free_port
-from tests.e2e.test_call import RECEIVED, call_with_console_process, join
-from tests.e2e.test_citizen_journey import to_room
 from tests.helpers.citizen_browser import (
     PHONE,
-    SHOTS,
     Guard,
     Live,
     live_service,
     new_page,
     wait_step,
 )
+from tests.helpers.citizen_page import RECEIVED, call_with_console_process, join, to_room
+from tests.helpers.citizens import Citizen, book
 from tests.helpers.console_call import ConsoleSide, console_side
 from tests.helpers.coturn import coturn
-from tests.helpers.processes import Serve, child_env
+from tests.helpers.processes import Serve, child_env, free_port
+from tests.helpers.screenshots import shot
 from tests.helpers.service import Service, make_settings
-from tests.ui.citizens import Citizen, book
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 TURN_SECRET = "turn-geheimnis-nur-für-den-test"
@@ -108,7 +106,7 @@ async def test_a_reload_during_the_call_returns_to_it_without_admission(
         assert list(console.session.links) == [pid]
         await video_both_ways(page, console, pid)
         assert no_arrival(console)
-        await page.screenshot(path=str(SHOTS / "citizen_call_after_reload.png"))
+        await page.screenshot(path=shot("citizen_call_after_reload.png"))
         guard.check()
         await context.close()
 
@@ -130,7 +128,7 @@ async def test_a_network_drop_shorter_than_the_grace_keeps_the_citizen_in_the_ca
         await expect(page.locator("#call-status")).to_contain_text(
             "Die Verbindung ist unterbrochen", timeout=10_000
         )
-        await page.screenshot(path=str(SHOTS / "citizen_call_reconnecting.png"))
+        await page.screenshot(path=shot("citizen_call_reconnecting.png"))
         await context.set_offline(False)
         await expect(page.locator("#connection")).to_be_hidden(timeout=10_000)
         await expect(page.locator("#call-status")).to_be_hidden(timeout=10_000)
@@ -164,7 +162,7 @@ async def test_a_network_drop_longer_than_the_grace_returns_the_citizen_to_the_w
             "Die Verbindung zum Gespräch ist abgebrochen. Sie sind wieder im Wartebereich"
         )
         await expect(page.locator("#connection")).to_be_hidden()
-        await page.screenshot(path=str(SHOTS / "citizen_waiting_after_call_lost.png"))
+        await page.screenshot(path=shot("citizen_waiting_after_call_lost.png"))
         await console.wait_for(lambda: pid in console.waiting)
         # Admitted again, the call runs as before.
         link = await console.admit_next()
@@ -258,7 +256,7 @@ async def test_a_service_restart_during_the_waiting_room_returns_everyone_to_it(
                 banner = page.locator("#connection")
                 await expect(banner).to_contain_text("Verbindung unterbrochen", timeout=10_000)
                 await wait_step(page, "waiting")
-            await pages[0][1].screenshot(path=str(SHOTS / "citizen_waiting_service_lost.png"))
+            await pages[0][1].screenshot(path=shot("citizen_waiting_service_lost.png"))
 
             with Serve(args, cwd=tmp_path, env=env) as second:
                 await asyncio.to_thread(second.wait_ready)
@@ -274,9 +272,7 @@ async def test_a_service_restart_during_the_waiting_room_returns_everyone_to_it(
                     await expect(page.locator("h1")).to_have_text(
                         "Sie befinden sich im virtuellen Wartebereich"
                     )
-                await pages[0][1].screenshot(
-                    path=str(SHOTS / "citizen_waiting_after_service_restart.png")
-                )
+                await pages[0][1].screenshot(path=shot("citizen_waiting_after_service_restart.png"))
                 # The room is live again: the advisor admits one of them.
                 pid = next(p for p, n in console.waiting.items() if n == "Karla Kern")
                 assert await console.room.admit(pid)

@@ -18,38 +18,13 @@ from playwright.async_api import Browser, expect
 
 from advisor_app.client.media.screen import list_monitors, open_screen
 from advisor_app.client.media.synthetic import PAUSED_BGR
-from tests.e2e.test_call import CAPTURE_CHANNELS, join
 from tests.helpers.citizen_browser import DESKTOP, PHONE, Live, new_page
+from tests.helpers.citizen_page import CAPTURE_CHANNELS, READ_QUADRANTS, colour_close, join
 from tests.helpers.console_call import console_side
 from tests.helpers.screen import QUADRANTS_RGB, XScreen, quadrant_pattern, xvfb_screen
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
-#: The colours at the centres of the four quadrants of a video element, read from a canvas.
-READ_QUADRANTS = """
-(selector) => {
-  const video = document.querySelector(selector);
-  if (!video || !video.videoWidth) return null;
-  const w = video.videoWidth, h = video.videoHeight;
-  const canvas = document.createElement('canvas');
-  canvas.width = w; canvas.height = h;
-  const g = canvas.getContext('2d', { willReadFrequently: true });
-  g.drawImage(video, 0, 0, w, h);
-  const at = (fx, fy) => {
-    const d = g.getImageData(Math.round(w * fx) - 8, Math.round(h * fy) - 8, 16, 16).data;
-    const sum = [0, 0, 0];
-    for (let i = 0; i < d.length; i += 4) {
-      sum[0] += d[i]; sum[1] += d[i + 1]; sum[2] += d[i + 2];
-    }
-    return sum.map((v) => Math.round(v / (d.length / 4)));
-  };
-  return {
-    width: w, height: h,
-    top_left: at(0.25, 0.25), top_right: at(0.75, 0.25),
-    bottom_left: at(0.25, 0.75), bottom_right: at(0.75, 0.75),
-  };
-}
-"""
 
 #: Records the screen tracks the browser hands out (the real getDisplayMedia, only watched).
 RECORD_SCREENS = """
@@ -68,10 +43,6 @@ window.__screenTrack = () => window.__screens.filter((t) => t.readyState === 'li
 def screen() -> Iterator[XScreen]:
     with xvfb_screen(1920, 1080) as xscreen:
         yield xscreen
-
-
-def _close(got: list[int], want: tuple[int, int, int], tolerance: int = 30) -> bool:
-    return all(abs(a - b) <= tolerance for a, b in zip(got, want, strict=True))
 
 
 async def test_the_advisors_screen_arrives_large_with_the_camera_small_and_can_be_swapped(
@@ -100,11 +71,11 @@ async def test_the_advisors_screen_arrives_large_with_the_camera_small_and_can_b
         seen: dict[str, Any] | None = None
         for _ in range(40):
             seen = await page.evaluate(READ_QUADRANTS, "#remote-screen")
-            if seen and all(_close(seen[k], v) for k, v in QUADRANTS_RGB.items()):
+            if seen and all(colour_close(seen[k], v) for k, v in QUADRANTS_RGB.items()):
                 break
             await asyncio.sleep(0.25)
         assert seen is not None and (seen["width"], seen["height"]) == (1280, 720), seen
-        assert all(_close(seen[k], v) for k, v in QUADRANTS_RGB.items()), seen
+        assert all(colour_close(seen[k], v) for k, v in QUADRANTS_RGB.items()), seen
         # The camera still arrives beside it (the test picture's grey ramp, not the quadrants):
         # 16:9, at 360p or more (the console's sender gives the share the bitrate it needs
         # and steps the camera down, e.g. to 540p, while the screen is shared).
@@ -116,7 +87,7 @@ async def test_the_advisors_screen_arrives_large_with_the_camera_small_and_can_b
             await asyncio.sleep(0.25)
         assert cam is not None and cam["height"] >= 360, cam
         assert cam["width"] * 9 == cam["height"] * 16, cam
-        assert not _close(cam["top_left"], QUADRANTS_RGB["top_left"]), cam
+        assert not colour_close(cam["top_left"], QUADRANTS_RGB["top_left"]), cam
 
         # A new picture on the screen arrives too (it is live, not a still).
         screen.show(quadrant_pattern(1920, 1080)[::-1].copy())
@@ -249,7 +220,7 @@ async def test_phones_get_no_share_button(browser: Browser, live: Live) -> None:
         is_mobile=True,
         has_touch=True,
     )
-    from tests.e2e.test_call import enter_waiting_room
+    from tests.helpers.citizen_page import enter_waiting_room
 
     async with console_side(live.base, live.advisor_token) as console:
         await enter_waiting_room(live, page)

@@ -15,12 +15,10 @@ from sqlalchemy import select
 
 from advisor_app.server import keys
 from advisor_app.storage.models import StatTally
-from tests.e2e.test_citizen_journey import to_room
 from tests.helpers.citizen_browser import (
     DESKTOP,
     PHONE,
     ROOM_OPEN,
-    SHOTS,
     Guard,
     Live,
     axe_findings,
@@ -29,6 +27,8 @@ from tests.helpers.citizen_browser import (
     receive_type,
     wait_step,
 )
+from tests.helpers.citizen_page import to_room
+from tests.helpers.screenshots import shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
@@ -98,7 +98,7 @@ async def test_the_citizen_answers_the_survey_once_by_keyboard_on_a_phone(
     await expect(page.get_by_label("Zufrieden", exact=True)).to_be_checked()
     await page.get_by_label("Mittelmäßig").check()
     await page.get_by_label("Ja", exact=True).check()
-    await page.screenshot(path=str(SHOTS / "citizen" / "survey-phone.png"), full_page=True)
+    await page.screenshot(path=shot("citizen/survey-phone.png"), full_page=True)
     await page.click("#survey-send")
     thanks = page.locator("#survey-result")
     await expect(thanks).to_have_text(
@@ -130,7 +130,7 @@ async def test_a_ticket_answered_elsewhere_is_refused_and_the_survey_can_be_skip
     await page.reload()  # a reload before answering: the same form again
     await wait_step(page, "ended")
     await expect(page.locator("#survey")).to_be_visible()
-    await page.screenshot(path=str(SHOTS / "citizen" / "survey-desktop.png"), full_page=True)
+    await page.screenshot(path=shot("citizen/survey-desktop.png"), full_page=True)
     ticket = await page.evaluate(
         "() => Object.values(sessionStorage).map(JSON.parse).find((v) => v.survey).survey.ticket"
     )
@@ -172,7 +172,7 @@ async def test_the_survey_in_arabic_is_right_to_left(browser: Browser, live: Liv
     assert await page.evaluate("document.documentElement.dir") == "rtl"
     await expect(page.get_by_role("button", name="تخطي")).to_be_visible()
     await no_horizontal_scroll(page)
-    await page.screenshot(path=str(SHOTS / "citizen" / "survey-phone-ar.png"), full_page=True)
+    await page.screenshot(path=shot("citizen/survey-phone-ar.png"), full_page=True)
     await page.get_by_label("جيد جدًا").check()
     await page.click("#survey-send")
     await expect(page.locator("#survey-result")).to_contain_text("شكرًا جزيلًا")

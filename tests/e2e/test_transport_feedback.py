@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, Page
 
-from tests.e2e.test_call import join
 from tests.helpers.citizen_browser import Live
+from tests.helpers.citizen_page import join
 from tests.helpers.console_call import console_side
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]

@@ -13,9 +13,8 @@ from playwright.async_api import Browser, expect
 
 from advisor_app.client.call import MediaProblem
 from advisor_app.client.media import list_windows, open_share
-from tests.e2e.test_call import join
-from tests.e2e.test_screen_share import READ_QUADRANTS, _close
 from tests.helpers.citizen_browser import Live
+from tests.helpers.citizen_page import READ_QUADRANTS, colour_close, join
 from tests.helpers.console_call import console_side
 from tests.helpers.screen import QUADRANTS_RGB, xvfb_screen
 from tests.helpers.x_windows import XWindow, wait_for_x
@@ -63,12 +62,12 @@ async def test_a_shared_window_arrives_without_the_window_on_top_and_ends_when_c
         seen: dict[str, Any] | None = None
         for _ in range(40):
             seen = await page.evaluate(READ_QUADRANTS, "#remote-screen")
-            if seen and all(_close(seen[k], v) for k, v in QUADRANTS_RGB.items()):
+            if seen and all(colour_close(seen[k], v) for k, v in QUADRANTS_RGB.items()):
                 break
             await asyncio.sleep(0.25)
         assert seen is not None and (seen["width"], seen["height"]) == (960, 540), seen
-        assert all(_close(seen[k], v) for k, v in QUADRANTS_RGB.items()), seen
-        assert not any(_close(seen[k], GREEN) for k in QUADRANTS_RGB)
+        assert all(colour_close(seen[k], v) for k, v in QUADRANTS_RGB.items()), seen
+        assert not any(colour_close(seen[k], GREEN) for k in QUADRANTS_RGB)
 
         # The program closes its window: the share ends, the page shows the camera alone.
         assert covered_window[0].command("close") == "closed"

@@ -1,6 +1,6 @@
 """The citizen web app in Debian's Chromium: a live service, the browser, the guard every page gets.
 
-Used by ``tests/e2e`` and by ``docs/screenshots/make_citizen_screenshots.py``. The service is the
+Used by ``tests/e2e`` and by ``tests/helpers/citizen_screenshots.py``. The service is the
 production app factory on a real 127.0.0.1 port with a :class:`ManualClock`; the browser is the
 system Chromium with a fake camera and microphone (never a downloaded browser).
 """
@@ -29,6 +29,7 @@ from advisor_app.server import keys
 from advisor_app.server.app import create_app
 from advisor_app.server.logs import AccessLogger
 from advisor_app.storage.models import DeviceCheck, Participant
+from tests.helpers.screenshots import shot
 from tests.helpers.service import MONDAY_11, Service, make_settings
 
 CHROMIUM_ARGS = [
@@ -39,7 +40,6 @@ CHROMIUM_ARGS = [
     "--disable-gpu",
     "--disable-background-networking",
 ]
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 AXE = Path(__file__).resolve().parents[1] / "e2e" / "node_modules" / "axe-core" / "axe.min.js"
 #: Monday 23 November 2026, two hours before the 11:00 appointment (Berlin).
 MORNING = MONDAY_11 - timedelta(hours=2)
@@ -478,8 +478,7 @@ async def _call(url: str, reached: Any, commands: Any, camera_file: str | None) 
                 reached.put("chat seen")
             elif command.startswith("screenshot"):
                 name = command.partition(":")[2] or "citizen_call"
-                path = SHOTS / f"{name}.png"
-                await page.screenshot(path=str(path))
+                await page.screenshot(path=shot(f"{name}.png"))
                 reached.put("screenshot")
             elif command.startswith("expect-idcheck:"):
                 text = command.removeprefix("expect-idcheck:")

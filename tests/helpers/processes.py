@@ -6,6 +6,7 @@ import json
 import os
 import selectors
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,7 +17,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from advisor_app.core.protocol import SERVICE_READY_PREFIX
+from advisor_app.core.protocol import (
+    SERVICE_READY_PREFIX,
+)
 
 #: The console script of the project's own virtual environment.
 VENV_SCRIPT = Path(sys.executable).parent / "advisor-console"
@@ -126,3 +129,10 @@ class Serve:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.communicate(timeout=10)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

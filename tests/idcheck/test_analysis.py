@@ -19,6 +19,8 @@ from advisor_app.idcheck.analysis import (
 from advisor_app.idcheck.geometry import DocFormat, corner_error, order_corners, percentiles
 from benchmarks.idcheck_synth import draw_face, id_card, make_view, make_views, passport_page
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(scope="module")
 def results() -> list[tuple[str, Analysis, np.ndarray | None]]:

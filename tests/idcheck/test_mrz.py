@@ -9,6 +9,8 @@ import pytest
 from advisor_app.idcheck import mrz
 from advisor_app.idcheck.mrz import FieldError, FieldProblem, MrzField, MrzFormat, NameMatch
 
+pytestmark = pytest.mark.unit
+
 # ICAO Doc 9303 specimens (Part 5 TD1, Part 4 TD3) and the TD2 example of Part 6
 TD1 = [
     "I<UTOD231458907<<<<<<<<<<<<<<<",

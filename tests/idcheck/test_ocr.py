@@ -16,6 +16,8 @@ from PIL import ImageDraw, ImageFont
 from advisor_app.idcheck import mrz, ocr
 from benchmarks.idcheck_synth import Transmission
 
+pytestmark = pytest.mark.unit
+
 #: A monospaced TrueType font like OCR-B (Debian's fonts-dejavu-core, installed by make).
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
 TODAY = date(2026, 11, 20)

@@ -24,6 +24,8 @@ from advisor_app.idcheck.recapture import (
 )
 from benchmarks.idcheck_synth import Transmission, View, id_card, make_view, reproduction
 
+pytestmark = pytest.mark.unit
+
 LIVE = LIVE_SIZE[DocFormat.ID1]
 
 

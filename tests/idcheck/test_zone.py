@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from advisor_app.idcheck import ocr
 from advisor_app.idcheck.analysis import Hint, Side, analyse, capture
 from benchmarks.idcheck_synth import Transmission, id_card, make_view, passport_page
 from benchmarks.idcheck_zone import crop_rows_of, holds, lines_in_still
+
+pytestmark = pytest.mark.unit
 
 
 def test_the_zone_crop_holds_every_line_and_the_lines_are_counted() -> None:

@@ -7,7 +7,11 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from advisor_app import managed
+
+pytestmark = pytest.mark.integration
 
 MACOS = Path(__file__).resolve().parents[2] / "installers" / "macos"
 

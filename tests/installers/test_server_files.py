@@ -14,6 +14,8 @@ import pytest
 from advisor_app.cli import _parser
 from advisor_app.config import load_settings
 
+pytestmark = pytest.mark.integration
+
 SERVER = Path(__file__).resolve().parents[2] / "installers" / "server"
 VENV_SCRIPT = Path(sys.executable).parent / "advisor-console"
 

@@ -31,6 +31,8 @@ from tests.helpers.service import Service, make_settings
 from tests.helpers.sign_video import write_video
 from tests.helpers.smtp import SmtpServer
 
+pytestmark = [pytest.mark.service, pytest.mark.integration]
+
 FEEDBACK = "/legal/accessibility/feedback"
 ADDRESS = "barrierefrei@jobcenter.example"
 

@@ -12,6 +12,8 @@ from advisor_app.server import keys
 from advisor_app.storage.models import Appointment
 from tests.helpers.service import BASE_URL, MONDAY_11, T0, Service, appointment_body
 
+pytestmark = pytest.mark.service
+
 
 async def test_create_gives_each_participant_a_link_and_a_dial_code(
     service: Service, token: str

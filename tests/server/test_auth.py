@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from advisor_app import __version__
 from advisor_app.server import keys
 from advisor_app.storage.repositories import AdvisorRepo
 from tests.helpers.fixtures import MakeService
 from tests.helpers.service import BASE_URL, PASSWORD, Service
+
+pytestmark = pytest.mark.service
 
 
 async def test_healthz_reports_database_ok(service: Service) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from aiohttp import WSMsgType
 
 from advisor_app.server.sockets import HUB
 from tests.helpers.service import Service
-from tests.server.test_waiting_room_ws import (
+from tests.helpers.waiting_room import (
     Waiting,
     advisor_socket,
     citizen_socket,
@@ -14,6 +15,8 @@ from tests.server.test_waiting_room_ws import (
     recv,
     recv_type,
 )
+
+pytestmark = pytest.mark.service
 
 OFFER = {"kind": "offer", "sdp": "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n" + "a=x\r\n" * 1500}
 

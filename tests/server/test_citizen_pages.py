@@ -15,6 +15,8 @@ import pytest
 from advisor_app.paths import resources_dir
 from tests.helpers.service import Service
 
+pytestmark = pytest.mark.service
+
 WEB = resources_dir() / "web"
 STATIC = WEB / "static"
 LANGUAGES = ("de", "en", "tr", "uk", "ar")

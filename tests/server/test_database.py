@@ -14,6 +14,8 @@ import pytest
 from tests.helpers.fixtures import MakeService
 from tests.helpers.service import BASE_URL, MONDAY_11, Service, appointment_body
 
+pytestmark = pytest.mark.service
+
 UNAVAILABLE = (
     "Die Datenbank des Dienstes ist gerade nicht beschreibbar. Es wurde nichts verändert; "
     "bitte versuchen Sie es in einer Minute erneut oder wenden Sie sich an die IT."

@@ -17,6 +17,8 @@ from advisor_app.server.app import create_app
 from tests.helpers.fixtures import MakeService
 from tests.helpers.service import T0, Service, make_settings
 
+pytestmark = pytest.mark.service
+
 SECRET = "geteiltes-geheimnis-für-coturn"
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from advisor_app.server import keys
 from advisor_app.server.retention import purge
 from advisor_app.storage.models import IdentityCheck
 from tests.helpers.service import MONDAY_11, Service
+
+pytestmark = pytest.mark.service
 
 VERIFIED = {"outcome": "verified", "document_type": "id_card"}
 

@@ -21,6 +21,8 @@ from advisor_app.storage.models import ConsentRecord, DeviceCheck, StatTally
 from tests.helpers.fixtures import MakeService
 from tests.helpers.service import Service
 
+pytestmark = pytest.mark.service
+
 BUNDLED = resources_dir() / "legal"
 MANIFEST: dict[str, Any] = json.loads((BUNDLED / "manifest.json").read_text(encoding="utf-8"))
 LANGS = list(MANIFEST["languages"])

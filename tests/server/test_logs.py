@@ -11,6 +11,8 @@ import pytest
 from advisor_app.server.logs import redact
 from tests.helpers.service import BASE_URL, MONDAY_11, PASSWORD, Service
 
+pytestmark = pytest.mark.service
+
 
 def all_log_text(caplog: pytest.LogCaptureFixture) -> str:
     lines = []
@@ -102,7 +104,7 @@ async def test_a_survey_answer_is_logged_without_the_address(
     access = [r.getMessage() for r in caplog.records if r.name == "aiohttp.access"]
     info = next(line for line in access if "/api/info" in line)
     survey = next(line for line in access if "/api/survey" in line)
-    assert info.startswith('- "GET /api/info" 200 ')  # no address by default (issue 15)
+    assert info.startswith('- "GET /api/info" 200 ')  # no address by default
     assert survey.startswith('- "POST /api/survey" 410 ')
 
 

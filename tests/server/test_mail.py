@@ -20,6 +20,8 @@ from tests.helpers.fixtures import MakeService
 from tests.helpers.service import BASE_URL, MONDAY_11, Service, appointment_body
 from tests.helpers.smtp import Credentials, Inbox, SmtpServer, free_port, parts, self_signed
 
+pytestmark = [pytest.mark.service, pytest.mark.integration]
+
 
 def plain_smtp(port: int, **extra: object) -> dict[str, object]:
     return {"smtp": {"host": "127.0.0.1", "port": port, "security": "none", **extra}}

@@ -5,60 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiohttp import ClientWebSocketResponse
+import pytest
 
 from advisor_app.core.protocol import RoomPhase
 from advisor_app.server.sockets import HUB
 from tests.helpers.service import Service
-from tests.server.test_waiting_room_ws import (
-    ROOM_OPEN,
-    advisor_socket,
+from tests.helpers.waiting_room import (
+    GUESTS,
+    LINKS,
+    admit,
     citizen_socket,
     consent,
     console_hello,
     link_token,
-    monday_morning,
     recv,
     recv_type,
+    waiting_people,
 )
 
-GUESTS = [
-    {"name": "Ahmad <b>Dolmetscher</b>", "role": "interpreter"},
-    {"name": "Rita Rechtsbeistand", "role": "legal_representative"},
-    {"name": "Sven Stütze", "role": "support_person"},
-]
-#: The personal link of each participant of the last ``waiting_people`` (by participant id).
-LINKS: dict[int, str] = {}
+pytestmark = pytest.mark.service
+
 OFFER = {"kind": "offer", "sdp": "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"}
-
-
-async def waiting_people(
-    service: Service, token: str, guests: list[dict[str, str]] = GUESTS
-) -> tuple[ClientWebSocketResponse, list[tuple[int, ClientWebSocketResponse]], str]:
-    """An appointment with guests; everyone consented and waits; the advisor saw them arrive."""
-    appt = await service.create(token, name="Erika Mustermann", guests=guests)
-    links = [link_token(appt, i) for i in range(len(appt["participants"]))]
-    for link in links:
-        await consent(service, link)
-    token = await monday_morning(service)
-    advisor = await advisor_socket(service, token)
-    service.clock.set(ROOM_OPEN)
-    people = []
-    LINKS.clear()
-    for link in links:
-        ws = await citizen_socket(service, link, "lobby")
-        await ws.send_json({"type": "enter"})
-        assert (await recv(ws))["phase"] == "waiting"
-        arrived = await recv_type(advisor, "arrived")
-        people.append((arrived["entry"]["participant_id"], ws))
-        LINKS[people[-1][0]] = link
-    return advisor, people, token
-
-
-async def admit(advisor: ClientWebSocketResponse, pid: int, ws: ClientWebSocketResponse) -> None:
-    await advisor.send_json({"type": "admit", "participant_id": pid})
-    assert (await recv(ws))["phase"] == "admitted"
-    assert (await recv_type(advisor, "departed"))["reason"] == "admitted"
 
 
 def peers(roster: dict[str, Any]) -> list[tuple[int, str, str]]:

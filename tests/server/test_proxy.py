@@ -9,6 +9,8 @@ import pytest
 from tests.helpers.fixtures import MakeService
 from tests.helpers.service import Service, make_settings
 
+pytestmark = pytest.mark.service
+
 
 async def bad_logins(service: Service, forwarded_for: str, n: int) -> list[int]:
     statuses = []

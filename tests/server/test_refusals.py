@@ -6,10 +6,14 @@ import ast
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 import advisor_app.server
 from advisor_app.core.errors import RuleCode
 from advisor_app.server.refusals import catalog, message_key, socket_refusal
 from tests.helpers.service import MONDAY_11, T0, Service, appointment_body
+
+pytestmark = pytest.mark.service
 
 SERVER = Path(advisor_app.server.__file__).parent
 

@@ -7,6 +7,7 @@ import os
 from datetime import timedelta
 from email import policy
 
+import pytest
 from sqlalchemy import func, select
 
 from advisor_app.server import keys
@@ -20,6 +21,8 @@ from advisor_app.storage.models import (
 )
 from tests.helpers.fixtures import MakeService
 from tests.helpers.service import BASE_URL, MONDAY_11, Service
+
+pytestmark = pytest.mark.service
 
 
 async def count(service: Service, model: type) -> int:

@@ -1,4 +1,4 @@
-"""Issue 15, items 3 and 7: a revoked sign-in loses its socket; sign-ins are throttled per
+"""A revoked sign-in loses its socket; sign-ins are throttled per
 account and address without letting strangers lock the advisor out."""
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from advisor_app.server import keys, sockets
 from advisor_app.storage.models import Advisor
 from advisor_app.storage.repositories import AdvisorRepo
 from tests.helpers.service import PASSWORD, Service
-from tests.server.test_waiting_room_ws import citizen_waiting, recv
+from tests.helpers.waiting_room import citizen_waiting, recv
+
+pytestmark = pytest.mark.service
 
 
 async def closed_code(ws: Any) -> tuple[list[dict[str, Any]], int]:

@@ -1,4 +1,4 @@
-"""Issue 15, item 4: a dial-in code opens the page only together with the invited person's
+"""A dial-in code opens the page only together with the invited person's
 name; attempts are capped per address (IPv6 per /64), in total and per code; an unknown code
 costs the same work as an existing one."""
 
@@ -7,10 +7,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from advisor_app.server import keys
 from tests.helpers.service import MONDAY_11, Service
+
+pytestmark = pytest.mark.service
 
 
 def test_names_fold_case_accents_and_spacing() -> None:
@@ -90,7 +93,7 @@ async def test_an_unknown_code_costs_the_same_work_as_an_existing_one(
     make_service: Any,
 ) -> None:
     """Same statements for: unknown code, existing code not yet valid, right code wrong name
-    (the timing difference of issue 15 came from extra queries for existing codes)."""
+    (a timing difference once came from extra queries for existing codes)."""
     service = await make_service(service={"join_rate_limit": "100/minute"})
     token = await service.signed_in()
     appt = await service.create(token, guests=[{"name": "Olena", "role": "interpreter"}])

@@ -1,4 +1,4 @@
-"""Issue 15, item 5: a real ``serve`` closes idle and slow (slowloris) connections and caps
+"""A real ``serve`` closes idle and slow (slowloris) connections and caps
 the connections of one address."""
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.helpers.processes import Serve, child_env
+
+pytestmark = pytest.mark.integration
 
 
 @pytest.fixture

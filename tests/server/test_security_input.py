@@ -1,4 +1,4 @@
-"""Issue 15, items 10 and 12: deep JSON gets a clear 400, languages and device-check fields
+"""Deep JSON gets a clear 400, languages and device-check fields
 are checked, and the answers carry the right security headers."""
 
 from __future__ import annotations
@@ -6,8 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.helpers.service import Service
-from tests.server.test_waiting_room_ws import ROOM_OPEN, consent, link_token
+from tests.helpers.waiting_room import ROOM_OPEN, consent, link_token
+
+pytestmark = pytest.mark.service
 
 DEEP = "[" * 5000 + "]" * 5000
 

@@ -1,4 +1,4 @@
-"""Issue 15, item 2: no link token in any log line, no client address by default, and the
+"""No link token in any log line, no client address by default, and the
 service's own log file rotated, purged and private."""
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ import pytest
 from advisor_app.storage.repositories import AppointmentRepo
 from tests.helpers.processes import Serve, child_env
 from tests.helpers.service import Service
-from tests.server.test_waiting_room_ws import ROOM_OPEN, consent, link_token
+from tests.helpers.waiting_room import ROOM_OPEN, consent, link_token
+
+pytestmark = pytest.mark.integration
 
 
 @pytest.mark.logged_errors

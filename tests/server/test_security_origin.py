@@ -1,4 +1,4 @@
-"""Issue 15, item 13: cross-site posts are refused; the embedded service answers only to
+"""Cross-site posts are refused; the embedded service answers only to
 loopback host names (no DNS rebinding)."""
 
 from __future__ import annotations
@@ -6,9 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from advisor_app.core.codes import new_session_token
 from advisor_app.server.app import create_app
 from tests.helpers.service import MONDAY_11, Service, make_settings
+
+pytestmark = pytest.mark.service
 
 
 async def test_a_cross_site_post_to_the_dial_in_is_refused(service: Service, token: str) -> None:

@@ -1,4 +1,4 @@
-"""Issue 15, items 6 and 7 on a real ``serve``: the network test needs consent, is limited and
+"""The network test needs consent, is limited and
 streams (stalled downloads do not grow the service), and sign-ins with made-up names hash
 two at a time (the service's peak memory stays bounded)."""
 
@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.helpers.processes import Serve, child_env, run
+
+pytestmark = pytest.mark.integration
 
 PASSWORD = "ein-langes-Passwort-2026"
 MIB = 1024 * 1024

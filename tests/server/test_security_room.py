@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from aiohttp import ClientWebSocketResponse, WSMsgType
 
 from advisor_app.core.protocol import WaitingEntry
@@ -13,16 +14,19 @@ from advisor_app.core.timewindow import AppointmentWindow
 from advisor_app.server.sockets import HUB
 from advisor_app.server.waiting_room import CLOSE_ENDED, WaitingRoomHub
 from tests.helpers.service import MONDAY_11, Service, appointment_body
-from tests.server.test_mesh_signaling import admit, waiting_people
-from tests.server.test_waiting_room_ws import (
+from tests.helpers.waiting_room import (
     ROOM_OPEN,
+    admit,
     citizen_socket,
     citizen_waiting,
     consent,
     link_token,
     recv,
     recv_type,
+    waiting_people,
 )
+
+pytestmark = pytest.mark.service
 
 GUEST = {"name": "Olena Dolmetscherin", "role": "interpreter"}
 

@@ -1,4 +1,4 @@
-"""Issue 15, item 11: a revocation deletes the outbox mails too; deleted rows are
+"""A revocation deletes the outbox mails too; deleted rows are
 overwritten; the database, the outbox and its mails are the service account's only."""
 
 from __future__ import annotations
@@ -7,9 +7,13 @@ import sqlite3
 import stat
 from pathlib import Path
 
+import pytest
+
 from advisor_app.server import keys
 from tests.helpers.service import Service
-from tests.server.test_waiting_room_ws import consent, link_token
+from tests.helpers.waiting_room import consent, link_token
+
+pytestmark = pytest.mark.service
 
 
 def mode(path: Path) -> int:

@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from advisor_app.os_account import advisor_name
 from advisor_app.server.app import create_app
 from tests.helpers.fixtures import AiohttpClient, MakeService
 from tests.helpers.service import BASE_URL, make_settings
+
+pytestmark = pytest.mark.service
 
 
 async def test_settings_are_given_to_a_signed_in_advisor_only(make_service: MakeService) -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from aiohttp import WSMsgType
 
 from advisor_app.config import ServiceSettings
 from tests.helpers.fixtures import MakeService
 from tests.helpers.service import Service
+
+pytestmark = pytest.mark.service
 
 
 async def test_socket_rate_limit_is_a_setting(make_service: MakeService) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, inspect, select
 
 from advisor_app.server import keys
 from advisor_app.server.retention import purge
 from advisor_app.storage.models import Appointment, StatTally, SurveyTicket
 from tests.helpers.service import Service
-from tests.server.test_waiting_room_ws import (
+from tests.helpers.waiting_room import (
     advisor_socket,
     citizen_socket,
     consent,
@@ -19,6 +20,8 @@ from tests.server.test_waiting_room_ws import (
     recv,
     recv_type,
 )
+
+pytestmark = pytest.mark.service
 
 #: Known appointments around the week and month boundaries of late November 2026 (Berlin).
 A_MON_23_NOV = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 11:00, KW 48, November: held

@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from advisor_app.storage.db import create_engine, migrate
 from advisor_app.storage.models import Base
+
+pytestmark = pytest.mark.unit
 
 
 async def test_migrations_match_models_and_rerun_cleanly(tmp_path: Path) -> None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import os
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 import qasync
@@ -22,10 +20,21 @@ from advisor_app.ui.pages.outbox import OutboxPage
 from advisor_app.ui.pages.schedule import SchedulePage
 from advisor_app.ui.style import apply_style
 from advisor_app.ui.tasks import TaskRunner
-from tests.ui.support import Days, run, wait_until
-
-#: Short refresh interval: background mail states show up quickly in tests.
-REFRESH_MS = 200
+from tests.helpers.console_window import (  # noqa: F401 - fixtures of the console tests
+    calling_console,
+    citizens,
+    console,
+)
+from tests.helpers.ui import (
+    REFRESH_MS,
+    Days,
+    MakeSchedule,
+    english,  # noqa: F401 - a fixture
+    run,
+    start_embedded_service,
+    stop_embedded_service,
+    wait_until,
+)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -49,33 +58,18 @@ def _collect_on_the_gui_thread() -> Iterator[None]:
     gc.collect()
 
 
-def _start(data_dir: Path, env: dict[str, str] | None = None) -> EmbeddedService:
-    saved = dict(os.environ)
-    os.environ.update(env or {})
-    try:
-        return asyncio.run(EmbeddedService.start(data_dir, 0))
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
-def _stop(service: EmbeddedService) -> None:
-    asyncio.run(service.stop())
-    assert service.process.returncode is not None
-
-
 @pytest.fixture(scope="session")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedService]:
     """One real embedded service (child process) shared by the console tests."""
-    svc = _start(tmp_path_factory.mktemp("service"))
+    svc = start_embedded_service(tmp_path_factory.mktemp("service"))
     yield svc
-    _stop(svc)
+    stop_embedded_service(svc)
 
 
 @pytest.fixture(scope="session")
 def failing_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedService]:
     """A service whose mail server does not answer: every invitation fails."""
-    svc = _start(
+    svc = start_embedded_service(
         tmp_path_factory.mktemp("failing"),
         {
             "ADVISOR_SMTP__HOST": "127.0.0.1",
@@ -84,7 +78,7 @@ def failing_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embedd
         },
     )
     yield svc
-    _stop(svc)
+    stop_embedded_service(svc)
 
 
 @pytest.fixture(scope="session")
@@ -123,9 +117,6 @@ def runner(loop: asyncio.AbstractEventLoop) -> Iterator[TaskRunner]:
     tasks = TaskRunner(loop)
     yield tasks
     run(loop, tasks.shutdown())
-
-
-MakeSchedule = Callable[..., SchedulePage]
 
 
 @pytest.fixture

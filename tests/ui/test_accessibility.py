@@ -48,9 +48,16 @@ from advisor_app.ui.style import apply_style
 from advisor_app.ui.tasks import TaskRunner
 from advisor_app.ui.widgets.chat_panel import ChatPanel
 from advisor_app.ui.widgets.navigation import Navigation
-from tests.ui.conftest import MakeSchedule
-from tests.ui.support import Days, appointment, close_calls, run, wait_until
-from tests.ui.test_waiting_room import RecordingChime, RecordingNotifier
+from tests.helpers.console_window import RecordingChime, RecordingNotifier
+from tests.helpers.ui import (
+    Days,
+    MakeSchedule,
+    appointment,
+    close_calls,
+    console_window,
+    run,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -63,11 +70,12 @@ def _report(problems: list[Problem]) -> str:
 def window(
     loop: asyncio.AbstractEventLoop, qtbot: QtBot, runner: TaskRunner, client: ServiceClient
 ) -> MainWindow:
-    win = MainWindow(runner, chime=RecordingChime(), notifier=RecordingNotifier(), media=CallMedia)
+    win = console_window(
+        client, runner, chime=RecordingChime(), notifier=RecordingNotifier(), media=CallMedia
+    )
     qtbot.addWidget(win, before_close_func=lambda w: close_calls(loop, w))
     win.resize(1400, 860)
     win.show()
-    win.show_console(client, advisor_name="Anna Berger", connection="Lokaler Dienst")
     return win
 
 
@@ -373,7 +381,7 @@ def test_arrivals_are_announced_but_not_during_a_call(qtbot: QtBot) -> None:
     from advisor_app.core.domain import Role
     from advisor_app.core.protocol import WaitingEntry
     from advisor_app.ui.alerts import ArrivalAlerts
-    from tests.ui.test_waiting_room import RecordingChime, RecordingNotifier
+    from tests.helpers.console_window import RecordingChime, RecordingNotifier
 
     shown = QWidget()
     qtbot.addWidget(shown)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -18,15 +18,25 @@ from advisor_app.client.credentials import load_token
 from advisor_app.client.embedded import EmbeddedService
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.config import Settings
-from advisor_app.paths import i18n_dir
 from advisor_app.ui.alerts import Notifier
-from advisor_app.ui.app import install_translator, run_console
+from advisor_app.ui.app import run_console
 from advisor_app.ui.chime import ChimePlayer
 from advisor_app.ui.dialogs.sign_in import SignInDialog
 from advisor_app.ui.main_window import MainWindow
+from advisor_app.ui.start_window import StartWindow
 from advisor_app.ui.tasks import TaskRunner
 from advisor_app.ui.widgets.appointment_list import Column
-from tests.ui.support import Days, add_advisor, admin, appointment, clipped_labels, run, wait_until
+from tests.helpers.ui import (
+    Days,
+    add_advisor,
+    admin,
+    appointment,
+    clipped_labels,
+    console_window,
+    drive_console,
+    run,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -40,10 +50,9 @@ def make_window(
     windows: list[MainWindow] = []
 
     def make(api: ServiceClient) -> MainWindow:
-        window = MainWindow(runner, chime=ChimePlayer(), notifier=Notifier())
+        window = console_window(api, runner, chime=ChimePlayer(), notifier=Notifier())
         qtbot.addWidget(window)
         window.show()
-        window.show_console(api, advisor_name="Anna Berger", connection="Lokaler Dienst")
         windows.append(window)
         return window
 
@@ -85,20 +94,6 @@ def test_status_bar_says_when_the_service_is_unreachable(
         )
     finally:
         run(loop, api.close())
-
-
-@pytest.fixture
-def english(qapp: QApplication) -> Iterator[None]:
-    if not (i18n_dir() / "console_en.qm").is_file():
-        pytest.fail(
-            "i18n/console_en.qm is missing; build it with "
-            ".venv/bin/pyside6-lrelease i18n/console_en.ts -qm i18n/console_en.qm"
-        )
-    translator = install_translator(qapp, "en")
-    assert translator is not None
-    yield
-    qapp.removeTranslator(translator)
-    QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
 
 
 def test_english_translation_is_applied(
@@ -150,24 +145,6 @@ def test_english_translation_is_applied(
 # --- the whole program: run_console in embedded mode -------------------------------------
 
 
-def _drive(qapp: QApplication, step: Callable[[], bool], give_up_s: float = 60) -> QTimer:
-    """Call ``step`` every 50 ms inside the console's own event loop until it returns True."""
-    timer = QTimer(qapp)
-    timer.setInterval(50)
-    deadline = QTimer(qapp)
-    deadline.setSingleShot(True)
-
-    def tick() -> None:
-        if step():
-            timer.stop()
-
-    timer.timeout.connect(tick)
-    deadline.timeout.connect(qapp.quit)  # never hang: quitting shuts the console down
-    timer.start()
-    deadline.start(int(give_up_s * 1000))
-    return deadline
-
-
 def _settings(data_dir: Path) -> Settings:
     return Settings(
         console={"embedded_port": 0, "setup_done": True}, service={"data_dir": data_dir}
@@ -181,11 +158,11 @@ def test_run_console_starts_the_local_service_and_stops_it_on_close(
 
     def step() -> bool:
         for widget in qapp.topLevelWidgets():
+            if isinstance(widget, StartWindow) and widget.isVisible():
+                seen.setdefault("starting", widget.starting.text.text())
             if not isinstance(widget, MainWindow) or not widget.isVisible():
                 continue
-            if widget.schedule is None:
-                seen.setdefault("starting", widget.starting.text.text())
-            elif widget.state_label.text() == "Verbunden":
+            if widget.state_label.text() == "Verbunden":
                 seen["status"] = widget.connection_label.text()
                 seen["title"] = widget.windowTitle()
                 widget.close()  # the advisor closes the window
@@ -193,7 +170,7 @@ def test_run_console_starts_the_local_service_and_stops_it_on_close(
         return False
 
     caplog.set_level(logging.INFO, logger="advisor_app.client.embedded")
-    deadline = _drive(qapp, step)
+    deadline = drive_console(qapp, step)
     assert run_console(_settings(tmp_path / "service")) == 0
     deadline.stop()
     assert seen == {
@@ -225,7 +202,7 @@ def test_run_console_explains_a_failed_start_and_exits_non_zero(
         box.accept()
         return True
 
-    deadline = _drive(qapp, step)
+    deadline = drive_console(qapp, step)
     assert run_console(_settings(data_dir)) != 0
     deadline.stop()
     assert seen == [
@@ -254,7 +231,6 @@ def test_run_console_signs_in_to_a_server_and_reuses_the_token_next_time(
             elif (
                 isinstance(widget, MainWindow)
                 and widget.isVisible()
-                and widget.schedule is not None
                 and widget.state_label.text() == "Verbunden"
             ):
                 seen.append(widget.advisor_label.text())
@@ -263,14 +239,14 @@ def test_run_console_signs_in_to_a_server_and_reuses_the_token_next_time(
                 return True
         return False
 
-    deadline = _drive(qapp, step)
+    deadline = drive_console(qapp, step)
     assert run_console(settings) == 0
     deadline.stop()
     assert seen == ["dialog", "Angemeldet: Bert Beispiel", service.url]
     assert load_token(service.url, "bert")
 
     seen.clear()  # second start: the keyring's token signs in, no dialog
-    deadline = _drive(qapp, step)
+    deadline = drive_console(qapp, step)
     assert run_console(settings) == 0
     deadline.stop()
     assert seen == ["Angemeldet: Bert Beispiel", service.url]
@@ -287,12 +263,11 @@ def test_expired_sign_in_asks_for_the_password_again(
     api = ServiceClient(service.url)
     try:
         run(loop, api.login("carla", PASSWORD))
-        window = MainWindow(runner)
+        window = console_window(
+            api, runner, advisor_name="Carla Muster", connection=service.url, can_sign_in=True
+        )
         qtbot.addWidget(window)
         window.show()
-        window.show_console(
-            api, advisor_name="Carla Muster", connection=service.url, can_sign_in=True
-        )
         wait_until(lambda: window.state_label.text() == "Verbunden")
         # IT resets the password: every session of the account ends.
         admin(data_dir, "reset-password", "carla", "--password-stdin", password=PASSWORD)

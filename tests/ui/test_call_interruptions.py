@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -25,15 +24,13 @@ from advisor_app.core.protocol import GuestIn, PeriodFigures, SocketError
 from advisor_app.core.statistics import PeriodKind
 from advisor_app.ui.pages.call import CallPage, RemoteTile
 from advisor_app.ui.widgets.message_bar import Level
-from tests.ui.citizens import book
-from tests.ui.support import run, wait_until
-from tests.ui.test_call_page import CallingCitizen, calling_console  # noqa: F401
-from tests.ui.test_waiting_room import Console
+from tests.helpers.citizens import book
+from tests.helpers.console_window import CallingCitizen, Console
+from tests.helpers.screenshots import shot
+from tests.helpers.ui import run, wait_until
 
 pytestmark = [pytest.mark.gui, pytest.mark.e2e]
 
-#: Pictures to look at, not kept (``/screenshots/tmp/`` is ignored by git).
-SHOTS = Path(__file__).resolve().parents[2] / "screenshots" / "tmp"
 #: How long a participant's browser stays offline (issue 23).
 OFFLINE_MS = 10_000
 #: Within this many seconds of the network's return the call page is live again.
@@ -90,7 +87,7 @@ def describe(call: CallPage, tiles: list[RemoteTile]) -> str:
 def test_a_network_drop_of_the_citizen_and_of_a_guest_leaves_the_call_page_live(
     loop: asyncio.AbstractEventLoop,
     qtbot: QtBot,
-    calling_console: Console,  # noqa: F811
+    calling_console: Console,
     client: ServiceClient,
     request: pytest.FixtureRequest,
 ) -> None:
@@ -137,8 +134,7 @@ def test_a_network_drop_of_the_citizen_and_of_a_guest_leaves_the_call_page_live(
     qtbot.mouseClick(call.chat.send_button, Qt.MouseButton.LeftButton)
     for person, _ in people:
         assert person.ask("expect-chat:Sind Sie wieder da?") == "chat seen"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    desk.window.grab().save(str(SHOTS / "console_call_after_network_drop.png"))
+    desk.window.grab().save(shot("console_call_after_network_drop.png"))
 
 
 def week(loop: asyncio.AbstractEventLoop, client: ServiceClient) -> PeriodFigures:
@@ -161,7 +157,7 @@ def week(loop: asyncio.AbstractEventLoop, client: ServiceClient) -> PeriodFigure
 def test_the_citizen_ending_the_call_reads_as_what_happened_never_as_an_error(
     loop: asyncio.AbstractEventLoop,
     qtbot: QtBot,
-    calling_console: Console,  # noqa: F811
+    calling_console: Console,
     client: ServiceClient,
     request: pytest.FixtureRequest,
     command: str,
@@ -195,5 +191,4 @@ def test_the_citizen_ending_the_call_reads_as_what_happened_never_as_an_error(
     wait_until(lambda: week(loop, client).held == before.held + 1, timeout=20)
     assert refused == []
     assert bar.text == text and bar.level is Level.INFO
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    window.grab().save(str(SHOTS / f"console_after_{command}.png"))
+    window.grab().save(shot(f"console_after_{command}.png"))

@@ -7,105 +7,35 @@ generated test picture and its microphone a tone (there are no devices here).
 from __future__ import annotations
 
 import asyncio
-import json
-import multiprocessing
 import os
-import queue
 import random
 import signal
-import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.protocol import PeriodFigures
 from advisor_app.core.statistics import PeriodKind
-from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.pages.call import RemoteTile
 from advisor_app.ui.tasks import TaskRunner
 from benchmarks.idcheck_synth import id_card, make_view
-from tests.client.test_room_client import free_port
-from tests.helpers.citizen_browser import citizen_call, write_y4m
+from tests.helpers.citizen_browser import write_y4m
+from tests.helpers.citizens import book
 from tests.helpers.console_call import GeneratedMedia
-from tests.helpers.processes import Serve, child_env
-from tests.ui.citizens import book
-from tests.ui.support import close_calls, run, wait_until
-from tests.ui.test_waiting_room import Console, RecordingChime, RecordingNotifier
+from tests.helpers.console_window import (
+    CallingCitizen,
+    Console,
+    RecordingChime,
+    RecordingNotifier,
+)
+from tests.helpers.processes import Serve, child_env, free_port
+from tests.helpers.screenshots import shot
+from tests.helpers.ui import close_calls, console_window, run, wait_until
 
 pytestmark = [pytest.mark.gui, pytest.mark.e2e]
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-class CallingCitizen:
-    """Chromium in its own process: joins, then answers commands on a queue."""
-
-    def __init__(self, url: str, camera_file: Path | None = None) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        self.reached: multiprocessing.Queue[str] = ctx.Queue()
-        self.commands: multiprocessing.Queue[str] = ctx.Queue()
-        camera = str(camera_file) if camera_file else None
-        self.process = ctx.Process(
-            target=citizen_call,
-            args=(url, self.reached, self.commands, camera),
-            name="citizen-call",
-        )
-        self.process.start()
-
-    def answer(self, timeout: float = 60) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            QTest.qWait(50)  # the console's loop keeps turning while the browser works
-            try:
-                return self.reached.get_nowait()
-            except queue.Empty:
-                continue
-        raise AssertionError("the browser did not answer")
-
-    def expect(self, step: str) -> None:
-        got = self.answer()
-        assert got == step, got
-
-    def ask(self, command: str) -> str:
-        self.commands.put(command)
-        return self.answer()
-
-    def report(self) -> dict[str, Any]:
-        return dict(json.loads(self.ask("report")))
-
-    def stop(self) -> None:
-        self.commands.put("close")
-        self.process.join(timeout=20)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-
-
-@pytest.fixture
-def calling_console(
-    loop: asyncio.AbstractEventLoop, qtbot: QtBot, runner: TaskRunner, client: ServiceClient
-) -> Iterator[Console]:
-    window = MainWindow(
-        runner,
-        chime=RecordingChime(),
-        notifier=RecordingNotifier(),
-        media=GeneratedMedia,
-    )
-    # as the console does at quit, before the window goes: a call that is still on says
-    # goodbye and is torn down (pytest-qt closes and deletes the window before fixtures end)
-    qtbot.addWidget(window, before_close_func=lambda w: close_calls(loop, w))
-    window.resize(1400, 860)
-    window.show()
-    window.show_console(client, advisor_name="Anna Berger", connection="Lokaler Dienst")
-    assert window.waiting_room is not None
-    wait_until(lambda: window.waiting_room.connection_text() == "Live verbunden")
-    yield Console(window, window._chime, window._notifier)  # type: ignore[arg-type]
-    assert window.call_controller is not None
 
 
 def test_a_call_with_chromium_on_the_call_page(
@@ -178,8 +108,7 @@ def test_a_call_with_chromium_on_the_call_page(
     # plain text, never markup; the address counts as a link that Enter opens
     assert "<b>Unterlagen</b>: https://www.arbeitsagentur.de, 1 Link" in said[0]
 
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    window.grab().save(str(SHOTS / "console_call.png"))
+    window.grab().save(shot("console_call.png"))
     assert citizen.ask("screenshot") == "screenshot"
 
     # "Nur Ton": the camera stays open but is not sent; both sides say so in plain words.
@@ -264,7 +193,7 @@ def test_the_id_check_in_a_call_with_a_card_held_to_chromiums_camera(
     wait_until(lambda: dialog.step == "back", timeout=30, message=dialog.hint_label.text())
     assert "front" in dialog.stills
     assert citizen.ask("expect-idcheck:Rückseite") == "idcheck seen"
-    dialog.grab().save(str(SHOTS / "idcheck_in_call.png"))
+    dialog.grab().save(shot("idcheck_in_call.png"))
     assert citizen.ask("screenshot:citizen_idcheck") == "screenshot"
     qtbot.mouseClick(dialog.verified_button, Qt.MouseButton.LeftButton)
     assert citizen.ask("expect-idcheck:") == "idcheck seen"  # the overlay is gone
@@ -319,7 +248,7 @@ def test_a_reload_of_the_citizens_page_comes_back_into_the_same_tile(
     got = citizen.report()
     assert (got["width"], got["height"]) == (1280, 720), got
     assert got["frames"] > 10, got
-    window.grab().save(str(SHOTS / "console_call_after_reload.png"))
+    window.grab().save(shot("console_call_after_reload.png"))
 
 
 def test_a_service_restart_during_the_call_brings_the_citizen_back_to_the_waiting_room(
@@ -334,26 +263,25 @@ def test_a_service_restart_during_the_call_brings_the_citizen_back_to_the_waitin
     token = "lokales-token-" + "w" * 20
     env = child_env(ADVISOR_EMBEDDED_TOKEN=token)
     args = ["serve", "--port", str(port), "--data-dir", str(tmp_path / "data")]
-    window = MainWindow(
-        runner, chime=RecordingChime(), notifier=RecordingNotifier(), media=GeneratedMedia
-    )
-    qtbot.addWidget(window, before_close_func=lambda w: close_calls(loop, w))
-    window.resize(1400, 860)
-    window.show()
+    chime, notifier = RecordingChime(), RecordingNotifier()
     api: ServiceClient | None = None
     try:
         with Serve(args, cwd=tmp_path, env=env) as first:
             url = run(loop, asyncio.to_thread(first.wait_ready))
             api = ServiceClient(url, token=token)
-            window.show_console(api, advisor_name="Anna Berger", connection="Lokaler Dienst")
+            window = console_window(
+                api, runner, chime=chime, notifier=notifier, media=GeneratedMedia
+            )
+            qtbot.addWidget(window, before_close_func=lambda w: close_calls(loop, w))
+            window.resize(1400, 860)
+            window.show()
             page = window.waiting_room
-            assert page is not None
             wait_until(lambda: page.connection_text() == "Live verbunden")
             appt = run(loop, book(api, "Wanda Wiederkehr"))
             citizen = CallingCitizen(appt.citizen.link)
             request.addfinalizer(citizen.stop)
             citizen.expect("waiting")
-            console = Console(window, window._chime, window._notifier)  # type: ignore[arg-type]
+            console = Console(window, chime, notifier)
             console.select("Wanda Wiederkehr")
             qtbot.mouseClick(page.detail.admit_button, Qt.MouseButton.LeftButton)
             citizen.expect("connected")
@@ -375,7 +303,7 @@ def test_a_service_restart_during_the_call_brings_the_citizen_back_to_the_waitin
                     "um weiterzusprechen."
                 )
             )
-            window.grab().save(str(SHOTS / "console_waiting_after_service_restart.png"))
+            window.grab().save(shot("console_waiting_after_service_restart.png"))
             # Admitted again, the call runs again: her picture in the tile.
             pid = console.entry("Wanda Wiederkehr").participant_id
             console.select("Wanda Wiederkehr")

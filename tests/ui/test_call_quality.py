@@ -15,15 +15,13 @@ from pytestqt.qtbot import QtBot
 
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.quality import ConsoleLoad, QualitySample
-from tests.ui.citizens import Citizen, book
-from tests.ui.support import run, wait_until
-from tests.ui.test_mesh_controls import admit
-from tests.ui.test_waiting_room import (  # noqa: F401 - fixtures
+from tests.helpers.citizens import Citizen, book
+from tests.helpers.console_window import (
     Console,
-    _chime_on,
-    citizens,
-    console,
+    _chime_on,  # noqa: F401 - autouse: the chime is on
+    admit,
 )
+from tests.helpers.ui import run, wait_until
 
 pytestmark = [pytest.mark.gui]
 
@@ -31,9 +29,9 @@ pytestmark = [pytest.mark.gui]
 def test_two_frames_a_second_on_a_busy_console_show_poor_and_the_busy_computer(
     loop: asyncio.AbstractEventLoop,
     qtbot: QtBot,
-    console: Console,  # noqa: F811
+    console: Console,
     client: ServiceClient,
-    citizens: Callable[[str, str], Citizen],  # noqa: F811
+    citizens: Callable[[str, str], Citizen],
 ) -> None:
     appointment = run(loop, book(client, "Erika Mustermann"))
     participant = appointment.participants[0]

@@ -9,6 +9,8 @@ import pytest
 
 from advisor_app.ui.chime import DEFAULT_RATE, SoundDeviceChime, chime_samples
 
+pytestmark = pytest.mark.unit
+
 
 def _dominant_hz(samples: np.ndarray, rate: int) -> float:
     spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject
 from pytestqt.qtbot import QtBot
 
 from advisor_app.ui.collector import MainThreadCollector
-from tests.ui.support import wait_until
+from tests.helpers.ui import wait_until
 
 pytestmark = pytest.mark.gui
 
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _child(mode: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "tests.ui.collector_child", mode, "25"],
+        [sys.executable, "-m", "tests.helpers.collector_child", mode, "25"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -26,7 +26,7 @@ from advisor_app.core.protocol import WaitingEntry
 from advisor_app.ui.alerts import ArrivalAlerts, TrayNotifier
 from advisor_app.ui.chime import ChimePlayer
 from advisor_app.ui.desktop_notify import BUS_NAME, INTERFACE, OBJECT_PATH
-from tests.ui.support import wait_until
+from tests.helpers.ui import wait_until
 
 pytestmark = pytest.mark.gui
 

@@ -19,7 +19,7 @@ from advisor_app.ui.pages.devices import DevicesPage
 from advisor_app.ui.tasks import TaskRunner
 from tests.helpers.media import no_audio_devices, write_pattern_video
 from tests.helpers.pulse import PulseServer
-from tests.ui.support import wait_until
+from tests.helpers.ui import wait_until
 
 pytestmark = pytest.mark.audio
 

@@ -25,8 +25,7 @@ from advisor_app.ui.dialogs.setup_dialog import SetupDialog
 from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.pages.settings import SettingsPage
 from advisor_app.ui.tasks import TaskRunner
-from tests.ui.support import clipped_labels, wait_until
-from tests.ui.test_app import _drive, english  # noqa: F401 - the fixture
+from tests.helpers.ui import clipped_labels, drive_console, wait_until
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -101,7 +100,7 @@ def test_first_start_asks_once_and_the_service_uses_the_answers(
         window.close()
         return True
 
-    deadline = _drive(qapp, first, give_up_s=120)
+    deadline = drive_console(qapp, first, give_up_s=120)
     assert run_console(fresh_profile()) == 0
     deadline.stop()
     assert seen["title"] == "Einrichtung"
@@ -166,7 +165,7 @@ def test_first_start_asks_once_and_the_service_uses_the_answers(
         window.close()
         return True
 
-    deadline = _drive(qapp, second, give_up_s=180)  # two service starts on a busy machine
+    deadline = drive_console(qapp, second, give_up_s=180)  # two service starts on a busy machine
     assert run_console(fresh_profile()) == 0
     deadline.stop()
     assert "asked again" not in seen, seen
@@ -200,7 +199,7 @@ def test_later_changes_nothing_and_asks_again(
         return True
 
     for _ in range(2):
-        deadline = _drive(qapp, step)
+        deadline = drive_console(qapp, step)
         assert run_console(fresh_profile()) == 0
         deadline.stop()
     assert asked == ["Einrichtung", "Einrichtung"]

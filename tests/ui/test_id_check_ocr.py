@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from advisor_app.ui.dialogs.id_check import IdCheckDialog
 from benchmarks.idcheck_synth import Document, Transmission, id_card, make_view
-from tests.ui.support import wait_until
+from tests.helpers.ui import wait_until
 
 pytestmark = pytest.mark.gui
 

@@ -1,7 +1,7 @@
 """The console's controls for a group call: guests admitted into the running call, four at
 most, "Zurück ins Wartezimmer" and "Entfernen" (after a question) on a guest's tile.
 
-The participants are the citizen web app's sockets (``tests/ui/citizens.py``) against the
+The participants are the citizen web app's sockets (``tests/helpers/citizens.py``) against the
 real embedded service; the pictures are tested end to end in ``tests/e2e/test_mesh_call.py``.
 """
 
@@ -18,15 +18,15 @@ from pytestqt.qtbot import QtBot
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.domain import Role
 from advisor_app.core.protocol import GuestIn
-from tests.ui.citizens import Citizen, book
-from tests.ui.support import run, wait_until
-from tests.ui.test_call_page import SHOTS, CallingCitizen, calling_console  # noqa: F401
-from tests.ui.test_waiting_room import (  # noqa: F401 - fixtures
+from tests.helpers.citizens import Citizen, book
+from tests.helpers.console_window import (
+    CallingCitizen,
     Console,
-    _chime_on,
-    citizens,
-    console,
+    _chime_on,  # noqa: F401 - autouse: the chime is on
+    admit,
 )
+from tests.helpers.screenshots import shot
+from tests.helpers.ui import run, wait_until
 
 pytestmark = [pytest.mark.gui]  # the second test is also e2e (Chromium)
 
@@ -35,19 +35,6 @@ GUESTS = [
     GuestIn(name="Rita Recht", role=Role.LEGAL_REPRESENTATIVE),
     GuestIn(name="Sven Beistand", role=Role.SUPPORT_PERSON),
 ]
-
-
-def admit(
-    loop: asyncio.AbstractEventLoop, qtbot: QtBot, desk: Console, person: Citizen, name: str
-) -> None:
-    """Select ``name`` in the waiting room, press "Einlassen", wait for their tile."""
-    window = desk.window
-    window.show_page(desk.page)
-    participant_id = desk.entry(name).participant_id
-    desk.select(name)
-    qtbot.mouseClick(desk.page.detail.admit_button, Qt.MouseButton.LeftButton)
-    assert run(loop, person.receive("state"))["phase"] == "admitted"
-    wait_until(lambda: window.call is not None and window.call.tile(participant_id) is not None)
 
 
 def confirm_box(desk: Console) -> QMessageBox:
@@ -61,9 +48,9 @@ def confirm_box(desk: Console) -> QMessageBox:
 def test_guests_join_the_call_four_at_most_then_back_to_waiting_and_removed(
     loop: asyncio.AbstractEventLoop,
     qtbot: QtBot,
-    console: Console,  # noqa: F811
+    console: Console,
     client: ServiceClient,
-    citizens: Callable[[str, str], Citizen],  # noqa: F811
+    citizens: Callable[[str, str], Citizen],
 ) -> None:
     appointment = run(loop, book(client, "Erika Mustermann", guests=GUESTS))
     people: dict[str, Citizen] = {}
@@ -139,7 +126,7 @@ def test_guests_join_the_call_four_at_most_then_back_to_waiting_and_removed(
 def test_the_call_page_with_two_chromium_participants_shows_both_pictures(
     loop: asyncio.AbstractEventLoop,
     qtbot: QtBot,
-    calling_console: Console,  # noqa: F811
+    calling_console: Console,
     client: ServiceClient,
     request: pytest.FixtureRequest,
 ) -> None:
@@ -174,5 +161,4 @@ def test_the_call_page_with_two_chromium_participants_shows_both_pictures(
         "Clara Chromium · Bürgerin/Bürger",
         "Ahmad Dolmetscher · Dolmetschen",
     ]
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    window.grab().save(str(SHOTS / "three-party-console.png"))
+    window.grab().save(shot("three-party-console.png"))

@@ -13,8 +13,7 @@ from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.codes import format_dial_code
 from advisor_app.ui.pages.outbox import OutboxPage
 from advisor_app.ui.tasks import TaskRunner
-from tests.ui.conftest import REFRESH_MS
-from tests.ui.support import Days, appointment, run, wait_until
+from tests.helpers.ui import REFRESH_MS, Days, appointment, run, wait_until
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 

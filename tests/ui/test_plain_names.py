@@ -17,7 +17,7 @@ from advisor_app.client.service_client import ServiceClient
 from advisor_app.ui.pages.schedule import SchedulePage
 from advisor_app.ui.widgets.appointment_list import Column
 from advisor_app.ui.widgets.message_bar import MessageBar
-from tests.ui.support import Days, appointment, run, wait_until
+from tests.helpers.ui import Days, appointment, run, wait_until
 
 pytestmark = [pytest.mark.gui]
 

@@ -23,8 +23,7 @@ from advisor_app.core.protocol import AppointmentOut, GuestIn
 from advisor_app.ui.dialogs.appointment_dialog import AppointmentDialog
 from advisor_app.ui.pages.schedule import SchedulePage
 from advisor_app.ui.widgets.appointment_list import Column
-from tests.ui.conftest import MakeSchedule
-from tests.ui.support import Days, appointment, clipped_labels, run, wait_until
+from tests.helpers.ui import Days, MakeSchedule, appointment, clipped_labels, run, wait_until
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 

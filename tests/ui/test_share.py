@@ -23,11 +23,11 @@ from pytestqt.qtbot import QtBot
 from advisor_app.client.media.synthetic import PAUSED_BGR
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.ui.dialogs.share_picker import SharePicker
+from tests.helpers.citizens import book
+from tests.helpers.console_window import CallingCitizen, Console
 from tests.helpers.screen import QUADRANTS_RGB, XScreen, quadrant_pattern, xvfb_screen
-from tests.ui.citizens import book
-from tests.ui.support import run, wait_until
-from tests.ui.test_call_page import SHOTS, CallingCitizen, calling_console  # noqa: F401
-from tests.ui.test_waiting_room import Console
+from tests.helpers.screenshots import shot
+from tests.helpers.ui import run, wait_until
 
 pytestmark = [pytest.mark.gui]
 
@@ -74,8 +74,7 @@ def test_the_picker_lists_the_monitor_with_its_preview(qtbot: QtBot, screen: XSc
             picker.exclusion_note.text()
         )
         assert picker.exclusion_note.objectName() == "fieldError"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    picker.grab().save(str(SHOTS / "share-picker.png"))
+    picker.grab().save(shot("share-picker.png"))
 
 
 def test_the_picker_lists_every_monitor_and_shares_the_chosen_one(qtbot: QtBot) -> None:
@@ -124,10 +123,11 @@ def _report(citizen: CallingCitizen) -> dict[str, Any]:
     return dict(json.loads(citizen.ask("screen-report")))
 
 
+@pytest.mark.e2e  # the citizen is Debian's Chromium
 def test_sharing_from_the_call_page_with_chromium(
     loop: asyncio.AbstractEventLoop,
     qtbot: QtBot,
-    calling_console: Console,  # noqa: F811
+    calling_console: Console,
     client: ServiceClient,
     screen: XScreen,
     request: pytest.FixtureRequest,
@@ -198,7 +198,7 @@ def test_sharing_from_the_call_page_with_chromium(
     wait_until(lambda: tile.screen_view.isVisible() and tile.screen_view.showing_video, 20)
     assert tile.screen_view.width() > 2 * tile.video.width()
     assert tile.video.width() == 224
-    window.grab().save(str(SHOTS / "share-console.png"))
+    window.grab().save(shot("share-console.png"))
     assert citizen.ask("screenshot:share-citizen") == "screenshot"
     assert citizen.ask("stop-screen") == "stopped"
     wait_until(lambda: not tile.screen_view.isVisible(), message="citizen's screen gone")

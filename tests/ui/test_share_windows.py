@@ -16,12 +16,12 @@ from pytestqt.qtbot import QtBot
 from advisor_app.client.media import Monitor, Window
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.ui.dialogs.share_picker import WINDOWS_TAB, SharePicker
+from tests.helpers.citizens import book
+from tests.helpers.console_window import CallingCitizen, Console
 from tests.helpers.screen import QUADRANTS_RGB, quadrant_pattern, xvfb_screen
+from tests.helpers.screenshots import shot
+from tests.helpers.ui import run, wait_until
 from tests.helpers.x_windows import XWindow, wait_for_x
-from tests.ui.citizens import book
-from tests.ui.support import run, wait_until
-from tests.ui.test_call_page import SHOTS, CallingCitizen, calling_console  # noqa: F401
-from tests.ui.test_waiting_room import Console
 
 pytestmark = [pytest.mark.gui]
 
@@ -96,8 +96,7 @@ def test_the_picker_lists_the_windows_with_their_titles_and_pictures(
     assert picker.chosen_name == MARKUP_TITLE
     picker.resize(760, 560)
     qtbot.wait(50)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    picker.grab().save(str(SHOTS / "share-picker-windows.png"))
+    picker.grab().save(shot("share-picker-windows.png"))
 
     # A window closed while the picker is open: "Neu einlesen" lists the others.
     desktop[2].stop()
@@ -131,10 +130,11 @@ def _near_list(got: list[int], rgb: tuple[int, int, int], tolerance: int = 30) -
     return all(abs(a - b) <= tolerance for a, b in zip(got, rgb, strict=True))
 
 
+@pytest.mark.e2e  # the citizen is Debian's Chromium
 def test_sharing_a_window_from_the_call_page_with_chromium(
     loop: asyncio.AbstractEventLoop,
     qtbot: QtBot,
-    calling_console: Console,  # noqa: F811
+    calling_console: Console,
     client: ServiceClient,
     request: pytest.FixtureRequest,
 ) -> None:

@@ -22,7 +22,7 @@ from advisor_app.client.embedded import EmbeddedService
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.ui.dialogs.sign_in import SignInDialog
 from advisor_app.ui.tasks import TaskRunner
-from tests.ui.support import add_advisor, run, wait_until
+from tests.helpers.ui import add_advisor, run, wait_until
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 

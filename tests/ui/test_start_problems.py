@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,25 +19,9 @@ from advisor_app.ui.dialogs.start_problem import StartProblemBox
 from advisor_app.ui.main_window import MainWindow
 from tests.helpers.certs import make_certs
 from tests.helpers.processes import Serve
+from tests.helpers.ui import drive_console
 
 pytestmark = pytest.mark.gui
-
-
-def _drive(qapp: QApplication, step: Callable[[], bool], give_up_s: float = 60) -> QTimer:
-    timer = QTimer(qapp)
-    timer.setInterval(50)
-    deadline = QTimer(qapp)
-    deadline.setSingleShot(True)
-
-    def tick() -> None:
-        if step():
-            timer.stop()
-
-    timer.timeout.connect(tick)
-    deadline.timeout.connect(qapp.quit)
-    timer.start()
-    deadline.start(int(give_up_s * 1000))
-    return deadline
 
 
 def _closed_port() -> int:
@@ -74,7 +58,7 @@ def test_unreachable_service_offers_retry_open_anyway_and_quit(qapp: QApplicatio
         box.quit_button.click()
         return True
 
-    deadline = _drive(qapp, step)
+    deadline = drive_console(qapp, step)
     assert run_console(Settings(console={"server_url": url})) == EXIT_SERVER_PROBLEM
     deadline.stop()
     text, offline, details = seen
@@ -102,7 +86,7 @@ def test_untrusted_certificate_is_explained_and_retry_asks_again(
         box.quit_button.click()
         return True
 
-    deadline = _drive(qapp, step)
+    deadline = drive_console(qapp, step)
     assert run_console(Settings(console={"server_url": tls_url})) == EXIT_SERVER_PROBLEM
     deadline.stop()
     headline = (
@@ -126,17 +110,13 @@ def test_a_reachable_service_goes_on_to_sign_in_without_a_problem_box(
                 widget.reject()
                 return True
             # an earlier test may have left a valid token in the keyring: signed in directly
-            if (
-                isinstance(widget, MainWindow)
-                and widget.isVisible()
-                and widget.schedule is not None
-            ):
+            if isinstance(widget, MainWindow) and widget.isVisible():
                 seen.append("signing in")
                 widget.close()
                 return True
         return False
 
-    deadline = _drive(qapp, step)
+    deadline = drive_console(qapp, step)
     assert run_console(Settings(console={"server_url": service.url})) == 0
     deadline.stop()
     assert seen == ["signing in"]

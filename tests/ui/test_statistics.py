@@ -31,9 +31,9 @@ from advisor_app.storage.db import create_engine, migrate, session_factory
 from advisor_app.storage.repositories import StatsRepo
 from advisor_app.ui.pages.statistics import StatisticsPage
 from advisor_app.ui.tasks import TaskRunner
-from tests.ui.citizens import Citizen, book
-from tests.ui.conftest import _start, _stop
-from tests.ui.support import run, wait_until
+from tests.helpers.citizens import Citizen, book
+from tests.helpers.screenshots import shot
+from tests.helpers.ui import run, start_embedded_service, stop_embedded_service, wait_until
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -74,9 +74,9 @@ async def _seed(database: Path) -> None:
 def stats_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedService]:
     data = tmp_path_factory.mktemp("statistics-service")
     asyncio.run(_seed(data / "advisor.db"))
-    service = _start(data)
+    service = start_embedded_service(data)
     yield service
-    _stop(service)
+    stop_embedded_service(service)
 
 
 async def _real_call(service: EmbeddedService, api: ServiceClient) -> None:
@@ -158,7 +158,7 @@ def test_the_statistics_page_shows_exports_and_switches_the_real_figures(
         # Nothing personal anywhere on the page.
         texts = " ".join(w.text() for w in page.findChildren(QLabel))
         assert "Clara" not in texts and "Beispiel" not in texts
-        page.grab().save(str(Path(__file__).parents[2] / "docs" / "screenshots" / "statistics.png"))
+        page.grab().save(shot("statistics.png"))
 
         # Export: the charts as a PNG for a slide, the figures as CSV for German Excel.
         picture = tmp_path / "statistik.png"

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject
 from advisor_app.client.service_client import ServiceError, ServiceUnreachable
 from advisor_app.core.protocol import ErrorReply
 from advisor_app.ui.tasks import Failure, TaskRunner
-from tests.ui.support import wait_until
+from tests.helpers.ui import wait_until
 
 pytestmark = pytest.mark.gui
 

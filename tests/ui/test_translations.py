@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.integration
+
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "i18n" / "console_en.ts"
 LUPDATE = Path(sys.executable).parent / "pyside6-lupdate"

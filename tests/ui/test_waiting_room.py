@@ -13,11 +13,11 @@ import multiprocessing
 import queue
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -25,118 +25,26 @@ from advisor_app.client.call_media import CallMedia
 from advisor_app.client.embedded import EmbeddedService
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.domain import Role
-from advisor_app.core.protocol import GuestIn, WaitingEntry
-from advisor_app.ui.alerts import CHIME_SETTING, Notifier
-from advisor_app.ui.chime import ChimePlayer
+from advisor_app.core.protocol import GuestIn
 from advisor_app.ui.dialogs.note_dialog import NoteDialog
 from advisor_app.ui.dialogs.send_away_dialog import SendAwayDialog
 from advisor_app.ui.dialogs.sign_in import SignInDialog
 from advisor_app.ui.labels import clock_text
-from advisor_app.ui.main_window import MainWindow
-from advisor_app.ui.pages.waiting_room import WaitingRoomPage
 from advisor_app.ui.tasks import TaskRunner
 from advisor_app.ui.widgets.waiting_list import Column
-from tests.client.test_room_client import free_port
 from tests.helpers.citizen_browser import citizen_journey
-from tests.helpers.processes import Serve, child_env
-from tests.ui.citizens import Citizen, book
-from tests.ui.support import add_advisor, close_calls, run, wait_until
+from tests.helpers.citizens import Citizen, book
+from tests.helpers.console_window import (
+    PASSWORD,
+    Console,
+    RecordingChime,
+    RecordingNotifier,
+    _chime_on,  # noqa: F401 - autouse: the chime is on
+)
+from tests.helpers.processes import Serve, child_env, free_port
+from tests.helpers.ui import add_advisor, console_window, run, wait_until
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
-
-PASSWORD = "ein-langes-Passwort-2026"
-
-
-class RecordingChime(ChimePlayer):
-    """Counts the chimes the console asked for (no sound device in the tests)."""
-
-    def __init__(self) -> None:
-        self.played = 0
-
-    def play(self) -> None:
-        self.played += 1
-
-
-class RecordingNotifier(Notifier):
-    """Keeps the notifications the console asked for."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, str]] = []
-
-    def notify(self, title: str, text: str) -> None:
-        self.messages.append((title, text))
-
-
-class Console:
-    """The main window on the waiting room, and what it asked the desktop for."""
-
-    def __init__(self, window: MainWindow, chime: RecordingChime, notifier: RecordingNotifier):
-        self.window = window
-        self.chime = chime
-        self.notifier = notifier
-        assert window.waiting_room is not None
-        self.page: WaitingRoomPage = window.waiting_room
-
-    def row(self, name: str) -> list[str]:
-        """The row showing ``name`` (waits for it to appear)."""
-        wait_until(lambda: self._find(name) is not None, message=f"{name} listed")
-        row = self._find(name)
-        assert row is not None
-        return row
-
-    def _find(self, name: str) -> list[str] | None:
-        return next(
-            (r for r in self.page.list.row_texts() if r[Column.PERSON].split("\n")[0] == name),
-            None,
-        )
-
-    def gone(self, name: str) -> None:
-        wait_until(lambda: self._find(name) is None, message=f"{name} no longer listed")
-
-    def entry(self, name: str) -> WaitingEntry:
-        self.row(name)
-        return next(e for e in self.page.entries() if e.name == name)
-
-    def select(self, name: str) -> None:
-        self.page.select(self.entry(name).participant_id)
-        assert self.page.detail.title.text() == name
-
-
-@pytest.fixture
-def console(
-    loop: asyncio.AbstractEventLoop, qtbot: QtBot, runner: TaskRunner, client: ServiceClient
-) -> Iterator[Console]:
-    chime, notifier = RecordingChime(), RecordingNotifier()
-    window = MainWindow(runner, chime=chime, notifier=notifier, media=CallMedia)
-    # as the console does at quit, before the window goes: a call that is still on says
-    # goodbye and is torn down (pytest-qt closes and deletes the window before fixtures end)
-    qtbot.addWidget(window, before_close_func=lambda w: close_calls(loop, w))
-    window.resize(1400, 860)
-    window.show()
-    window.show_console(client, advisor_name="Anna Berger", connection="Lokaler Dienst")
-    assert window.waiting_room is not None
-    window.show_page(window.waiting_room)
-    page = window.waiting_room
-    wait_until(lambda: page.connection_text() == "Live verbunden", message="room online")
-    yield Console(window, chime, notifier)
-    assert window.call_controller is not None
-
-
-@pytest.fixture
-def citizens(
-    loop: asyncio.AbstractEventLoop, client: ServiceClient
-) -> Iterator[Callable[[str, str], Citizen]]:
-    """Citizens for a link; at the end of the test they leave the room and close."""
-    made: list[Citizen] = []
-
-    def make(base_url: str, link: str) -> Citizen:
-        citizen = Citizen(base_url, link)
-        made.append(citizen)
-        return citizen
-
-    yield make
-    for citizen in made:
-        run(loop, citizen.close())
 
 
 @pytest.fixture
@@ -158,13 +66,6 @@ def waiting(
         return citizen
 
     return make
-
-
-@pytest.fixture(autouse=True)
-def _chime_on() -> Iterator[None]:
-    QSettings().remove(CHIME_SETTING)
-    yield
-    QSettings().remove(CHIME_SETTING)
 
 
 # --- arrival ---------------------------------------------------------------------------------
@@ -458,15 +359,18 @@ def test_a_refused_token_asks_for_the_password_and_the_room_comes_back(
     add_advisor(service.log_path.parent, "wilma", "Wilma Warte", PASSWORD)
     api = ServiceClient(service.url, token="abgelaufen-" + "z" * 30)
     try:
-        window = MainWindow(
-            runner, chime=RecordingChime(), notifier=RecordingNotifier(), media=CallMedia
+        window = console_window(
+            api,
+            runner,
+            advisor_name="Wilma Warte",
+            connection=service.url,
+            can_sign_in=True,
+            chime=RecordingChime(),
+            notifier=RecordingNotifier(),
+            media=CallMedia,
         )
         qtbot.addWidget(window)
         window.show()
-        window.show_console(
-            api, advisor_name="Wilma Warte", connection=service.url, can_sign_in=True
-        )
-        assert window.waiting_room is not None
         page = window.waiting_room
         wait_until(lambda: window.findChild(SignInDialog) is not None, message="asked")
         dialog = window.findChild(SignInDialog)
@@ -494,17 +398,15 @@ def test_service_restart_shows_reconnecting_and_recovers(
     env = child_env(ADVISOR_EMBEDDED_TOKEN=token)
     args = ["serve", "--port", str(port), "--data-dir", str(tmp_path / "data")]
     chime, notifier = RecordingChime(), RecordingNotifier()
-    window = MainWindow(runner, chime=chime, notifier=notifier, media=CallMedia)
-    qtbot.addWidget(window)
-    window.show()
     api: ServiceClient | None = None
     try:
         with Serve(args, cwd=tmp_path, env=env) as first:
             url = run(loop, asyncio.to_thread(first.wait_ready))
             api = ServiceClient(url, token=token)
-            window.show_console(api, advisor_name="Anna Berger", connection="Lokaler Dienst")
+            window = console_window(api, runner, chime=chime, notifier=notifier, media=CallMedia)
+            qtbot.addWidget(window)
+            window.show()
             page = window.waiting_room
-            assert page is not None
             wait_until(lambda: page.connection_text() == "Live verbunden")
             appointment = run(loop, book(api, "Karl Kontinuität"))
             run(loop, asyncio.to_thread(first.stop, signal.SIGKILL))  # a crash
@@ -559,6 +461,7 @@ class BrowserCitizen:
             self.process.join()
 
 
+@pytest.mark.e2e  # the citizen is Debian's Chromium
 def test_a_citizen_in_chromium_is_admitted_from_the_console(
     loop: asyncio.AbstractEventLoop,
     qtbot: QtBot,

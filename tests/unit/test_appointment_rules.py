@@ -20,6 +20,8 @@ from advisor_app.core.appointments import (
 from advisor_app.core.domain import MAX_NAME_LENGTH, MAX_TOPIC_LENGTH, Role, clean_email
 from advisor_app.core.errors import RuleCode, RuleViolation
 
+pytestmark = pytest.mark.unit
+
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 11:00 in Berlin
 
 

@@ -17,6 +17,8 @@ from advisor_app.core.codes import (
     token_digest,
 )
 
+pytestmark = pytest.mark.unit
+
 
 def test_link_token_is_url_safe_and_carries_at_least_64_random_bits() -> None:
     tokens = {new_link_token() for _ in range(2000)}

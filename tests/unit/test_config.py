@@ -8,6 +8,8 @@ import pytest
 
 from advisor_app.config import ConfigError, Settings, load_settings, machine_config_path
 
+pytestmark = pytest.mark.unit
+
 
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)

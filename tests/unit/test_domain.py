@@ -14,6 +14,8 @@ from advisor_app.core.domain import (
     to_berlin,
 )
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize(
     ("raw", "clean"),

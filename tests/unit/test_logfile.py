@@ -12,6 +12,8 @@ import pytest
 
 from advisor_app import logfile
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture
 def clean_root() -> Iterator[logging.Logger]:

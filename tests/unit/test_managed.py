@@ -12,6 +12,8 @@ import pytest
 from advisor_app import managed
 from advisor_app.config import ConfigError, load_settings
 
+pytestmark = pytest.mark.unit
+
 ORIGIN = r"HKEY_LOCAL_MACHINE\SOFTWARE\Videoberatung\advisor-console"
 
 

@@ -13,6 +13,8 @@ from advisor_app.core.quality import (
     judge,
 )
 
+pytestmark = pytest.mark.unit
+
 IDLE = ConsoleLoad(lag_ms=5.0, cpu_pct=30.0, load_per_core=0.5)
 BUSY = ConsoleLoad(lag_ms=400.0, cpu_pct=97.0, load_per_core=4.5)
 

@@ -12,6 +12,8 @@ from advisor_app.client.site import save_site_values, site_values
 from advisor_app.config import Settings, load_settings, user_config_path
 from advisor_app.core.site import Problem, SiteValues, check_site, phone_problem
 
+pytestmark = pytest.mark.unit
+
 
 def _values(**changes: object) -> SiteValues:
     base: dict[str, object] = {

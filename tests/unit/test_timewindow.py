@@ -8,6 +8,8 @@ import pytest
 
 from advisor_app.core.timewindow import AppointmentWindow, LinkState
 
+pytestmark = pytest.mark.unit
+
 START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 WINDOW = AppointmentWindow(starts_at=START, duration_min=30, grace_min=15)
 

@@ -51,7 +51,7 @@ from advisor_app.client.media.problems import (
 
 log = logging.getLogger(__name__)
 
-#: Frames per second sent of a shared screen (the issue allows 5 to 15).
+#: Frames per second sent of a shared screen (5 to 15 keep text readable at a low rate).
 SHARE_FPS = 10
 #: The largest picture sent; a monitor's aspect is kept inside it.
 MAX_WIDTH, MAX_HEIGHT = 1280, 720

@@ -2,10 +2,10 @@
 
 aiortc hands each encoded frame's packets to the DTLS transport back to back; a key frame of
 30 packets then arrives at a 400 kbit/s mobile link as one burst and overflows its queue
-(loss, NACKs, more key frames: the freeze loop of the issue). The pacer sits in front of the
-transport's ``_send_rtp`` (see :mod:`.send`): RTCP, audio and retransmissions go through at
-once, the video SSRCs' packets wait in one FIFO that drains at ``rate_kbps`` (set to a few
-times the video target, as WebRTC's pacer does) with a small burst allowance.
+(loss, NACKs, more key frames: a picture that freezes again and again). The pacer sits in
+front of the transport's ``_send_rtp`` (see :mod:`.send`): RTCP, audio and retransmissions go
+through at once, the video SSRCs' packets wait in one FIFO that drains at ``rate_kbps`` (set
+to a few times the video target, as WebRTC's pacer does) with a small burst allowance.
 """
 
 from __future__ import annotations

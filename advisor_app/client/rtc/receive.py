@@ -2,8 +2,8 @@
 
 aiortc 1.16 tells a sender about the link only with REMB, estimated from the times at which
 the console's event loop reads each packet: a busy PC looks like a congested link and the
-browser is throttled to 30 kbit/s (issue 24, proven in docs/decisions.md). Here, for each
-connection the console makes:
+browser is throttled to 30 kbit/s (measured: docs/decisions.md, "Receive-side congestion
+feedback"). Here, for each connection the console makes:
 
 - the transport-wide sequence number and ``transport-cc`` feedback are offered
   (:func:`register_transport_cc`, a process-wide addition to aiortc's codec tables);

@@ -2,7 +2,7 @@
 
 aiortc stamps a packet with the event loop's clock when the loop gets round to it
 (``RTCDtlsTransport._recv_next``); on a busy PC that is hundreds of milliseconds late, and a
-congestion controller reading those times sees a queue that is not there (issue 24). The
+congestion controller reading those times sees a queue that is not there. The
 kernel stamps each datagram as it arrives, and ``SIOCGSTAMPNS`` right after the read gives
 the time of the datagram just read (Linux; the first call switches the stamps on).
 :class:`SocketTap` wraps the ``datagram_received`` of aioice's protocols, takes that time (or,

@@ -3,7 +3,7 @@
 With transport feedback, Chromium counts the bytes it sent and has no feedback for yet; when
 that exceeds its congestion window (the round trip + 350 ms of its target rate), it lowers
 its encoder's rate and drops frames. Feedback sent from the event loop is as late as the loop,
-so a console whose loop is seconds late (a loaded PC, issue 24) would still stall the citizen.
+so a console whose loop is seconds late (a loaded PC) would still stall the citizen.
 This thread takes the reading of aioice's host sockets off the loop
 (``transport.pause_reading()``; each datagram is handed to the loop with
 ``call_soon_threadsafe``), records each packet's arrival as it reads it, and every 50 ms

@@ -14,6 +14,8 @@ from advisor_app.client.media.camera import TIME_BASE, CameraTrack
 from advisor_app.client.media.devices import _linux_cameras
 from tests.helpers.media import FPS, HEIGHT, WIDTH, frame_index, write_video
 
+pytestmark = pytest.mark.unit
+
 
 class Problems:
     """Collects what the advisor would be told."""

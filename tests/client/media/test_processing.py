@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 
 from advisor_app.client.media import AudioProcessing
 from advisor_app.client.media.processing import BLOCK, SAMPLE_RATE
+
+pytestmark = pytest.mark.unit
 
 SECONDS = 10
 Signal = npt.NDArray[np.float64]

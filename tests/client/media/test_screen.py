@@ -21,6 +21,8 @@ from advisor_app.client.media.screen import (
 )
 from tests.helpers.screen import XScreen, quadrant_pattern, xvfb_screen
 
+pytestmark = pytest.mark.integration
+
 LEFT = (0, 0, 1280, 720)
 RIGHT = (1280, 0, 1280, 720)
 

@@ -12,6 +12,8 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from advisor_app.client.media.switch import SwitchTrack
 
+pytestmark = pytest.mark.unit
+
 
 class Source(MediaStreamTrack):
     """Frames put in by the test, with the pts it chooses; ``end()`` ends it."""

@@ -14,6 +14,8 @@ from advisor_app.client.media import TestPatternTrack, ToneTrack
 from advisor_app.client.media.microphone import dbfs
 from tests.helpers.media import dominant_hz
 
+pytestmark = pytest.mark.unit
+
 
 async def test_the_tone_is_440_hz_at_minus_12_dbfs_in_20_ms_frames() -> None:
     track = ToneTrack()

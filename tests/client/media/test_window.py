@@ -30,6 +30,8 @@ from advisor_app.client.media.window import (
 from tests.helpers.screen import XScreen, xvfb_screen
 from tests.helpers.x_windows import ROOT, XWindow, wait_for_x
 
+pytestmark = pytest.mark.integration
+
 #: The quadrant colours as BGR (what the capture delivers), see x_window_program.
 QUADRANTS_BGR = {
     (0.25, 0.25): (40, 40, 220),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from advisor_app.client.rtc.adapt import (
     LADDER,
     LinkSample,
@@ -11,6 +13,8 @@ from advisor_app.client.rtc.adapt import (
     SendController,
     SendPlan,
 )
+
+pytestmark = pytest.mark.unit
 
 TICK = 0.5
 

@@ -20,6 +20,8 @@ from advisor_app.client.rtc.opus_send import LossAwareOpusEncoder
 from advisor_app.client.rtc.pacing import Pacer, rtp_ssrc
 from advisor_app.client.rtc.send_video import AdaptiveVp8Encoder, VideoSetting, scaled_size
 
+pytestmark = pytest.mark.unit
+
 RATE = 48000
 
 

@@ -25,6 +25,8 @@ from advisor_app.client.rtc.receive_nack import MAX_TRIES, NackPolicy
 from advisor_app.client.rtc.receive_thread import ReceiveThread
 from advisor_app.client.rtc.twcc import parse
 
+pytestmark = pytest.mark.unit
+
 
 def rtp(seq: int, twcc: int, ext_id: int = 5, ssrc: int = 0x1234) -> bytes:
     """An RTP packet with a one-byte-header transport-wide sequence number."""

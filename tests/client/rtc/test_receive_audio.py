@@ -6,8 +6,11 @@ import fractions
 
 import av
 import numpy as np
+import pytest
 
 from advisor_app.client.rtc.receive_audio import MAX_CONCEALED, AudioConcealer
+
+pytestmark = pytest.mark.unit
 
 SAMPLES = 960  # 20 ms at 48 kHz
 

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+import pytest
 from aiortc.codecs import get_encoder
 from aiortc.jitterbuffer import JitterBuffer
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
@@ -25,6 +26,8 @@ from advisor_app.client.rtc.receive_recover import (
     stall_limit_s,
     vp8_keyframe_start,
 )
+
+pytestmark = pytest.mark.unit
 
 VP8 = RTCRtpCodecParameters(mimeType="video/VP8", clockRate=90000, payloadType=97)
 

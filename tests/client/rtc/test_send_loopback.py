@@ -20,6 +20,8 @@ from advisor_app.client.rtc.send import SendAdapter, UnsupportedAiortc, _Loss, c
 from advisor_app.client.rtc.send_video import AdaptiveVp8Encoder
 from tests.helpers.call_media import PatternTrack, ToneTrack
 
+pytestmark = pytest.mark.unit
+
 
 class Received:
     """What the receiving aiortc decodes: video sizes with their arrival, audio frames."""

@@ -16,6 +16,8 @@ from advisor_app.client.rtc.twcc import (
     encode_chunks,
 )
 
+pytestmark = pytest.mark.unit
+
 
 def test_a_two_bit_vector_with_a_loss_and_a_reordered_packet() -> None:
     # seq 100 at 65 ms, 101 lost, 102 at 67 ms, 103 at 66 ms (arrived before 102: negative).
