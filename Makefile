@@ -98,8 +98,12 @@ $(AXE): tests/e2e/package.json tests/e2e/package-lock.json
 
 # The audio tests run in a process of their own: they start a PulseAudio server and re-initialise
 # PortAudio, which nothing else in the suite should share (see docs/decisions.md).
+# The quick part (no display, browser, child process or sound server) runs in two workers;
+# the rest one test at a time, as calls and browsers need the machine's two cores.
+QUICK := (unit or service) and not (gui or integration or e2e or audio)
 test: system-test $(STAMP) i18n $(AXE)
-	$(BIN)/python -m pytest -m "not audio"
+	$(BIN)/python -m pytest -n 2 -m "$(QUICK)"
+	$(BIN)/python -m pytest -m "not ($(QUICK)) and not audio"
 	$(BIN)/python -m pytest -m audio
 
 # The pictures the tests and two scripts take (tests/helpers/screenshots.py): the three that

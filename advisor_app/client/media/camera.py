@@ -148,9 +148,10 @@ class CameraCapture:
             capture, problem = self._open()
             if problem is not None:
                 self._lost = True
-                self.opened.set_result(problem)
+                self._resolve(problem)
                 return
-            self.opened.set_result(None)
+            if not self._resolve(None):
+                return  # the opener gave up waiting: nobody owns the camera, release it
             self._loop(capture)
         except Exception:  # OpenCV raised: the camera is as good as lost
             log.exception("camera %s failed", self.device)
@@ -162,6 +163,14 @@ class CameraCapture:
         finally:
             if capture is not None:
                 capture.release()
+
+    def _resolve(self, value: Problem | None) -> bool:
+        """Answer the opener; False when it stopped waiting (``opened`` was cancelled)."""
+        try:
+            self.opened.set_result(value)
+        except concurrent.futures.InvalidStateError:
+            return False
+        return True
 
     def _open(self) -> tuple[Any, Problem | None]:
         import cv2
