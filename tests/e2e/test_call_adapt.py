@@ -1,4 +1,4 @@
-"""The console's send side against Chromium (issue 14): it steps up to 720p on a LAN, the
+"""The console's send side against Chromium: it steps up to 720p on a LAN, the
 advisor's "Nur Ton" and a link too weak for video pause the camera with a message on both
 sides while the sound goes on, and the video comes back by itself."""
 

@@ -1,4 +1,4 @@
-"""The citizen's Chromium adapts its camera to the console's transport feedback (issue 14, 24).
+"""The citizen's Chromium adapts its camera to the console's transport feedback.
 
 The console offers transport-cc; Chromium numbers its packets, the console reports their
 kernel arrival times every 50 ms, and Chromium's own congestion controller sets the citizen's

@@ -1,4 +1,4 @@
-"""Issue 15, item 15: the documented nginx configuration, run by a real Debian nginx in front
+"""The documented nginx configuration, run by a real Debian nginx in front
 of a real ``serve``: the device check's 512 KiB upload, its download and the waiting room's
 WebSocket pass it."""
 

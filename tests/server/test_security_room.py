@@ -1,4 +1,4 @@
-"""Issue 15 in the waiting room: ids never reused, a place bound to its link, removed and
+"""The waiting room against takeover: ids never reused, a place bound to its link, removed and
 cancelled participants gone at once, decisions that stick, floods throttled."""
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ async def closed_with(ws: ClientWebSocketResponse) -> tuple[list[dict[str, Any]]
 async def test_a_removed_guests_id_never_reaches_another_advisors_citizen(
     service: Service, token: str
 ) -> None:
-    """The attack of issue 15: A's guest is in A's call, A removes the guest, B books; B's
-    citizen must neither get the guest's id nor start admitted in A's call."""
+    """The attack the security review found: A's guest is in A's call, A removes the guest,
+    B books; B's citizen must neither get the guest's id nor start admitted in A's call."""
     advisor, people, token = await waiting_people(service, token, [GUEST])
     (citizen_id, citizen_ws), (guest_id, guest_ws) = people
     await admit(advisor, citizen_id, citizen_ws)

@@ -31,7 +31,7 @@ from tests.helpers.ui import run, wait_until
 
 pytestmark = [pytest.mark.gui, pytest.mark.e2e]
 
-#: How long a participant's browser stays offline (issue 23).
+#: How long a participant's browser stays offline.
 OFFLINE_MS = 10_000
 #: Within this many seconds of the network's return the call page is live again.
 BACK_WITHIN_S = 5.0

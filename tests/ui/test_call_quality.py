@@ -1,4 +1,4 @@
-"""The call page's connection label names what the advisor sees and why (issue 24).
+"""The call page's connection label names what the advisor sees and why.
 
 A citizen (the web app's socket) is admitted into a call on the real console; the call's
 quality readings reach the page through the call controller's signal, as the link's

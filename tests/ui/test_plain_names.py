@@ -1,4 +1,4 @@
-"""Issue 15, item 14: names are shown as typed, never as markup (the message bar, the cancel
+"""Names are shown as typed, never as markup (the message bar, the cancel
 question, the appointment list's tooltip). A name such as ``<img src=file:///x>`` would make
 Qt load a file (on Windows a network path: an SMB request)."""
 
