@@ -36,9 +36,8 @@ export class UplinkJudge {
   constructor(now = Date.now()) {
     this.weak = false;
     this.calmMs = UPLINK.calmMs;
-    this.calmSince = null;
     this.triedAt = null;
-    this.restart(now);
+    this.restart(now); // since, lows, highs, calmSince
   }
 
   restart(now = Date.now()) {
