@@ -144,7 +144,7 @@ def console_process(base: str, token: str, seconds: float, codec: str, out: Any,
 
 
 async def _console(base: str, token: str, seconds: float, codec: str, out: Any, cmd: Any) -> None:
-    from advisor_app.client.call import MediaOpeners
+    from advisor_app.client.call_session import MediaOpeners
     from tests.helpers.call_media import PatternTrack, ToneTrack, now_ms32, read_stamp
     from tests.helpers.console_call import console_side, luma
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
-from advisor_app.client.call import MediaOpeners, MediaProblem, TrackOpener
+from advisor_app.client.call_session import MediaOpeners, MediaProblem, TrackOpener
 from advisor_app.client.media import (
     AudioProcessing,
     MediaPreferences,

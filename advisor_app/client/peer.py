@@ -41,6 +41,7 @@ from advisor_app.client.rtc.adapt import Pause
 from advisor_app.client.rtc.load import LoadProbe
 from advisor_app.client.rtc.receive_audio import AudioConcealer
 from advisor_app.client.rtc.send import SendAdapter, UnsupportedAiortc
+from advisor_app.core.call_quality import FREEZE_WINDOW_S, QualitySample, count_freezes
 from advisor_app.core.protocol import (
     CHANNEL_LABEL,
     Alive,
@@ -56,7 +57,6 @@ from advisor_app.core.protocol import (
     SignalPayload,
     VideoPause,
 )
-from advisor_app.core.quality import FREEZE_WINDOW_S, QualitySample, count_freezes
 
 log = logging.getLogger(__name__)
 

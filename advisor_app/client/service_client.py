@@ -27,7 +27,7 @@ from advisor_app.core.protocol import (
     SiteSettingsOut,
     StatisticsOut,
 )
-from advisor_app.core.statistics import PeriodKind
+from advisor_app.core.statistics_periods import PeriodKind
 
 M = TypeVar("M", bound=BaseModel)
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=20, connect=8)
@@ -203,10 +203,10 @@ class ServiceClient:
         )
         return result.appointments
 
-    async def create(self, data: AppointmentIn) -> AppointmentOut:
+    async def create_appointment(self, data: AppointmentIn) -> AppointmentOut:
         return await self._send("POST", "/api/appointments", AppointmentOut, data)
 
-    async def update(self, appointment_id: int, data: AppointmentIn) -> AppointmentOut:
+    async def update_appointment(self, appointment_id: int, data: AppointmentIn) -> AppointmentOut:
         return await self._send("PUT", f"/api/appointments/{appointment_id}", AppointmentOut, data)
 
     async def record_identity(self, appointment_id: int, identity: IdentityIn) -> AppointmentOut:
@@ -225,7 +225,7 @@ class ServiceClient:
             "/api/statistics", StatisticsOut, {"period": period.value, "count": str(count)}
         )
 
-    async def cancel(self, appointment_id: int) -> AppointmentOut:
+    async def cancel_appointment(self, appointment_id: int) -> AppointmentOut:
         return await self._send(
             "POST", f"/api/appointments/{appointment_id}/cancel", AppointmentOut
         )
@@ -238,7 +238,7 @@ class ServiceClient:
             path += f"?participant={participant_id}"
         return await self._send("POST", path, AppointmentOut)
 
-    async def get(self, appointment_id: int) -> AppointmentOut:
+    async def get_appointment(self, appointment_id: int) -> AppointmentOut:
         return await self._get(f"/api/appointments/{appointment_id}", AppointmentOut)
 
     async def mails(self) -> MailList:

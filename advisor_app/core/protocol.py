@@ -36,7 +36,7 @@ from advisor_app.core.domain import (
     clean_text,
 )
 from advisor_app.core.errors import RuleCode, RuleViolation
-from advisor_app.core.statistics import PeriodKind
+from advisor_app.core.statistics_periods import PeriodKind
 
 #: Largest JSON body the service accepts on its REST routes.
 MAX_BODY_BYTES = 64 * 1024

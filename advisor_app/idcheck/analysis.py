@@ -29,7 +29,7 @@ from advisor_app.idcheck.geometry import (
     side_lengths,
     turn_half,
 )
-from advisor_app.idcheck.quality import Quality, edge_width, measure
+from advisor_app.idcheck.image_quality import Quality, edge_width, measure
 from advisor_app.idcheck.recapture import (
     SCREEN_CHROMA,
     colour_cast,

@@ -25,9 +25,9 @@ from advisor_app.server import (
     keys,
     legal,
     site,
-    sockets,
     statistics,
     survey,
+    waiting_room_sockets,
 )
 from advisor_app.server.auth import Auth, handle_login, handle_logout, handle_me
 from advisor_app.server.errors import error_middleware, json_response
@@ -162,13 +162,15 @@ def create_app(
     app.cleanup_ctx.append(_database_ctx)  # engine, migrations, sessions
     app.cleanup_ctx.append(_services_ctx(embedded_token, transport))  # sign-in, mail
     app.cleanup_ctx.append(retention_ctx)  # the purge job
-    app.cleanup_ctx.append(sockets.hub_ctx)  # the waiting-room hub, recording statistics
+    app.cleanup_ctx.append(
+        waiting_room_sockets.hub_ctx
+    )  # the waiting-room hub, recording statistics
     app.cleanup_ctx.append(ice.ice_ctx)  # TURN settings checked, their secret read
     # Loaded at start: a broken legal text or sign-language video stops the service there.
     app.on_startup.append(legal.load_texts)
     app.on_startup.append(accessibility.load_sign_video)
     # At shutdown, every waiting-room socket closes at once, before the handlers' timeout.
-    app.on_shutdown.append(sockets.close_sockets)
+    app.on_shutdown.append(waiting_room_sockets.close_sockets)
     app.on_response_prepare.append(_security_headers)
     app.on_response_prepare.append(citizen.revalidate_static)
 
@@ -181,7 +183,7 @@ def create_app(
     appointments.setup_routes(app)  # the advisor's appointments
     identity.setup_routes(app)  # the ID check's record
     citizen.setup_routes(app)  # join pages, dial-in code, static files of the web app
-    sockets.setup_routes(app)  # the waiting room's WebSockets (advisor and citizen)
+    waiting_room_sockets.setup_routes(app)  # the waiting room's WebSockets (advisor and citizen)
     citizen_api.setup_routes(app)  # consent, device check, the citizen's view
     ice.setup_routes(app)  # ICE servers and TURN credentials for both sides
     statistics.setup_routes(app)  # figures, call reports

@@ -24,7 +24,7 @@ from advisor_app.core.protocol import (
 from advisor_app.server import keys
 from advisor_app.server.auth import require_advisor
 from advisor_app.server.errors import ApiError, json_response, read_model
-from advisor_app.server.sockets import HUB
+from advisor_app.server.waiting_room_sockets import HUB
 from advisor_app.storage.models import Advisor, Appointment, IdentityCheck, Participant
 from advisor_app.storage.repositories import AppointmentRepo, MailRepo, StatsRepo
 

@@ -21,7 +21,7 @@ from advisor_app.server.auth import client_address, limit_key
 from advisor_app.server.citizen import window_of
 from advisor_app.server.errors import ApiError, json_response, read_model, validation_refusal
 from advisor_app.server.legal import LEGAL
-from advisor_app.server.sockets import HUB
+from advisor_app.server.waiting_room_sockets import HUB
 from advisor_app.storage.models import ConsentRecord, DeviceCheck, Mail, Participant
 from advisor_app.storage.repositories import AppointmentRepo
 

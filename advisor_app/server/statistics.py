@@ -37,7 +37,7 @@ from advisor_app.core.protocol import (
     SurveyFigures,
     WaitingEntry,
 )
-from advisor_app.core.statistics import PeriodKind, last_periods, segment_of
+from advisor_app.core.statistics_periods import PeriodKind, last_periods, segment_of
 from advisor_app.server import keys, survey
 from advisor_app.server.auth import require_advisor
 from advisor_app.server.errors import ApiError, json_response, read_model, validation_error

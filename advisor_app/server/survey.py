@@ -19,7 +19,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from advisor_app.core.protocol import SurveyIn, SurveyThanks
-from advisor_app.core.statistics import segment_of
+from advisor_app.core.statistics_periods import segment_of
 from advisor_app.server import keys
 from advisor_app.server.auth import limit_key
 from advisor_app.server.errors import ApiError, json_response, read_model

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from advisor_app.core.appointments import clashes
 from advisor_app.core.domain import AppointmentStatus
-from advisor_app.core.statistics import PeriodKind, Segment
+from advisor_app.core.statistics_periods import PeriodKind, Segment
 from advisor_app.storage.models import (
     Advisor,
     AdvisorSession,

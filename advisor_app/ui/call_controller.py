@@ -15,9 +15,9 @@ import shiboken6
 from pydantic import BaseModel
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
-from advisor_app.client.call import CallSession
+from advisor_app.client.call_session import CallSession
 from advisor_app.client.service_client import ServiceClient
-from advisor_app.console.call import (
+from advisor_app.console.call_coordinator import (
     CallCoordinator,
     CallEvents,
     Departure,
@@ -26,8 +26,8 @@ from advisor_app.console.call import (
     PauseNote,
 )
 from advisor_app.console.tasks import Failure
+from advisor_app.core.call_quality import QualitySample
 from advisor_app.core.protocol import ChatMessage, MediaState
-from advisor_app.core.quality import QualitySample
 from advisor_app.ui.room_feed import RoomFeed
 from advisor_app.ui.tasks import TaskRunner
 

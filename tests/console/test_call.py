@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from advisor_app.client.call import MediaProblem
+from advisor_app.client.call_session import MediaProblem
 from advisor_app.client.media import Monitor, Window
 from advisor_app.client.peer import PeerState
-from advisor_app.console.call import CallCoordinator, CallEvents, Departure, PauseNote
+from advisor_app.console.call_coordinator import CallCoordinator, CallEvents, Departure, PauseNote
 from advisor_app.console.id_check import CheckStep
+from advisor_app.core.call_quality import QualitySample
 from advisor_app.core.domain import Role
 from advisor_app.core.protocol import (
     AdvisorSignal,
@@ -24,7 +25,6 @@ from advisor_app.core.protocol import (
     WaitingEntry,
     WaitingSnapshot,
 )
-from advisor_app.core.quality import QualitySample
 from tests.helpers.call_fakes import FakeMedia, FakeRoom, FakeService, FakeSession, Tasks
 
 pytestmark = pytest.mark.unit

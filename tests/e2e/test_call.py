@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, async_playwright, expect
 
-from advisor_app.client.call import MediaOpeners
+from advisor_app.client.call_session import MediaOpeners
 from advisor_app.client.peer import PeerState
 from advisor_app.core.protocol import CallEnded
 from tests.helpers.citizen_browser import (

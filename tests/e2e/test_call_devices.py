@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, expect
 
-from advisor_app.client.call import MediaOpeners
 from advisor_app.client.call_media import DeviceMedia
+from advisor_app.client.call_session import MediaOpeners
 from advisor_app.client.media import MediaPreferences
 from tests.helpers.citizen_browser import Live, new_page
 from tests.helpers.citizen_page import enter_waiting_room

@@ -16,7 +16,7 @@ from playwright.async_api import Browser, Locator, Page, expect
 
 from advisor_app.server import citizen_api
 from advisor_app.server.citizen_api import REVOKED_NAME
-from advisor_app.server.sockets import HUB
+from advisor_app.server.waiting_room_sockets import HUB
 from tests.helpers.citizen_browser import (
     DESKTOP,
     ORGANISATION,

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, expect
 
-from advisor_app.client.call import MediaProblem
+from advisor_app.client.call_session import MediaProblem
 from advisor_app.client.media import list_windows, open_share
 from tests.helpers.citizen_browser import Live
 from tests.helpers.citizen_page import READ_QUADRANTS, colour_close, join

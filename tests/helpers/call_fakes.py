@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from advisor_app.client.call import CallListener, MediaOpeners, MediaProblem
+from advisor_app.client.call_session import CallListener, MediaOpeners, MediaProblem
 from advisor_app.client.peer import PeerState
 from advisor_app.console.tasks import Failure
 from advisor_app.core.protocol import (

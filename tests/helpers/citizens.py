@@ -42,7 +42,7 @@ async def book(
 ) -> AppointmentOut:
     """An appointment that starts in a few minutes: its waiting room is open now."""
     starts = (SystemClock().now() + timedelta(minutes=in_minutes)).replace(second=0, microsecond=0)
-    return await client.create(
+    return await client.create_appointment(
         AppointmentIn(
             starts_at=starts,
             duration_min=30,

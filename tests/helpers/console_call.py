@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-from advisor_app.client.call import CallListener, CallSession, MediaOpeners, MediaProblem
 from advisor_app.client.call_media import CallMedia
+from advisor_app.client.call_session import CallListener, CallSession, MediaOpeners, MediaProblem
 from advisor_app.client.peer import PeerLink, PeerState
 from advisor_app.client.room_client import RoomClient
 from advisor_app.core.protocol import (

@@ -84,7 +84,7 @@ async def _seed(data_dir: Path, day: date) -> None:
     service = await EmbeddedService.start(data_dir, 0)
     client = ServiceClient(service.url, token=service.token)
     try:
-        await client.create(
+        await client.create_appointment(
             AppointmentIn(
                 starts_at=_at(day, 8, 30),
                 duration_min=30,
@@ -94,7 +94,7 @@ async def _seed(data_dir: Path, day: date) -> None:
                 email="maria.schneider@example.org",
             )
         )
-        await client.create(
+        await client.create_appointment(
             AppointmentIn(
                 starts_at=_at(day, 10, 0),
                 duration_min=45,
@@ -111,7 +111,7 @@ async def _seed(data_dir: Path, day: date) -> None:
                 ],
             )
         )
-        cancelled = await client.create(
+        cancelled = await client.create_appointment(
             AppointmentIn(
                 starts_at=_at(day, 11, 30),
                 duration_min=30,
@@ -120,9 +120,9 @@ async def _seed(data_dir: Path, day: date) -> None:
                 email="jonas.becker@example.org",
             )
         )
-        await client.cancel(cancelled.id)
+        await client.cancel_appointment(cancelled.id)
         for offset, name in ((3, "Sabine Wolf"), (7, "Peter Krause"), (8, "Elena Popescu")):
-            await client.create(
+            await client.create_appointment(
                 AppointmentIn(
                     starts_at=_at(day + timedelta(days=offset), 9, 0),
                     topic="Beratung zur Arbeitsuche",
@@ -140,7 +140,7 @@ async def _seed(data_dir: Path, day: date) -> None:
     service = await EmbeddedService.start(data_dir, 0)
     client = ServiceClient(service.url, token=service.token)
     try:
-        failed = await client.create(
+        failed = await client.create_appointment(
             AppointmentIn(
                 starts_at=_at(day, 14, 0),
                 duration_min=30,
@@ -150,7 +150,7 @@ async def _seed(data_dir: Path, day: date) -> None:
             )
         )
         for _ in range(100):
-            current = await client.get(failed.id)
+            current = await client.get_appointment(failed.id)
             if current.citizen.mail_status.value == "failed":
                 break
             await asyncio.sleep(0.1)
@@ -283,7 +283,7 @@ async def _shoot_waiting_room(data_dir: Path, day: date, suffix: str, language: 
     try:
 
         async def book(hour: int, minute: int, name: str, **fields: Any) -> AppointmentOut:
-            return await client.create(
+            return await client.create_appointment(
                 AppointmentIn(
                     starts_at=_at(day, hour, minute),
                     citizen_name=name,

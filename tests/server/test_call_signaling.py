@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from aiohttp import WSMsgType
 
-from advisor_app.server.sockets import HUB
+from advisor_app.server.waiting_room_sockets import HUB
 from tests.helpers.service import Service
 from tests.helpers.waiting_room import (
     Waiting,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from advisor_app.core.protocol import RoomPhase
-from advisor_app.server.sockets import HUB
+from advisor_app.server.waiting_room_sockets import HUB
 from tests.helpers.service import Service
 from tests.helpers.waiting_room import (
     GUESTS,

@@ -9,7 +9,7 @@ import pytest
 from aiohttp import WSMsgType
 from sqlalchemy import update
 
-from advisor_app.server import keys, sockets
+from advisor_app.server import keys, waiting_room_sockets
 from advisor_app.storage.models import Advisor
 from advisor_app.storage.repositories import AdvisorRepo
 from tests.helpers.service import PASSWORD, Service
@@ -58,13 +58,13 @@ async def test_a_disabled_advisors_open_socket_admits_nobody(service: Service, t
     assert code == 4401
     await room.citizen.send_json({"type": "ping", "seq": 1})
     assert (await recv(room.citizen))["type"] == "pong"  # still waiting, never admitted
-    assert service.app[sockets.HUB].phase_of(room.pid).value == "waiting"  # type: ignore[union-attr]
+    assert service.app[waiting_room_sockets.HUB].phase_of(room.pid).value == "waiting"  # type: ignore[union-attr]
 
 
 async def test_an_idle_socket_of_a_disabled_advisor_is_closed(
     service: Service, token: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sockets, "TOKEN_RECHECK_S", 0.05)
+    monkeypatch.setattr(waiting_room_sockets, "TOKEN_RECHECK_S", 0.05)
     room = await citizen_waiting(service, token)
     await disable(service, "berater")
     _, code = await closed_code(room.advisor)  # without sending anything

@@ -11,8 +11,8 @@ from aiohttp import ClientWebSocketResponse, WSMsgType
 
 from advisor_app.core.protocol import WaitingEntry
 from advisor_app.core.timewindow import AppointmentWindow
-from advisor_app.server.sockets import HUB
 from advisor_app.server.waiting_room import CLOSE_ENDED, WaitingRoomHub
+from advisor_app.server.waiting_room_sockets import HUB
 from tests.helpers.service import MONDAY_11, Service, appointment_body
 from tests.helpers.waiting_room import (
     ROOM_OPEN,

@@ -8,7 +8,7 @@ import json
 import pytest
 from aiohttp import WSCloseCode, WSMsgType
 
-from advisor_app.server.sockets import HUB
+from advisor_app.server.waiting_room_sockets import HUB
 from tests.helpers.service import Service
 from tests.helpers.waiting_room import (
     ROOM_OPEN,

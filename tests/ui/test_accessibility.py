@@ -328,7 +328,12 @@ def test_rows_read_as_sentences_and_keep_the_system_colours(
     tmp_path: Path,
 ) -> None:
     day = days.take()
-    run(loop, client.create(appointment(day, 9, 45, name="Erika Mustermann", topic="Bewerbung")))
+    run(
+        loop,
+        client.create_appointment(
+            appointment(day, 9, 45, name="Erika Mustermann", topic="Bewerbung")
+        ),
+    )
     page = make_schedule()
     page.select_day(day)
     wait_until(lambda: page.list.topLevelItemCount() == 1, message="the row")

@@ -299,7 +299,7 @@ def test_the_schedule_fits_its_column_headers_at_the_default_size(
     days: Days,
 ) -> None:
     day = days.take()
-    made = run(loop, client.create(appointment(day, 9, name="Sabine Wolf")))
+    made = run(loop, client.create_appointment(appointment(day, 9, name="Sabine Wolf")))
     window = make_window(client)
     assert window.size().width() == 1360  # the default size (no saved geometry in the tests)
     schedule = window.schedule

@@ -21,7 +21,7 @@ from advisor_app.client.peer import PeerState
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.domain import Role
 from advisor_app.core.protocol import GuestIn, PeriodFigures, SocketError
-from advisor_app.core.statistics import PeriodKind
+from advisor_app.core.statistics_periods import PeriodKind
 from advisor_app.ui.pages.call import CallPage, RemoteTile
 from advisor_app.ui.widgets.message_bar import Level
 from tests.helpers.citizens import book

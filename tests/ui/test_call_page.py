@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.protocol import PeriodFigures
-from advisor_app.core.statistics import PeriodKind
+from advisor_app.core.statistics_periods import PeriodKind
 from advisor_app.ui.pages.call import RemoteTile
 from advisor_app.ui.tasks import TaskRunner
 from benchmarks.idcheck_synth import id_card, make_view
@@ -198,7 +198,7 @@ def test_the_id_check_in_a_call_with_a_card_held_to_chromiums_camera(
     qtbot.mouseClick(dialog.verified_button, Qt.MouseButton.LeftButton)
     assert citizen.ask("expect-idcheck:") == "idcheck seen"  # the overlay is gone
     wait_until(lambda: call.messages.text == "Festgehalten: Identität geprüft.")
-    stored = run(loop, client.get(appt.id))
+    stored = run(loop, client.get_appointment(appt.id))
     assert stored.identity is not None
     assert stored.identity.outcome.value == "verified"
     assert dialog.stills == {}  # wiped

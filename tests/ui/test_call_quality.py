@@ -14,7 +14,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from advisor_app.client.service_client import ServiceClient
-from advisor_app.core.quality import ConsoleLoad, QualitySample
+from advisor_app.core.call_quality import ConsoleLoad, QualitySample
 from tests.helpers.citizens import Citizen, book
 from tests.helpers.console_window import (
     Console,

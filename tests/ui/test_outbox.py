@@ -29,7 +29,10 @@ def test_outbox_lists_the_invitation_with_its_text(
 ) -> None:
     day = days.take()
     created = run(
-        loop, client.create(appointment(day, 13, name="Paula Weber", email="paula@example.org"))
+        loop,
+        client.create_appointment(
+            appointment(day, 13, name="Paula Weber", email="paula@example.org")
+        ),
     )
     wait_until(
         lambda: (_row(outbox, "paula@example.org") or [""] * 5)[STATUS] == "im Postausgang",
@@ -62,7 +65,7 @@ def test_failed_mail_can_be_sent_again_from_the_outbox(
     qtbot.addWidget(page)
     try:
         page.show()
-        run(loop, api.create(appointment(days.take(), 16, email="jana@example.org")))
+        run(loop, api.create_appointment(appointment(days.take(), 16, email="jana@example.org")))
         wait_until(
             lambda: (_row(page, "jana@example.org") or [""] * 5)[STATUS] == "fehlgeschlagen",
             timeout=15,

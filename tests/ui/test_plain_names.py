@@ -49,7 +49,7 @@ def test_the_cancel_question_and_the_tooltip_show_a_name_as_typed(
     days: Days,
 ) -> None:
     day = days.take()
-    created = run(loop, client.create(appointment(day, 9, name=NAME)))
+    created = run(loop, client.create_appointment(appointment(day, 9, name=NAME)))
     schedule.select_day(day)
     wait_until(lambda: len(schedule.list.row_texts()) == 1)
     item = schedule.list.topLevelItem(0)

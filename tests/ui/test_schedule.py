@@ -140,7 +140,7 @@ def test_editing_keeps_everything_not_changed(
     guest = GuestIn(name="Leyla Demir", role=Role.INTERPRETER, email="leyla@example.org")
     created = run(
         loop,
-        client.create(
+        client.create_appointment(
             appointment(day, 9, name="Ahmet Yılmaz", guests=[guest], customer_number="123D456")
         ),
     )
@@ -178,7 +178,7 @@ def test_overlap_is_asked_and_saved_anyway(
     days: Days,
 ) -> None:
     day = days.take()
-    run(loop, client.create(appointment(day, 9, name="Sabine Wolf")))
+    run(loop, client.create_appointment(appointment(day, 9, name="Sabine Wolf")))
     _show_day(loop, schedule, day, 1)
     qtbot.mouseClick(schedule.new_button, Qt.MouseButton.LeftButton)
     dialog = _dialog(loop, schedule)
@@ -277,12 +277,12 @@ def test_change_of_an_appointment_cancelled_meanwhile_is_refused_in_the_dialog(
     days: Days,
 ) -> None:
     day = days.take()
-    created = run(loop, client.create(appointment(day, 11, name="Elena Popescu")))
+    created = run(loop, client.create_appointment(appointment(day, 11, name="Elena Popescu")))
     _show_day(loop, schedule, day, 1)
     _select(loop, schedule, created)
     qtbot.mouseClick(schedule.detail.edit_button, Qt.MouseButton.LeftButton)
     dialog = _dialog(loop, schedule)
-    run(loop, client.cancel(created.id))  # a colleague cancels it in the meantime
+    run(loop, client.cancel_appointment(created.id))  # a colleague cancels it in the meantime
     qtbot.keyClick(dialog.topic, Qt.Key.Key_End)
     qtbot.keyClicks(dialog.topic, " und mehr")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -300,7 +300,7 @@ def test_cancel_after_confirmation_shows_abgesagt(
     days: Days,
 ) -> None:
     day = days.take()
-    created = run(loop, client.create(appointment(day, 14, name="Katarina Nowak")))
+    created = run(loop, client.create_appointment(appointment(day, 14, name="Katarina Nowak")))
     _show_day(loop, schedule, day, 1)
     _select(loop, schedule, created)
     qtbot.mouseClick(schedule.detail.cancel_button, Qt.MouseButton.LeftButton)
@@ -333,7 +333,9 @@ def test_copy_link_puts_the_citizens_link_on_the_clipboard(
     days: Days,
 ) -> None:
     day = days.take()
-    created = run(loop, client.create(appointment(day, 15, name="Sabine Krüger", email=None)))
+    created = run(
+        loop, client.create_appointment(appointment(day, 15, name="Sabine Krüger", email=None))
+    )
     _show_day(loop, schedule, day, 1)
     assert _row_of(schedule, "Sabine Krüger")[Column.INVITATION] == "keine E-Mail"
     _select(loop, schedule, created)
@@ -358,7 +360,7 @@ def test_failed_invitation_shows_the_reason_and_can_be_sent_again(
     try:
         page = make_schedule(api)
         day = days.take()
-        created = run(loop, api.create(appointment(day, 8, 30, name="Tobias Lang")))
+        created = run(loop, api.create_appointment(appointment(day, 8, 30, name="Tobias Lang")))
         _show_day(loop, page, day, 1)
         _select(loop, page, created)
         wait_until(

@@ -26,7 +26,7 @@ from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.clock import SystemClock
 from advisor_app.core.domain import BERLIN
 from advisor_app.core.protocol import CallReportIn, QualitySeconds
-from advisor_app.core.statistics import segment_of
+from advisor_app.core.statistics_periods import segment_of
 from advisor_app.storage.db import create_engine, migrate, session_factory
 from advisor_app.storage.repositories import StatsRepo
 from advisor_app.ui.pages.statistics import StatisticsPage

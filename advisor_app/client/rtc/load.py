@@ -13,7 +13,7 @@ import os
 import time
 from dataclasses import dataclass, field
 
-from advisor_app.core.quality import ConsoleLoad
+from advisor_app.core.call_quality import ConsoleLoad
 
 
 @dataclass

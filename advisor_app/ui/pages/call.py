@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from advisor_app.console.call import Departure, MediaProblem, PauseNote, PeerState
+from advisor_app.console.call_coordinator import Departure, MediaProblem, PauseNote, PeerState
 from advisor_app.console.id_check import CheckStep
+from advisor_app.core.call_quality import QualityLevel, QualityReason, QualitySample
 from advisor_app.core.domain import to_berlin
 from advisor_app.core.protocol import (
     AppointmentOut,
@@ -38,7 +39,6 @@ from advisor_app.core.protocol import (
     MediaState,
     WaitingEntry,
 )
-from advisor_app.core.quality import QualityLevel, QualityReason, QualitySample
 from advisor_app.ui.call_controller import CallController
 from advisor_app.ui.capture_guard import (
     exclude_from_capture,

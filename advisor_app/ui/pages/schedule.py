@@ -356,9 +356,9 @@ class SchedulePage(QWidget):
         assert isinstance(data, AppointmentIn)
         appointment_id = dialog.appointment_id
         coro = (
-            self._client.create(data)
+            self._client.create_appointment(data)
             if appointment_id is None
-            else self._client.update(appointment_id, data)
+            else self._client.update_appointment(appointment_id, data)
         )
         self._runner.run(
             "save-appointment",
@@ -459,7 +459,7 @@ class SchedulePage(QWidget):
             return
         self._runner.run(
             f"cancel-{appointment_id}",
-            self._client.cancel(appointment_id),
+            self._client.cancel_appointment(appointment_id),
             on_done=self._on_cancelled,
             on_error=self._on_action_failed,
             owner=self,

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.protocol import PeriodFigures, StatisticsOut
-from advisor_app.core.statistics import PeriodKind
+from advisor_app.core.statistics_periods import PeriodKind
 from advisor_app.ui.tasks import Failure, TaskRunner
 from advisor_app.ui.widgets.bar_chart import BarChart, Series
 from advisor_app.ui.widgets.message_bar import MessageBar

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from advisor_app.console.call import PeerState
+from advisor_app.console.call_coordinator import PeerState
 from advisor_app.core.domain import Role
 from advisor_app.core.protocol import WaitingEntry
 from advisor_app.ui.labels import role_label

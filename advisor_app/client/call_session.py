@@ -1,6 +1,6 @@
 """The console's side of a call: local camera and microphone, one link per participant, chat.
 
-No Qt here: ``console/call.py`` (:class:`CallCoordinator`) starts and ends a
+No Qt here: ``console/call_coordinator.py`` (:class:`CallCoordinator`) starts and ends a
 :class:`CallSession` and passes its callbacks on; the UI's adapter turns them into signals.
 Devices are opened through injected openers, so the call runs the same with a real camera, a
 video file or a generated test picture. A device that is missing or fails is reported once

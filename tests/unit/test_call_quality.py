@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from advisor_app.core.quality import (
+from advisor_app.core.call_quality import (
     ConsoleLoad,
     QualityLevel,
     QualityReason,

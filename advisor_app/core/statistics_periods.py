@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from advisor_app.core.call_quality import QualityLevel
 from advisor_app.core.domain import BERLIN
-from advisor_app.core.quality import QualityLevel
 
 
 class PeriodKind(StrEnum):

@@ -20,12 +20,13 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
-from advisor_app.client.call import CallListener, CallSession, MediaOpeners, MediaProblem
 from advisor_app.client.call_media import CallMedia
+from advisor_app.client.call_session import CallListener, CallSession, MediaOpeners, MediaProblem
 from advisor_app.client.media import ShareSource, Window
 from advisor_app.client.peer import PeerLink, PeerState, SignalSender
 from advisor_app.console.id_check import CheckStep
 from advisor_app.console.tasks import Failure, Spawn
+from advisor_app.core.call_quality import QualitySample
 from advisor_app.core.domain import Role
 from advisor_app.core.protocol import (
     AdvisorSignal,
@@ -42,8 +43,7 @@ from advisor_app.core.protocol import (
     SignalPayload,
     WaitingEntry,
 )
-from advisor_app.core.quality import QualitySample
-from advisor_app.core.statistics import QualityTally
+from advisor_app.core.statistics_periods import QualityTally
 
 __all__ = [
     "CallCoordinator",
