@@ -236,7 +236,7 @@ async def run(seconds: float, shots: Path | None) -> dict[str, float]:
             problems: list[str] = []
 
             async def opener() -> Any:
-                return await open_screen(monitor, lambda de, _en: problems.append(de))
+                return await open_screen(monitor, problems.append)
 
             if not await console.session.start_screen(opener):
                 raise RuntimeError(f"the screen could not be shared: {console.problems}")

@@ -1474,6 +1474,18 @@
 <context>
     <name>MediaProblems</name>
     <message>
+        <source>Die Kamera kann nicht verwendet werden. Das Gespräch läuft ohne Ihr Bild weiter.</source>
+        <translation>The camera cannot be used. The call continues without your video.</translation>
+    </message>
+    <message>
+        <source>Der Bildschirm kann nicht geteilt werden. Das Gespräch läuft weiter.</source>
+        <translation>The screen cannot be shared. The call continues.</translation>
+    </message>
+    <message>
+        <source>Das Gerät kann nicht verwendet werden. Das Gespräch läuft weiter.</source>
+        <translation>The device cannot be used. The call continues.</translation>
+    </message>
+    <message>
         <source>Keine Kamera gefunden. Bitte schließen Sie eine Kamera an oder wählen Sie unter „Geräte“ eine andere. Das Gespräch läuft ohne Ihr Bild weiter.</source>
         <translation>No camera found. Please connect a camera or choose another one under “Devices”. The call continues without your video.</translation>
     </message>

@@ -70,8 +70,8 @@ class CallMedia:
         same for every kind of call media; a source lost later is reported as
         ``lost("screen", problem)``."""
 
-        def report(message: str, message_en: str) -> None:
-            lost("screen", MediaProblem("screen", message, message_en))
+        def report(code: str) -> None:
+            lost("screen", MediaProblem("screen", code))
 
         async def opener() -> MediaStreamTrack:
             return await open_share(source, report)
@@ -98,8 +98,8 @@ class DeviceMedia(CallMedia):
         self._feeds: dict[int, PushTrack] = {}
         self._lost: DeviceLost = lambda _kind, _problem: None
 
-    def _reporter(self, kind: str) -> Callable[[str, str], None]:
-        return lambda message, message_en: self._lost(kind, MediaProblem(kind, message, message_en))
+    def _reporter(self, kind: str) -> Callable[[str], None]:
+        return lambda code: self._lost(kind, MediaProblem(kind, code))
 
     def openers(self, lost: DeviceLost) -> MediaOpeners:
         self._lost = lost

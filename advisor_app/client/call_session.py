@@ -45,11 +45,11 @@ TrackOpener = Callable[[], Awaitable[MediaStreamTrack]]
 
 @dataclass(frozen=True, slots=True)
 class MediaProblem:
-    """A device that does not work, in German and English, for the call page."""
+    """A device that does not work, for the call page: which one, and why (a media problem
+    code, see ``client/media/problems.py``; the console has the words)."""
 
     kind: str  # "camera" | "microphone" | "speaker" | "screen"
-    message: str
-    message_en: str
+    code: str
 
 
 @dataclass
@@ -69,13 +69,8 @@ async def release(track: MediaStreamTrack) -> None:
 
 
 def _problem(kind: str, exc: BaseException) -> MediaProblem:
-    message = getattr(exc, "message", None)
-    message_en = getattr(exc, "message_en", None)
-    if not message:
-        what = {"camera": "Die Kamera", "screen": "Der Bildschirm"}.get(kind, "Das Mikrofon")
-        message = f"{what} kann nicht verwendet werden."
-        message_en = f"The {kind} cannot be used."
-    return MediaProblem(kind, str(message), str(message_en or message))
+    code = getattr(exc, "code", None)
+    return MediaProblem(kind, code if isinstance(code, str) else f"{kind}-failed")
 
 
 @dataclass

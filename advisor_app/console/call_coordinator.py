@@ -134,6 +134,8 @@ class CallEvents:
     remote_media: Callable[[int, MediaState], None] = _ignore
     quality: Callable[[int, QualitySample], None] = _ignore
     problem: Callable[[MediaProblem], None] = _ignore
+    #: The call could not be started (the service's ICE settings did not arrive).
+    start_failed: Callable[[Failure], None] = _ignore
     local_media: Callable[[MediaState], None] = _ignore
     #: The advisor's screen share started (True) or stopped (False).
     local_screen: Callable[[bool], None] = _ignore
@@ -322,7 +324,7 @@ class CallCoordinator:
     def _on_start_failed(self, failure: Failure) -> None:
         self._waiting.clear()
         self._early.clear()
-        self._events.problem(MediaProblem("call", failure.message, failure.message))
+        self._events.start_failed(failure)
 
     async def _signal(self, participant_id: int, payload: SignalPayload) -> bool:
         room = self._room()

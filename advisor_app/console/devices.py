@@ -96,8 +96,8 @@ class DeviceEvents:
     speaker: Callable[[SpeakerOutput], None] = _ignore
     #: The chosen device cannot be opened (or there is none).
     unavailable: Callable[[DeviceKind, Problem | MediaUnavailable], None] = _ignore
-    #: A device stopped working: German and English text.
-    problem: Callable[[DeviceKind, str, str], None] = _ignore
+    #: A device stopped working: the media problem's code.
+    problem: Callable[[DeviceKind, str], None] = _ignore
 
 
 class DeviceTester:
@@ -192,9 +192,9 @@ class DeviceTester:
         return self._processing
 
     def _reporter(self, kind: DeviceKind) -> ProblemCallback:
-        def report(message: str, message_en: str) -> None:
+        def report(code: str) -> None:
             if self._alive():
-                self._events.problem(kind, message, message_en)
+                self._events.problem(kind, code)
 
         return report
 

@@ -44,6 +44,7 @@ class CallController(QObject):
     remote_media_changed = Signal(int, MediaState)
     quality_changed = Signal(int, QualitySample)
     problem = Signal(MediaProblem)
+    start_failed = Signal(Failure)
     local_media_changed = Signal(MediaState)
     #: The advisor's screen share started (True) or stopped (False).
     local_screen_changed = Signal(bool)
@@ -76,6 +77,7 @@ class CallController(QObject):
             remote_media=lambda pid, state: emit(self.remote_media_changed, pid, state),
             quality=lambda pid, sample: emit(self.quality_changed, pid, sample),
             problem=lambda problem: emit(self.problem, problem),
+            start_failed=lambda failure: emit(self.start_failed, failure),
             local_media=lambda state: emit(self.local_media_changed, state),
             local_screen=lambda active: emit(self.local_screen_changed, active),
             remote_screen=lambda pid, active: emit(self.remote_screen_changed, pid, active),

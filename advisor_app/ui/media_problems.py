@@ -10,9 +10,9 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 
-def media_problem_text(code: str, fallback: str) -> str:
-    """The sentence for the media problem ``code``; ``fallback`` (the media layer's German
-    text) for a code this module does not know."""
+def media_problem_text(code: str) -> str:
+    """The sentence for the media problem ``code`` (a device's own words for a code of the
+    form ``camera-…`` this module does not know, a general one for anything else)."""
     texts = {
         "camera-not-found": QCoreApplication.translate(
             "MediaProblems",
@@ -107,5 +107,20 @@ def media_problem_text(code: str, fallback: str) -> str:
             "Das geteilte Fenster wurde minimiert oder ausgeblendet. Die Freigabe ist"
             " beendet; das Gespräch läuft weiter.",
         ),
+        "camera-failed": QCoreApplication.translate(
+            "MediaProblems",
+            "Die Kamera kann nicht verwendet werden. Das Gespräch läuft ohne Ihr Bild weiter.",
+        ),
+        "screen-failed": QCoreApplication.translate(
+            "MediaProblems",
+            "Der Bildschirm kann nicht geteilt werden. Das Gespräch läuft weiter.",
+        ),
     }
-    return texts.get(code, fallback)
+    if code in texts:
+        return texts[code]
+    device = code.split("-", 1)[0]
+    if device in ("camera", "microphone", "speaker", "screen", "window"):
+        return texts["screen-failed" if device == "window" else f"{device}-failed"]
+    return QCoreApplication.translate(
+        "MediaProblems", "Das Gerät kann nicht verwendet werden. Das Gespräch läuft weiter."
+    )

@@ -11,6 +11,7 @@ from advisor_app.client.media import Monitor, Window
 from advisor_app.client.peer import PeerState
 from advisor_app.console.call_coordinator import CallCoordinator, CallEvents, Departure, PauseNote
 from advisor_app.console.id_check import CheckStep
+from advisor_app.console.tasks import Failure
 from advisor_app.core.call_quality import QualitySample
 from advisor_app.core.domain import Role
 from advisor_app.core.protocol import (
@@ -63,6 +64,7 @@ class Desk:
         self.left: list[Departure] = []
         self.returned: list[int] = []
         self.problems: list[MediaProblem] = []
+        self.failures: list[Failure] = []
         self.pauses: list[PauseNote] = []
         self.states: list[tuple[int, PeerState]] = []
         self.devices_fail = False
@@ -74,6 +76,7 @@ class Desk:
             CallEvents(
                 peer_state=lambda pid, state: self.states.append((pid, state)),
                 problem=self.problems.append,
+                start_failed=self.failures.append,
                 pause=self.pauses.append,
                 left=self.left.append,
                 returned=self.returned.append,
@@ -141,10 +144,10 @@ async def test_a_service_without_ice_servers_still_starts_the_call(desk: Desk) -
     assert desk.session.started and desk.session.ice.ice_servers == []
 
 
-async def test_a_failed_start_is_a_problem_and_forgets_who_waited(desk: Desk) -> None:
+async def test_a_failed_start_is_reported_and_forgets_who_waited(desk: Desk) -> None:
     desk.devices_fail = True
     await desk.admit(ERIKA)
-    assert [p.kind for p in desk.problems] == ["call"]
+    assert len(desk.failures) == 1 and desk.problems == []
     assert desk.call.participants() == []
 
 
@@ -152,9 +155,7 @@ async def test_a_lost_device_goes_to_the_session_or_is_said(desk: Desk) -> None:
     await desk.admit(ERIKA)
     lost = desk.media.lost
     assert lost is not None
-    problems = {
-        k: MediaProblem(k, f"{k} weg", f"{k} gone") for k in ("screen", "camera", "speaker")
-    }
+    problems = {k: MediaProblem(k, f"{k}-lost") for k in ("screen", "camera", "speaker")}
     for kind, problem in problems.items():
         lost(kind, problem)
     assert desk.session.lost == [("screen", problems["screen"]), ("camera", problems["camera"])]

@@ -24,8 +24,8 @@ class Seen:
             camera=lambda cam: say(f"camera open: {cam.name}"),
             microphone=lambda mic: say(f"microphone open: {mic.name}"),
             speaker=lambda spk: say(f"speaker open: {spk.name}"),
-            unavailable=lambda kind, problem: say(f"{kind} unavailable: {problem.message}"),
-            problem=lambda kind, message, _en: say(f"{kind} problem: {message}"),
+            unavailable=lambda kind, problem: say(f"{kind} unavailable: {problem.code}"),
+            problem=lambda kind, code: say(f"{kind} problem: {code}"),
         )
 
 
@@ -125,7 +125,7 @@ async def test_no_camera_or_a_refused_one_is_said(
 ) -> None:
     tester.start()
     tester.open_camera(None)
-    assert seen.events[-1].startswith("camera unavailable: Keine Kamera gefunden")
+    assert seen.events[-1].startswith("camera unavailable: camera-not-found")
     drawer.broken.add("cam0")
     drawer.gate("cam0").set()
     tester.open_camera("cam0")
@@ -140,8 +140,8 @@ async def test_a_running_device_reports_its_problems(
     tester.open_microphone("mic0")
     drawer.gate("mic0").set()
     await tasks.settle()
-    drawer.opened[0].problem("Das Mikrofon ist weg.", "The microphone is gone.")
-    assert seen.events[-1] == "microphone problem: Das Mikrofon ist weg."
+    drawer.opened[0].problem("microphone-lost")
+    assert seen.events[-1] == "microphone problem: microphone-lost"
 
 
 async def test_processing_follows_the_choice_and_the_tone_needs_a_speaker(

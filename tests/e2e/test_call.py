@@ -228,15 +228,14 @@ async def test_a_console_without_camera_says_so_and_the_citizen_sees_camera_off(
     browser: Browser, live: Live
 ) -> None:
     class Busy(Exception):
-        message = "Die Kamera wird gerade von einem anderen Programm verwendet."
-        message_en = "The camera is in use by another program."
+        code = "camera-busy"
 
     async def busy_camera() -> Any:
         raise Busy
 
     openers = MediaOpeners(camera=busy_camera, microphone=_tone)
     async with console_side(live.base, live.advisor_token, openers=openers) as console:
-        assert [p.message for p in console.problems] == [Busy.message]
+        assert [p.code for p in console.problems] == ["camera-busy"]
         assert console.session.media_state.camera is False
         page, pid, (context, guard) = await join(browser, live, console)
         await expect(page.locator("#remote-off")).to_be_visible()

@@ -47,9 +47,9 @@ async def test_a_shared_window_arrives_without_the_window_on_top_and_ends_when_c
         page, _pid, (context, guard) = await join(browser, live, console)
         problems: list[str] = []
 
-        def lost(message: str, message_en: str) -> None:  # as the console's controller does
-            problems.append(message)
-            console.session.screen_lost(MediaProblem("screen", message, message_en))
+        def lost(code: str) -> None:  # as the console's controller does
+            problems.append(code)
+            console.session.screen_lost(MediaProblem("screen", code))
 
         async def opener() -> Any:
             return await open_share(editor, lost)
@@ -74,6 +74,6 @@ async def test_a_shared_window_arrives_without_the_window_on_top_and_ends_when_c
         await console.wait_for(lambda: console.session.screen is None, timeout=10)
         await expect(page.locator("#remote-screen")).to_be_hidden(timeout=10_000)
         assert len(problems) == 1
-        assert problems[0].startswith("Das geteilte Fenster wurde geschlossen.")
+        assert problems == ["window-closed"]
         guard.check()
         await context.close()

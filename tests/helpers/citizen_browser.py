@@ -78,6 +78,18 @@ CAMERA_PREFERENCE = """
 """
 
 
+#: Sets the camera sender's degradation preference as the page does on a weak uplink.
+SET_CAMERA_PREFERENCE = """
+async (wanted) => {
+  const pc = (window.__pcs ?? []).at(-1);
+  const camera = pc.getTransceivers().filter((t) => t.receiver.track.kind === 'video')[0];
+  const params = camera.sender.getParameters();
+  params.degradationPreference = wanted;
+  await camera.sender.setParameters(params);
+}
+"""
+
+
 def browser_env() -> dict[str, str]:
     """Chromium's environment: without the tests' PulseAudio server, whose null sink would
     clock the page's audio (the device check's meter) instead of Chromium's own fake output."""
@@ -443,7 +455,8 @@ def citizen_call(url: str, reached: Any, commands: Any, camera_file: str | None 
     room from a broken-off call), ``offline`` and ``online`` (the browser's network, as
     DevTools' "Offline"), ``expect-live`` (the page's call is running, no banner),
     ``revoke`` (consent revoked from the call), ``hangup``, ``wait-ended``, ``close``,
-    ``expect-preference:<value>`` (the camera sender's degradation preference).
+    ``expect-preference:<value>`` (the camera sender's degradation preference),
+    ``set-preference:<value>`` (sets it, as the page does on a weak uplink).
     Each answer goes on ``reached``."""
     try:
         asyncio.run(_call(url, reached, commands, camera_file))
@@ -487,6 +500,10 @@ async def _call(url: str, reached: Any, commands: Any, camera_file: str | None) 
                 else:
                     await page.locator("#id-overlay").wait_for(state="hidden")
                 reached.put("idcheck seen")
+            elif command.startswith("set-preference:"):
+                wanted = command.removeprefix("set-preference:")
+                await page.evaluate(SET_CAMERA_PREFERENCE, wanted)
+                reached.put("preference set")
             elif command.startswith("expect-preference:"):
                 wanted = command.removeprefix("expect-preference:")
                 await page.wait_for_function(

@@ -183,11 +183,14 @@ def test_the_id_check_in_a_call_with_a_card_held_to_chromiums_camera(
     call = window.call
     assert call is not None
     wait_until(lambda: call.id_button.isEnabled(), message="ID check button")
+    # As on a weak uplink, the citizen's camera gives up resolution for frame rate ...
+    assert citizen.ask("set-preference:balanced") == "preference set"
+    assert citizen.ask("expect-preference:balanced") == "preference seen"
     qtbot.mouseClick(call.id_button, Qt.MouseButton.LeftButton)
     dialog = call.id_dialog
     assert dialog is not None
     assert citizen.ask("expect-idcheck:Vorderseite in die Kamera") == "idcheck seen"
-    # The citizen's camera keeps its resolution while the document is checked.
+    # ... and keeps its resolution again while the document is checked.
     assert citizen.ask("expect-preference:maintain-resolution") == "preference seen"
     # The card in the received 1280×720 video is found and the front captured automatically.
     wait_until(lambda: dialog.step == "back", timeout=30, message=dialog.hint_label.text())

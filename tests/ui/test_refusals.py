@@ -128,15 +128,25 @@ def _media_problems() -> list[Problem]:
     return [v for v in vars(problems).values() if isinstance(v, Problem)]
 
 
-def test_every_media_problem_has_the_consoles_words() -> None:
-    for problem in _media_problems():
-        assert media_problem_text(problem.code, "?") == problem.message, problem.code
-    assert media_problem_text("brand-new", "Neu.") == "Neu."
+def test_every_media_problem_has_the_consoles_own_words() -> None:
+    texts = {p.code: media_problem_text(p.code) for p in _media_problems()}
+    generic = media_problem_text("brand-new")
+    assert generic == "Das Gerät kann nicht verwendet werden. Das Gespräch läuft weiter."
+    assert len(set(texts.values())) == len(texts), texts  # each code a sentence of its own
+    assert generic not in texts.values()
+    assert texts["camera-busy"].startswith("Die Kamera liefert kein Bild.")
+    assert media_problem_text("camera-new") == (
+        "Die Kamera kann nicht verwendet werden. Das Gespräch läuft ohne Ihr Bild weiter."
+    )
+    assert media_problem_text("window-new") == media_problem_text("screen-failed")
 
 
 def test_media_problems_in_english(english: None) -> None:
-    for problem in _media_problems():
-        assert media_problem_text(problem.code, "?") == problem.message_en, problem.code
+    codes = [p.code for p in _media_problems()] + ["camera-failed", "screen-failed", "new"]
+    for code in codes:
+        text = media_problem_text(code)
+        assert text.startswith(("No ", "The ")), (code, text)
+        assert "weiter" not in text and " Sie " not in text, (code, text)
 
 
 def test_an_unreachable_service_is_said_in_the_consoles_words() -> None:

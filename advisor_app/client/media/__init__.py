@@ -6,8 +6,8 @@ The call code uses exactly these names::
     mic = await open_microphone(prefs.microphone, apm, on_problem)  # MicrophoneTrack
     speaker = SpeakerOutput(prefs.speaker, apm, on_problem)       # add_track / close
 
-Each raises :class:`MediaUnavailable` (``message`` German, ``message_en`` English) when the
-device cannot be opened; ``on_problem(message, message_en)`` reports later losses.
+Each raises :class:`MediaUnavailable` (with the problem's ``code``) when the device cannot
+be opened; ``on_problem(code)`` reports later losses.
 """
 
 from advisor_app.client.media.camera import CameraCapture, CameraTrack, open_camera

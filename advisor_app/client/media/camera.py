@@ -351,7 +351,7 @@ async def open_camera(
     """Open a camera (``None``: the first one; a video file path works too).
 
     Returns once the first frame is there. Raises :class:`MediaUnavailable` (German message)
-    for a missing, busy or refused camera. ``on_problem(message, message_en)`` later reports,
+    for a missing, busy or refused camera. ``on_problem(code)`` later reports,
     on the loop, a camera lost during the call.
     """
     loop = asyncio.get_running_loop()
@@ -363,7 +363,7 @@ async def open_camera(
 
     def problem(found: Problem) -> None:
         with contextlib.suppress(RuntimeError):  # the loop has closed
-            loop.call_soon_threadsafe(on_problem, found.message, found.message_en)
+            loop.call_soon_threadsafe(on_problem, found.code)
 
     capture = CameraCapture(device, width=width, height=height, fps=fps, on_problem=problem)
     track = CameraTrack(capture, loop)

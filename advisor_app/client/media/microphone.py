@@ -108,7 +108,7 @@ class StreamWatch:
         self.lost = True
         log.warning("%s lost", self._problem.device)
         self._on_lost()
-        self._on_problem(self._problem.message, self._problem.message_en)
+        self._on_problem(self._problem.code)
 
     def close(self) -> None:
         self.closing = True
@@ -122,14 +122,7 @@ def import_sounddevice(device: Device) -> Any:
         import sounddevice as sd
     except OSError as exc:
         log.warning("PortAudio is missing: %s", exc)
-        raise MediaUnavailable(
-            Problem(
-                device,
-                AUDIO_SYSTEM_MISSING.code,
-                AUDIO_SYSTEM_MISSING.message,
-                AUDIO_SYSTEM_MISSING.message_en,
-            )
-        ) from exc
+        raise MediaUnavailable(Problem(device, AUDIO_SYSTEM_MISSING.code)) from exc
     return sd
 
 
@@ -273,7 +266,7 @@ async def open_microphone(
     """Open a microphone (``None``: the system default) at 48 kHz mono.
 
     Raises :class:`MediaUnavailable` with a German message when there is none or it refuses.
-    ``on_problem(message, message_en)`` later reports a microphone lost during the call.
+    ``on_problem(code)`` later reports a microphone lost during the call.
     """
     sd = import_sounddevice(Device.MICROPHONE)
     loop = asyncio.get_running_loop()

@@ -313,7 +313,7 @@ async def open_screen(
     open_timeout: float = 5.0,
 ) -> ScreenTrack:
     """Start capturing ``monitor``; raises :class:`MediaUnavailable` when it cannot be grabbed.
-    A later loss is reported once through ``on_problem(message, message_en)`` on the loop."""
+    A later loss is reported once through ``on_problem(code)`` on the loop."""
     return await start_capture(
         lambda problem: ScreenCapture(monitor, fps=fps, on_problem=problem),
         on_problem,
@@ -335,7 +335,7 @@ async def start_capture(
 
     def problem(found: Problem) -> None:
         with contextlib.suppress(RuntimeError):  # the loop has closed
-            loop.call_soon_threadsafe(on_problem, found.message, found.message_en)
+            loop.call_soon_threadsafe(on_problem, found.code)
 
     capture = make(problem)
     track = ScreenTrack(capture, loop)

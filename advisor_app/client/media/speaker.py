@@ -72,7 +72,7 @@ class SpeakerOutput:
     """Plays received audio tracks on one output device (``None``: the system default).
 
     Construct it on the event loop; it opens the device in a worker thread. Problems (no
-    speaker, refused, unplugged) go to ``on_problem(message, message_en)`` on the loop.
+    speaker, refused, unplugged) go to ``on_problem(code)`` on the loop.
     """
 
     def __init__(
@@ -147,7 +147,7 @@ class SpeakerOutput:
         return None
 
     def _report(self, problem: Problem) -> Problem:
-        self._on_problem(problem.message, problem.message_en)
+        self._on_problem(problem.code)
         return problem
 
     @property

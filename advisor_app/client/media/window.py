@@ -468,7 +468,7 @@ async def open_window(
     open_timeout: float = 5.0,
 ) -> ScreenTrack:
     """Start capturing ``window``; raises :class:`MediaUnavailable` when it cannot be grabbed.
-    A later loss is reported once through ``on_problem(message, message_en)`` on the loop."""
+    A later loss is reported once through ``on_problem(code)`` on the loop."""
     return await start_capture(
         lambda problem: WindowCapture(window, fps=fps, on_problem=problem),
         on_problem,

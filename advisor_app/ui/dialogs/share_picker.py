@@ -322,5 +322,5 @@ class SharePicker(QDialog):
         return button.icon().pixmap(button.iconSize()).toImage()
 
     def _show_problem(self, exc: MediaUnavailable) -> None:
-        self.message.setText(media_problem_text(exc.problem.code, exc.message))
+        self.message.setText(media_problem_text(exc.code))
         self.message.show()

@@ -48,6 +48,7 @@ from advisor_app.ui.capture_guard import (
 from advisor_app.ui.dialogs.id_check import IdCheckDialog
 from advisor_app.ui.dialogs.share_picker import SharePicker
 from advisor_app.ui.labels import day_text, duration_text, role_label, time_range_text
+from advisor_app.ui.media_problems import media_problem_text
 from advisor_app.ui.tasks import Failure
 from advisor_app.ui.widgets.chat_panel import ChatPanel
 from advisor_app.ui.widgets.message_bar import Level, MessageBar
@@ -87,6 +88,7 @@ class CallPage(QWidget):
         controller.remote_media_changed.connect(self._on_remote_media)
         controller.quality_changed.connect(self._on_quality)
         controller.problem.connect(self._on_problem)
+        controller.start_failed.connect(self._on_start_failed)
         controller.local_media_changed.connect(self._on_local_media)
         controller.participant_left.connect(self._on_participant_left)
         controller.local_screen_changed.connect(self._on_local_screen)
@@ -508,8 +510,10 @@ class CallPage(QWidget):
         self.pause_label.setVisible(bool(text))
 
     def _on_problem(self, problem: MediaProblem) -> None:
-        text = problem.message_en if self._controller.language == "en" else problem.message
-        self.messages.show_error(text)
+        self.messages.show_error(media_problem_text(problem.code))
+
+    def _on_start_failed(self, failure: Failure) -> None:
+        self.messages.show_error(failure.message)
 
     def _on_local_media(self, state: MediaState) -> None:
         self._show_media(state)

@@ -39,6 +39,7 @@ from advisor_app.console.devices import (
     SpeakerOutput,
 )
 from advisor_app.ui.media_prefs import load_media_preferences, save_media_preferences
+from advisor_app.ui.media_problems import media_problem_text
 from advisor_app.ui.tasks import TaskRunner
 
 PREVIEW_MS = 40
@@ -236,12 +237,8 @@ class DevicesPage(QWidget):
             audio_processing=self.processing_box.isChecked(),
         )
 
-    def _pick(self, message: str, message_en: str) -> str:
-        """The media layer's message in the interface's language."""
-        return message_en if self._runner.language == "en" else message
-
     def _text(self, problem: Problem | MediaUnavailable) -> str:
-        return self._pick(problem.message, problem.message_en)
+        return media_problem_text(problem.code)
 
     def _fill(self, section: _Section, devices: list[DeviceInfo], chosen: str | None) -> None:
         combo = section.combo
@@ -350,10 +347,10 @@ class DevicesPage(QWidget):
     def _on_speaker_opened(self, speaker: SpeakerOutput) -> None:
         self.tone_button.setEnabled(speaker.playing)
 
-    def _on_problem(self, kind: DeviceKind, message: str, message_en: str) -> None:
+    def _on_problem(self, kind: DeviceKind, code: str) -> None:
         if kind is DeviceKind.SPEAKER:
             self.tone_button.setEnabled(False)
-        self._section(kind).show_status(self._pick(message, message_en), error=True)
+        self._section(kind).show_status(media_problem_text(code), error=True)
 
     def _on_tone_clicked(self) -> None:
         if not self._tester.play_tone():
