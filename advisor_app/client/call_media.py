@@ -21,6 +21,7 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from advisor_app.client.call_session import MediaOpeners, MediaProblem, TrackOpener
 from advisor_app.client.media import (
     AudioProcessing,
+    Device,
     MediaPreferences,
     ShareSource,
     SpeakerOutput,
@@ -31,8 +32,8 @@ from advisor_app.client.media import (
 
 log = logging.getLogger(__name__)
 
-#: A device stopped working during the call: its kind ("camera", "microphone", "speaker").
-DeviceLost = Callable[[str, MediaProblem], None]
+#: A device stopped working during the call: which one, and the problem.
+DeviceLost = Callable[[Device, MediaProblem], None]
 #: Frames a push track holds before it drops the oldest (20 ms each: 200 ms).
 PUSH_DEPTH = 10
 
@@ -68,10 +69,10 @@ class CallMedia:
     def screen(self, source: ShareSource, lost: DeviceLost) -> TrackOpener:
         """Opens the capture of ``source``, a monitor (mss) or a window (X11 Composite), the
         same for every kind of call media; a source lost later is reported as
-        ``lost("screen", problem)``."""
+        ``lost(Device.SCREEN, problem)``."""
 
         def report(code: str) -> None:
-            lost("screen", MediaProblem("screen", code))
+            lost(Device.SCREEN, MediaProblem(Device.SCREEN, code))
 
         async def opener() -> MediaStreamTrack:
             return await open_share(source, report)
@@ -98,7 +99,7 @@ class DeviceMedia(CallMedia):
         self._feeds: dict[int, PushTrack] = {}
         self._lost: DeviceLost = lambda _kind, _problem: None
 
-    def _reporter(self, kind: str) -> Callable[[str], None]:
+    def _reporter(self, kind: Device) -> Callable[[str], None]:
         return lambda code: self._lost(kind, MediaProblem(kind, code))
 
     def openers(self, lost: DeviceLost) -> MediaOpeners:
@@ -106,11 +107,11 @@ class DeviceMedia(CallMedia):
         prefs = self.prefs
 
         async def camera() -> MediaStreamTrack:
-            return await open_camera(prefs.camera, self._reporter("camera"))
+            return await open_camera(prefs.camera, self._reporter(Device.CAMERA))
 
         async def microphone() -> MediaStreamTrack:
             return await open_microphone(
-                prefs.microphone, self.processing, self._reporter("microphone")
+                prefs.microphone, self.processing, self._reporter(Device.MICROPHONE)
             )
 
         return MediaOpeners(camera=camera, microphone=microphone)
@@ -118,7 +119,7 @@ class DeviceMedia(CallMedia):
     def play(self, participant_id: int, frame: Any) -> None:
         if self._speaker is None:
             self._speaker = SpeakerOutput(
-                self.prefs.speaker, self.processing, self._reporter("speaker")
+                self.prefs.speaker, self.processing, self._reporter(Device.SPEAKER)
             )
         feed = self._feeds.get(participant_id)
         if feed is None:

@@ -21,6 +21,7 @@ from aiortc.contrib.media import MediaRelay
 from aiortc.mediastreams import MediaStreamTrack
 from pydantic import BaseModel
 
+from advisor_app.client.media.problems import Device
 from advisor_app.client.media.synthetic import StillTrack, paused_picture
 from advisor_app.client.peer import PeerLink, PeerListener, SignalSender
 from advisor_app.core.domain import Role
@@ -48,7 +49,7 @@ class MediaProblem:
     """A device that does not work, for the call page: which one, and why (a media problem
     code, see ``client/media/problems.py``; the console has the words)."""
 
-    kind: str  # "camera" | "microphone" | "speaker" | "screen"
+    kind: Device
     code: str
 
 
@@ -68,7 +69,7 @@ async def release(track: MediaStreamTrack) -> None:
         track.stop()
 
 
-def _problem(kind: str, exc: BaseException) -> MediaProblem:
+def _problem(kind: Device, exc: BaseException) -> MediaProblem:
     code = getattr(exc, "code", None)
     return MediaProblem(kind, code if isinstance(code, str) else f"{kind}-failed")
 
@@ -116,7 +117,7 @@ class CallSession:
         if camera:
             await self.set_camera(True)
         if microphone:
-            track = await self._open("microphone", self.openers.microphone)
+            track = await self._open(Device.MICROPHONE, self.openers.microphone)
             if self._closed:  # the call ended while the device opened: let it go at once
                 if track is not None:
                     await release(track)
@@ -125,7 +126,7 @@ class CallSession:
             self._share("audio")
         self._media_changed()
 
-    async def _open(self, kind: str, opener: TrackOpener | None) -> MediaStreamTrack | None:
+    async def _open(self, kind: Device, opener: TrackOpener | None) -> MediaStreamTrack | None:
         if opener is None:
             return None
         try:
@@ -138,7 +139,7 @@ class CallSession:
     async def set_camera(self, enabled: bool) -> bool:
         """Switch the camera on (opens the device) or off (releases it); True when on."""
         if enabled and self.camera is None:
-            self.camera = await self._open("camera", self.openers.camera)
+            self.camera = await self._open(Device.CAMERA, self.openers.camera)
         elif not enabled and self.camera is not None:
             track, self.camera = self.camera, None
             self._share("video")
@@ -161,14 +162,14 @@ class CallSession:
     def microphone_live(self) -> bool:
         return self.microphone is not None and self.microphone_on
 
-    def device_lost(self, kind: str, problem: MediaProblem) -> None:
+    def device_lost(self, kind: Device, problem: MediaProblem) -> None:
         """A device stopped during the call (unplugged): report it and send nothing for it."""
         self.listener.problem(problem)
-        if kind == "camera" and self.camera is not None:
+        if kind is Device.CAMERA and self.camera is not None:
             track, self.camera = self.camera, None
             self._share("video")
             self._spawn(release(track))
-        elif kind == "microphone" and self.microphone is not None:
+        elif kind is Device.MICROPHONE and self.microphone is not None:
             track, self.microphone = self.microphone, None
             self._share("audio")
             self._spawn(release(track))
@@ -183,7 +184,7 @@ class CallSession:
             track = await opener()
         except Exception as exc:  # no display, the monitor gone between picking and sharing
             log.warning("screen unavailable: %s", exc)
-            self.listener.problem(_problem("screen", exc))
+            self.listener.problem(_problem(Device.SCREEN, exc))
             return False
         if self._closed:
             await release(track)

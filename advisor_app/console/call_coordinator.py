@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from advisor_app.client.call_media import CallMedia
 from advisor_app.client.call_session import CallListener, CallSession, MediaOpeners, MediaProblem
-from advisor_app.client.media import ShareSource, Window
+from advisor_app.client.media import Device, ShareSource, Window
 from advisor_app.client.peer import PeerLink, PeerState, SignalSender
 from advisor_app.console.id_check import CheckStep
 from advisor_app.console.tasks import Failure, Spawn
@@ -312,11 +312,11 @@ class CallCoordinator:
             return PauseNote.WEAK
         return PauseNote.CHOSEN if self._pauses else PauseNote.NONE
 
-    def _on_device_lost(self, kind: str, problem: MediaProblem) -> None:
+    def _on_device_lost(self, kind: Device, problem: MediaProblem) -> None:
         """A device stopped during the call: say so; the call goes on without it."""
-        if self.session is not None and kind == "screen":
+        if self.session is not None and kind is Device.SCREEN:
             self.session.screen_lost(problem)
-        elif self.session is not None and kind in ("camera", "microphone"):
+        elif self.session is not None and kind in (Device.CAMERA, Device.MICROPHONE):
             self.session.device_lost(kind, problem)
         else:
             self._events.problem(problem)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from advisor_app.client.call_session import MediaProblem
-from advisor_app.client.media import Monitor, Window
+from advisor_app.client.media import Device, Monitor, Window
 from advisor_app.client.peer import PeerState
 from advisor_app.console.call_coordinator import CallCoordinator, CallEvents, Departure, PauseNote
 from advisor_app.console.id_check import CheckStep
@@ -155,7 +155,8 @@ async def test_a_lost_device_goes_to_the_session_or_is_said(desk: Desk) -> None:
     await desk.admit(ERIKA)
     lost = desk.media.lost
     assert lost is not None
-    problems = {k: MediaProblem(k, f"{k}-lost") for k in ("screen", "camera", "speaker")}
+    kinds = (Device.SCREEN, Device.CAMERA, Device.SPEAKER)
+    problems = {k: MediaProblem(k, f"{k}-lost") for k in kinds}
     for kind, problem in problems.items():
         lost(kind, problem)
     assert desk.session.lost == [("screen", problems["screen"]), ("camera", problems["camera"])]

@@ -12,7 +12,7 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from advisor_app.client.call_session import MediaProblem
-from advisor_app.client.media import list_windows, open_share
+from advisor_app.client.media import Device, list_windows, open_share
 from tests.helpers.citizen_browser import Live
 from tests.helpers.citizen_page import READ_QUADRANTS, colour_close, join
 from tests.helpers.console_call import console_side
@@ -49,7 +49,7 @@ async def test_a_shared_window_arrives_without_the_window_on_top_and_ends_when_c
 
         def lost(code: str) -> None:  # as the console's controller does
             problems.append(code)
-            console.session.screen_lost(MediaProblem("screen", code))
+            console.session.screen_lost(MediaProblem(Device.SCREEN, code))
 
         async def opener() -> Any:
             return await open_share(editor, lost)

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from advisor_app.client.call_session import CallListener, MediaOpeners, MediaProblem
+from advisor_app.client.media import Device
 from advisor_app.client.peer import PeerState
 from advisor_app.console.tasks import Failure
 from advisor_app.core.protocol import (
@@ -137,7 +138,7 @@ class FakeSession:
     def screen_lost(self, problem: MediaProblem) -> None:
         self.lost.append(("screen", problem))
 
-    def device_lost(self, kind: str, problem: MediaProblem) -> None:
+    def device_lost(self, kind: Device, problem: MediaProblem) -> None:
         self.lost.append((kind, problem))
 
     def pause_screen(self, paused: bool) -> None:

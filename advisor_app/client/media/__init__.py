@@ -20,6 +20,7 @@ from advisor_app.client.media.devices import (
 )
 from advisor_app.client.media.microphone import MicrophoneTrack, open_microphone
 from advisor_app.client.media.problems import (
+    Device,
     MediaUnavailable,
     Problem,
     ProblemCallback,
@@ -48,6 +49,7 @@ __all__ = [
     "AudioProcessing",
     "CameraCapture",
     "CameraTrack",
+    "Device",
     "DeviceInfo",
     "MediaPreferences",
     "MediaUnavailable",
