@@ -11,6 +11,7 @@
 
 import { ROLES } from './mesh.js';
 import { UplinkJudge } from './linkquality.js';
+import { channel, socket, steps } from './protocol.js';
 
 export const ALIVE_EVERY_MS = 1000;
 export const SILENCE_MS = 4000;
@@ -186,7 +187,7 @@ export class CallConnection {
     if (this.closed) return;
     this.setState(this.state === 'interrupted' ? 'interrupted' : 'connecting');
     this.readyAt = Date.now();
-    this.room.send({ type: 'signal', payload: { kind: 'ready' } });
+    this.room.send(socket.signal(steps.ready()));
     if (!this.watchTimer) this.watchTimer = setInterval(() => this.watch(), 1000);
   }
 
@@ -281,12 +282,7 @@ export class CallConnection {
     pc.onicecandidate = (event) => {
       if (pc !== this.pc) return;
       const c = event.candidate;
-      this.room.send({
-        type: 'signal',
-        payload: c
-          ? { kind: 'candidate', candidate: c.candidate, sdp_mid: c.sdpMid, sdp_mline_index: c.sdpMLineIndex }
-          : { kind: 'candidate', candidate: '' },
-      });
+      this.room.send(socket.signal(steps.candidate(c)));
     };
     pc.ontrack = (event) => {
       if (pc !== this.pc) return;
@@ -325,9 +321,7 @@ export class CallConnection {
     }
     await pc.setLocalDescription(await pc.createAnswer());
     if (pc !== this.pc) return;
-    const payload = { kind: 'answer', sdp: pc.localDescription.sdp };
-    if (negotiation !== null) payload.negotiation = negotiation;
-    this.room.send({ type: 'signal', payload });
+    this.room.send(socket.signal(steps.answer(pc.localDescription.sdp, negotiation)));
   }
 
   /** Send `track` (or nothing) as our audio, camera ('video') or 'screen', without a new
@@ -357,7 +351,7 @@ export class CallConnection {
   }
 
   sendScreen() {
-    this.send({ type: 'screen', active: !!this.screen, mid: this.mids.screen });
+    this.send(channel.screen(!!this.screen, this.mids.screen));
   }
 
   setRemoteScreen(active) {
@@ -459,7 +453,7 @@ export class CallConnection {
 
   alive() {
     void this.checkMedia();
-    this.send({ type: 'alive', seq: ++this.seq });
+    this.send(channel.alive(++this.seq));
     if (this.seq % 5 === 0) {
       this.sendMedia(); // a state lost on the way is repaired soon
       this.sendScreen();
@@ -470,7 +464,7 @@ export class CallConnection {
   }
 
   sendMedia() {
-    this.send({ type: 'media', ...this.media });
+    this.send(channel.media(this.media.camera, this.media.microphone));
   }
 
   setMedia(media) {
@@ -483,12 +477,8 @@ export class CallConnection {
   sendChat(text) {
     const clean = String(text).replace(/\r\n?/g, '\n').trim().slice(0, MAX_CHAT);
     if (!clean) return null;
-    const msg = {
-      type: 'chat',
-      id: crypto.randomUUID ? crypto.randomUUID().replace(/-/g, '') : String(Date.now()) + Math.random(),
-      text: clean,
-      at: new Date().toISOString(),
-    };
+    const id = crypto.randomUUID ? crypto.randomUUID().replace(/-/g, '') : String(Date.now()) + Math.random();
+    const msg = channel.chat(id, clean, new Date().toISOString());
     return this.send(msg) ? msg : null;
   }
 
@@ -513,7 +503,7 @@ export class CallConnection {
   /** Hang up here: a goodbye on the channel, then every connection and device released. */
   close({ sayBye = true } = {}) {
     if (this.closed) return;
-    if (sayBye) this.send({ type: 'bye' });
+    if (sayBye) this.send(channel.bye());
     this.closed = true;
     clearInterval(this.watchTimer);
     this.watchTimer = null;

@@ -10,6 +10,8 @@
 // so a tile can say "Kamera aus"; chat stays with the console.
 // Nothing here touches the DOM: views/call.js draws the tiles.
 
+import { channel, socket, steps } from './protocol.js';
+
 const MAX_NAME = 1000;
 /** The roles of participants (the service's `Role`, without the advisor). */
 export const ROLES = new Set(['citizen', 'interpreter', 'legal_representative', 'support_person', 'other']);
@@ -96,14 +98,14 @@ export class Mesh {
     if (this.closed) return;
     if (this.offers(peer)) {
       if (peer.wantsOffer) void this.offer(peer);
-      else if (starting) this.send(peer.id, { kind: 'ready' });
+      else if (starting) this.send(peer.id, steps.ready());
     } else if (!peer.pc) {
-      this.send(peer.id, { kind: 'ready' });
+      this.send(peer.id, steps.ready());
     }
   }
 
-  send(id, payload) {
-    this.room.send({ type: 'peer_signal', peer: id, payload });
+  send(id, step) {
+    this.room.send(socket.peerSignal(id, step));
   }
 
   /** A step from another participant (relayed by the service), handled in arrival order. */
@@ -119,7 +121,7 @@ export class Mesh {
     if (payload.kind === 'ready') {
       if (!this.offers(peer)) {
         // The offering side started again while we still hold a connection to its old page.
-        if (peer.pc && this.local) this.send(peer.id, { kind: 'ready' });
+        if (peer.pc && this.local) this.send(peer.id, steps.ready());
         return;
       }
       peer.wantsOffer = true;
@@ -153,12 +155,7 @@ export class Mesh {
     pc.onicecandidate = (event) => {
       if (pc !== peer.pc) return;
       const c = event.candidate;
-      this.send(
-        peer.id,
-        c
-          ? { kind: 'candidate', candidate: c.candidate, sdp_mid: c.sdpMid, sdp_mline_index: c.sdpMLineIndex }
-          : { kind: 'candidate', candidate: '' },
-      );
+      this.send(peer.id, steps.candidate(c));
     };
     pc.ondatachannel = (event) => this.attachChannel(peer, pc, event.channel);
     pc.ontrack = (event) => {
@@ -173,7 +170,7 @@ export class Mesh {
       else if (state === 'disconnected') this.setState(peer, 'interrupted');
       else if (state === 'failed') {
         this.setState(peer, 'interrupted');
-        if (!this.offers(peer)) this.send(peer.id, { kind: 'ready' }); // a fresh negotiation
+        if (!this.offers(peer)) this.send(peer.id, steps.ready()); // a fresh negotiation
       }
     };
     return pc;
@@ -191,7 +188,7 @@ export class Mesh {
     this.attachChannel(peer, pc, pc.createDataChannel('peer', { ordered: true }));
     await pc.setLocalDescription(await pc.createOffer());
     if (pc !== peer.pc) return;
-    this.send(peer.id, { kind: 'offer', sdp: pc.localDescription.sdp });
+    this.send(peer.id, steps.offer(pc.localDescription.sdp));
   }
 
   async answer(peer, sdp) {
@@ -204,7 +201,7 @@ export class Mesh {
     }
     await pc.setLocalDescription(await pc.createAnswer());
     if (pc !== peer.pc) return;
-    this.send(peer.id, { kind: 'answer', sdp: pc.localDescription.sdp });
+    this.send(peer.id, steps.answer(pc.localDescription.sdp));
   }
 
   /** Our camera or microphone changed (switched off, another camera): no new negotiation. */
@@ -236,7 +233,7 @@ export class Mesh {
   }
 
   sendMedia(peer) {
-    if (peer.channel?.readyState === 'open') peer.channel.send(JSON.stringify({ type: 'media', ...this.media }));
+    if (peer.channel?.readyState === 'open') peer.channel.send(JSON.stringify(channel.media(this.media.camera, this.media.microphone)));
   }
 
   /** Our camera or microphone went on or off: every peer's tile of us says so. */

@@ -2,6 +2,8 @@
 // Reconnects with backoff after a network loss; the service resumes the phase (within 30 s)
 // and replays the advisor's notes.
 
+import { socket } from './protocol.js';
+
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
 const PING_EVERY_MS = 10000;
 const PONG_TIMEOUT_MS = 25000;
@@ -49,7 +51,7 @@ export class Room {
     this.ws = ws;
     this.handlers.onLink(this.attempt ? 'lost' : 'connecting');
     ws.onopen = () => {
-      ws.send(JSON.stringify({ type: 'hello', token: this.token }));
+      ws.send(JSON.stringify(socket.hello(this.token)));
       this.lastPong = Date.now();
       this.pingTimer = setInterval(() => this.ping(), PING_EVERY_MS);
     };
@@ -98,15 +100,15 @@ export class Room {
   }
 
   enter() {
-    return this.send({ type: 'enter' });
+    return this.send(socket.enter());
   }
 
   leave() {
-    return this.send({ type: 'leave' });
+    return this.send(socket.leave());
   }
 
   hangup() {
-    return this.send({ type: 'hangup' });
+    return this.send(socket.hangup());
   }
 
   ping() {
@@ -114,7 +116,7 @@ export class Room {
       this.drop(); // a silent network: no pong for too long
       return;
     }
-    this.send({ type: 'ping', seq: ++this.seq });
+    this.send(socket.ping(++this.seq));
   }
 
   /** Forget the current socket at once (its close may take long on a dead network). */
