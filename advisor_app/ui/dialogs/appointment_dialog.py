@@ -94,7 +94,7 @@ class AppointmentDialog(QDialog):
     """The form for a new or an existing appointment."""
 
     #: A checked :class:`AppointmentIn` the page should send to the service.
-    save_requested = Signal(object)
+    save_requested = Signal(AppointmentIn)
 
     def __init__(
         self,

@@ -352,8 +352,7 @@ class SchedulePage(QWidget):
     def _on_appointment_activated(self, _appointment_id: int) -> None:
         self._on_edit_clicked()
 
-    def _on_dialog_save(self, dialog: AppointmentDialog, data: object) -> None:
-        assert isinstance(data, AppointmentIn)
+    def _on_dialog_save(self, dialog: AppointmentDialog, data: AppointmentIn) -> None:
         appointment_id = dialog.appointment_id
         coro = (
             self._client.create_appointment(data)
