@@ -39,6 +39,7 @@ from advisor_app.client.media.switch import SwitchTrack
 from advisor_app.client.rtc import receive as rtc_receive
 from advisor_app.client.rtc.adapt import Pause
 from advisor_app.client.rtc.load import LoadProbe
+from advisor_app.client.rtc.playout import PlayoutClock
 from advisor_app.client.rtc.receive_audio import AudioConcealer
 from advisor_app.client.rtc.send import SendAdapter, UnsupportedAiortc
 from advisor_app.core.call_quality import FREEZE_WINDOW_S, QualitySample, count_freezes
@@ -480,18 +481,34 @@ class PeerLink:
             return
         mid = next((t.mid for t in pc.getTransceivers() if t.receiver.track is track), None)
         slot = self.screen if mid == self._mids.get("screen") else self.video
-        self._spawn(self._pump_video(track, slot))
+        self._spawn(self._pump_video(pc, track, slot))
 
-    async def _pump_video(self, track: MediaStreamTrack, slot: FrameSlot) -> None:
+    async def _pump_video(
+        self, pc: RTCPeerConnection, track: MediaStreamTrack, slot: FrameSlot
+    ) -> None:
+        """Decoded frames into ``slot``, each at its time (:class:`PlayoutClock`): late
+        frames behind a retransmission are shown at the sender's pace, not in a burst."""
+        loop = asyncio.get_running_loop()
+        clock = PlayoutClock()
         while True:
             try:
                 frame = await track.recv()
             except MediaStreamError:
                 return
-            if slot is self.screen and not self.remote_screen.active:
-                continue  # a stopped share's last frames
-            slot.put(frame)
-            self._heard("video flows")
+            now = loop.time()
+            at = clock.schedule(frame.pts, now) if frame.pts is not None else now
+            if at - now < 0.002:
+                self._show(pc, slot, frame)
+            else:
+                loop.call_at(at, self._show, pc, slot, frame)
+
+    def _show(self, pc: RTCPeerConnection, slot: FrameSlot, frame: Any) -> None:
+        if pc is not self._pc or self._closed:
+            return  # a frame of a connection that has been replaced or closed meanwhile
+        if slot is self.screen and not self.remote_screen.active:
+            return  # a stopped share's last frames
+        slot.put(frame)
+        self._heard("video flows")
 
     async def _pump_audio(self, track: MediaStreamTrack) -> None:
         concealer = AudioConcealer()  # lost packets: the last sound fading, not a click

@@ -54,10 +54,10 @@ async def test_the_advisors_screen_arrives_large_with_the_camera_small_and_can_b
     async with console_side(live.base, live.advisor_token) as console:
         page, _pid, (context, guard) = await join(browser, live, console)
         await expect(page.locator("#remote-screen")).to_be_hidden()
-        problems: list[tuple[str, str]] = []
+        problems: list[str] = []
 
         async def opener() -> Any:
-            return await open_screen(monitor, lambda de, en: problems.append((de, en)))
+            return await open_screen(monitor, problems.append)
 
         assert await console.session.start_screen(opener)
 

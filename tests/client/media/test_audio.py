@@ -186,7 +186,7 @@ async def test_without_audio_devices_the_messages_say_so_and_nothing_raises() ->
 async def test_a_chosen_microphone_that_is_gone_is_refused(pulse_audio: PulseServer) -> None:
     with pytest.raises(MediaUnavailable) as caught:
         await open_microphone("USB-Headset (abgezogen)", None, Problems())
-    assert caught.value.message.startswith("Kein Mikrofon gefunden.")
+    assert caught.value.code == "microphone-not-found"
 
 
 async def test_a_microphone_nobody_reads_keeps_only_the_newest_200_ms() -> None:
