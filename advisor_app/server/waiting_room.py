@@ -662,33 +662,31 @@ class WaitingRoomHub:
         self._team_sent[viewer_id] = entries
         await self._to_advisor(viewer_id, TeamWaiting(entries=entries))
 
-    def _status_of(self, presence: Presence, now: datetime) -> AdvisorStatus:
-        """What the citizen may know: whether their advisor is in another appointment's call,
-        whether they are next, and about how long that call is scheduled to run."""
-        advisor_id = presence.advisor_id
-        others = [
-            p
-            for p in self._people.values()
-            if p.advisor_id == advisor_id
-            and p.phase is RoomPhase.ADMITTED
-            and p.entry.appointment_id != presence.entry.appointment_id
-        ]
-        if not others:
-            return AdvisorStatus(state="available" if self._advisors.get(advisor_id) else "away")
-        ends = max(p.entry.starts_at + timedelta(minutes=p.entry.duration_min) for p in others)
-        waiting = self.waiting_for(advisor_id)
-        first = bool(waiting) and waiting[0].appointment_id == presence.entry.appointment_id
-        return AdvisorStatus(state="in_call", next=first, minutes_left=minutes_left(ends, now))
-
     async def _send_statuses(self, advisor_id: int) -> None:
-        """Tell the citizens waiting for ``advisor_id`` whose status changed. Nothing is said
-        while there is nothing to say (the advisor in no other call); once "in call" was said,
-        its end is said too."""
+        """Tell the citizens waiting for ``advisor_id`` whose status changed: whether the
+        advisor is in the call of *another* appointment, whether they are next, and about how
+        long that call is scheduled to run (no name, nothing about anyone else). Nothing is
+        said while there is nothing to say; once "in call" was said, its end is said too."""
+        mine = [p for p in self._people.values() if p.advisor_id == advisor_id]
+        calls = [p for p in mine if p.phase is RoomPhase.ADMITTED]
+        waiting = [p for p in mine if p.phase is RoomPhase.WAITING]
+        if not calls and all(p.status is None or p.status.state != "in_call" for p in waiting):
+            return  # the usual case, and cheap with thousands waiting
         now = self._clock.now()
-        for presence in list(self._people.values()):
-            if presence.advisor_id != advisor_id or presence.phase is not RoomPhase.WAITING:
-                continue
-            status = self._status_of(presence, now)
+        first = min(waiting, key=lambda p: (p.entry.starts_at, p.entry.waiting_since), default=None)
+        present = bool(self._advisors.get(advisor_id))
+        for presence in waiting:
+            appointment_id = presence.entry.appointment_id
+            others = [c.entry for c in calls if c.entry.appointment_id != appointment_id]
+            if others:
+                ends = max(e.starts_at + timedelta(minutes=e.duration_min) for e in others)
+                status = AdvisorStatus(
+                    state="in_call",
+                    next=first is not None and first.entry.appointment_id == appointment_id,
+                    minutes_left=minutes_left(ends, now),
+                )
+            else:
+                status = AdvisorStatus(state="available" if present else "away")
             said = presence.status
             quiet = status.state != "in_call" and (said is None or said.state != "in_call")
             if quiet or status == said:
