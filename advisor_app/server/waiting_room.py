@@ -694,6 +694,12 @@ class WaitingRoomHub:
             presence.status = status
             await self._to_citizen(presence, status)
 
+    async def _refresh_one(self, advisor_id: int) -> None:
+        """The ticker's step: this advisor's own team view and waiting citizens."""
+        if self._advisors.get(advisor_id):
+            await self._send_team_view(advisor_id)
+        await self._send_statuses(advisor_id)
+
     async def _refresh(self, *advisor_ids: int) -> None:
         """Something about these advisors changed (a citizen came or went, a call began or
         ended, a console connected or left): their colleagues' team views and the statuses of
@@ -709,24 +715,25 @@ class WaitingRoomHub:
             await self._send_statuses(advisor_id)
         self._ensure_ticker()
 
+    def _needs_ticker(self) -> bool:
+        return bool(self._team_sent) or any(
+            p.status is not None and p.status.minutes_left is not None
+            for p in self._people.values()
+        )
+
     def _ensure_ticker(self) -> None:
         """While teams are connected or a citizen was told "about n minutes", recompute both
         now and then: the grace of a colleague's admission and the minutes run out by time."""
-        if self._ticker is not None or self._closing:
-            return
-        if not self._team_sent and not any(
-            p.status is not None and p.status.minutes_left is not None
-            for p in self._people.values()
-        ):
-            return
-        self._ticker = asyncio.ensure_future(self._tick())
+        if self._ticker is None and not self._closing and self._needs_ticker():
+            self._ticker = asyncio.ensure_future(self._tick())
 
     async def _tick(self) -> None:
         try:
-            while not self._closing:
+            while not self._closing and self._needs_ticker():
                 await asyncio.sleep(TEAM_TICK_S)
                 owners = {p.advisor_id for p in self._people.values()}
-                await self._refresh(*owners, *self._team_sent)
+                for advisor_id in sorted(owners | set(self._team_sent)):
+                    await self._refresh_one(advisor_id)
         finally:
             self._ticker = None
 
