@@ -59,6 +59,21 @@ def test_the_page_handles_every_event_the_service_sends_it() -> None:
     assert _found(SOCKET_HANDLED, "room.js") == _literals(protocol.CitizenEvent, "type")
 
 
+def test_the_page_knows_every_advisor_state_and_reads_only_the_status_fields() -> None:
+    """``advisor_status``: the view names every state the model has (and says for which the
+    advisor is still busy); the app reads exactly the fields the model defines; the socket
+    hands both messages on."""
+    states = set(typing.get_args(protocol.AdvisorStatus.model_fields["state"].annotation))
+    [table] = re.findall(r"ADVISOR_BUSY = \{([^}]*)\}", _source("views/room.js"))
+    busy = dict(re.findall(r"(\w+): (true|false)", table))
+    assert set(busy) == states
+    assert {state for state, said in busy.items() if said == "true"} == {"in_call"}
+    [read] = re.findall(r"onAdvisorStatus\(\{([^}]*)\}\)", _source("app.js"))
+    fields = {name.strip() for name in read.split(",")}
+    assert fields == set(protocol.AdvisorStatus.model_fields) - {"type"}
+    assert {"advisor_status", "handed_over"} <= _found(SOCKET_HANDLED, "room.js")
+
+
 def test_the_calls_signals_are_the_kinds_the_console_and_the_service_know() -> None:
     kinds = _literals(protocol.SignalPayload, "kind")
     sent = _found(r"\{\s*kind:\s*'(\w+)'", "call.js", "mesh.js")

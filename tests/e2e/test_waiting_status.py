@@ -1,0 +1,152 @@
+"""The citizen's waiting room says whether the advisor is still in another call, and a handover.
+
+Debian's Chromium against a real service: the booked advisor's console is an advisor socket
+that admits another citizen (a socket of their own) and ends that call; the page under test
+waits meanwhile. Its words come from the service's ``advisor_status`` and ``handed_over``
+messages and name nobody.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import ClientWebSocketResponse
+from playwright.async_api import Browser, Page, expect
+
+from tests.helpers.citizen_browser import (
+    DESKTOP,
+    PHONE,
+    ROOM_OPEN,
+    Live,
+    axe_findings,
+    new_page,
+    no_horizontal_scroll,
+    receive_type,
+    wait_step,
+)
+from tests.helpers.screenshots import shot
+from tests.helpers.service import MONDAY_11
+
+pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
+
+CATALOGS = Path(__file__).resolve().parents[2] / "resources" / "web" / "static" / "i18n"
+BUSY_NEXT_DE = "Ihre Beraterin oder Ihr Berater ist noch im Gespräch. Sie sind als Nächstes dran."
+HANDED_OVER_DE = "Sie werden von einer Kollegin oder einem Kollegen beraten."
+#: The other citizen's appointment: 10:30 to 11:00 (Berlin); at ROOM_OPEN (10:56) four minutes
+#: of it are left.
+EARLIER = MONDAY_11 - timedelta(minutes=30)
+OTHER_NAME = "Anna Andere"
+WAITING_NAME = "Erika Mustermann"
+
+
+def catalog(lang: str) -> dict[str, str]:
+    data: dict[str, str] = json.loads((CATALOGS / f"{lang}.json").read_text("utf-8"))
+    return data
+
+
+async def other_citizen_in_call(live: Live, advisor: ClientWebSocketResponse) -> tuple[Any, int]:
+    """Another citizen of the same advisor, admitted into a call over their own socket (the
+    advisor is busy from then on); the clock stands at the room's opening."""
+    _, url = await live.appointment(starts_at=EARLIER, name=OTHER_NAME)
+    await live.consent(url)
+    live.clock.set(ROOM_OPEN)
+    ws = await live.service.client.ws_connect("/ws/citizen")
+    await ws.send_json({"type": "hello", "token": url.rsplit("/", 1)[1]})
+    assert (await receive_type(ws, "state"))["phase"] == "lobby"
+    await ws.send_json({"type": "enter"})
+    assert (await receive_type(ws, "state"))["phase"] == "waiting"
+    pid = (await receive_type(advisor, "arrived"))["entry"]["participant_id"]
+    await advisor.send_json({"type": "admit", "participant_id": pid})
+    assert (await receive_type(ws, "state"))["phase"] == "admitted"
+    return ws, pid
+
+
+async def enter_with_link(page: Page, url: str, lang: str = "de") -> None:
+    """The citizen (who consented earlier) from the personal link into the waiting room."""
+    words = catalog(lang)
+    await page.goto(f"{url}?lang={lang}")
+    await wait_step(page, "start")
+    await page.get_by_role("button", name=words["start.to_room"]).click()
+    await wait_step(page, "entering")
+    await page.click("#enter-room")
+    await wait_step(page, "waiting")
+
+
+async def minutes_in(page: Page, n: int) -> str:
+    """``n`` minutes as the page's language writes them (Intl, with its plural forms)."""
+    return str(
+        await page.evaluate(
+            "([lang, n]) => new Intl.NumberFormat(lang, {style: 'unit', unit: 'minute',"
+            " unitDisplay: 'long'}).format(n)",
+            [await page.get_attribute("html", "lang"), n],
+        )
+    )
+
+
+async def test_the_waiting_citizen_hears_the_advisor_is_still_in_a_call(
+    browser: Browser, live: Live
+) -> None:
+    advisor = await live.advisor_socket()
+    other, other_pid = await other_citizen_in_call(live, advisor)
+    _, url = await live.appointment(name=WAITING_NAME)
+    await live.consent(url)
+    # bypass_csp only for axe-core's script (the handover test keeps the CSP on).
+    context, page, guard = await new_page(browser, live, viewport=DESKTOP, bypass_csp=True)
+    await enter_with_link(page, url)
+
+    region = page.locator("#advisor-status")
+    await expect(region).to_have_text(
+        f"{BUSY_NEXT_DE} Das Gespräch dauert voraussichtlich noch etwa 4 Minuten."
+    )
+    assert await region.get_attribute("role") == "status"
+    assert await region.get_attribute("aria-live") == "polite"
+    assert await region.get_attribute("data-state") == "in_call"
+    main = await page.inner_text("main")
+    assert OTHER_NAME not in main and "Anna" not in main  # nothing about the other citizen
+    assert "Bitte bleiben Sie zum jetzigen Zeitpunkt auf dieser Seite." in main
+    assert await axe_findings(page) == []
+    await page.screenshot(path=shot("teams/citizen-waiting-in-call-de.png"), full_page=True)
+
+    # The other call ends: the same region (not a new one) drops the sentence.
+    await page.evaluate("window.__region = document.querySelector('#advisor-status')")
+    await advisor.send_json({"type": "end_call", "participant_id": other_pid})
+    assert (await receive_type(other, "state"))["phase"] == "ended"
+    await expect(region).to_have_attribute("data-state", "available")
+    await expect(region).to_have_text("")
+    assert await page.evaluate("window.__region === document.querySelector('#advisor-status')")
+    await wait_step(page, "waiting")
+    assert "noch im Gespräch" not in await page.inner_text("main")
+
+    await other.close()
+    await advisor.close()
+    guard.check()
+    await context.close()
+
+
+async def test_the_same_page_in_arabic_right_to_left(browser: Browser, live: Live) -> None:
+    advisor = await live.advisor_socket()
+    other, _ = await other_citizen_in_call(live, advisor)
+    _, url = await live.appointment(name=WAITING_NAME)
+    await live.consent(url)
+    context, page, guard = await new_page(browser, live, viewport=PHONE, bypass_csp=True)
+    await enter_with_link(page, url, "ar")
+    assert await page.get_attribute("html", "dir") == "rtl"
+    assert await page.get_attribute("html", "lang") == "ar"
+
+    words = catalog("ar")
+    left = words["waiting.minutes_left"].replace("{duration}", await minutes_in(page, 4))
+    region = page.locator("#advisor-status")
+    await expect(region).to_have_text(f"{words['waiting.advisor_busy_next']} {left}")
+    assert await region.get_attribute("aria-live") == "polite"
+    await no_horizontal_scroll(page)
+    assert await axe_findings(page) == []
+    await page.screenshot(path=shot("teams/citizen-waiting-in-call-ar.png"), full_page=True)
+
+    await other.close()
+    await advisor.close()
+    guard.check()
+    await context.close()
