@@ -150,3 +150,41 @@ async def test_the_same_page_in_arabic_right_to_left(browser: Browser, live: Liv
     await advisor.close()
     guard.check()
     await context.close()
+
+
+async def test_behind_another_waiting_citizen_the_page_does_not_say_next(
+    browser: Browser, live: Live
+) -> None:
+    advisor = await live.advisor_socket()
+    other, _ = await other_citizen_in_call(live, advisor)
+    # Someone else waits for the same advisor first (a socket of their own).
+    _, first_url = await live.appointment(name="Bernd Beispiel")
+    await live.consent(first_url)
+    first = await live.service.client.ws_connect("/ws/citizen")
+    await first.send_json({"type": "hello", "token": first_url.rsplit("/", 1)[1]})
+    assert (await receive_type(first, "state"))["phase"] == "lobby"
+    await first.send_json({"type": "enter"})
+    assert (await receive_type(first, "state"))["phase"] == "waiting"
+    await receive_type(advisor, "arrived")
+
+    _, url = await live.appointment(name=WAITING_NAME)
+    await live.consent(url)
+    context, page, guard = await new_page(browser, live)
+    await enter_with_link(page, url)
+    region = page.locator("#advisor-status")
+    busy = "Ihre Beraterin oder Ihr Berater ist noch im Gespräch."
+    await expect(region).to_have_text(
+        f"{busy} Das Gespräch dauert voraussichtlich noch etwa 4 Minuten."
+    )
+    assert "Bernd" not in await page.inner_text("main")
+
+    # The one ahead leaves the waiting room: now this page is next.
+    await first.send_json({"type": "leave"})
+    await expect(region).to_have_text(
+        f"{BUSY_NEXT_DE} Das Gespräch dauert voraussichtlich noch etwa 4 Minuten."
+    )
+
+    for ws in (first, other, advisor):
+        await ws.close()
+    guard.check()
+    await context.close()
