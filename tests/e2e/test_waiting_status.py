@@ -17,6 +17,9 @@ import pytest
 from aiohttp import ClientWebSocketResponse
 from playwright.async_api import Browser, Page, expect
 
+from advisor_app.server import keys
+from advisor_app.storage.repositories import AdvisorRepo
+from advisor_app.storage.teams import TeamRepo
 from tests.helpers.citizen_browser import (
     DESKTOP,
     PHONE,
@@ -185,6 +188,81 @@ async def test_behind_another_waiting_citizen_the_page_does_not_say_next(
     )
 
     for ws in (first, other, advisor):
+        await ws.close()
+    guard.check()
+    await context.close()
+
+
+async def colleague_in_team(live: Live) -> tuple[int, str]:
+    """A colleague ("kollegin") in one team with the booked advisor; her id and session."""
+    colleague = await live.service.add_advisor("kollegin", "Frau Vertretung")
+    async with live.service.app[keys.SESSIONS]() as session:
+        await TeamRepo(session).add("Team Nord", live.clock.now())
+        await session.commit()
+    async with live.service.app[keys.SESSIONS]() as session:  # as ``admin team member add``
+        repo = TeamRepo(session)
+        team = await repo.by_name("Team Nord")
+        assert team is not None
+        for username in ("berater", "kollegin"):
+            advisor = await AdvisorRepo(session).by_username(username)
+            assert advisor is not None
+            await repo.set_member(team, advisor, lead=username == "berater")
+        await session.commit()
+    return colleague.id, await live.service.token_for("kollegin")
+
+
+async def test_a_handover_keeps_the_place_and_says_a_colleague_advises(
+    browser: Browser, live: Live
+) -> None:
+    colleague_id, colleague_token = await colleague_in_team(live)
+    advisor = await live.advisor_socket()
+    colleague = await live.service.client.ws_connect("/ws/advisor")
+    await colleague.send_json({"type": "hello", "token": colleague_token})
+    await receive_type(colleague, "waiting")
+    _, url = await live.appointment(name=WAITING_NAME)
+    await live.consent(url)
+    live.clock.set(ROOM_OPEN)
+    context, page, guard = await new_page(browser, live)  # the CSP stays on
+    await enter_with_link(page, url)
+    arrived = (await receive_type(advisor, "arrived"))["entry"]
+    pid = arrived["participant_id"]
+
+    note = "Bitte übernehmen, Unterlagen liegen vor"
+    await advisor.send_json(
+        {"type": "hand_over", "participant_id": pid, "to_advisor_id": colleague_id, "note": note}
+    )
+    region = page.locator("#advisor-status")
+    await expect(region).to_have_text(HANDED_OVER_DE)
+    assert await region.get_attribute("data-handed-over") == "true"
+    handed = await receive_type(colleague, "handed_to_you")
+    assert (handed["participant_id"], handed["note"]) == (pid, note)
+    # The same place: the colleague's room has the citizen with the first arrival's time.
+    entry = (await receive_type(colleague, "arrived"))["entry"]
+    assert (entry["participant_id"], entry["waiting_since"]) == (pid, arrived["waiting_since"])
+    assert (await receive_type(advisor, "departed"))["reason"] == "handed_over"
+    main = await page.inner_text("main")
+    assert note not in main and "Vertretung" not in main  # neither the note nor her name
+    assert await page.locator('[data-step="waiting"]').count() == 1
+    await page.screenshot(path=shot("teams/citizen-waiting-handed-over-de.png"), full_page=True)
+
+    # A reload keeps the sentence; no consent, no new admission asked for.
+    await page.reload()
+    await wait_step(page, "waiting")
+    await expect(region).to_have_text(HANDED_OVER_DE)
+    assert await page.locator('[data-step="consent"]').count() == 0
+
+    # The colleague admits: the call begins, the sentence has done its work.
+    await colleague.send_json({"type": "admit", "participant_id": pid})
+    await wait_step(page, "admitted")
+    assert (
+        await page.evaluate(
+            "JSON.parse(Object.entries(sessionStorage).find(([k]) =>"
+            " k.startsWith('mein-videotermin:'))[1]).handedOver"
+        )
+        is False
+    )
+
+    for ws in (colleague, advisor):
         await ws.close()
     guard.check()
     await context.close()
