@@ -110,7 +110,6 @@ class RoomEvents(Protocol):
 
 _REMOVED = socket_refusal("removed")
 _ALREADY_ADMITTED = socket_refusal("already_admitted")
-_NOT_YET = socket_refusal("not_waiting", reason="colleague_present")
 _NOT_COLLEAGUE = socket_refusal("not_colleague")
 #: How often waiting citizens' "about n minutes" and colleagues' "may admit" are recomputed.
 TEAM_TICK_S = 20.0
@@ -823,7 +822,9 @@ class WaitingRoomHub:
             grace_min=self.admit_grace_min,
             directory=self._directory,
         )
-        return presence if allowed else _NOT_YET
+        if allowed:
+            return presence
+        return socket_refusal("not_waiting", reason="colleague_grace", grace=self.admit_grace_min)
 
     # --- advisor side --------------------------------------------------------------------
 
