@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from aiohttp import ClientWebSocketResponse, WSMsgType
@@ -90,10 +90,12 @@ async (wanted) => {
 """
 
 
-def browser_env() -> dict[str, str]:
+def browser_env() -> dict[str, str | float | bool]:
     """Chromium's environment: without the tests' PulseAudio server, whose null sink would
     clock the page's audio (the device check's meter) instead of Chromium's own fake output."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PULSE_")}
+    env: dict[str, str | float | bool] = {
+        k: v for k, v in os.environ.items() if not k.startswith("PULSE_")
+    }
     env["PULSE_SERVER"] = "unix:/nonexistent/pulse"
     return env
 
@@ -514,7 +516,9 @@ async def _call(url: str, reached: Any, commands: Any, camera_file: str | None) 
                 reached.put(json.dumps(await page.evaluate(SCREEN_REPORT)))
             elif command in ("share-screen", "stop-screen"):
                 await page.click("#share-screen")
-                state = "hidden" if command == "stop-screen" else "visible"
+                state: Literal["hidden", "visible"] = (
+                    "hidden" if command == "stop-screen" else "visible"
+                )
                 await page.locator("#share-indicator").wait_for(state=state)
                 reached.put("shared" if command == "share-screen" else "stopped")
             elif command == "toggle-microphone":

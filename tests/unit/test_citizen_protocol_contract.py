@@ -132,6 +132,20 @@ def test_the_pages_scripts_dispatch_on_exactly_what_protocol_js_reads(page: Any)
     assert call == set(page["reads"]["channel"])
 
 
+def test_the_page_knows_every_advisor_state_and_reads_only_the_status_fields(page: Any) -> None:
+    """``advisor_status``: the view names every state the model has (and says for which the
+    advisor is still busy); the app reads exactly the fields the model defines."""
+    states = set(typing.get_args(protocol.AdvisorStatus.model_fields["state"].annotation))
+    [table] = re.findall(r"ADVISOR_BUSY = \{([^}]*)\}", _source("views/room.js"))
+    busy = dict(re.findall(r"(\w+): (true|false)", table))
+    assert set(busy) == states
+    assert {state for state, said in busy.items() if said == "true"} == {"in_call"}
+    [read] = re.findall(r"onAdvisorStatus\(\{([^}]*)\}\)", _source("app.js"))
+    fields = {name.strip() for name in read.split(",")}
+    assert fields == set(protocol.AdvisorStatus.model_fields) - {"type"}
+    assert set(page["reads"]["socket"]["advisor_status"]) == fields
+
+
 #: An object literal that starts a protocol message ({ type: 'enter' …) or a signal step
 #: ({ kind: 'ready' …); the page's { type: 'offer', sdp } for RTCPeerConnection is neither.
 TYPE_LITERAL = r"\{\s*type:\s*'(\w+)'"

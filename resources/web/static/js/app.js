@@ -68,6 +68,11 @@ class App {
     this.phase = null;
     this.wantWaiting = false;
     this.notes = [];
+    /** Whether the booked advisor is still in another call ({state, next, minutes_left}), as
+     * the service last said; shown in the waiting room only. */
+    this.advisorStatus = null;
+    /** A colleague advises this person now (kept over a reload until the call begins). */
+    this.handedOver = this.store.get().handedOver === true;
     this.reason = this.store.get().reason ?? '';
     this.deviceCheck = null;
     this.call = null;
@@ -391,6 +396,8 @@ class App {
     this.room = new Room(this.token, {
       onState: (msg) => this.onState(msg),
       onNote: (note) => this.onNote(note),
+      onAdvisorStatus: (msg) => this.onAdvisorStatus(msg),
+      onHandedOver: () => this.onHandedOver(),
       onError: (err) => this.onRoomError(err),
       onSignal: (payload) => this.current?.onSignal?.(payload),
       onRoster: (msg) => {
@@ -466,6 +473,9 @@ class App {
   onState({ phase, reason }) {
     this.phase = phase;
     if (phase !== 'admitted') this.roster = null;
+    // The advisor's status belongs to this stay in the waiting room; the service says it anew.
+    if (phase !== 'waiting') this.advisorStatus = null;
+    if (this.handedOver && !['lobby', 'waiting'].includes(phase)) this.setHandedOver(false);
     switch (phase) {
       case 'lobby':
         // The service no longer knows the call (away longer than the grace, or the service
@@ -525,6 +535,25 @@ class App {
     if (this.notes.some((n) => n.at === note.at && n.text === note.text)) return;
     this.notes.push(note);
     this.current?.onNote?.(note);
+  }
+
+  /** The service's word on the booked advisor: only the state, whether this person is next,
+   * and the minutes left; no name, nothing about the other call. */
+  onAdvisorStatus({ state, next, minutes_left }) {
+    const minutes = Number.isInteger(minutes_left) && minutes_left > 0 ? minutes_left : null;
+    this.advisorStatus = { state, next: next === true, minutes_left: minutes };
+    this.current?.onAdvisorStatus?.();
+  }
+
+  /** A colleague took the appointment over; the place in the waiting room is kept. */
+  onHandedOver() {
+    this.setHandedOver(true);
+    this.current?.onAdvisorStatus?.();
+  }
+
+  setHandedOver(value) {
+    this.handedOver = value;
+    this.store.set({ handedOver: value });
   }
 
   onRoomError(err) {

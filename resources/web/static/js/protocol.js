@@ -48,6 +48,8 @@ export const READS = {
     peer_signal: ['peer', 'payload'],
     pong: [],
     error: ['error', 'message'],
+    advisor_status: ['state', 'next', 'minutes_left'],
+    handed_over: [],
   },
   channel: {
     chat: ['id', 'text', 'at', 'sender'],

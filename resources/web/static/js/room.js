@@ -14,6 +14,8 @@ const RATE_LIMITED = 4429;
 export class Room {
   /**
    * handlers: onState({phase, reason}), onNote({text, at}), onError({error, message}),
+   * onAdvisorStatus({state, next, minutes_left}) (whether the booked advisor is still in another
+   * call; nothing about anyone else), onHandedOver() (a colleague takes this appointment over),
    * onSignal(payload) (the call's negotiation, from the console), onRoster(msg) and
    * onPeerSignal(peer, payload) (the other participants of a group call), onSurvey({ticket}) (after
    * the call: the anonymous survey's one-time ticket),
@@ -76,6 +78,10 @@ export class Room {
       this.handlers.onState(msg);
     } else if (msg.type === 'note') {
       this.handlers.onNote(msg);
+    } else if (msg.type === 'advisor_status') {
+      this.handlers.onAdvisorStatus?.(msg);
+    } else if (msg.type === 'handed_over') {
+      this.handlers.onHandedOver?.();
     } else if (msg.type === 'survey') {
       this.handlers.onSurvey?.(msg);
     } else if (msg.type === 'signal') {

@@ -1,7 +1,7 @@
 // Steps around the waiting room: entering (with the countdown), waiting, admitted, sent away.
 
 import { h } from '../dom.js';
-import { formatDate, formatDuration, formatTime, formatWhen, t } from '../i18n.js';
+import { formatDate, formatDuration, formatMinutes, formatTime, formatWhen, t } from '../i18n.js';
 import { actions, button, card, status, step } from './common.js';
 
 /** The socket's refusals in the page's language (the service's own text is German). */
@@ -86,11 +86,57 @@ function noteItem(note) {
   );
 }
 
+/** Every advisor state the service sends, and whether the page then says that the advisor is
+ * still in a conversation ('available' and 'away' add nothing to the waiting text). The contract
+ * test compares the keys with the model's. */
+const ADVISOR_BUSY = { in_call: true, available: false, away: false };
+
+/** The sentences about the advisor: handed to a colleague, still in another call (whether this
+ * person is next, and about how long). Nothing about anyone else. */
+function advisorLines(app) {
+  const lines = [];
+  if (app.handedOver) lines.push(t('waiting.handed_over'));
+  const advisor = app.advisorStatus;
+  if (advisor && ADVISOR_BUSY[advisor.state] === true) {
+    const words = [advisor.next ? t('waiting.advisor_busy_next') : t('waiting.advisor_busy')];
+    const n = advisor.minutes_left;
+    if (n === 1) words.push(t('waiting.one_minute_left'));
+    else if (n) words.push(t('waiting.minutes_left', { duration: formatMinutes(n) }));
+    lines.push(words.join(' '));
+  }
+  return lines;
+}
+
+/** A polite live region that stays in place; only its text changes (and only when it does,
+ * so a repeated status is not read out again). */
+function advisorRegion(app) {
+  const region = h('div', {
+    class: 'advisor-status',
+    id: 'advisor-status',
+    role: 'status',
+    'aria-live': 'polite',
+    'aria-atomic': 'true',
+  });
+  let shown = null;
+  const update = () => {
+    const lines = advisorLines(app);
+    const key = lines.join('\n');
+    region.dataset.state = app.advisorStatus?.state ?? 'unknown';
+    region.dataset.handedOver = String(app.handedOver);
+    if (key === shown) return;
+    shown = key;
+    region.replaceChildren(...lines.map((line) => status('info', line)));
+  };
+  update();
+  return { region, update };
+}
+
 export function waitingView(app) {
   const v = app.view;
   const list = h('ul', { class: 'notes', id: 'notes' }, app.notes.map(noteItem));
   const empty = h('p', { class: 'hint', text: t('waiting.no_notes'), hidden: app.notes.length > 0 });
   const cancel = button(t('waiting.cancel'), () => app.leaveRoom(), { kind: 'secondary', id: 'leave-room' });
+  const advisor = advisorRegion(app);
   const node = step(
     'waiting',
     t('waiting.title'),
@@ -101,6 +147,7 @@ export function waitingView(app) {
       { class: 'card waiting-card' },
       h('div', { class: 'pulse', 'aria-hidden': 'true' }, h('span'), h('span'), h('span')),
       h('p', { class: 'strong', text: t('waiting.no_media') }),
+      advisor.region,
       h('p', { text: t('waiting.when', { date: formatDate(v.starts_at), time: formatTime(v.starts_at) }) }),
       h('p', { text: t('waiting.informed') }),
       h('p', { text: t('waiting.stay') }),
@@ -118,6 +165,9 @@ export function waitingView(app) {
   return {
     node,
     title: t('waiting.title'),
+    onAdvisorStatus() {
+      advisor.update();
+    },
     onNote(note) {
       list.append(noteItem(note));
       empty.hidden = true;
