@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from aiohttp import ClientWebSocketResponse, WSMsgType
@@ -94,7 +94,7 @@ async def launch(playwright: Playwright, extra_args: list[str] | None = None) ->
         executable_path=executable,
         args=[*CHROMIUM_ARGS, *(extra_args or [])],
         headless=True,
-        env=browser_env(),
+        env={**browser_env()},  # Playwright types the values wider than str
     )
 
 
@@ -497,7 +497,9 @@ async def _call(url: str, reached: Any, commands: Any, camera_file: str | None) 
                 reached.put(json.dumps(await page.evaluate(SCREEN_REPORT)))
             elif command in ("share-screen", "stop-screen"):
                 await page.click("#share-screen")
-                state = "hidden" if command == "stop-screen" else "visible"
+                state: Literal["hidden", "visible"] = (
+                    "hidden" if command == "stop-screen" else "visible"
+                )
                 await page.locator("#share-indicator").wait_for(state=state)
                 reached.put("shared" if command == "share-screen" else "stopped")
             elif command == "toggle-microphone":
