@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
-from sqlalchemy import text
 
 from advisor_app import __version__
 from advisor_app.config import Settings
@@ -20,6 +19,7 @@ from advisor_app.server import (
     appointments,
     citizen,
     citizen_api,
+    health,
     ice,
     identity,
     keys,
@@ -71,16 +71,6 @@ def _services_ctx(
         await mailer.close()
 
     return ctx
-
-
-async def healthz(request: web.Request) -> web.Response:
-    try:
-        async with request.app[keys.ENGINE].connect() as conn:
-            await conn.execute(text("SELECT 1"))
-    except Exception as exc:  # any database failure means: not healthy
-        log.error("health check: database unavailable: %s", exc)
-        return web.json_response({"status": "error", "database": "unavailable"}, status=503)
-    return web.json_response({"status": "ok", "database": "ok", "version": __version__})
 
 
 async def info(request: web.Request) -> web.Response:
@@ -175,7 +165,7 @@ def create_app(
     app.on_response_prepare.append(citizen.revalidate_static)
 
     # Routes, by whom they serve.
-    app.router.add_get("/healthz", healthz)
+    health.setup_routes(app)  # /healthz (the process lives), /readyz (its database answers)
     app.router.add_get("/api/info", info)
     app.router.add_post("/api/login", handle_login)
     app.router.add_post("/api/logout", handle_logout)
