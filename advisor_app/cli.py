@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import logging
 import os
 import sys
@@ -107,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = _settings(args)
     except ConfigError as exc:
         print(f"Fehler in der Konfiguration: {exc}", file=sys.stderr)
-        if args.command is None:
+        if args.command is None and _console_installed():
             # the console is started from a menu, where nobody reads stderr
             from advisor_app.ui.dialogs.start_problem import show_config_problem
 
@@ -119,9 +120,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         from advisor_app.admin import run_admin
 
         return run_admin(settings, args)
+    if not _console_installed():
+        print(CONSOLE_MISSING, file=sys.stderr)
+        return 4
     from advisor_app.ui.app import run_console
 
     return int(run_console(settings))
+
+
+#: What a server-only install (``pip install advisor_app``, no ``console`` extra) says when
+#: started without a command.
+CONSOLE_MISSING = (
+    "Die Beratungskonsole ist hier nicht installiert, nur der Dienst. Dienst starten: "
+    "advisor-console serve; Konsole nachinstallieren: pip install 'advisor_app[console]'\n"
+    "The advisor console is not installed here, only the service. Start the service: "
+    "advisor-console serve; add the console: pip install 'advisor_app[console]'"
+)
+
+
+def _console_installed() -> bool:
+    """Whether the ``console`` extra is there (Qt; the service never needs it)."""
+    return importlib.util.find_spec("PySide6") is not None
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
