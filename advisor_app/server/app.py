@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
+from sqlalchemy import event
+from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from advisor_app import __version__
 from advisor_app.config import Settings
@@ -42,8 +48,31 @@ from advisor_app.storage.db import create_engine, migrate, session_factory
 log = logging.getLogger(__name__)
 
 
+def _connect_failures_as_database_errors(engine: AsyncEngine) -> None:
+    """A server that refuses or does not answer a new connection raises the driver's
+    ``OSError`` (asyncpg), which SQLAlchemy passes on unwrapped; as its ``OperationalError``
+    it gets the same 503 ``database_unavailable`` as any other database failure, not a 500.
+    (It belongs in ``storage.db.create_engine``; kept here until storage takes it.)"""
+    if engine.dialect.name == "sqlite":  # a file: nothing to connect to
+        return
+
+    def connect(
+        dialect: Dialect, _record: ConnectionPoolEntry, cargs: Any, cparams: Any
+    ) -> DBAPIConnection:
+        dbapi = dialect.loaded_dbapi
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dbapi.Error:
+            raise
+        except Exception as exc:  # refused, timed out, the server still starting up
+            raise dbapi.OperationalError(f"cannot connect: {exc}") from exc
+
+    event.listen(engine.sync_engine, "do_connect", connect)
+
+
 async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
     engine = create_engine(app[keys.SETTINGS].service.resolved_database_url)
+    _connect_failures_as_database_errors(engine)
     await migrate(engine)
     app[keys.ENGINE] = engine
     app[keys.SESSIONS] = session_factory(engine)

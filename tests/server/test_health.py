@@ -49,6 +49,9 @@ async def test_readyz_follows_postgresql_stopped_and_started(
             "database": "unavailable",
         }
         assert response.headers["Retry-After"] == "5"
+    login = {"username": "berater", "password": "x" * 12}
+    status, body = await service.call("POST", "/api/login", json=login)
+    assert (status, body["error"]) == (503, "database_unavailable")  # a request says why
     # the process lives: nothing restarts it
     assert await service.call("GET", "/healthz") == (200, {"status": "ok", "version": __version__})
     not_ready = [r for r in caplog.records if r.getMessage().startswith("not ready")]
