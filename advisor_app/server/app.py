@@ -48,10 +48,15 @@ from advisor_app.storage.db import create_engine, migrate, session_factory
 log = logging.getLogger(__name__)
 
 
+#: How long a request waits for a new database connection (asyncpg's default is a minute).
+CONNECT_TIMEOUT_S = 5.0
+
+
 def _connect_failures_as_database_errors(engine: AsyncEngine) -> None:
     """A server that refuses or does not answer a new connection raises the driver's
-    ``OSError`` (asyncpg), which SQLAlchemy passes on unwrapped; as its ``OperationalError``
-    it gets the same 503 ``database_unavailable`` as any other database failure, not a 500.
+    ``OSError`` or ``TimeoutError`` (asyncpg), which SQLAlchemy passes on unwrapped; as its
+    ``OperationalError`` it gets the same 503 ``database_unavailable`` as any other database
+    failure, not a 500, and within :data:`CONNECT_TIMEOUT_S` unless the URL sets ``timeout``.
     (It belongs in ``storage.db.create_engine``; kept here until storage takes it.)"""
     if engine.dialect.name == "sqlite":  # a file: nothing to connect to
         return
@@ -60,6 +65,8 @@ def _connect_failures_as_database_errors(engine: AsyncEngine) -> None:
         dialect: Dialect, _record: ConnectionPoolEntry, cargs: Any, cparams: Any
     ) -> DBAPIConnection:
         dbapi = dialect.loaded_dbapi
+        if dialect.driver == "asyncpg":
+            cparams.setdefault("timeout", CONNECT_TIMEOUT_S)
         try:
             return dialect.connect(*cargs, **cparams)
         except dbapi.Error:

@@ -4,11 +4,15 @@ balancer sees it while the database is away and back."""
 from __future__ import annotations
 
 import logging
+import socket
+import time
 from collections.abc import Iterator
 
 import pytest
 
 from advisor_app import __version__
+from advisor_app.server.app import CONNECT_TIMEOUT_S
+from advisor_app.server.health import READY_TIMEOUT_S
 from tests.helpers.fixtures import MakeService
 from tests.helpers.postgres import PostgresServer
 from tests.helpers.service import Service
@@ -58,6 +62,17 @@ async def test_readyz_follows_postgresql_stopped_and_started(
     assert len(not_ready) == 1, "one line per change, not one per poll"
     assert not_ready[0].levelno == logging.ERROR
     assert "127.0.0.1" not in (await response.text())  # the driver's words stay in the log
+
+    # a host that takes the connection and never answers (frozen, overloaded)
+    with socket.create_server(("127.0.0.1", postgres.port)):
+        started = time.monotonic()
+        status, body = await service.call("GET", "/readyz")
+        assert (status, body["reason"]) == (503, "database_timeout")
+        assert time.monotonic() - started < READY_TIMEOUT_S + 2
+        started = time.monotonic()
+        status, body = await service.call("POST", "/api/login", json=login)
+        assert (status, body["error"]) == (503, "database_unavailable")
+        assert time.monotonic() - started < CONNECT_TIMEOUT_S + 2  # not asyncpg's minute
 
     postgres.start()
     status, body = await service.call("GET", "/readyz")  # the pool reconnects by itself
