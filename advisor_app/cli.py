@@ -101,6 +101,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "self-test":
+        if args.part is None and not _console_installed():  # the console's parts: none here
+            print(SELF_TEST_SERVER_ONLY, file=sys.stderr)
+            return 4
         from advisor_app.selftest import run_self_test
 
         return run_self_test(args.part, config_file=args.config, server_url=args.server_url)
@@ -135,6 +138,14 @@ CONSOLE_MISSING = (
     "advisor-console serve; Konsole nachinstallieren: pip install 'advisor_app[console]'\n"
     "The advisor console is not installed here, only the service. Start the service: "
     "advisor-console serve; add the console: pip install 'advisor_app[console]'"
+)
+
+
+SELF_TEST_SERVER_ONLY = (
+    "Der Selbsttest prüft die Beratungskonsole; hier ist nur der Dienst installiert. Den "
+    "Dienst prüfen: advisor-console serve, dann GET /readyz (docs/deploy.md, 4.8).\n"
+    "The self-test checks the advisor console; only the service is installed here. Check the "
+    "service: advisor-console serve, then GET /readyz (docs/deploy.md, 4.8)."
 )
 
 

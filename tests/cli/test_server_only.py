@@ -109,6 +109,11 @@ def test_a_venv_with_only_the_service_dependencies_runs_serve(tmp_path: Path) ->
     assert "pip install 'advisor_app[console]'" in console.stderr
     assert "Traceback" not in console.stderr
 
+    selftest = run(["self-test"], cwd=outside, script=script, env=env)
+    assert selftest.returncode == 4
+    assert "only the service is installed here" in selftest.stderr
+    assert "/readyz" in selftest.stderr
+
     data = tmp_path / "data"
     add_advisor(data, outside, script, env)
     with Serve(
