@@ -98,6 +98,28 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(cli=_cli_overrides(args), config_file=config_file)
 
 
+#: What a server-only install (``pip install advisor_app``, no ``console`` extra) says when
+#: started without a command.
+CONSOLE_MISSING = (
+    "Die Beratungskonsole ist hier nicht installiert, nur der Dienst. Dienst starten: "
+    "advisor-console serve; Konsole nachinstallieren: pip install 'advisor_app[console]'\n"
+    "The advisor console is not installed here, only the service. Start the service: "
+    "advisor-console serve; add the console: pip install 'advisor_app[console]'"
+)
+#: ... and when asked for the self-test, which checks the console's parts.
+SELF_TEST_SERVER_ONLY = (
+    "Der Selbsttest prüft die Beratungskonsole; hier ist nur der Dienst installiert. Den "
+    "Dienst prüfen: advisor-console serve, dann GET /readyz (docs/deploy.md, 4.8).\n"
+    "The self-test checks the advisor console; only the service is installed here. Check the "
+    "service: advisor-console serve, then GET /readyz (docs/deploy.md, 4.8)."
+)
+
+
+def _console_installed() -> bool:
+    """Whether the ``console`` extra is there (Qt; the service never needs it)."""
+    return importlib.util.find_spec("PySide6") is not None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "self-test":
@@ -129,29 +151,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from advisor_app.ui.app import run_console
 
     return int(run_console(settings))
-
-
-#: What a server-only install (``pip install advisor_app``, no ``console`` extra) says when
-#: started without a command.
-CONSOLE_MISSING = (
-    "Die Beratungskonsole ist hier nicht installiert, nur der Dienst. Dienst starten: "
-    "advisor-console serve; Konsole nachinstallieren: pip install 'advisor_app[console]'\n"
-    "The advisor console is not installed here, only the service. Start the service: "
-    "advisor-console serve; add the console: pip install 'advisor_app[console]'"
-)
-
-
-SELF_TEST_SERVER_ONLY = (
-    "Der Selbsttest prüft die Beratungskonsole; hier ist nur der Dienst installiert. Den "
-    "Dienst prüfen: advisor-console serve, dann GET /readyz (docs/deploy.md, 4.8).\n"
-    "The self-test checks the advisor console; only the service is installed here. Check the "
-    "service: advisor-console serve, then GET /readyz (docs/deploy.md, 4.8)."
-)
-
-
-def _console_installed() -> bool:
-    """Whether the ``console`` extra is there (Qt; the service never needs it)."""
-    return importlib.util.find_spec("PySide6") is not None
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
