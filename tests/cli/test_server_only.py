@@ -79,7 +79,7 @@ def test_serve_imports_nothing_of_the_console(tmp_path: Path) -> None:
     assert imported & CONSOLE_MODULES == set()
 
 
-def test_a_venv_with_only_the_service_dependencies_runs_serve(tmp_path: Path) -> None:
+def test_a_venv_with_only_the_server_dependencies_runs_serve(tmp_path: Path) -> None:
     bin_dir = server_venv(tmp_path)
     script, env = bin_dir / "advisor-console", venv_env()
     outside = tmp_path / "elsewhere"
@@ -99,6 +99,8 @@ def test_a_venv_with_only_the_service_dependencies_runs_serve(tmp_path: Path) ->
         env=env,
     )
     assert present.stdout.strip() == "[]", "the service's dependencies pull in console parts"
+    driver = run(["-c", "import asyncpg"], cwd=outside, script=bin_dir / "python", env=env)
+    assert driver.returncode == 0, "the server extra brings PostgreSQL's driver"
 
     helped = run(["serve", "--help"], cwd=outside, script=script, env=env)
     assert helped.returncode == 0, helped.stderr

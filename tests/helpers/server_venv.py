@@ -1,7 +1,8 @@
-"""A fresh virtual environment holding only what ``pip install advisor_app`` (no extras) would
-bring: the project's wheel plus the distributions that pyproject.toml's ``dependencies`` need,
-followed through their own requirements and markers. They are linked from the project's
-environment (no download, no index), so a module outside that set is simply not there.
+"""A fresh virtual environment holding only what ``pip install advisor_app[server]`` would
+bring: the project's wheel plus the distributions that pyproject.toml's ``dependencies`` and
+the named extras need, followed through their own requirements and markers. They are linked
+from the project's environment (no download, no index), so a module outside that set is
+simply not there.
 """
 
 from __future__ import annotations
@@ -114,8 +115,9 @@ def build_wheel(out: Path) -> Path:
     return wheel
 
 
-def server_venv(root: Path) -> Path:
-    """A venv with the wheel and only the service's dependencies; returns its bin folder."""
+def server_venv(root: Path, extras: tuple[str, ...] = ("server",)) -> Path:
+    """A venv with the wheel and only the service's dependencies (as
+    ``pip install advisor_app[server]``); returns its bin folder."""
     wheel = build_wheel(root / "wheels")
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
@@ -129,7 +131,7 @@ def server_venv(root: Path) -> Path:
         ).stdout.strip()
     )
     deps = root / "server-deps"
-    link_distributions(closure(project_requirements()), deps)
+    link_distributions(closure(project_requirements(*extras)), deps)
     (site / "server-deps.pth").write_text(f"{deps}\n")
     # pip itself only for this one step, linked alone: it sees no other installed project
     pip = root / "pip"
