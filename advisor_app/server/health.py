@@ -12,7 +12,9 @@ and the message may name hosts and accounts. The log has the details, once per c
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from sqlalchemy import text
@@ -27,26 +29,41 @@ log = logging.getLogger(__name__)
 READY_TIMEOUT_S = 3.0
 
 
-class Readiness:
-    """The last answer of the readiness check, so a change is logged once, not every poll."""
+Problem = tuple[str, str] | None  # the reason code and the detail for the log, or None
 
-    def __init__(self) -> None:
+
+class Readiness:
+    """The readiness check, run once for all the requests that ask at the same time: a flood
+    of ``/readyz`` (it is public) holds one database connection, not the whole pool. Logs a
+    change of the answer once, not every poll."""
+
+    def __init__(self, check: Callable[[], Awaitable[Problem]]) -> None:
+        self._check = check
+        self._running: asyncio.Task[Problem] | None = None
         self.reason: str | None = None
 
-    def record(self, reason: str | None, detail: str = "") -> None:
-        if reason == self.reason:
-            return
-        if reason is None:
-            log.info("ready again: the database answers")
-        else:
-            log.error("not ready (%s): %s", reason, detail)
-        self.reason = reason
+    async def problem(self) -> Problem:
+        if self._running is None or self._running.done():
+            self._running = asyncio.create_task(self._run(), name="readiness check")
+        # shielded: a caller that goes away does not cancel the others' answer
+        return await asyncio.shield(self._running)
+
+    async def _run(self) -> Problem:
+        problem = await self._check()
+        reason, detail = problem or (None, "")
+        if reason != self.reason:
+            if reason is None:
+                log.info("ready again: the database answers")
+            else:
+                log.error("not ready (%s): %s", reason, detail)
+            self.reason = reason
+        return problem
 
 
 READINESS = web.AppKey("readiness", Readiness)
 
 
-async def _database_problem(app: web.Application) -> tuple[str, str] | None:
+async def _database_problem(app: web.Application) -> Problem:
     """``None`` when ``SELECT 1`` succeeds in time, else the reason code and the detail."""
     try:
         async with asyncio.timeout(READY_TIMEOUT_S):
@@ -66,8 +83,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def readyz(request: web.Request) -> web.Response:
     """Readiness: 200 while the database answers, else 503 with the reason as a code."""
-    problem = await _database_problem(request.app)
-    request.app[READINESS].record(*(problem or (None, "")))
+    problem = await request.app[READINESS].problem()
     if problem is not None:
         return web.json_response(
             {"status": "unavailable", "reason": problem[0], "database": "unavailable"},
@@ -81,6 +97,6 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 def setup_routes(app: web.Application) -> None:
-    app[READINESS] = Readiness()
+    app[READINESS] = Readiness(functools.partial(_database_problem, app))
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)

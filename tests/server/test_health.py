@@ -3,14 +3,17 @@ balancer sees it while the database is away and back."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 import time
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import event
 
 from advisor_app import __version__
+from advisor_app.server import keys
 from advisor_app.server.app import CONNECT_TIMEOUT_S
 from advisor_app.server.health import READY_TIMEOUT_S
 from tests.helpers.fixtures import MakeService
@@ -32,6 +35,19 @@ async def test_both_answer_200_on_sqlite(service: Service) -> None:
     assert body == {"status": "ok", "database": "ok", "version": __version__}
     response = await service.client.get("/readyz")
     assert response.headers["Cache-Control"] == "no-store"  # a proxy never answers from a cache
+
+
+@pytest.mark.service
+async def test_readyz_asked_by_many_at_once_holds_one_database_connection(
+    service: Service,
+) -> None:
+    checkouts: list[object] = []
+    pool = service.app[keys.ENGINE].sync_engine.pool
+    event.listen(pool, "checkout", lambda *args: checkouts.append(args))
+    answers = await asyncio.gather(*(service.call("GET", "/readyz") for _ in range(40)))
+    assert {status for status, _ in answers} == {200}
+    assert len(checkouts) < 5, "a flood of /readyz must not take the database's connections"
+    assert len(checkouts) >= 1  # the database was asked
 
 
 @pytest.mark.integration
