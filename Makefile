@@ -78,7 +78,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m pip install -q -e ".[console,dev]"
 	touch $(STAMP)
 
 # Qt Linguist: German is the source language; compile the English translation.
@@ -124,7 +124,7 @@ screenshots: system-test $(STAMP) i18n $(AXE)
 	$(BIN)/python -m tests.helpers.citizen_screenshots --all
 
 $(DIST_STAMP): pyproject.toml $(STAMP)
-	$(BIN)/python -m pip install -q -e ".[dev,dist]"
+	$(BIN)/python -m pip install -q -e ".[console,dev,dist]"
 	touch $(DIST_STAMP)
 
 # The frozen console (installers/advisor-console.spec), then what IT would run after installing

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import logging
 import os
 import sys
@@ -113,9 +114,34 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(cli=_cli_overrides(args), config_file=config_file)
 
 
+#: What a server-only install (``pip install advisor_app``, no ``console`` extra) says when
+#: started without a command.
+CONSOLE_MISSING = (
+    "Die Beratungskonsole ist hier nicht installiert, nur der Dienst. Dienst starten: "
+    "advisor-console serve; Konsole nachinstallieren: pip install 'advisor_app[console]'\n"
+    "The advisor console is not installed here, only the service. Start the service: "
+    "advisor-console serve; add the console: pip install 'advisor_app[console]'"
+)
+#: ... and when asked for the self-test, which checks the console's parts.
+SELF_TEST_SERVER_ONLY = (
+    "Der Selbsttest prüft die Beratungskonsole; hier ist nur der Dienst installiert. Den "
+    "Dienst prüfen: advisor-console serve, dann GET /readyz (docs/deploy.md, 4.8).\n"
+    "The self-test checks the advisor console; only the service is installed here. Check the "
+    "service: advisor-console serve, then GET /readyz (docs/deploy.md, 4.8)."
+)
+
+
+def _console_installed() -> bool:
+    """Whether the ``console`` extra is there (Qt; the service never needs it)."""
+    return importlib.util.find_spec("PySide6") is not None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "self-test":
+        if args.part is None and not _console_installed():  # the console's parts: none here
+            print(SELF_TEST_SERVER_ONLY, file=sys.stderr)
+            return 4
         from advisor_app.selftest import run_self_test
 
         return run_self_test(args.part, config_file=args.config, server_url=args.server_url)
@@ -123,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = _settings(args)
     except ConfigError as exc:
         print(f"Fehler in der Konfiguration: {exc}", file=sys.stderr)
-        if args.command is None:
+        if args.command is None and _console_installed():
             # the console is started from a menu, where nobody reads stderr
             from advisor_app.ui.dialogs.start_problem import show_config_problem
 
@@ -135,6 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from advisor_app.admin import run_admin
 
         return run_admin(settings, args)
+    if not _console_installed():
+        print(CONSOLE_MISSING, file=sys.stderr)
+        return 4
     from advisor_app.ui.app import run_console
 
     return int(run_console(settings))

@@ -3,8 +3,8 @@
     python installers/check_frozen.py PATH/TO/advisor-console[.exe]
 
 Runs ``--version``, ``self-test`` and ``serve`` (a free port, a temporary data folder) and
-fetches ``/healthz`` and the dial-in page. Exits 0 only when all of them pass. Used by
-``make dist`` and by the installer workflow after a silent install.
+fetches ``/readyz`` (its database answers) and the dial-in page. Exits 0 only when all of them
+pass. Used by ``make dist`` and by the installer workflow after a silent install.
 """
 
 from __future__ import annotations
@@ -102,13 +102,13 @@ def check_serve(exe: Path) -> None:
                 proc.kill()
                 _, err = proc.communicate(timeout=10)
                 raise SystemExit(f"serve did not get ready: {err}")
-            with urllib.request.urlopen(f"{url}/healthz", timeout=10) as resp:  # noqa: S310
+            with urllib.request.urlopen(f"{url}/readyz", timeout=10) as resp:  # noqa: S310
                 health = json.loads(resp.read())
             with urllib.request.urlopen(f"{url}/code", timeout=10) as resp:  # noqa: S310
                 page = resp.read().decode()
             if health.get("status") != "ok" or "Einwahlcode" not in page:
                 raise SystemExit(f"serve answered wrongly: {health}")
-            print(f"serve: {url}/healthz {health['status']}, dial-in page rendered")
+            print(f"serve: {url}/readyz {health['status']}, dial-in page rendered")
         finally:
             if proc.poll() is None:
                 proc.terminate()

@@ -73,9 +73,13 @@ SIGN_VIDEO: web.AppKey[SignVideo | None] = web.AppKey("sign_video")
 def probe_sign_video(path: Path) -> SignVideo:
     """Size, duration, picture size and frame rate of ``path`` (PyAV); refuses what the
     regulation does not allow. Raises :class:`SignVideoError`."""
-    import av  # the service needs PyAV only for this check
-
     where = f"Das Gebärdensprach-Video {path} (Einstellung service.sign_language_video)"
+    try:
+        import av  # the service needs PyAV only for this check
+    except ImportError as exc:  # a server-only install without the sign-video extra
+        raise SignVideoError(
+            f"{where} wird mit PyAV geprüft, das hier fehlt: pip install 'advisor_app[sign-video]'"
+        ) from exc
     content_type = VIDEO_TYPES.get(path.suffix.lower())
     if content_type is None:
         raise SignVideoError(f"{where} muss eine MP4- oder WebM-Datei sein.")

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
-from sqlalchemy import text
+from sqlalchemy import event
+from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from advisor_app import __version__
 from advisor_app.config import Settings
@@ -20,6 +25,7 @@ from advisor_app.server import (
     appointments,
     citizen,
     citizen_api,
+    health,
     ice,
     identity,
     keys,
@@ -43,8 +49,38 @@ from advisor_app.storage.db import create_engine, migrate, session_factory
 log = logging.getLogger(__name__)
 
 
+#: How long a request waits for a new database connection (asyncpg's default is a minute).
+CONNECT_TIMEOUT_S = 5.0
+
+
+def _connect_failures_as_database_errors(engine: AsyncEngine) -> None:
+    """A server that refuses or does not answer a new connection raises the driver's
+    ``OSError`` or ``TimeoutError`` (asyncpg), which SQLAlchemy passes on unwrapped; as its
+    ``OperationalError`` it gets the same 503 ``database_unavailable`` as any other database
+    failure, not a 500, and within :data:`CONNECT_TIMEOUT_S` unless the URL sets ``timeout``.
+    (It belongs in ``storage.db.create_engine``; kept here until storage takes it.)"""
+    if engine.dialect.name == "sqlite":  # a file: nothing to connect to
+        return
+
+    def connect(
+        dialect: Dialect, _record: ConnectionPoolEntry, cargs: Any, cparams: Any
+    ) -> DBAPIConnection:
+        dbapi = dialect.loaded_dbapi
+        if dialect.driver == "asyncpg":
+            cparams.setdefault("timeout", CONNECT_TIMEOUT_S)
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dbapi.Error:
+            raise
+        except Exception as exc:  # refused, timed out, the server still starting up
+            raise dbapi.OperationalError(f"cannot connect: {exc}") from exc
+
+    event.listen(engine.sync_engine, "do_connect", connect)
+
+
 async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
     engine = create_engine(app[keys.SETTINGS].service.resolved_database_url)
+    _connect_failures_as_database_errors(engine)
     await migrate(engine)
     app[keys.ENGINE] = engine
     app[keys.SESSIONS] = session_factory(engine)
@@ -72,16 +108,6 @@ def _services_ctx(
         await mailer.close()
 
     return ctx
-
-
-async def healthz(request: web.Request) -> web.Response:
-    try:
-        async with request.app[keys.ENGINE].connect() as conn:
-            await conn.execute(text("SELECT 1"))
-    except Exception as exc:  # any database failure means: not healthy
-        log.error("health check: database unavailable: %s", exc)
-        return web.json_response({"status": "error", "database": "unavailable"}, status=503)
-    return web.json_response({"status": "ok", "database": "ok", "version": __version__})
 
 
 async def info(request: web.Request) -> web.Response:
@@ -176,7 +202,7 @@ def create_app(
     app.on_response_prepare.append(citizen.revalidate_static)
 
     # Routes, by whom they serve.
-    app.router.add_get("/healthz", healthz)
+    health.setup_routes(app)  # /healthz (the process lives), /readyz (its database answers)
     app.router.add_get("/api/info", info)
     app.router.add_post("/api/login", handle_login)
     app.router.add_post("/api/logout", handle_logout)

@@ -13,7 +13,10 @@ import ipaddress
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import ConfigurationError
 from limits.storage import storage_from_string
+
+from advisor_app.config import ConfigError
 
 #: Limits that are not settings: what a person can reasonably do, far below a flood.
 FIXED_RULES = {
@@ -40,7 +43,15 @@ def address_key(address: str) -> str:
 
 def make_storage(uri: str) -> Storage:
     """A ``limits`` async storage from a URI such as ``memory://`` or ``redis://host``."""
-    storage = storage_from_string(uri if uri.startswith("async+") else f"async+{uri}")
+    full = uri if uri.startswith("async+") else f"async+{uri}"
+    try:
+        storage = storage_from_string(full)
+    except ConfigurationError as exc:  # an unknown scheme, or its client library missing
+        scheme = full.split("://", 1)[0].removeprefix("async+")
+        detail = str(exc).replace(full, f"{scheme}://…")  # the address may hold a password
+        raise ConfigError(
+            f"Die Einstellung service.rate_limit_storage ({scheme}://…) ist nicht nutzbar: {detail}"
+        ) from None
     if not isinstance(storage, Storage):  # pragma: no cover - the async+ prefix ensures it
         raise TypeError(f"not an async storage: {uri}")
     return storage

@@ -13,7 +13,7 @@ import threading
 from aiohttp import web
 
 from advisor_app import __version__
-from advisor_app.config import Settings
+from advisor_app.config import ConfigError, Settings
 from advisor_app.core.protocol import SERVICE_READY_PREFIX
 from advisor_app.server import keys
 from advisor_app.server.app import create_app
@@ -79,7 +79,10 @@ async def run(
     except TlsError as exc:
         raise StartupError(str(exc)) from exc
     _raise_open_file_limit()
-    app = create_app(settings, embedded_token=embedded_token)
+    try:
+        app = create_app(settings, embedded_token=embedded_token)
+    except ConfigError as exc:
+        raise StartupError(str(exc)) from exc
     runner = web.AppRunner(
         app,
         access_log_class=access_logger(svc.log_client_addresses),

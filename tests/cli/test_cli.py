@@ -103,6 +103,16 @@ def test_a_public_serve_refuses_placeholders_in_the_legal_texts(tmp_path: Path) 
         assert one.stop().returncode == 0
 
 
+def test_an_unusable_rate_limit_storage_is_a_clear_error(tmp_path: Path) -> None:
+    storage = "nosuch://:geheimes-Passwort@limits.example.de"
+    env = child_env(ADVISOR_SERVICE__RATE_LIMIT_STORAGE=storage)
+    result = run(["serve", "--port", "0", "--data-dir", str(tmp_path / "d")], cwd=tmp_path, env=env)
+    assert result.returncode == 3
+    assert "service.rate_limit_storage (nosuch://…) ist nicht nutzbar" in result.stderr
+    assert "geheimes-Passwort" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_unusable_data_folder_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "eine-datei"
     blocker.write_text("kein Ordner", encoding="utf-8")

@@ -108,7 +108,7 @@ async def launch(playwright: Playwright, extra_args: list[str] | None = None) ->
         executable_path=executable,
         args=[*CHROMIUM_ARGS, *(extra_args or [])],
         headless=True,
-        env=browser_env(),
+        env={**browser_env()},  # Playwright types the values wider than str
     )
 
 

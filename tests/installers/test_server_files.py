@@ -89,7 +89,11 @@ def test_nginx_forwards_websockets_and_the_client_address_to_the_service() -> No
     conf = (SERVER / "nginx-advisor-console.conf").read_text()
     config = (SERVER / "config.toml").read_text()
     port = re.search(r"^port = (\d+)$", config, re.M)
-    assert port and f"server 127.0.0.1:{port.group(1)};" in conf
+    assert port and f"server 127.0.0.1:{port.group(1)} " in conf
+    upstream = re.search(r"upstream advisor_console \{(.*?)\}", conf, re.S)
+    assert upstream, "no upstream"
+    # no stickiness: any instance serves any request
+    assert not re.search(r"^\s*(ip_hash|hash|sticky)\b", upstream.group(1), re.M)
     ws = re.search(r"location /ws/ \{(.*?)\}", conf, re.S)
     assert ws, "no WebSocket location"
     block = ws.group(1)

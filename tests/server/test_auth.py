@@ -1,4 +1,4 @@
-"""Health, service facts and advisor sign-in as the console experiences them."""
+"""Service facts and advisor sign-in as the console experiences them."""
 
 from __future__ import annotations
 
@@ -13,12 +13,6 @@ from tests.helpers.fixtures import MakeService
 from tests.helpers.service import BASE_URL, PASSWORD, Service
 
 pytestmark = pytest.mark.service
-
-
-async def test_healthz_reports_database_ok(service: Service) -> None:
-    status, body = await service.call("GET", "/healthz")
-    assert status == 200
-    assert body == {"status": "ok", "database": "ok", "version": __version__}
 
 
 async def test_info_tells_the_console_about_the_service(make_service: MakeService) -> None:

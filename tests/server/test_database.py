@@ -65,7 +65,7 @@ async def test_locked_database_gives_503_and_keeps_what_was_saved(
     assert [a["citizen_name"] for a in body["appointments"]] == ["Erika Mustermann"]
     again = await service.create(token, starts_at=MONDAY_11 + timedelta(hours=2), name="Max")
     assert again["id"] != saved["id"]
-    assert (await service.call("GET", "/healthz"))[0] == 200
+    assert (await service.call("GET", "/readyz"))[0] == 200
 
 
 @pytest.mark.logged_errors

@@ -121,7 +121,7 @@ async def test_retention_runs_when_the_service_starts(
     service.clock.set(MONDAY_11 + timedelta(days=95))
     # the service restarted on the same data purges at once, before it answers
     restarted = await make_service(clock=service.clock)
-    assert (await restarted.call("GET", "/healthz"))[0] == 200
+    assert (await restarted.call("GET", "/readyz"))[0] == 200
     assert await count(restarted, Appointment) == 0
     fresh = await restarted.token_for("berater")
     assert (await restarted.call("GET", f"/api/appointments/{old['id']}", fresh))[0] == 404
