@@ -27,11 +27,12 @@ APT_RUN := libportaudio2 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-
 # console through AT-SPI (at-spi2-core, a private dbus-daemon, Debian's python3-pyatspi) with
 # a small window manager that hands the keyboard back after a dialog; libopus0 lets the
 # send-side test decode the console's Opus with its in-band FEC; iproute2's `ip` builds
-# the emulated link of make bench-network (network namespaces, TUN devices).
+# the emulated link of make bench-network (network namespaces, TUN devices); redis-server
+# for the rate limits several service instances share (the tests start their own).
 APT_TEST := $(APT_RUN) xvfb xauth postgresql chromium coturn wixl msitools systemd \
 	pulseaudio pulseaudio-utils libasound2-plugins imagemagick x11-xserver-utils \
 	tesseract-ocr-eng libopus0 nginx at-spi2-core dbus-daemon python3-pyatspi gir1.2-atspi-2.0 \
-	matchbox-window-manager iproute2
+	matchbox-window-manager iproute2 redis-server
 # ... and what the frozen build's check adds: a Secret Service for the keyring part.
 APT_DIST := $(APT_RUN) gnome-keyring dbus-daemon
 DIST_STAMP := $(VENV)/.installed-dist

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from advisor_app.core.errors import RuleViolation
 from advisor_app.core.protocol import MAX_BODY_BYTES, ErrorReply
 from advisor_app.server.logs import hidden, redact
+from advisor_app.server.ratelimit import SharedStateUnavailable
 from advisor_app.server.refusals import LANGUAGES, field_label, has_words, message_key, words
 
 log = logging.getLogger(__name__)
@@ -222,6 +223,17 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
         if _is_api(request):
             return _error_response(unavailable)
         raise web.HTTPServiceUnavailable(text=unavailable.reply.message) from exc
+    except SharedStateUnavailable as exc:
+        log.error(
+            "shared state (Redis) unavailable on %s %s: %s",
+            request.method,
+            redact(request.path),
+            exc,
+        )
+        away = ApiError(503, "shared_state_unavailable", headers={"Retry-After": "10"})
+        if _is_api(request):
+            return _error_response(away)
+        raise web.HTTPServiceUnavailable(text=away.reply.message) from exc
     except RecursionError:  # a structure too deep for a parser: the client's mistake
         if not _is_api(request):
             raise web.HTTPBadRequest(text=_too_deep().reply.message) from None

@@ -5,8 +5,9 @@ A load balancer or an orchestrator sends traffic to an instance only while ``/re
 restarts takes every instance out of rotation for that time, but restarts none of them.
 
 The 503's body names what is missing as a code (``database_unavailable``,
-``database_timeout``), never the driver's message: ``/readyz`` is reachable through the proxy,
-and the message may name hosts and accounts. The log has the details, once per change.
+``database_timeout``, ``shared_state_unavailable`` for a configured Redis), never the
+driver's message: ``/readyz`` is reachable through the proxy, and the message may name hosts
+and accounts. The log has the details, once per change.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class Readiness:
         reason, detail = problem or (None, "")
         if reason != self.reason:
             if reason is None:
-                log.info("ready again: the database answers")
+                log.info("ready again: the database and the shared state answer")
             else:
                 log.error("not ready (%s): %s", reason, detail)
             self.reason = reason
@@ -76,17 +77,34 @@ async def _database_problem(app: web.Application) -> Problem:
     return None
 
 
+async def _problem(app: web.Application) -> Problem:
+    """The database, then the rate limits' shared storage (Redis, when configured)."""
+    problem = await _database_problem(app)
+    if problem is not None:
+        return problem
+    try:
+        async with asyncio.timeout(READY_TIMEOUT_S):
+            reachable = await app[keys.LIMITER].reachable()
+    except TimeoutError:
+        reachable = False
+    if not reachable:
+        return "shared_state_unavailable", "the rate limits' storage does not answer"
+    return None
+
+
 async def healthz(request: web.Request) -> web.Response:
     """Liveness: the process answers; nothing it depends on is asked."""
     return web.json_response({"status": "ok", "version": __version__})
 
 
 async def readyz(request: web.Request) -> web.Response:
-    """Readiness: 200 while the database answers, else 503 with the reason as a code."""
+    """Readiness: 200 while the database (and a shared Redis) answers, else 503 with the
+    reason as a code."""
     problem = await request.app[READINESS].problem()
     if problem is not None:
+        database = "ok" if problem[0] == "shared_state_unavailable" else "unavailable"
         return web.json_response(
-            {"status": "unavailable", "reason": problem[0], "database": "unavailable"},
+            {"status": "unavailable", "reason": problem[0], "database": database},
             status=503,
             headers={"Retry-After": "5", "Cache-Control": "no-store"},
         )
@@ -97,6 +115,6 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 def setup_routes(app: web.Application) -> None:
-    app[READINESS] = Readiness(functools.partial(_database_problem, app))
+    app[READINESS] = Readiness(functools.partial(_problem, app))
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)

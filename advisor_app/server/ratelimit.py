@@ -1,9 +1,13 @@
 """Rate limits on top of the ``limits`` library (moving windows), with pluggable storage.
 
 The storage is named by a URI in ``limits``' notation: ``memory://`` (the default, one
-instance) or, once several instances share their limits, e.g. ``redis://host:6379`` (the
-``async+`` prefix is added here). Keys are plain strings: a client address (IPv6 counted per
-/64, see :func:`address_key`), a link token, an account name, or ``*`` for a global cap.
+instance) or, for several instances that share their limits, ``redis://host:6379/0`` (also
+``rediss://``, ``redis+sentinel://``; the ``async+`` prefix is added here), counted through
+redis-py's asyncio client. A Redis that is away makes :meth:`RateLimiter.hit` raise
+:class:`SharedStateUnavailable`: the service answers 503 rather than count nothing.
+
+Keys are plain strings: a client address (IPv6 counted per /64, see :func:`address_key`), a
+link token, an account name, or ``*`` for a global cap.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import ipaddress
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
-from limits.errors import ConfigurationError
+from limits.errors import ConfigurationError, StorageError
 from limits.storage import storage_from_string
 
 from advisor_app.config import ConfigError
@@ -41,13 +45,27 @@ def address_key(address: str) -> str:
     return str(ip)
 
 
+class SharedStateUnavailable(Exception):
+    """The storage shared by the instances (Redis) does not answer."""
+
+
 def make_storage(uri: str) -> Storage:
     """A ``limits`` async storage from a URI such as ``memory://`` or ``redis://host``."""
     full = uri if uri.startswith("async+") else f"async+{uri}"
+    scheme = full.split("://", 1)[0].removeprefix("async+")
+    options: dict[str, str | bool | float] = {}
+    if scheme.startswith("redis"):
+        # redis-py (limits' default async client is coredis); its errors wrapped in
+        # StorageError; a Redis that does not answer fails a request within seconds.
+        options = {
+            "implementation": "redispy",
+            "wrap_exceptions": True,
+            "socket_connect_timeout": 2.0,
+            "socket_timeout": 2.0,
+        }
     try:
-        storage = storage_from_string(full)
+        storage = storage_from_string(full, **options)
     except ConfigurationError as exc:  # an unknown scheme, or its client library missing
-        scheme = full.split("://", 1)[0].removeprefix("async+")
         detail = str(exc).replace(full, f"{scheme}://…")  # the address may hold a password
         raise ConfigError(
             f"Die Einstellung service.rate_limit_storage ({scheme}://…) ist nicht nutzbar: {detail}"
@@ -70,14 +88,27 @@ class RateLimiter:
     async def hit(self, name: str, key: str) -> bool:
         """Count one attempt; False when any window of the rule is exhausted."""
         allowed = True
-        for item in self._rules[name]:
-            if not await self._limiter.hit(item, name, key):
-                allowed = False
+        try:
+            for item in self._rules[name]:
+                if not await self._limiter.hit(item, name, key):
+                    allowed = False
+        except StorageError as exc:
+            raise SharedStateUnavailable(f"{type(exc.storage_error).__name__}") from exc
         return allowed
 
     async def test(self, name: str, key: str) -> bool:
         """Would one more attempt pass? Counts nothing."""
-        for item in self._rules[name]:
-            if not await self._limiter.test(item, name, key):
-                return False
+        try:
+            for item in self._rules[name]:
+                if not await self._limiter.test(item, name, key):
+                    return False
+        except StorageError as exc:
+            raise SharedStateUnavailable(f"{type(exc.storage_error).__name__}") from exc
         return True
+
+    async def reachable(self) -> bool:
+        """Does the storage answer? (Always, in memory.)"""
+        try:
+            return bool(await self._storage.check())
+        except Exception:  # a storage that fails its own check is not reachable
+            return False
