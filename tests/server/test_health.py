@@ -93,4 +93,5 @@ async def test_readyz_follows_postgresql_stopped_and_started(
     postgres.start()
     status, body = await service.call("GET", "/readyz")  # the pool reconnects by itself
     assert (status, body["database"]) == (200, "ok")
-    assert any(r.getMessage() == "ready again: the database and the shared state answer" for r in caplog.records)
+    again = "ready again: the database and the shared state answer"
+    assert any(r.getMessage() == again for r in caplog.records)
