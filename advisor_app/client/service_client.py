@@ -23,9 +23,16 @@ from advisor_app.core.protocol import (
     LoginRequest,
     LoginResponse,
     MailList,
+    MemberRemovedOut,
+    ReassignDayIn,
+    ReassignDayOut,
+    ReassignIn,
     ServiceInfo,
     SiteSettingsOut,
     StatisticsOut,
+    TeamList,
+    TeamMemberIn,
+    TeamOut,
 )
 from advisor_app.core.statistics_periods import PeriodKind
 
@@ -219,10 +226,53 @@ class ServiceClient:
         """A call ended: its length and seconds per quality label, for the anonymous figures."""
         return await self._send("POST", "/api/calls/report", CallReportOut, report)
 
-    async def statistics(self, period: PeriodKind, count: int) -> StatisticsOut:
-        """The service's anonymous figures of the last ``count`` weeks or months."""
-        return await self._get(
-            "/api/statistics", StatisticsOut, {"period": period.value, "count": str(count)}
+    async def statistics(
+        self, period: PeriodKind, count: int, team: int | None = None
+    ) -> StatisticsOut:
+        """The service's anonymous figures of the last ``count`` weeks or months; with
+        ``team`` those of that team's advisors (team leads only)."""
+        params = {"period": period.value, "count": str(count)}
+        if team is not None:
+            params["team"] = str(team)
+        return await self._get("/api/statistics", StatisticsOut, params)
+
+    async def teams(self) -> TeamList:
+        """The signed-in advisor's teams with each member's state (free, busy, absent)."""
+        return await self._get("/api/teams", TeamList)
+
+    async def reassign_appointment(self, appointment_id: int, advisor_id: int) -> AppointmentOut:
+        """Give one appointment to a team colleague; the citizen is mailed the new contact."""
+        return await self._send(
+            "POST",
+            f"/api/appointments/{appointment_id}/reassign",
+            AppointmentOut,
+            ReassignIn(advisor_id=advisor_id),
+        )
+
+    async def reassign_day(
+        self, day: date, from_advisor_id: int, to_advisor_id: int
+    ) -> ReassignDayOut:
+        """Give an advisor's open appointments of ``day`` to a team colleague."""
+        return await self._send(
+            "POST",
+            "/api/appointments/reassign-day",
+            ReassignDayOut,
+            ReassignDayIn(day=day, from_advisor_id=from_advisor_id, to_advisor_id=to_advisor_id),
+        )
+
+    async def add_team_member(self, team_id: int, username: str, lead: bool = False) -> TeamOut:
+        """A team lead adds an advisor (by sign-in name) to the team."""
+        return await self._send(
+            "POST",
+            f"/api/teams/{team_id}/members",
+            TeamOut,
+            TeamMemberIn(username=username, lead=lead),
+        )
+
+    async def remove_team_member(self, team_id: int, advisor_id: int) -> MemberRemovedOut:
+        """A team lead removes an advisor; their open appointments are listed, not moved."""
+        return await self._send(
+            "DELETE", f"/api/teams/{team_id}/members/{advisor_id}", MemberRemovedOut
         )
 
     async def cancel_appointment(self, appointment_id: int) -> AppointmentOut:

@@ -159,6 +159,24 @@ class ParticipantOut(Model):
     mail_updated_at: datetime | None = None
 
 
+class AppointmentEventKind(StrEnum):
+    """What happened to an appointment that its record keeps (until retention deletes it)."""
+
+    REASSIGNED = "reassigned"
+    ADMITTED_BY_COLLEAGUE = "admitted_by_colleague"
+    HANDED_OVER = "handed_over"
+
+
+class AppointmentEventOut(Model):
+    """One entry of an appointment's record: who did what, never what was said."""
+
+    at: datetime
+    kind: AppointmentEventKind
+    actor_name: str
+    from_name: str | None = None
+    to_name: str | None = None
+
+
 class AppointmentOut(Model):
     id: int
     starts_at: datetime
@@ -174,6 +192,11 @@ class AppointmentOut(Model):
     updated_at: datetime
     #: The ID check's outcome, once the advisor recorded one.
     identity: IdentityOut | None = None
+    #: The advisor the appointment belongs to (0: not said, an older service).
+    advisor_id: int = 0
+    advisor_name: str = ""
+    #: Reassignments, admissions by a colleague and handovers, oldest first.
+    history: list[AppointmentEventOut] = Field(default_factory=list)
 
     @property
     def citizen(self) -> ParticipantOut:
@@ -184,11 +207,72 @@ class AppointmentList(Model):
     appointments: list[AppointmentOut]
 
 
+class ReassignIn(Model):
+    """``POST /api/appointments/<id>/reassign``: the colleague who takes the appointment."""
+
+    advisor_id: int
+
+
+class ReassignDayIn(Model):
+    """``POST /api/appointments/reassign-day``: one advisor's open appointments of a day."""
+
+    day: date
+    from_advisor_id: int
+    to_advisor_id: int
+
+
+class ReassignDayOut(Model):
+    #: The appointments that now belong to the colleague.
+    moved: list[int]
+
+
 class OverlapInfo(Model):
     id: int
     starts_at: datetime
     duration_min: int
     citizen_name: str
+
+
+# --- teams ----------------------------------------------------------------------------------
+
+#: What a team colleague can see of an advisor right now.
+AdvisorState = Literal["free", "busy", "absent"]
+
+
+class TeamMemberOut(Model):
+    advisor_id: int
+    display_name: str
+    lead: bool
+    #: ``free``: a console connected, no call; ``busy``: in a call; ``absent``: no console.
+    state: AdvisorState = "absent"
+
+
+class TeamOut(Model):
+    id: int
+    name: str
+    #: Whether the signed-in advisor leads this team.
+    lead: bool
+    members: list[TeamMemberOut]
+
+
+class TeamList(Model):
+    """``GET /api/teams``: the signed-in advisor's teams (none: a team of one)."""
+
+    teams: list[TeamOut]
+
+
+class TeamMemberIn(Model):
+    """``POST /api/teams/<id>/members`` (team leads only)."""
+
+    username: Annotated[str, Field(min_length=1, max_length=100)]
+    lead: bool = False
+
+
+class MemberRemovedOut(Model):
+    """``DELETE /api/teams/<id>/members/<advisor_id>``: nothing is moved; these open
+    appointments of the removed advisor need reassigning."""
+
+    open_appointments: list[AppointmentOut]
 
 
 # --- mail ---------------------------------------------------------------------------------
@@ -378,6 +462,16 @@ class SendAway(Model):
     reason: Annotated[str, Field(max_length=MAX_NOTE_LENGTH)] = ""
 
 
+class HandOver(Model):
+    """The booked advisor hands a waiting citizen to a team colleague; the note is for the
+    colleague only, never for the citizen."""
+
+    type: Literal["hand_over"] = "hand_over"
+    participant_id: int
+    to_advisor_id: int
+    note: Annotated[str, Field(max_length=MAX_NOTE_LENGTH)] = ""
+
+
 # --- call signaling (relayed by the service between an advisor and an admitted participant) ---
 
 #: Largest SDP the service relays (an offer with candidates is a few KiB).
@@ -507,7 +601,7 @@ CitizenMessage = Annotated[
     Hello | Enter | Leave | Ping | CitizenSignal | Hangup | PeerSignal, Field(discriminator="type")
 ]
 AdvisorMessage = Annotated[
-    Hello | Admit | SendNote | SendAway | Ping | AdvisorSignal | EndCall | ToWaitingRoom,
+    Hello | Admit | SendNote | SendAway | Ping | AdvisorSignal | EndCall | ToWaitingRoom | HandOver,
     Field(discriminator="type"),
 ]
 
@@ -580,6 +674,57 @@ class SocketError(Model):
     details: dict[str, Any] = Field(default_factory=dict)
 
 
+class TeamWaitingEntry(Model):
+    """A citizen waiting for a colleague of one of the advisor's teams."""
+
+    participant_id: int
+    appointment_id: int
+    name: str
+    starts_at: datetime
+    waiting_since: datetime
+    advisor_id: int
+    advisor_name: str
+    advisor_state: AdvisorState
+    #: Whether this advisor may admit the citizen now (``core.teams.colleague_may_admit``).
+    may_admit: bool
+    #: The colleague's note of a handover (for the receiving advisor's team only).
+    handover_note: str | None = None
+
+
+class TeamWaiting(Model):
+    """Server to advisor: the whole team waiting room (after hello and on every change),
+    without the advisor's own citizens (those are in ``waiting``/``arrived``/…)."""
+
+    type: Literal["team_waiting"] = "team_waiting"
+    entries: list[TeamWaitingEntry]
+
+
+class AdmittedByColleague(Model):
+    """Server to the booked advisor: a colleague admitted one of their citizens."""
+
+    type: Literal["admitted_by_colleague"] = "admitted_by_colleague"
+    appointment_id: int
+    participant_id: int
+    colleague_name: str
+
+
+class HandedToYou(Model):
+    """Server to the colleague: a waiting citizen was handed to them (now in their own
+    waiting room; the appointment belongs to them)."""
+
+    type: Literal["handed_to_you"] = "handed_to_you"
+    appointment_id: int
+    participant_id: int
+    from_name: str
+    note: str = ""
+
+
+class AppointmentsChanged(Model):
+    """Server to advisor: appointments of theirs changed elsewhere; reload the schedule."""
+
+    type: Literal["appointments_changed"] = "appointments_changed"
+
+
 #: Everything the service sends on the advisor's socket.
 AdvisorEvent = Annotated[
     WaitingSnapshot
@@ -591,7 +736,11 @@ AdvisorEvent = Annotated[
     | SocketError
     | AdvisorSignal
     | CallEnded
-    | PeerPresence,
+    | PeerPresence
+    | TeamWaiting
+    | AdmittedByColleague
+    | HandedToYou
+    | AppointmentsChanged,
     Field(discriminator="type"),
 ]
 
@@ -606,9 +755,38 @@ class SurveyOffer(Model):
     ticket: str
 
 
+class AdvisorStatus(Model):
+    """Server to a waiting citizen: whether their advisor is still in another call.
+
+    ``next``: this citizen is the first waiting for that advisor; ``minutes_left``: minutes
+    (rounded up) to the scheduled end of the advisor's current appointment, None when not
+    known or already past. Nothing about anyone else, no name."""
+
+    type: Literal["advisor_status"] = "advisor_status"
+    state: Literal["in_call", "available", "away"]
+    next: bool = False
+    minutes_left: int | None = None
+
+
+class HandedOver(Model):
+    """Server to a waiting citizen: a colleague of the advisor will take the consultation
+    (the citizen keeps the place)."""
+
+    type: Literal["handed_over"] = "handed_over"
+
+
 #: Everything the service sends on a citizen's socket.
 CitizenEvent = Annotated[
-    RoomState | Note | Pong | SocketError | CitizenSignal | SurveyOffer | Roster | PeerSignal,
+    RoomState
+    | Note
+    | Pong
+    | SocketError
+    | CitizenSignal
+    | SurveyOffer
+    | Roster
+    | PeerSignal
+    | AdvisorStatus
+    | HandedOver,
     Field(discriminator="type"),
 ]
 
@@ -929,6 +1107,7 @@ class StatisticsOut(Model):
 
 
 AppointmentOut.model_rebuild()
+MemberRemovedOut.model_rebuild()
 
 
 # --- the site's values (first run, settings page) -----------------------------------------
