@@ -12,7 +12,7 @@ a colleague's admission takes one of them out of it without the ordinary departu
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pydantic import BaseModel
 
@@ -21,6 +21,7 @@ from advisor_app.core.domain import Role
 from advisor_app.core.protocol import (
     AdmittedByColleague,
     AppointmentsChanged,
+    Arrived,
     Departed,
     HandedToYou,
     SocketError,
@@ -117,6 +118,8 @@ class TeamWaitingRoom:
         self._handovers: dict[int, Handover] = {}
         #: Names of colleagues' people seen here (a handover names only the participant id).
         self._names: dict[int, str] = {}
+        #: Handed over but not yet seen by name: told once the person arrives here.
+        self._untold: set[int] = set()
 
     def entries(self) -> list[TeamWaitingEntry]:
         return self.team.entries()
@@ -159,6 +162,8 @@ class TeamWaitingRoom:
             self._on_handed_to_you(event)
         elif isinstance(event, AppointmentsChanged):
             self._events.appointments_changed()
+        elif isinstance(event, Arrived):
+            self._on_arrived(event.entry)
         elif isinstance(event, Departed):
             self._on_departed(event)
         elif isinstance(event, WaitingSnapshot):
@@ -181,11 +186,24 @@ class TeamWaitingRoom:
         self._handovers[pid] = handover
         if self.team.remove(pid) is not None:
             self._events.changed()
-        self._events.handed_to_you(handover)
+        if name is None:
+            self._untold.add(pid)  # the arrival that follows names the person
+        else:
+            self._events.handed_to_you(handover)
+
+    def _on_arrived(self, entry: WaitingEntry) -> None:
+        pid = entry.participant_id
+        handover = self._handovers.get(pid)
+        if pid in self._untold and handover is not None:
+            self._untold.discard(pid)
+            handover = replace(handover, name=entry.name)
+            self._handovers[pid] = handover
+            self._events.handed_to_you(handover)
 
     def _on_departed(self, event: Departed) -> None:
         pid = event.participant_id
         self._handovers.pop(pid, None)
+        self._untold.discard(pid)
         admitting = self._admitting.pop(pid, None)
         if admitting is None:
             return

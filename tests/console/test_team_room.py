@@ -203,6 +203,16 @@ def test_handed_to_me_keeps_the_note_while_the_person_waits_here(
     assert team.handover(1) is None
 
 
+def test_a_handover_of_somebody_not_seen_is_told_when_they_arrive(
+    own: WaitingRoom, team: TeamWaitingRoom, seen: Seen
+) -> None:
+    handed = HandedToYou(appointment_id=101, participant_id=1, from_name="Bernd", note="")
+    feed(own, team, handed)
+    assert seen.said == []
+    feed(own, team, Arrived(entry=mine(1, "Lena Spät")))
+    assert seen.said == [Handover(1, 101, "Lena Spät", "Bernd", "")]
+
+
 def test_my_handover_is_told_as_such_when_the_person_leaves(
     own: WaitingRoom, team: TeamWaitingRoom, seen: Seen
 ) -> None:

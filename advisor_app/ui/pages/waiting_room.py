@@ -467,7 +467,10 @@ class WaitingRoomPage(QWidget):
 
     def _tell_departure(self, reason: str, name: str, sent_away: bool, colleague: str = "") -> None:
         if reason == "handed_over":
-            text = self.tr("{name} wurde an {colleague} übergeben.")
+            if colleague:
+                text = self.tr("{name} wurde an {colleague} übergeben.")
+            else:
+                text = self.tr("{name} wurde an eine Kollegin oder einen Kollegen übergeben.")
             self._info(text.format(name=name, colleague=colleague))
             return
         if reason == "sent_away":
