@@ -53,11 +53,11 @@ class ColleagueDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(10)
-        heading = QLabel(question)
-        heading.setObjectName("sectionTitle")
-        heading.setTextFormat(Qt.TextFormat.PlainText)  # a citizen's name, never markup
-        heading.setWordWrap(True)
-        layout.addWidget(heading)
+        self.question = QLabel(question)
+        self.question.setObjectName("sectionTitle")
+        self.question.setTextFormat(Qt.TextFormat.PlainText)  # a citizen's name, never markup
+        self.question.setWordWrap(True)
+        layout.addWidget(self.question)
         self.info = QLabel(info)
         self.info.setObjectName("hint")
         self.info.setTextFormat(Qt.TextFormat.PlainText)
