@@ -3157,8 +3157,12 @@
         <translation>Name</translation>
     </message>
     <message>
-        <source>Für</source>
-        <translation>For</translation>
+        <source>Termin bei</source>
+        <translation>Appointment with</translation>
+    </message>
+    <message>
+        <source>Kollegin/Kollege ist</source>
+        <translation>Colleague is</translation>
     </message>
     <message>
         <source>Wartet</source>

@@ -104,8 +104,9 @@ class ColleagueDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.confirm_button)
         self._buttons = buttons
-        if self._colleagues:
-            self.choices.setCurrentRow(0)
+        if self._colleagues:  # a free colleague first, else the first one
+            free = [i for i, m in enumerate(self._colleagues) if m.state == "free"]
+            self.choices.setCurrentRow(free[0] if free else 0)
 
     def finish_layout(self) -> None:
         """Put the buttons last (after what a subclass added)."""

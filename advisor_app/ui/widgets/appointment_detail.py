@@ -105,10 +105,13 @@ class AppointmentDetail(QFrame):
         self.reassign_button.hide()
         actions.addWidget(self.edit_button)
         actions.addWidget(self.resend_button)
-        actions.addWidget(self.reassign_button)
         actions.addStretch(1)
         actions.addWidget(self.cancel_button)
         layout.addLayout(actions)
+        team_actions = QHBoxLayout()  # a row of its own: the panel keeps its width
+        team_actions.addWidget(self.reassign_button)
+        team_actions.addStretch(1)
+        layout.addLayout(team_actions)
 
         layout.addWidget(rule())
         layout.addWidget(label(self.tr("Teilnehmende"), "sectionTitle"))

@@ -42,7 +42,6 @@ from advisor_app.console.waiting_room import RowChanges
 from advisor_app.core.protocol import TeamWaitingEntry
 from advisor_app.ui.icons import dot_icon
 from advisor_app.ui.labels import clock_label, clock_text, waited_text, waited_words
-from advisor_app.ui.widgets.appointment_list import TwoLineDelegate
 from advisor_app.ui.widgets.detail_panel import build_detail_panel, label
 
 Index = QModelIndex | QPersistentModelIndex
@@ -63,7 +62,8 @@ class Column(IntEnum):
     WHEN = 0
     PERSON = 1
     FOR = 2
-    WAITING = 3
+    STATE = 3
+    WAITING = 4
 
 
 class TeamModel(QAbstractTableModel):
@@ -116,7 +116,8 @@ class TeamModel(QAbstractTableModel):
         return {
             Column.WHEN: self.tr("Termin"),
             Column.PERSON: self.tr("Name"),
-            Column.FOR: self.tr("Für"),
+            Column.FOR: self.tr("Termin bei"),
+            Column.STATE: self.tr("Kollegin/Kollege ist"),
             Column.WAITING: self.tr("Wartet"),
         }[Column(section)]
 
@@ -131,7 +132,7 @@ class TeamModel(QAbstractTableModel):
             return self.sentence(entry) if column is Column.WHEN else self._text(entry, column)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(entry, column)
-        if role == Qt.ItemDataRole.DecorationRole and column is Column.FOR:
+        if role == Qt.ItemDataRole.DecorationRole and column is Column.STATE:
             return dot_icon(STATE_COLOURS.get(entry.advisor_state, "#8a8f98"))
         if role == Qt.ItemDataRole.ToolTipRole and column is Column.WAITING:
             return self.tr("Im Wartezimmer seit {time}").format(
@@ -161,7 +162,9 @@ class TeamModel(QAbstractTableModel):
         if column is Column.PERSON:
             return entry.name
         if column is Column.FOR:
-            return f"{entry.advisor_name}\n{state_label(entry.advisor_state)}"
+            return entry.advisor_name
+        if column is Column.STATE:
+            return state_label(entry.advisor_state)
         return waited_text(entry.waiting_since, self._now)
 
 
@@ -181,8 +184,6 @@ class TeamList(QTreeView):
     def _setup_ui(self) -> None:
         self.setObjectName("teamList")
         self.setModel(self._model)
-        self._delegate = TwoLineDelegate(self)
-        self.setItemDelegateForColumn(Column.FOR, self._delegate)
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
         self.setAlternatingRowColors(True)
@@ -199,7 +200,7 @@ class TeamList(QTreeView):
         header.setSectionsMovable(False)
         header.setSectionResizeMode(Column.PERSON, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(Column.FOR, QHeaderView.ResizeMode.Stretch)
-        for column in (Column.WHEN, Column.WAITING):
+        for column in (Column.WHEN, Column.STATE, Column.WAITING):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
