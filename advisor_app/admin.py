@@ -7,12 +7,15 @@ import asyncio
 import secrets
 import sys
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from advisor_app.config import Settings
 from advisor_app.core.clock import SystemClock
-from advisor_app.core.domain import clean_name
+from advisor_app.core.domain import clean_name, to_berlin
 from advisor_app.server.auth import hash_password
 from advisor_app.storage.db import create_engine, migrate, session_factory
 from advisor_app.storage.repositories import AdvisorRepo
+from advisor_app.storage.teams import TeamRepo
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -38,6 +41,8 @@ async def _run(settings: Settings, args: argparse.Namespace) -> str:
         async with session_factory(engine)() as session:
             repo = AdvisorRepo(session)
             cmd = args.admin_command
+            if cmd == "team":
+                return await _team(session, args)
             if cmd == "list":
                 rows = await repo.all()
                 if not rows:
@@ -83,6 +88,60 @@ async def _run(settings: Settings, args: argparse.Namespace) -> str:
             raise AdminError(f"Unbekannter Befehl {cmd}")
     finally:
         await engine.dispose()
+
+
+async def _team(session: AsyncSession, args: argparse.Namespace) -> str:
+    """``admin team add|list|member add|member remove``."""
+    teams = TeamRepo(session)
+    now = SystemClock().now()
+    if args.team_command == "list":
+        rows = await teams.all()
+        if not rows:
+            return "Keine Teams vorhanden."
+        lines = []
+        for row in rows:
+            lines.append(f"{row.name} ({len(row.members)} Mitglieder)")
+            for m in row.members:
+                role = " (Teamleitung)" if m.lead else ""
+                lines.append(f"  {m.advisor.username:<24} {m.advisor.display_name}{role}")
+        return "\n".join(lines)
+    try:
+        name = clean_name(args.team)
+    except ValueError as exc:
+        raise AdminError(str(exc)) from exc
+    team = await teams.by_name(name)
+    if args.team_command == "add":
+        if team is not None:
+            raise AdminError(f"Das Team „{name}“ gibt es schon.")
+        await teams.add(name, now)
+        await session.commit()
+        return f"Team „{name}“ angelegt."
+    if team is None:
+        raise AdminError(f"Das Team „{name}“ gibt es nicht.")
+    advisor = await AdvisorRepo(session).by_username(args.username)
+    if advisor is None:
+        raise AdminError(f"Das Konto „{args.username}“ gibt es nicht.")
+    if args.member_command == "add":
+        await teams.set_member(team, advisor, lead=args.lead)
+        await session.commit()
+        role = " als Teamleitung" if args.lead else ""
+        return f"„{args.username}“ ist jetzt{role} im Team „{name}“."
+    if not await teams.remove_member(team, advisor.id):
+        raise AdminError(f"„{args.username}“ ist nicht im Team „{name}“.")
+    await session.commit()
+    lines = [f"„{args.username}“ ist nicht mehr im Team „{name}“."]
+    open_ones = await teams.open_appointments(advisor.id, now)
+    if open_ones:
+        lines.append(
+            f"Offene Termine von „{args.username}“ (nichts wurde verschoben; bitte in der"
+            " Konsole neu zuweisen):"
+        )
+        for appt in open_ones:
+            when = to_berlin(appt.starts_at).strftime("%d.%m.%Y %H:%M")
+            lines.append(f"  #{appt.id}  {when}  {appt.duration_min} Min.")
+    else:
+        lines.append(f"„{args.username}“ hat keine offenen Termine.")
+    return "\n".join(lines)
 
 
 def run_admin(settings: Settings, args: argparse.Namespace) -> int:

@@ -55,6 +55,22 @@ def _parser() -> argparse.ArgumentParser:
     reset = admin_sub.add_parser("reset-password", help="Passwort neu setzen")
     reset.add_argument("username")
     reset.add_argument("--password-stdin", action="store_true", help="Passwort von stdin lesen")
+    team = admin_sub.add_parser("team", help="Teams verwalten (Vertretung, Team-Wartezimmer)")
+    team_sub = team.add_subparsers(dest="team_command", required=True)
+    team_add = team_sub.add_parser("add", help="Team anlegen")
+    team_add.add_argument("team")
+    team_sub.add_parser("list", help="Teams mit ihren Mitgliedern auflisten")
+    member = team_sub.add_parser("member", help="Mitglieder eines Teams")
+    member_sub = member.add_subparsers(dest="member_command", required=True)
+    member_add = member_sub.add_parser("add", help="Konto in ein Team aufnehmen")
+    member_add.add_argument("team")
+    member_add.add_argument("username")
+    member_add.add_argument("--lead", action="store_true", help="als Teamleitung")
+    member_remove = member_sub.add_parser(
+        "remove", help="Konto aus einem Team nehmen (Termine bleiben, wo sie sind)"
+    )
+    member_remove.add_argument("team")
+    member_remove.add_argument("username")
 
     selftest = sub.add_parser(
         "self-test",

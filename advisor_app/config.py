@@ -166,6 +166,9 @@ class ServiceSettings(_Section):
     #: Seconds a citizen whose socket dropped keeps the place (waiting or in the call), and a
     #: console whose socket dropped keeps its calls; afterwards they go back to the waiting room.
     reconnect_grace_s: float = Field(default=30.0, gt=0, le=600)
+    #: Minutes after an appointment's start from which a team colleague may admit the citizen
+    #: when the booked advisor is absent or in another call (the booked advisor always may).
+    team_admit_grace_minutes: int = Field(default=5, ge=0, le=240)
     #: TLS without a reverse proxy: certificate chain and private key (PEM). The key file is
     #: readable only by the service account; it must not be protected by a password.
     tls_cert: Path | None = None

@@ -652,7 +652,7 @@ class EntryChanged(Model):
 class Departed(Model):
     type: Literal["departed"] = "departed"
     participant_id: int
-    reason: Literal["left", "timeout", "admitted", "sent_away", "revoked", "closed"]
+    reason: Literal["left", "timeout", "admitted", "sent_away", "revoked", "closed", "handed_over"]
 
 
 class ConsentRevoked(Model):

@@ -27,6 +27,7 @@ from advisor_app.server import (
     site,
     statistics,
     survey,
+    teams,
     waiting_room_sockets,
 )
 from advisor_app.server.auth import Auth, handle_login, handle_logout, handle_me
@@ -187,6 +188,7 @@ def create_app(
     citizen_api.setup_routes(app)  # consent, device check, the citizen's view
     ice.setup_routes(app)  # ICE servers and TURN credentials for both sides
     statistics.setup_routes(app)  # figures, call reports
+    teams.setup_routes(app)  # teams, reassigning appointments, members for team leads
     survey.setup_routes(app)  # the anonymous survey after a call
     site.setup_routes(app, embedded=embedded_token is not None)  # GET /api/settings
     legal.setup_routes(app)  # /legal/<doc> pages and /api/legal/<doc>

@@ -10,6 +10,8 @@ from advisor_app.core.appointments import match_guests, overlap_violation, start
 from advisor_app.core.codes import new_dial_code, new_link_token
 from advisor_app.core.domain import BERLIN, AppointmentStatus, Language, MailKind, MailStatus, Role
 from advisor_app.core.protocol import (
+    AppointmentEventKind,
+    AppointmentEventOut,
     AppointmentIn,
     AppointmentList,
     AppointmentOut,
@@ -62,6 +64,18 @@ def appointment_out(a: Appointment, base_url: str) -> AppointmentOut:
         created_at=a.created_at,
         updated_at=a.updated_at,
         identity=identity_out(a.identity_check),
+        advisor_id=a.advisor_id,
+        advisor_name=a.advisor.display_name,
+        history=[
+            AppointmentEventOut(
+                at=e.at,
+                kind=AppointmentEventKind(e.kind),
+                actor_name=e.actor.display_name if e.actor else "",
+                from_name=e.from_advisor.display_name if e.from_advisor else None,
+                to_name=e.to_advisor.display_name if e.to_advisor else None,
+            )
+            for e in a.events
+        ],
     )
 
 
@@ -206,6 +220,8 @@ async def create_appointment(request: web.Request) -> web.Response:
             created_at=now,
             updated_at=now,
             identity_check=None,
+            advisor=await session.get(Advisor, advisor.id),
+            events=[],
         )
         appt.participants.append(
             await _new_participant(repo, Role.CITIZEN, body.citizen_name, body.email, body.language)

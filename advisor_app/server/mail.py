@@ -99,7 +99,10 @@ class MailComposer:
         participant: Participant,
         base_url: str,
         now: datetime,
+        contact: str | None = None,
     ) -> ComposedMail:
+        """The mail of ``kind``; an update with ``contact`` says that this colleague now holds
+        the appointment (same link, same code)."""
         if not participant.email:
             raise ValueError("participant has no e-mail address")
         svc = self._settings.service
@@ -128,7 +131,9 @@ class MailComposer:
             "name": participant.name,
             "organisation": organisation or t["signature_default"],
             "brand": organisation or "Mein Videotermin",
-            "intro": t[intro_key].format(when=when),
+            "intro": t["intro_reassigned"].format(contact=contact)
+            if contact and kind is MailKind.UPDATE
+            else t[intro_key].format(when=when),
             "guest_role": None
             if participant.role == Role.CITIZEN
             else t["roles"][participant.role],
@@ -141,7 +146,8 @@ class MailComposer:
             "support": support,
             "closing": t["closing_cancel" if kind is MailKind.CANCEL else "closing_invite"],
         }
-        subject = t[f"subject_{kind.value}"].format(when=when)
+        subject_key = "reassigned" if contact and kind is MailKind.UPDATE else kind.value
+        subject = t[f"subject_{subject_key}"].format(when=when)
         context["subject"] = subject
         text = self._env.get_template("message.txt.j2").render(context)
         html = self._env.get_template("message.html.j2").render(context)
@@ -337,10 +343,12 @@ class Mailer:
         kind: MailKind,
         base_url: str,
         participant_ids: list[int] | None = None,
+        *,
+        contact: str | None = None,
     ) -> asyncio.Task[None]:
         """Queue mails for an appointment's participants; returns the task (tests await it)."""
         task = asyncio.create_task(
-            self.send(appointment_id, kind, base_url, participant_ids),
+            self.send(appointment_id, kind, base_url, participant_ids, contact=contact),
             name=f"mail-{kind.value}-{appointment_id}",
         )
         self._tasks.add(task)
@@ -376,6 +384,8 @@ class Mailer:
         kind: MailKind,
         base_url: str,
         participant_ids: list[int] | None = None,
+        *,
+        contact: str | None = None,
     ) -> None:
         prepared: list[tuple[int, int, ComposedMail]] = []
         async with self._sessions() as session:
@@ -390,7 +400,9 @@ class Mailer:
                     participant.mail_status = MailStatus.NONE.value
                     continue
                 try:
-                    composed = self._composer.compose(kind, appointment, participant, base_url, now)
+                    composed = self._composer.compose(
+                        kind, appointment, participant, base_url, now, contact
+                    )
                 except Exception:
                     # never leave a participant "pending" for ever: say it failed
                     log.exception("mail %s for participant %s not composed", kind, participant.id)

@@ -12,6 +12,10 @@ Counted, always in the segment (ISO week ∩ month, Europe/Berlin) of the appoin
 
 The appointment row remembers only *that* it was counted (``stat_outcome``,
 ``call_reported``), and is deleted by the retention purge; the counters never point back.
+
+Each figure except the survey's is also counted for every team of the appointment's advisor
+(metric ``team.<id>.<metric>``), so a team lead sees the same figures for the team; a
+survey ticket knows no team, so the survey is service-wide only.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import Annotated, Any
 
 from aiohttp import web
 from pydantic import Field, ValidationError
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from advisor_app.core.clock import Clock
@@ -41,8 +45,9 @@ from advisor_app.core.statistics_periods import PeriodKind, last_periods, segmen
 from advisor_app.server import keys, survey
 from advisor_app.server.auth import require_advisor
 from advisor_app.server.errors import ApiError, json_response, read_model, validation_error
+from advisor_app.server.team_records import load_directory
 from advisor_app.storage.db import retry_once
-from advisor_app.storage.models import Appointment, Participant
+from advisor_app.storage.models import Appointment, Participant, TeamMember
 from advisor_app.storage.repositories import StatsRepo
 
 log = logging.getLogger(__name__)
@@ -54,6 +59,26 @@ MAX_PERIODS = 60
 class StatisticsQuery(Model):
     period: PeriodKind = PeriodKind.WEEK
     count: Annotated[int, Field(ge=1, le=MAX_PERIODS)] = 8
+    #: The figures of this team only (its leads only).
+    team: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None
+
+
+def team_metric(team_id: int, metric: str) -> str:
+    return f"team.{team_id}.{metric}"
+
+
+async def _count(
+    session: AsyncSession, appt: Appointment, metric: str, count: int = 0, total: float = 0.0
+) -> None:
+    """Add to the service's figure and to the same figure of each team of the advisor."""
+    repo = StatsRepo(session)
+    segment = segment_of(appt.starts_at)
+    await repo.add(segment, metric, count, total)
+    teams = await session.scalars(
+        select(TeamMember.team_id).where(TeamMember.advisor_id == appt.advisor_id)
+    )
+    for team_id in list(teams):
+        await repo.add(segment, team_metric(team_id, metric), count, total)
 
 
 class StatisticsRecorder:
@@ -84,7 +109,7 @@ class StatisticsRecorder:
             if appt is None or appt.stat_outcome == "held":
                 return
             appt.stat_outcome = "held"
-            await StatsRepo(session).add(segment_of(appt.starts_at), "held", 1)
+            await _count(session, appt, "held", 1)
 
         await retry_once(self._sessions, work)
 
@@ -105,7 +130,7 @@ async def settle_outcomes(sessions: async_sessionmaker[Any], now: datetime, grac
             closes = appt.starts_at + timedelta(minutes=appt.duration_min + grace_min)
             if closes <= now:
                 appt.stat_outcome = "no_show"
-                await repo.add(segment_of(appt.starts_at), "no_show", 1)
+                await _count(session, appt, "no_show", 1)
                 count += 1
         await repo.drop_expired_tickets(now)
         return count
@@ -131,15 +156,13 @@ async def report_call(request: web.Request) -> web.Response:
             known += 1
             if appt.stat_outcome == "held":
                 appointments[appt.id] = appt
-        repo = StatsRepo(session)
         for appt in appointments.values():
-            segment = segment_of(appt.starts_at)
             first = not appt.call_reported
             appt.call_reported = True
-            await repo.add(segment, "duration", 1 if first else 0, float(body.duration_s))
+            await _count(session, appt, "duration", 1 if first else 0, float(body.duration_s))
             for level, seconds in body.quality_s.model_dump().items():
                 if seconds:
-                    await repo.add(segment, f"quality.{level}", 0, float(seconds))
+                    await _count(session, appt, f"quality.{level}", 0, float(seconds))
         return known, len(appointments)
 
     known, counted = await retry_once(request.app[keys.SESSIONS], work)
@@ -182,8 +205,9 @@ async def get_statistics(request: web.Request) -> web.Response:
     """``?period=week|month&count=N``: the last N periods up to the current one, oldest first.
 
     Service-wide figures of all advisors: nothing names a person, an advisor or an appointment.
+    ``&team=ID``: the figures of that team (its leads only; the survey is not per team).
     """
-    await require_advisor(request)
+    advisor = await require_advisor(request)
     try:
         query = StatisticsQuery.model_validate(dict(request.query))
     except ValidationError as exc:
@@ -192,8 +216,19 @@ async def get_statistics(request: web.Request) -> web.Response:
     now = app[keys.CLOCK].now()
     await settle_outcomes(app[keys.SESSIONS], now, app[keys.SETTINGS].service.grace_min)
     periods = last_periods(query.period, now.astimezone(BERLIN).date(), query.count)
+    if query.team is not None:
+        directory = await load_directory(app[keys.SESSIONS])
+        if not directory.leads(advisor.id, query.team):
+            raise ApiError(403, "forbidden", reason="team_lead")
     async with app[keys.SESSIONS]() as session:
         sums = await StatsRepo(session).sums(query.period, [key for key, _ in periods])
+    if query.team is not None:
+        prefix = team_metric(query.team, "")
+        sums = {
+            (key, metric.removeprefix(prefix)): value
+            for (key, metric), value in sums.items()
+            if metric.startswith(prefix)
+        }
     return json_response(
         StatisticsOut(
             period=query.period,

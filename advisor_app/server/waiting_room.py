@@ -20,7 +20,7 @@ import contextlib
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from aiohttp import WSCloseCode, web
@@ -29,8 +29,12 @@ from pydantic import BaseModel, TypeAdapter
 from advisor_app.core.clock import Clock, SystemClock
 from advisor_app.core.protocol import (
     MAX_CALL_PARTICIPANTS,
+    AdmittedByColleague,
     AdvisorMessage,
     AdvisorSignal,
+    AdvisorStatus,
+    AppointmentEventKind,
+    AppointmentsChanged,
     Arrived,
     CallEnded,
     CitizenMessage,
@@ -39,6 +43,8 @@ from advisor_app.core.protocol import (
     Departed,
     DeviceCheckOut,
     EntryChanged,
+    HandedOver,
+    HandedToYou,
     Note,
     PeerPresence,
     PeerSignal,
@@ -48,10 +54,20 @@ from advisor_app.core.protocol import (
     RosterEntry,
     SocketError,
     SurveyOffer,
+    TeamWaiting,
+    TeamWaitingEntry,
     WaitingEntry,
     WaitingSnapshot,
 )
 from advisor_app.core.protocol import SignalPayload as Payload
+from advisor_app.core.teams import (
+    DEFAULT_ADMIT_GRACE_MIN,
+    AdvisorState,
+    TeamDirectory,
+    colleague_may_admit,
+    may_hand_over,
+    minutes_left,
+)
 from advisor_app.core.timewindow import AppointmentWindow, LinkState
 from advisor_app.server.refusals import socket_refusal
 
@@ -93,6 +109,24 @@ class RoomEvents(Protocol):
 
 
 _REMOVED = socket_refusal("removed")
+_ALREADY_ADMITTED = socket_refusal("already_admitted")
+_NOT_YET = socket_refusal("not_waiting", reason="colleague_present")
+_NOT_COLLEAGUE = socket_refusal("not_colleague")
+#: How often waiting citizens' "about n minutes" and colleagues' "may admit" are recomputed.
+TEAM_TICK_S = 20.0
+
+
+class TeamRecords(Protocol):
+    """Where the hub records that an appointment moved to another advisor (the database)."""
+
+    async def moved(
+        self,
+        appointment_id: int,
+        kind: AppointmentEventKind,
+        actor_id: int,
+        from_id: int,
+        to_id: int,
+    ) -> None: ...
 
 
 @dataclass(slots=True)
@@ -118,6 +152,10 @@ class Presence:
     entered_told: bool = False
     #: The other participants of the call this participant was last told about (the roster).
     roster: tuple[int, ...] = ()
+    #: The advisor status this participant was last told (None: nothing said yet).
+    status: AdvisorStatus | None = None
+    #: The handing-over colleague's note (for the team, never for the citizen).
+    handover_note: str | None = None
 
 
 #: How long closing waits for notifications still being sent or written.
@@ -132,10 +170,19 @@ class WaitingRoomHub:
         reconnect_grace_s: float = 30.0,
         events: RoomEvents | None = None,
         clock: Clock | None = None,
+        *,
+        records: TeamRecords | None = None,
+        admit_grace_min: int = DEFAULT_ADMIT_GRACE_MIN,
     ) -> None:
         self.reconnect_grace_s = reconnect_grace_s
         self._events = events
+        self._records = records
+        self.admit_grace_min = admit_grace_min
         self._clock = clock or SystemClock()
+        self._directory = TeamDirectory()
+        #: The team waiting room each console was last sent (advisor id → entries).
+        self._team_sent: dict[int, list[TeamWaitingEntry]] = {}
+        self._ticker: asyncio.Task[None] | None = None
         #: Presences by the personal link's token.
         self._people: dict[str, Presence] = {}
         #: Participant id → token, for the advisor's messages (which name ids).
@@ -258,6 +305,9 @@ class WaitingRoomHub:
             )
         if presence.phase is RoomPhase.ADMITTED and presence.roster:
             await self._send(ws, self._roster_of(presence))
+        if presence.phase is RoomPhase.WAITING:
+            presence.status = None  # a reloaded page hears the status again
+            await self._send_statuses(presence.advisor_id)
         return presence
 
     async def enter(self, presence: Presence, now: datetime) -> SocketError | None:
@@ -280,6 +330,7 @@ class WaitingRoomHub:
             presence.entered_told = True
             # In the background: a burst of arrivals must not wait for the database.
             self._spawn(self._tell(self._events.entered(presence.entry)))
+        await self._refresh(presence.advisor_id)
         return None
 
     async def _tell(self, event: Coroutine[Any, Any, Any]) -> Any:
@@ -297,6 +348,7 @@ class WaitingRoomHub:
         presence.reason = reason  # "removed" is said again after a reload
         await self._to_citizen(presence, RoomState(phase=RoomPhase.ENDED, reason=reason))
         await self._update_rosters(presence)
+        await self._refresh(presence.advisor_id)
         if self._events is not None:
             ticket = await self._tell(self._events.call_ended(presence.entry))
             if ticket is not None:
@@ -306,10 +358,12 @@ class WaitingRoomHub:
     async def leave(self, presence: Presence) -> None:
         if presence.phase is RoomPhase.WAITING:
             presence.phase = RoomPhase.LOBBY
+            presence.status = None
             await self._to_advisor(
                 presence.advisor_id,
                 Departed(participant_id=presence.entry.participant_id, reason="left"),
             )
+            await self._refresh(presence.advisor_id)
         await self._to_citizen(presence, RoomState(phase=presence.phase))
 
     def _signal_allowed(self, presence: Presence) -> bool:
@@ -446,6 +500,7 @@ class WaitingRoomHub:
         participant_id = presence.entry.participant_id
         self._forget(presence)
         self._remember_decision(presence)
+        self._spawn(self._refresh(presence.advisor_id))
         if presence.phase is RoomPhase.WAITING:
             self._spawn(
                 self._to_advisor(
@@ -507,6 +562,7 @@ class WaitingRoomHub:
             await self._to_advisor(advisor_id, Departed(participant_id=pid, reason="closed"))
         elif was_admitted:
             await self._to_advisor(advisor_id, CallEnded(participant_id=pid, by="closed"))
+        await self._refresh(advisor_id)
 
     async def revoke(
         self, advisor_id: int, token: str, participant_id: int, appointment_id: int
@@ -523,6 +579,251 @@ class WaitingRoomHub:
         await self._to_advisor(
             advisor_id, Departed(participant_id=participant_id, reason="revoked")
         )
+        await self._refresh(advisor_id)
+
+    # --- teams: the team waiting room, colleagues admitting, handing over ------------------
+
+    def set_directory(self, directory: TeamDirectory) -> None:
+        """The teams as the database has them now (loaded at each console's hello and after
+        every change through the service)."""
+        if directory == self._directory:
+            return
+        self._directory = directory
+        self._spawn(self._refresh(*self._advisors))
+
+    @property
+    def directory(self) -> TeamDirectory:
+        return self._directory
+
+    def _name(self, advisor_id: int) -> str:
+        return self._directory.name(advisor_id) or self._advisor_names.get(advisor_id, "")
+
+    def advisor_state(self, advisor_id: int) -> AdvisorState:
+        if not self._advisors.get(advisor_id):
+            return "absent"
+        busy = any(
+            p.advisor_id == advisor_id and p.phase is RoomPhase.ADMITTED
+            for p in self._people.values()
+        )
+        return "busy" if busy else "free"
+
+    def appointment_in_call(self, appointment_id: int) -> bool:
+        return any(
+            p.entry.appointment_id == appointment_id and p.phase is RoomPhase.ADMITTED
+            for p in self._people.values()
+        )
+
+    def team_waiting(self, viewer_id: int) -> list[TeamWaitingEntry]:
+        """Who waits for a colleague of ``viewer_id`` (not for the viewer), soonest first."""
+        colleagues = self._directory.colleagues(viewer_id)
+        if not colleagues:
+            return []
+        now = self._clock.now()
+        states: dict[int, AdvisorState] = {}
+        entries = []
+        for p in self._people.values():
+            owner = p.advisor_id
+            if p.phase is not RoomPhase.WAITING or owner not in colleagues:
+                continue
+            if owner not in states:
+                states[owner] = self.advisor_state(owner)
+            entries.append(
+                TeamWaitingEntry(
+                    participant_id=p.entry.participant_id,
+                    appointment_id=p.entry.appointment_id,
+                    name=p.entry.name,
+                    starts_at=p.entry.starts_at,
+                    waiting_since=p.entry.waiting_since,
+                    advisor_id=owner,
+                    advisor_name=self._name(owner),
+                    advisor_state=states[owner],
+                    may_admit=colleague_may_admit(
+                        actor_id=viewer_id,
+                        booked_advisor_id=owner,
+                        booked_state=states[owner],
+                        starts_at=p.entry.starts_at,
+                        now=now,
+                        grace_min=self.admit_grace_min,
+                        directory=self._directory,
+                    ),
+                    handover_note=p.handover_note,
+                )
+            )
+        return sorted(entries, key=lambda e: (e.starts_at, e.waiting_since, e.participant_id))
+
+    async def _send_team_view(self, viewer_id: int, *, always: bool = False) -> None:
+        """Send the team waiting room when it changed (or ``always``); advisors in no team,
+        who never got one, get none."""
+        entries = self.team_waiting(viewer_id)
+        sent = self._team_sent.get(viewer_id)
+        if sent is None and not self._directory.colleagues(viewer_id):
+            return
+        if not always and sent == entries:
+            return
+        self._team_sent[viewer_id] = entries
+        await self._to_advisor(viewer_id, TeamWaiting(entries=entries))
+
+    def _status_of(self, presence: Presence, now: datetime) -> AdvisorStatus:
+        """What the citizen may know: whether their advisor is in another appointment's call,
+        whether they are next, and about how long that call is scheduled to run."""
+        advisor_id = presence.advisor_id
+        others = [
+            p
+            for p in self._people.values()
+            if p.advisor_id == advisor_id
+            and p.phase is RoomPhase.ADMITTED
+            and p.entry.appointment_id != presence.entry.appointment_id
+        ]
+        if not others:
+            return AdvisorStatus(state="available" if self._advisors.get(advisor_id) else "away")
+        ends = max(p.entry.starts_at + timedelta(minutes=p.entry.duration_min) for p in others)
+        waiting = self.waiting_for(advisor_id)
+        first = bool(waiting) and waiting[0].appointment_id == presence.entry.appointment_id
+        return AdvisorStatus(state="in_call", next=first, minutes_left=minutes_left(ends, now))
+
+    async def _send_statuses(self, advisor_id: int) -> None:
+        """Tell the citizens waiting for ``advisor_id`` whose status changed. Nothing is said
+        while there is nothing to say (the advisor in no other call); once "in call" was said,
+        its end is said too."""
+        now = self._clock.now()
+        for presence in list(self._people.values()):
+            if presence.advisor_id != advisor_id or presence.phase is not RoomPhase.WAITING:
+                continue
+            status = self._status_of(presence, now)
+            said = presence.status
+            quiet = status.state != "in_call" and (said is None or said.state != "in_call")
+            if quiet or status == said:
+                continue
+            presence.status = status
+            await self._to_citizen(presence, status)
+
+    async def _refresh(self, *advisor_ids: int) -> None:
+        """Something about these advisors changed (a citizen came or went, a call began or
+        ended, a console connected or left): their colleagues' team views and the statuses of
+        the citizens waiting for them follow."""
+        viewers: set[int] = set()
+        for advisor_id in advisor_ids:
+            viewers.add(advisor_id)
+            viewers |= self._directory.colleagues(advisor_id)
+        for viewer in sorted(viewers):
+            if self._advisors.get(viewer):
+                await self._send_team_view(viewer)
+        for advisor_id in advisor_ids:
+            await self._send_statuses(advisor_id)
+        self._ensure_ticker()
+
+    def _ensure_ticker(self) -> None:
+        """While teams are connected or a citizen was told "about n minutes", recompute both
+        now and then: the grace of a colleague's admission and the minutes run out by time."""
+        if self._ticker is not None or self._closing:
+            return
+        if not self._team_sent and not any(
+            p.status is not None and p.status.minutes_left is not None
+            for p in self._people.values()
+        ):
+            return
+        self._ticker = asyncio.ensure_future(self._tick())
+
+    async def _tick(self) -> None:
+        try:
+            while not self._closing:
+                await asyncio.sleep(TEAM_TICK_S)
+                owners = {p.advisor_id for p in self._people.values()}
+                await self._refresh(*owners, *self._team_sent)
+        finally:
+            self._ticker = None
+
+    def _move(self, appointment_id: int, to_id: int, note: str | None = None) -> list[Presence]:
+        """Every place of the appointment now belongs to ``to_id`` (calls, decisions too)."""
+        moved = []
+        for presence in [*self._people.values(), *self._decisions.values()]:
+            if presence.entry.appointment_id == appointment_id and presence.advisor_id != to_id:
+                presence.advisor_id = to_id
+                presence.handover_note = note
+                moved.append(presence)
+        return moved
+
+    async def _handed(
+        self, moved: list[Presence], from_id: int, to_id: int, *, tell_citizen: bool
+    ) -> None:
+        """The waiting ones of ``moved`` leave ``from_id``'s room and arrive in ``to_id``'s."""
+        for presence in moved:
+            current = self._people.get(presence.token) is presence
+            if presence.phase is not RoomPhase.WAITING or not current:
+                continue
+            pid = presence.entry.participant_id
+            await self._to_advisor(from_id, Departed(participant_id=pid, reason="handed_over"))
+            await self._to_advisor(to_id, Arrived(entry=presence.entry))
+            if tell_citizen:
+                presence.status = None
+                await self._to_citizen(presence, HandedOver())
+
+    async def _record(
+        self, appointment_id: int, kind: AppointmentEventKind, actor: int, from_id: int, to_id: int
+    ) -> None:
+        if self._records is not None:
+            await self._tell(self._records.moved(appointment_id, kind, actor, from_id, to_id))
+        for advisor_id in (from_id, to_id):
+            await self._to_advisor(advisor_id, AppointmentsChanged())
+
+    async def hand_over(
+        self, advisor_id: int, participant_id: int, to_id: int, note: str
+    ) -> SocketError | None:
+        """The booked advisor hands a waiting citizen to a team colleague: the citizen keeps
+        the place, the appointment (with its guests) belongs to the colleague from now on."""
+        presence = self._own(advisor_id, participant_id)
+        if presence is None or presence.phase is not RoomPhase.WAITING:
+            return socket_refusal("not_waiting")
+        if not may_hand_over(self._directory, advisor_id, presence.advisor_id, to_id):
+            return _NOT_COLLEAGUE
+        appointment_id = presence.entry.appointment_id
+        moved = self._move(appointment_id, to_id, note.strip() or None)
+        await self._to_advisor(
+            to_id,
+            HandedToYou(
+                appointment_id=appointment_id,
+                participant_id=participant_id,
+                from_name=self._name(advisor_id),
+                note=note,
+            ),
+        )
+        await self._handed(moved, advisor_id, to_id, tell_citizen=True)
+        await self._record(
+            appointment_id, AppointmentEventKind.HANDED_OVER, advisor_id, advisor_id, to_id
+        )
+        await self._refresh(advisor_id, to_id)
+        return None
+
+    async def reassigned(self, appointment_id: int, from_id: int, to_id: int) -> None:
+        """The appointment was given to a colleague through the service (already recorded):
+        whoever waits for it now waits for the colleague and is told so."""
+        moved = self._move(appointment_id, to_id)
+        await self._handed(moved, from_id, to_id, tell_citizen=True)
+        for advisor_id in (from_id, to_id):
+            await self._to_advisor(advisor_id, AppointmentsChanged())
+        await self._refresh(from_id, to_id)
+
+    async def _admit_for_colleague(
+        self, advisor_id: int, presence: Presence
+    ) -> SocketError | Presence:
+        """A colleague admits: allowed by the rule, or refused like somebody else's."""
+        booked = presence.advisor_id
+        if not self._directory.shares_team(advisor_id, booked):
+            return socket_refusal("not_waiting")  # another team's citizen looks absent
+        if presence.phase is RoomPhase.ADMITTED:
+            return _ALREADY_ADMITTED
+        if presence.phase is not RoomPhase.WAITING:
+            return socket_refusal("not_waiting")
+        allowed = colleague_may_admit(
+            actor_id=advisor_id,
+            booked_advisor_id=booked,
+            booked_state=self.advisor_state(booked),
+            starts_at=presence.entry.starts_at,
+            now=self._clock.now(),
+            grace_min=self.admit_grace_min,
+            directory=self._directory,
+        )
+        return presence if allowed else _NOT_YET
 
     # --- advisor side --------------------------------------------------------------------
 
@@ -547,6 +848,11 @@ class WaitingRoomHub:
         if calls is not None and alone:
             await self._calls_lost(advisor_id, keep=set(calls))
         await self._send(ws, WaitingSnapshot(entries=self.waiting_for(advisor_id)))
+        if self._directory.colleagues(advisor_id):
+            entries = self.team_waiting(advisor_id)
+            self._team_sent[advisor_id] = entries
+            await self._send(ws, TeamWaiting(entries=entries))
+        await self._refresh(advisor_id)  # colleagues see "free", waiting citizens may hear it
 
     async def sign_out(self, advisor_id: int) -> None:
         """The advisor signed out (every session ended): close the consoles' sockets now."""
@@ -561,7 +867,9 @@ class WaitingRoomHub:
             sockets.discard(ws)
             if not sockets:
                 del self._advisors[advisor_id]
+                self._team_sent.pop(advisor_id, None)
                 if not self._closing:
+                    self._spawn(self._refresh(advisor_id))  # colleagues see "absent"
                     self._advisor_gone[advisor_id] = asyncio.get_running_loop().call_later(
                         self.reconnect_grace_s, self._advisor_expired, advisor_id
                     )
@@ -588,6 +896,7 @@ class WaitingRoomHub:
             presence.entry = presence.entry.model_copy(update={"online": bool(presence.sockets)})
             await self._to_citizen(presence, RoomState(phase=RoomPhase.WAITING))
             await self._update_rosters(presence)
+        await self._refresh(advisor_id)
 
     def _own(self, advisor_id: int, participant_id: int) -> Presence | None:
         presence = self._by_id(participant_id)
@@ -596,20 +905,58 @@ class WaitingRoomHub:
         return presence
 
     async def admit(self, advisor_id: int, participant_id: int) -> SocketError | None:
-        presence = self._own(advisor_id, participant_id)
-        if presence is None or presence.phase is not RoomPhase.WAITING:
+        """Admit a waiting participant: the booked advisor, or a team colleague when
+        ``core.teams.colleague_may_admit`` allows it (the appointment then moves to the
+        colleague). Decided here, once: of two admissions at once the second is refused."""
+        presence = self._by_id(participant_id)
+        if presence is None:
             return socket_refusal("not_waiting")
-        if len(self._in_call(presence)) >= MAX_CALL_PARTICIPANTS - 1:
+        booked = presence.advisor_id
+        if booked != advisor_id:
+            allowed = await self._admit_for_colleague(advisor_id, presence)
+            if isinstance(allowed, SocketError):
+                return allowed
+        elif presence.phase is RoomPhase.ADMITTED:
+            return _ALREADY_ADMITTED
+        elif presence.phase is not RoomPhase.WAITING:
+            return socket_refusal("not_waiting")
+        if booked == advisor_id and len(self._in_call(presence)) >= MAX_CALL_PARTICIPANTS - 1:
             return _CALL_FULL  # the advisor and three admitted into this appointment's call
         presence.phase = RoomPhase.ADMITTED
         presence.reason = None
+        presence.status = None
+        by_colleague = booked != advisor_id
+        moved = self._move(presence.entry.appointment_id, advisor_id) if by_colleague else []
         await self._to_citizen(presence, RoomState(phase=RoomPhase.ADMITTED))
         await self._to_advisor(
             advisor_id, Departed(participant_id=participant_id, reason="admitted")
         )
+        if booked != advisor_id:
+            departed = Departed(participant_id=participant_id, reason="admitted")
+            await self._to_advisor(booked, departed)
+            await self._to_advisor(
+                booked,
+                AdmittedByColleague(
+                    appointment_id=presence.entry.appointment_id,
+                    participant_id=participant_id,
+                    colleague_name=self._name(advisor_id),
+                ),
+            )
+            await self._handed(
+                [p for p in moved if p is not presence], booked, advisor_id, tell_citizen=False
+            )
         await self._update_rosters(presence)
         if self._events is not None:
             await self._tell(self._events.admitted(presence.entry))
+        if booked != advisor_id:
+            await self._record(
+                presence.entry.appointment_id,
+                AppointmentEventKind.ADMITTED_BY_COLLEAGUE,
+                advisor_id,
+                booked,
+                advisor_id,
+            )
+        await self._refresh(*sorted({booked, advisor_id}))
         return None
 
     async def signal_from_advisor(
@@ -654,6 +1001,7 @@ class WaitingRoomHub:
         await self._to_advisor(advisor_id, CallEnded(participant_id=participant_id, by="returned"))
         await self._to_advisor(advisor_id, Arrived(entry=presence.entry))
         await self._update_rosters(presence)
+        await self._refresh(advisor_id)
         return None
 
     async def note(
@@ -682,11 +1030,14 @@ class WaitingRoomHub:
             await self._to_advisor(
                 advisor_id, Departed(participant_id=participant_id, reason="sent_away")
             )
+            await self._refresh(advisor_id)
         return None
 
     async def close(self) -> None:
         """Close every socket (in parallel) and forget everything; safe to call twice."""
         self._closing = True
+        if self._ticker is not None:
+            self._ticker.cancel()
         for presence in list(self._people.values()):
             if presence.gone is not None:
                 presence.gone.cancel()

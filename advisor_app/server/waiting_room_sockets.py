@@ -24,6 +24,7 @@ from advisor_app.core.protocol import (
     DeviceCheckOut,
     EndCall,
     Enter,
+    HandOver,
     Hangup,
     Hello,
     Leave,
@@ -45,6 +46,7 @@ from advisor_app.server.citizen import window_of
 from advisor_app.server.logs import hide
 from advisor_app.server.refusals import socket_refusal
 from advisor_app.server.statistics import StatisticsRecorder
+from advisor_app.server.team_records import AppointmentMoves, load_directory
 from advisor_app.server.waiting_room import (
     CLOSE_ENDED,
     CLOSE_RATE_LIMITED,
@@ -252,6 +254,7 @@ async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
         return await _refuse(ws, SIGNED_OUT, CLOSE_UNAUTHORIZED)
     hub = app[HUB]
     assert hello is not None
+    hub.set_directory(await load_directory(app[keys.SESSIONS]))  # ``admin team`` runs elsewhere
     await hub.attach_advisor(advisor.id, ws, hello.calls, advisor.display_name)
     watch = asyncio.create_task(_watch_token(app, ws, hello.token), name="advisor-token-watch")
     try:
@@ -285,6 +288,10 @@ async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
             elif isinstance(parsed, ToWaitingRoom):
                 error = await hub.to_waiting_room(
                     advisor.id, parsed.participant_id, app[keys.CLOCK].now()
+                )
+            elif isinstance(parsed, HandOver):
+                error = await hub.hand_over(
+                    advisor.id, parsed.participant_id, parsed.to_advisor_id, parsed.note
                 )
             elif isinstance(parsed, Ping):
                 await _send(ws, Pong(seq=parsed.seq))
@@ -323,6 +330,8 @@ async def hub_ctx(app: web.Application) -> Any:
         reconnect_grace_s=app[keys.SETTINGS].service.reconnect_grace_s,
         events=StatisticsRecorder(app[keys.SESSIONS], app[keys.CLOCK]),
         clock=app[keys.CLOCK],
+        records=AppointmentMoves(app[keys.SESSIONS], app[keys.CLOCK]),
+        admit_grace_min=app[keys.SETTINGS].service.team_admit_grace_minutes,
     )
     yield
     await app[HUB].close()

@@ -130,6 +130,14 @@ class Appointment(Base):
     identity_check: Mapped[IdentityCheck | None] = relationship(
         back_populates="appointment", cascade="all, delete-orphan", lazy="selectin"
     )
+    advisor: Mapped[Advisor] = relationship(lazy="selectin")
+    #: Reassignments, admissions by a colleague, handovers; deleted with the appointment.
+    events: Mapped[list[AppointmentEvent]] = relationship(
+        back_populates="appointment",
+        cascade="all, delete-orphan",
+        order_by="AppointmentEvent.id",
+        lazy="selectin",
+    )
 
 
 class Participant(Base):
@@ -295,3 +303,68 @@ class SurveyTicket(Base):
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     used: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Team(Base):
+    """Advisors who stand in for each other; an advisor without a team is a team of one."""
+
+    __tablename__ = "teams"
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    members: Mapped[list[TeamMember]] = relationship(
+        back_populates="team",
+        cascade="all, delete-orphan",
+        order_by="TeamMember.advisor_id",
+        lazy="selectin",
+    )
+
+
+class TeamMember(Base):
+    """An advisor in a team; a lead may change the members and see the team's figures."""
+
+    __tablename__ = "team_members"
+    __table_args__ = (PrimaryKeyConstraint("team_id", "advisor_id"),)
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    advisor_id: Mapped[int] = mapped_column(
+        ForeignKey("advisors.id", ondelete="CASCADE"), index=True
+    )
+    lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    team: Mapped[Team] = relationship(back_populates="members")
+    advisor: Mapped[Advisor] = relationship(lazy="selectin")
+
+
+class AppointmentEvent(Base):
+    """One entry of an appointment's record: a reassignment, an admission by a colleague or a
+    handover; who and when, never what was said. Deleted with the appointment."""
+
+    __tablename__ = "appointment_events"
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(
+        ForeignKey("appointments.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    kind: Mapped[str] = mapped_column(String(32))
+    actor_advisor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("advisors.id", ondelete="SET NULL"), nullable=True
+    )
+    from_advisor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("advisors.id", ondelete="SET NULL"), nullable=True
+    )
+    to_advisor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("advisors.id", ondelete="SET NULL"), nullable=True
+    )
+
+    appointment: Mapped[Appointment] = relationship(back_populates="events")
+    actor: Mapped[Advisor | None] = relationship(foreign_keys=[actor_advisor_id], lazy="selectin")
+    from_advisor: Mapped[Advisor | None] = relationship(
+        foreign_keys=[from_advisor_id], lazy="selectin"
+    )
+    to_advisor: Mapped[Advisor | None] = relationship(foreign_keys=[to_advisor_id], lazy="selectin")

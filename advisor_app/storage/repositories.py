@@ -157,7 +157,10 @@ class AppointmentRepo:
                 .where(Participant.dial_code == code)
                 .options(
                     joinedload(Participant.appointment).options(
-                        lazyload(Appointment.participants), lazyload(Appointment.identity_check)
+                        lazyload(Appointment.participants),
+                        lazyload(Appointment.identity_check),
+                        lazyload(Appointment.advisor),
+                        lazyload(Appointment.events),
                     )
                 )
             )

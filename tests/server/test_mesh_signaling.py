@@ -95,8 +95,13 @@ async def test_signals_only_between_participants_of_the_same_running_call(
     stranger = await citizen_socket(service, link, "lobby")
     await stranger.send_json({"type": "enter"})
     await recv(stranger)
+    # The advisor talks with the first appointment: the stranger hears so (and nothing more).
+    assert (await recv(stranger))["type"] == "advisor_status"
     stranger_id = (await recv_type(advisor, "arrived"))["entry"]["participant_id"]
     await admit(advisor, stranger_id, stranger)
+    # Now the advisor is also in another appointment's call: the waiting guest hears it.
+    status = await recv(guest)
+    assert (status["type"], status["state"], status["next"]) == ("advisor_status", "in_call", True)
     await stranger.send_json({"type": "peer_signal", "peer": citizen_id, "payload": OFFER})
     assert (await recv(stranger))["error"] == "not_in_call"
     # … and to oneself or to an unknown id.
