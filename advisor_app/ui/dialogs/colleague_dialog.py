@@ -7,7 +7,7 @@ adds the note for the colleague, which the citizen never sees.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -44,6 +44,8 @@ class ColleagueDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._colleagues = list(colleagues)
+        #: Where :meth:`refresh_colleagues` reads the colleagues anew (None: never).
+        self.source: Callable[[], Sequence[TeamMemberOut]] | None = None
         self._setup_ui(title, question, info, confirm)
         self._on_choice_changed()
 
@@ -68,15 +70,7 @@ class ColleagueDialog(QDialog):
         self.choices = QListWidget()
         self.choices.setAccessibleName(self.tr("Kollegin oder Kollege"))
         chooser.setBuddy(self.choices)
-        for member in self._colleagues:
-            item = QListWidgetItem(
-                dot_icon(STATE_COLOURS.get(member.state, "#8a8f98")),
-                self.tr("{name} – {state}").format(
-                    name=member.display_name, state=state_label(member.state)
-                ),
-            )
-            item.setData(ID_ROLE, member.advisor_id)
-            self.choices.addItem(item)
+        self._fill()
         rows = max(2, min(6, len(self._colleagues)))
         self.choices.setFixedHeight(rows * (self.choices.fontMetrics().height() + 10) + 6)
         self.choices.currentRowChanged.connect(self._on_choice_changed)
@@ -107,6 +101,37 @@ class ColleagueDialog(QDialog):
         if self._colleagues:  # a free colleague first, else the first one
             free = [i for i, m in enumerate(self._colleagues) if m.state == "free"]
             self.choices.setCurrentRow(free[0] if free else 0)
+
+    def _fill(self) -> None:
+        for member in self._colleagues:
+            item = QListWidgetItem(
+                dot_icon(STATE_COLOURS.get(member.state, "#8a8f98")),
+                self.tr("{name} – {state}").format(
+                    name=member.display_name, state=state_label(member.state)
+                ),
+            )
+            item.setData(ID_ROLE, member.advisor_id)
+            self.choices.addItem(item)
+
+    def set_colleagues(self, colleagues: Sequence[TeamMemberOut]) -> None:
+        """Show the colleagues anew (their states change); the choice stays where it can."""
+        chosen = self.colleague
+        self.choices.blockSignals(True)
+        self.choices.clear()
+        self._colleagues = list(colleagues)
+        self._fill()
+        self.choices.blockSignals(False)
+        self.none_hint.setVisible(not self._colleagues)
+        if chosen is not None:
+            self.choose(chosen.advisor_id)
+        if self.choices.currentRow() < 0 and self._colleagues:
+            self.choices.setCurrentRow(0)
+        self._on_choice_changed()
+
+    def refresh_colleagues(self) -> None:
+        """The team directory knows more (a slot): show its colleagues."""
+        if self.source is not None:
+            self.set_colleagues(self.source())
 
     def finish_layout(self) -> None:
         """Put the buttons last (after what a subclass added)."""

@@ -528,9 +528,14 @@ class WaitingRoomPage(QWidget):
         entry = self.selected_entry()
         if entry is None or self._teams is None:
             return
-        dialog = HandOverDialog(entry.name, self._teams.colleagues(), parent=self)
+        teams = self._teams
+        dialog = HandOverDialog(entry.name, teams.colleagues(), parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._hand_over(entry, dialog))
+        # who is free or busy now: loaded anew while the dialog is open
+        dialog.source = teams.colleagues
+        teams.changed.connect(dialog.refresh_colleagues)
+        teams.refresh()
         dialog.open()
 
     def _hand_over(self, entry: WaitingEntry, dialog: HandOverDialog) -> None:
