@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from advisor_app.client.call_media import CallMedia
@@ -197,6 +197,9 @@ def test_a_colleague_admits_the_citizen_of_an_absent_advisor(
     detail = page.team_panel.detail
     assert "abwesend" in detail.texts()
     wait_until(detail.admit_button.isEnabled, message="may admit")
+    scroll = detail.findChild(QScrollArea)
+    assert scroll is not None
+    wait_until(lambda: not scroll.verticalScrollBar().isVisible(), message="short detail fits")
     mine.window.grab().save(shot("console_team_view.png"))
 
     qtbot.mouseClick(detail.admit_button, Qt.MouseButton.LeftButton)
@@ -213,7 +216,7 @@ def test_a_colleague_admits_the_citizen_of_an_absent_advisor(
     ]
 
 
-def test_a_present_colleague_admits_their_own_and_is_told_when_somebody_else_did(
+def test_a_present_colleague_keeps_their_citizen_until_away(
     loop: asyncio.AbstractEventLoop,
     qtbot: QtBot,
     lokal: ServiceClient,
@@ -237,6 +240,44 @@ def test_a_present_colleague_admits_their_own_and_is_told_when_somebody_else_did
     run(loop, theirs.window.room.close())
     wait_until(lambda: team_row(mine.window, "Otto Wartend")[Column.STATE] == "abwesend")
     wait_until(detail.admit_button.isEnabled, message="may admit once Bernd is away")
+
+
+def test_the_busy_advisor_is_told_who_admitted_their_citizen(
+    loop: asyncio.AbstractEventLoop,
+    qtbot: QtBot,
+    lokal: ServiceClient,
+    bernd: ServiceClient,
+    people: Callable[[str, str], Citizen],
+    desk: Callable[[ServiceClient, str], Console],
+) -> None:
+    theirs = desk(bernd, "Bernd Kollege")
+    mine = desk(lokal, "Anna Berger")
+    talking = waiting_for(loop, bernd, people, "Erste Person")
+    theirs.select("Erste Person")
+    qtbot.mouseClick(theirs.page.detail.admit_button, Qt.MouseButton.LeftButton)
+    assert run(loop, talking.receive("state"))["phase"] == "admitted"
+    waiting = waiting_for(loop, bernd, people, "Zweite Person", in_minutes=-1)
+    theirs.row("Zweite Person")
+
+    page = mine.window.waiting_room
+    page.show_team()
+    wait_until(lambda: team_row(mine.window, "Zweite Person")[Column.STATE] == "im Gespräch")
+    select_team(mine.window, "Zweite Person")
+    wait_until(page.team_panel.detail.admit_button.isEnabled, message="may admit")
+    qtbot.mouseClick(page.team_panel.detail.admit_button, Qt.MouseButton.LeftButton)
+    assert run(loop, waiting.receive("state"))["phase"] == "admitted"
+    wait_until(lambda: mine.window.pages.currentWidget() is mine.window.call, message="call")
+
+    me = run(loop, lokal.me())
+    theirs.gone("Zweite Person")
+    wait_until(
+        lambda: (
+            theirs.page.message_bar.text
+            == f"Zweite Person wurde von {me.display_name} eingelassen."
+        ),
+        message="Bernd is told who admitted",
+    )
+    assert [p.name for p in theirs.window.call.participants] == ["Erste Person"]
 
 
 def test_a_waiting_citizen_is_handed_over_with_a_note_only_the_colleague_reads(
@@ -327,8 +368,10 @@ def test_one_appointment_is_given_to_a_colleague_who_sees_it_at_once(
     schedule: SchedulePage,
     lokal: ServiceClient,
     bernd: ServiceClient,
+    desk: Callable[[ServiceClient, str], Console],
     days: Days,
 ) -> None:
+    colleague = desk(bernd, "Bernd Kollege")  # on the waiting room: the schedule is hidden
     day = days.take()
     booked = run(loop, lokal.create_appointment(appointment(day, 10, name="Vera Vertretung")))
     schedule.select_day(day)
@@ -351,6 +394,11 @@ def test_one_appointment_is_given_to_a_colleague_who_sees_it_at_once(
     assert moved.citizen.link == booked.citizen.link
     assert moved.citizen.dial_code == booked.citizen.dial_code
     assert [e.kind.value for e in moved.history] == ["reassigned"]
+    # Bernd's console was told (appointments_changed) and loaded its schedule anew
+    wait_until(
+        lambda: any(a.id == booked.id for a in colleague.window.schedule.appointments_of_day(day)),
+        message="the colleague's schedule has it",
+    )
 
 
 def test_the_shown_day_is_given_to_a_colleague(
