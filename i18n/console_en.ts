@@ -615,6 +615,7 @@
     <name>ColleagueDialog</name>
     <message>
         <source>&amp;Kollegin oder Kollege</source>
+        <extracomment>Where :meth:`refresh_colleagues` reads the colleagues anew (None: never).</extracomment>
         <translation>&amp;Colleague</translation>
     </message>
     <message>

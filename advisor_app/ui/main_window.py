@@ -81,8 +81,7 @@ class MainWindow(ConsoleWindowBase):
         )
         self._setup_ui()
         self._connect_signals()
-        self.room.start()
-        self.teams.refresh()
+        self.room.start()  # online, the waiting room loads the teams (``TeamDirectory``)
         # a keyboard user starts in the navigation; the window takes the keyboard
         self.navigation.setFocus(Qt.FocusReason.OtherFocusReason)
         self.activateWindow()

@@ -345,8 +345,7 @@ def schedule(
     teams.setParent(page)
     qtbot.addWidget(page)
     page.resize(1300, 800)
-    page.show()
-    teams.refresh()
+    page.show()  # shown, the page loads the teams
     wait_until(lambda: page.hand_day_button.isVisible(), message="colleagues known")
     return page
 
@@ -434,8 +433,7 @@ def test_a_team_lead_chooses_the_team_figures(
     teams.setParent(page)
     qtbot.addWidget(page)
     page.resize(1200, 800)
-    page.show()
-    teams.refresh()
+    page.show()  # shown, the page loads the teams
     wait_until(lambda: page.team_box.count() == 2, message="team offered")
     assert page.team_box.isVisible()
     assert page.team_box.itemText(1) == "Team Markt"

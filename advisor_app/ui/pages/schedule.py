@@ -301,6 +301,8 @@ class SchedulePage(QWidget):
         super().showEvent(event)
         self._timer.start()
         self.refresh()
+        if self._teams is not None:
+            self._teams.refresh()  # whom "Vertretung …" offers
 
     def hideEvent(self, event: QHideEvent) -> None:
         self._timer.stop()

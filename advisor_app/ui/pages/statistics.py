@@ -355,6 +355,8 @@ class StatisticsPage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.refresh()
+        if self._teams is not None:
+            self._teams.refresh()  # the teams this advisor leads
 
     def _on_period_clicked(self, button: QPushButton) -> None:
         kind = PeriodKind(button.property("period"))

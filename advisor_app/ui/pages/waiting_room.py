@@ -380,6 +380,8 @@ class WaitingRoomPage(QWidget):
         super().showEvent(event)
         self._on_tick()
         self._timer.start()
+        if self._teams is not None:
+            self._teams.refresh()
 
     def hideEvent(self, event: QHideEvent) -> None:
         self._timer.stop()
@@ -400,7 +402,7 @@ class WaitingRoomPage(QWidget):
         self._show_connection()
         self._show_actions()
         self._show_team_actions()
-        if online and self._teams is not None:
+        if online and self._teams is not None and self.isVisible():
             self._teams.refresh()  # who is in which team may have changed meanwhile
 
     def _on_room_event(self, event: BaseModel) -> None:
