@@ -110,7 +110,6 @@ class RoomEvents(Protocol):
 
 _REMOVED = socket_refusal("removed")
 _ALREADY_ADMITTED = socket_refusal("already_admitted")
-_NOT_YET = socket_refusal("not_waiting", reason="colleague_present")
 _NOT_COLLEAGUE = socket_refusal("not_colleague")
 #: How often waiting citizens' "about n minutes" and colleagues' "may admit" are recomputed.
 TEAM_TICK_S = 20.0
@@ -663,39 +662,43 @@ class WaitingRoomHub:
         self._team_sent[viewer_id] = entries
         await self._to_advisor(viewer_id, TeamWaiting(entries=entries))
 
-    def _status_of(self, presence: Presence, now: datetime) -> AdvisorStatus:
-        """What the citizen may know: whether their advisor is in another appointment's call,
-        whether they are next, and about how long that call is scheduled to run."""
-        advisor_id = presence.advisor_id
-        others = [
-            p
-            for p in self._people.values()
-            if p.advisor_id == advisor_id
-            and p.phase is RoomPhase.ADMITTED
-            and p.entry.appointment_id != presence.entry.appointment_id
-        ]
-        if not others:
-            return AdvisorStatus(state="available" if self._advisors.get(advisor_id) else "away")
-        ends = max(p.entry.starts_at + timedelta(minutes=p.entry.duration_min) for p in others)
-        waiting = self.waiting_for(advisor_id)
-        first = bool(waiting) and waiting[0].appointment_id == presence.entry.appointment_id
-        return AdvisorStatus(state="in_call", next=first, minutes_left=minutes_left(ends, now))
-
     async def _send_statuses(self, advisor_id: int) -> None:
-        """Tell the citizens waiting for ``advisor_id`` whose status changed. Nothing is said
-        while there is nothing to say (the advisor in no other call); once "in call" was said,
-        its end is said too."""
+        """Tell the citizens waiting for ``advisor_id`` whose status changed: whether the
+        advisor is in the call of *another* appointment, whether they are next, and about how
+        long that call is scheduled to run (no name, nothing about anyone else). Nothing is
+        said while there is nothing to say; once "in call" was said, its end is said too."""
+        mine = [p for p in self._people.values() if p.advisor_id == advisor_id]
+        calls = [p for p in mine if p.phase is RoomPhase.ADMITTED]
+        waiting = [p for p in mine if p.phase is RoomPhase.WAITING]
+        if not calls and all(p.status is None or p.status.state != "in_call" for p in waiting):
+            return  # the usual case, and cheap with thousands waiting
         now = self._clock.now()
-        for presence in list(self._people.values()):
-            if presence.advisor_id != advisor_id or presence.phase is not RoomPhase.WAITING:
-                continue
-            status = self._status_of(presence, now)
+        first = min(waiting, key=lambda p: (p.entry.starts_at, p.entry.waiting_since), default=None)
+        present = bool(self._advisors.get(advisor_id))
+        for presence in waiting:
+            appointment_id = presence.entry.appointment_id
+            others = [c.entry for c in calls if c.entry.appointment_id != appointment_id]
+            if others:
+                ends = max(e.starts_at + timedelta(minutes=e.duration_min) for e in others)
+                status = AdvisorStatus(
+                    state="in_call",
+                    next=first is not None and first.entry.appointment_id == appointment_id,
+                    minutes_left=minutes_left(ends, now),
+                )
+            else:
+                status = AdvisorStatus(state="available" if present else "away")
             said = presence.status
             quiet = status.state != "in_call" and (said is None or said.state != "in_call")
             if quiet or status == said:
                 continue
             presence.status = status
             await self._to_citizen(presence, status)
+
+    async def _refresh_one(self, advisor_id: int) -> None:
+        """The ticker's step: this advisor's own team view and waiting citizens."""
+        if self._advisors.get(advisor_id):
+            await self._send_team_view(advisor_id)
+        await self._send_statuses(advisor_id)
 
     async def _refresh(self, *advisor_ids: int) -> None:
         """Something about these advisors changed (a citizen came or went, a call began or
@@ -712,24 +715,25 @@ class WaitingRoomHub:
             await self._send_statuses(advisor_id)
         self._ensure_ticker()
 
+    def _needs_ticker(self) -> bool:
+        return bool(self._team_sent) or any(
+            p.status is not None and p.status.minutes_left is not None
+            for p in self._people.values()
+        )
+
     def _ensure_ticker(self) -> None:
         """While teams are connected or a citizen was told "about n minutes", recompute both
         now and then: the grace of a colleague's admission and the minutes run out by time."""
-        if self._ticker is not None or self._closing:
-            return
-        if not self._team_sent and not any(
-            p.status is not None and p.status.minutes_left is not None
-            for p in self._people.values()
-        ):
-            return
-        self._ticker = asyncio.ensure_future(self._tick())
+        if self._ticker is None and not self._closing and self._needs_ticker():
+            self._ticker = asyncio.ensure_future(self._tick())
 
     async def _tick(self) -> None:
         try:
-            while not self._closing:
+            while not self._closing and self._needs_ticker():
                 await asyncio.sleep(TEAM_TICK_S)
                 owners = {p.advisor_id for p in self._people.values()}
-                await self._refresh(*owners, *self._team_sent)
+                for advisor_id in sorted(owners | set(self._team_sent)):
+                    await self._refresh_one(advisor_id)
         finally:
             self._ticker = None
 
@@ -823,7 +827,9 @@ class WaitingRoomHub:
             grace_min=self.admit_grace_min,
             directory=self._directory,
         )
-        return presence if allowed else _NOT_YET
+        if allowed:
+            return presence
+        return socket_refusal("not_waiting", reason="colleague_grace", grace=self.admit_grace_min)
 
     # --- advisor side --------------------------------------------------------------------
 

@@ -32,7 +32,7 @@ class TeamRepo:
         return await self.session.get(Team, team_id)
 
     async def add(self, name: str, now: datetime) -> Team:
-        team = Team(name=name, created_at=now)
+        team = Team(name=name, created_at=now, members=[])
         self.session.add(team)
         await self.session.flush()
         return team

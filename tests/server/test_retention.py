@@ -14,13 +14,16 @@ from advisor_app.server import keys
 from advisor_app.server.retention import PurgeResult, purge
 from advisor_app.storage.models import (
     Appointment,
+    AppointmentEvent,
     ConsentRecord,
     Mail,
     Participant,
     StatEvent,
+    TeamMember,
 )
 from tests.helpers.fixtures import MakeService
 from tests.helpers.service import BASE_URL, MONDAY_11, Service
+from tests.helpers.teams import advisor_id, make_team
 
 pytestmark = pytest.mark.service
 
@@ -122,3 +125,27 @@ async def test_retention_runs_when_the_service_starts(
     assert await count(restarted, Appointment) == 0
     fresh = await restarted.token_for("berater")
     assert (await restarted.call("GET", f"/api/appointments/{old['id']}", fresh))[0] == 404
+
+
+async def test_an_appointments_record_goes_with_it_and_the_team_stays(
+    service: Service, token: str
+) -> None:
+    """Who reassigned or admitted is kept exactly as long as the appointment."""
+    await service.add_advisor("kollege", "Herr Kollege")
+    await make_team(service, "Team Nord", "berater", "kollege")
+    appt = await service.create(token)
+    to = await advisor_id(service, "kollege")
+    status, moved = await service.call(
+        "POST", f"/api/appointments/{appt['id']}/reassign", token, json={"advisor_id": to}
+    )
+    assert status == 200, moved
+    assert [e["kind"] for e in moved["history"]] == ["reassigned"]
+    await service.drain()
+    assert await count(service, AppointmentEvent) == 1
+
+    service.clock.set(MONDAY_11 + timedelta(minutes=30, days=91))
+    settings = service.settings.service
+    await purge(service.app[keys.SESSIONS], service.clock, 90, settings.outbox_dir, grace_min=15)
+    assert await count(service, Appointment) == 0
+    assert await count(service, AppointmentEvent) == 0
+    assert await count(service, TeamMember) == 2

@@ -41,6 +41,9 @@ async def test_migrations_match_models_and_rerun_cleanly(tmp_path: Path) -> None
         "stat_tallies",
         "survey_tickets",
         "identity_checks",
+        "teams",
+        "team_members",
+        "appointment_events",
     } <= tables
     assert "survey_responses" not in tables  # replaced by counters (0004)
     assert mode == "wal"

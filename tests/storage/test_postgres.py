@@ -276,3 +276,49 @@ async def test_postgresql_never_reuses_a_participant_id(postgres_url: str) -> No
     finally:
         await engine.dispose()
     assert second > first
+
+
+async def test_teams_and_an_appointments_record_on_postgresql(postgres_url: str) -> None:
+    """Migration 0006 on PostgreSQL: teams with members, and the record of an appointment
+    deleted with it (the foreign key cascades, as retention relies on)."""
+    from advisor_app.storage.db import create_engine, migrate
+
+    engine = create_engine(postgres_url)
+    try:
+        await migrate(engine)
+        async with engine.begin() as conn:
+            now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+            async def one(sql: str, *params: object) -> int:
+                return int((await conn.exec_driver_sql(sql, params)).scalar())
+
+            advisor = "INSERT INTO advisors (username, display_name, password_hash, active,"
+            advisor += " created_at) VALUES ($1, $2, '', true, $3) RETURNING id"
+            first = await one(advisor, "pg-team-1", "Frau Eins", now)
+            second = await one(advisor, "pg-team-2", "Herr Zwei", now)
+            team = await one(
+                "INSERT INTO teams (name, created_at) VALUES ('Team Nord', $1) RETURNING id", now
+            )
+            for member, lead in ((first, True), (second, False)):
+                await conn.exec_driver_sql(
+                    "INSERT INTO team_members (team_id, advisor_id, lead) VALUES ($1, $2, $3)",
+                    (team, member, lead),
+                )
+            appt = await one(
+                "INSERT INTO appointments (advisor_id, starts_at, duration_min, topic,"
+                " language, status, sequence, call_reported, created_at, updated_at)"
+                " VALUES ($1, $2, 30, '', 'de', 'scheduled', 0, false, $2, $2) RETURNING id",
+                second,
+                now,
+            )
+            await conn.exec_driver_sql(
+                "INSERT INTO appointment_events (appointment_id, at, kind, actor_advisor_id,"
+                " from_advisor_id, to_advisor_id) VALUES ($1, $2, 'reassigned', $3, $3, $4)",
+                (appt, now, first, second),
+            )
+            await conn.exec_driver_sql("DELETE FROM appointments WHERE id = $1", (appt,))
+            left = await one("SELECT count(*) FROM appointment_events")
+            members = await one("SELECT count(*) FROM team_members WHERE team_id = $1", team)
+    finally:
+        await engine.dispose()
+    assert (left, members) == (0, 2)
