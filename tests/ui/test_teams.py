@@ -24,6 +24,7 @@ from advisor_app.client.embedded import EmbeddedService
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.clock import SystemClock
 from advisor_app.core.domain import to_berlin
+from advisor_app.core.protocol import TeamMemberOut, TeamWaitingEntry
 from advisor_app.ui.dialogs.colleague_dialog import ColleagueDialog, HandOverDialog
 from advisor_app.ui.dialogs.team_members import TeamMembersDialog
 from advisor_app.ui.main_window import MainWindow
@@ -31,7 +32,7 @@ from advisor_app.ui.pages.schedule import SchedulePage
 from advisor_app.ui.pages.statistics import StatisticsPage
 from advisor_app.ui.tasks import TaskRunner
 from advisor_app.ui.team_directory import TeamDirectory
-from advisor_app.ui.widgets.team_list import Column
+from advisor_app.ui.widgets.team_list import Column, TeamModel, TeamPanel
 from tests.helpers.citizens import Citizen, book
 from tests.helpers.console_window import (
     PASSWORD,
@@ -472,3 +473,54 @@ def test_a_lead_adds_and_removes_a_member_and_sees_the_open_appointments(
     assert "Carla Neu ist nicht mehr im Team." in dialog.open_list.text()
     assert "Rita Rest" in dialog.open_list.text()
     wait_until(lambda: not any(t.startswith("Carla Neu") for t in dialog.member_texts()))
+
+
+# --- in English -------------------------------------------------------------------------------
+
+
+def test_the_team_view_and_the_hand_over_dialog_speak_english(english: None, qtbot: QtBot) -> None:
+    now = SystemClock().now()
+    model = TeamModel(now)
+    model.team.replace_all(
+        [
+            TeamWaitingEntry(
+                participant_id=1,
+                appointment_id=1,
+                name="Lena Team",
+                starts_at=now - timedelta(minutes=6),
+                waiting_since=now - timedelta(minutes=8),
+                advisor_id=2,
+                advisor_name="Bernd Kollege",
+                advisor_state="busy",
+                may_admit=True,
+                handover_note="Documents are at hand.",
+            )
+        ]
+    )
+    panel = TeamPanel(model)
+    qtbot.addWidget(panel)
+    panel.resize(1100, 500)
+    panel.show()
+    panel.list_stack.setCurrentIndex(1)
+    panel.list.select(1)
+    panel.detail.show_entry(model.entry(1), now)
+    assert model.headerData(Column.STATE, Qt.Orientation.Horizontal) == "Colleague is"
+    assert panel.list.row_texts()[0][Column.STATE] == "in a call"
+    assert "Handover note" in panel.detail.texts()
+    scroll = panel.detail.findChild(QScrollArea)
+    assert scroll is not None
+    wait_until(lambda: not scroll.verticalScrollBar().isVisible(), message="short detail fits")
+    panel.grab().save(shot("console_team_view_en.png"))
+
+    colleagues = [
+        TeamMemberOut(advisor_id=2, display_name="Bernd Kollege", lead=False, state="busy"),
+        TeamMemberOut(advisor_id=3, display_name="Carla Neu", lead=False, state="free"),
+    ]
+    dialog = HandOverDialog("Erika Mustermann", colleagues)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.windowTitle() == "Hand over"
+    assert dialog.question.text() == "Hand Erika Mustermann over to a colleague?"
+    assert dialog.colleague is not None and dialog.colleague.display_name == "Carla Neu"
+    assert dialog.choices.item(0).text() == "Bernd Kollege – in a call"
+    dialog.grab().save(shot("console_hand_over_dialog_en.png"))

@@ -259,6 +259,7 @@ class TeamDetail(QFrame):
         actions.addStretch(1)
         layout.addLayout(actions)
         self.action_hint = label(name="hint")
+        self.action_hint.hide()
         layout.addWidget(self.action_hint)
         facts = QFormLayout()
         facts.setHorizontalSpacing(16)
