@@ -207,6 +207,7 @@ def test_a_colleague_admits_the_citizen_of_an_absent_advisor(
     wait_until(lambda: mine.window.pages.currentWidget() is mine.window.call, message="call")
     assert [p.name for p in mine.window.call.participants] == ["Lena Team"]
     wait_until(lambda: page.team_entries() == [], message="left the team view")
+    assert not page.views.tabBar().isHidden()  # Bernd is a colleague: the view stays
     me = run(loop, lokal.me())
     today = to_berlin(SystemClock().now()).date()
     moved = run(loop, lokal.appointments_between(today - timedelta(days=1), today + timedelta(2)))

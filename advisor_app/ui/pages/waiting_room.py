@@ -296,6 +296,11 @@ class WaitingRoomPage(QWidget):
             else self.tr("Meine Termine"),
         )
         self.team_panel.list_stack.setCurrentIndex(1 if count else 0)
+        # a team of one (no colleagues, nobody of a team waiting): today's page, no tabs
+        has_team = bool(count) or (self._teams is not None and bool(self._teams.colleagues()))
+        self.views.tabBar().setVisible(has_team)
+        if not has_team:
+            self.views.setCurrentIndex(0)
 
     def _show_selected(self) -> None:
         entry = self.selected_entry()
@@ -462,6 +467,7 @@ class WaitingRoomPage(QWidget):
     def _on_teams_changed(self) -> None:
         teams = self._teams
         self.manage_team_button.setVisible(teams is not None and bool(teams.led()))
+        self._show_team_count()
         self._show_actions()
 
     def _on_left(self, leaving: Leaving) -> None:
