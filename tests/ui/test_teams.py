@@ -384,6 +384,11 @@ def test_one_appointment_is_given_to_a_colleague_who_sees_it_at_once(
     assert dialog.colleague is not None and dialog.colleague.display_name == "Bernd Kollege"
     assert "aktualisierte Einladung per E-Mail" in dialog.info.text()
     assert "Link und Einwahlcode bleiben gleich." in dialog.info.text()
+    detail_scroll = schedule.detail.findChild(QScrollArea)
+    assert detail_scroll is not None
+    wait_until(lambda: not detail_scroll.verticalScrollBar().isVisible(), message="laid out")
+    schedule.grab().save(shot("console_schedule_substitution.png"))
+    dialog.grab().save(shot("console_substitution_dialog.png"))
     qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
     wait_until(
         lambda: schedule.message_bar.text.startswith(
