@@ -3370,7 +3370,7 @@
     <name>WaitingRoomPage</name>
     <message>
         <source>Wartezimmer</source>
-        <extracomment>The service confirmed an admission this console asked for (the :class:`WaitingEntry`). How many people are waiting now. Somebody new entered the waiting room (the number of new people). A participant revoked their consent (participant id); the call page drops them too. Appointments of this advisor changed elsewhere (a colleague&apos;s substitution). The lead asks for the team membership dialog.</extracomment>
+        <extracomment>&quot;Admitted elsewhere&quot; waits this long for the service to say it was a colleague (then the colleague&apos;s notice is the only message). The service confirmed an admission this console asked for (the :class:`WaitingEntry`). How many people are waiting now. Somebody new entered the waiting room (the number of new people). A participant revoked their consent (participant id); the call page drops them too. Appointments of this advisor changed elsewhere (a colleague&apos;s substitution). The lead asks for the team membership dialog. Admitted elsewhere, not yet told: maybe a colleague&apos;s admission follows.</extracomment>
         <translation>Waiting room</translation>
     </message>
     <message>

@@ -68,9 +68,9 @@ class TeamEvents:
     changed: Callable[[], None] = _ignore
     #: The service confirmed this console's admission of a colleague's person.
     admitted: Callable[[WaitingEntry], None] = _ignore
-    #: A colleague admitted one of this advisor's people: their name (None: not seen here)
-    #: and the colleague's name.
-    taken_by_colleague: Callable[[str | None, str], None] = _ignore
+    #: A colleague admitted one of this advisor's people: their participant id, name (None:
+    #: not seen here) and the colleague's name.
+    taken_by_colleague: Callable[[int, str | None, str], None] = _ignore
     #: A colleague handed somebody to this advisor.
     handed_to_you: Callable[[Handover], None] = _ignore
     #: Appointments of this advisor changed elsewhere (reassigned): reload the schedule.
@@ -157,7 +157,7 @@ class TeamWaitingRoom:
             self._on_team_waiting(event.entries)
         elif isinstance(event, AdmittedByColleague):
             name = self._own.taken_by_colleague(event.participant_id)
-            self._events.taken_by_colleague(name, event.colleague_name)
+            self._events.taken_by_colleague(event.participant_id, name, event.colleague_name)
         elif isinstance(event, HandedToYou):
             self._on_handed_to_you(event)
         elif isinstance(event, AppointmentsChanged):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
@@ -148,6 +148,8 @@ class Leaving:
     sent_here: bool
     #: "handed_over": the colleague's name.
     to_name: str = ""
+    #: Who it was (not part of what is said, so not compared).
+    participant_id: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -286,9 +288,9 @@ class WaitingRoom:
         if event.reason == "admitted" and admitting is not None:
             self._events.admitted(entry or admitting)
         elif colleague is not None and event.reason != "revoked" and name is not None:
-            self._events.left(Leaving(name, "handed_over", True, colleague))
+            self._events.left(Leaving(name, "handed_over", True, colleague, pid))
         elif entry is not None and name is not None:
-            self._events.left(Leaving(name, event.reason, sent_here))
+            self._events.left(Leaving(name, event.reason, sent_here, participant_id=pid))
         self._events.changed(False)
 
     def _on_consent_revoked(self, participant_id: int) -> None:

@@ -87,7 +87,7 @@ class Seen:
         say = self.said.append
         return TeamEvents(
             admitted=lambda entry: say(("admitted", entry.name, entry.role)),
-            taken_by_colleague=lambda name, colleague: say(("taken", name, colleague)),
+            taken_by_colleague=lambda pid, name, colleague: say(("taken", pid, name, colleague)),
             handed_to_you=say,
             appointments_changed=lambda: say("reload"),
         )
@@ -185,7 +185,7 @@ def test_taken_by_a_colleague_leaves_the_own_list_with_one_message(
     assert own.waiting.entries() == []
     # the service's departure that follows says nothing more
     feed(own, team, Departed(participant_id=5, reason="admitted"))
-    assert seen.said == [("taken", "Frau Otto", "Carla Kollegin")]
+    assert seen.said == [("taken", 5, "Frau Otto", "Carla Kollegin")]
 
 
 def test_handed_to_me_keeps_the_note_while_the_person_waits_here(
@@ -223,8 +223,8 @@ def test_my_handover_is_told_as_such_when_the_person_leaves(
     feed(own, team, Departed(participant_id=5, reason="closed"))
     feed(own, team, Departed(participant_id=6, reason="left"))
     assert seen.said == [
-        Leaving("Frau Otto", "handed_over", True, "Carla Kollegin"),
-        Leaving("Herr Paul", "left", False),
+        Leaving("Frau Otto", "handed_over", True, "Carla Kollegin", 5),
+        Leaving("Herr Paul", "left", False, participant_id=6),
     ]
 
 
