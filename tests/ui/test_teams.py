@@ -1,9 +1,10 @@
-"""Teams in the console against a real embedded service: two advisors of one team.
+"""Teams in the console against a real embedded service: advisors of one team.
 
-"lokal" (the embedded service's own advisor, team lead) and "bernd" (Bernd Kollege) share the
-team "Markt"; "carla" is in no team at first. The service admits a colleague's citizen as soon
-as the colleague is absent or busy (``team_admit_grace_minutes = 0`` here). Citizens are plain
-WebSocket clients; the consoles are real main windows on the service.
+"lokal" (the embedded service's own advisor, team lead), "bernd" (Bernd Kollege) and "dora"
+(Dora Dritte, never at her console) share the team "Markt"; "carla" is in no team at first.
+The service admits a colleague's citizen as soon as the colleague is absent or busy
+(``team_admit_grace_minutes = 0`` here). Citizens are plain WebSocket clients; the consoles
+are real main windows on the service, each with its own task runner.
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
     admin(data, "team", "add", "Markt")
     admin(data, "team", "member", "add", "Markt", "lokal", "--lead")
     admin(data, "team", "member", "add", "Markt", "bernd")
+    add_advisor(data, "dora", "Dora Dritte", PASSWORD)
+    admin(data, "team", "member", "add", "Markt", "dora")
     yield Team(svc, data)
     stop_embedded_service(svc)
 
@@ -282,6 +285,48 @@ def test_the_busy_advisor_is_told_who_admitted_their_citizen(
     assert [p.name for p in theirs.window.call.participants] == ["Erste Person"]
 
 
+def test_of_two_colleagues_admitting_at_once_one_gets_the_citizen_the_other_is_told(
+    loop: asyncio.AbstractEventLoop,
+    qtbot: QtBot,
+    team: Team,
+    lokal: ServiceClient,
+    bernd: ServiceClient,
+    people: Callable[[str, str], Citizen],
+    desk: Callable[[ServiceClient, str], Console],
+) -> None:
+    theirs = desk(bernd, "Bernd Kollege")
+    mine = desk(lokal, "Anna Berger")
+    dora = signed_in(loop, team, "dora")
+    try:
+        waiting_for(loop, dora, people, "Rosa Rennen", in_minutes=-1)
+    finally:
+        run(loop, dora.close())
+    for console in (mine, theirs):
+        console.page.show_team()
+        select_team(console.window, "Rosa Rennen")
+        wait_until(console.page.team_panel.detail.admit_button.isEnabled, message="may admit")
+    # both press "Einlassen" before either hears back: the service decides, once
+    mine.page.team_panel.detail.admit_button.click()
+    theirs.page.team_panel.detail.admit_button.click()
+    windows = (mine.window, theirs.window)
+    wait_until(lambda: any(w.pages.currentWidget() is w.call for w in windows), message="call")
+    winner, loser = (mine, theirs) if mine.window.in_session else (theirs, mine)
+    assert [p.name for p in winner.window.call.participants] == ["Rosa Rennen"]
+    wait_until(
+        lambda: (
+            loser.page.message_bar.text
+            in (
+                "Diese Person wurde schon eingelassen – an einem anderen Arbeitsplatz oder von "
+                "einer Kollegin oder einem Kollegen.",
+                "Diese Person ist nicht (mehr) im Wartezimmer.",
+            )
+        ),
+        message="the other one is told",
+    )
+    assert not loser.window.in_session
+    wait_until(lambda: loser.page.team_entries() == [], message="gone from the team view")
+
+
 def test_a_waiting_citizen_is_handed_over_with_a_note_only_the_colleague_reads(
     loop: asyncio.AbstractEventLoop,
     qtbot: QtBot,
@@ -304,7 +349,7 @@ def test_a_waiting_citizen_is_handed_over_with_a_note_only_the_colleague_reads(
     wait_until(
         lambda: (
             [dialog.choices.item(i).text() for i in range(dialog.choices.count())]
-            == ["Bernd Kollege – frei"]
+            == ["Bernd Kollege – frei", "Dora Dritte – abwesend"]
         ),
         message="Bernd offered as free",
     )
@@ -468,7 +513,7 @@ def test_a_lead_adds_and_removes_a_member_and_sees_the_open_appointments(
     qtbot.addWidget(dialog)
     dialog.show()
     teams.refresh()
-    wait_until(lambda: len(dialog.member_texts()) == 2, message="members")
+    wait_until(lambda: len(dialog.member_texts()) == 3, message="members")
     dialog.username.setText("carla")
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
     wait_until(lambda: any(t.startswith("Carla Neu") for t in dialog.member_texts()))
