@@ -40,6 +40,7 @@
     <name>AppointmentDetail</name>
     <message>
         <source>Wählen Sie links einen Termin aus.</source>
+        <extracomment>&quot;Vertretung …&quot;: give the appointment to a team colleague.</extracomment>
         <translation>Select an appointment on the left.</translation>
     </message>
     <message>
@@ -59,6 +60,14 @@
         <translation>Invitation in</translation>
     </message>
     <message>
+        <source>Zuständig</source>
+        <translation>Advisor</translation>
+    </message>
+    <message>
+        <source>Verlauf</source>
+        <translation>History</translation>
+    </message>
+    <message>
         <source>Bearbeiten</source>
         <translation>Edit</translation>
     </message>
@@ -69,6 +78,14 @@
     <message>
         <source>Absagen</source>
         <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Vertretung …</source>
+        <translation>Substitute …</translation>
+    </message>
+    <message>
+        <source>Den Termin einer Kollegin oder einem Kollegen Ihres Teams geben</source>
+        <translation>Give the appointment to a colleague of your team</translation>
     </message>
     <message>
         <source>Teilnehmende</source>
@@ -105,6 +122,18 @@
     <message>
         <source>Absage erneut senden</source>
         <translation>Send cancellation again</translation>
+    </message>
+    <message>
+        <source>{actor}: Vertretung an {to}</source>
+        <translation>{actor}: reassigned to {to}</translation>
+    </message>
+    <message>
+        <source>{actor}: übergeben an {to}</source>
+        <translation>{actor}: handed over to {to}</translation>
+    </message>
+    <message>
+        <source>eingelassen von {actor}</source>
+        <translation>admitted by {actor}</translation>
     </message>
     <message>
         <source>ohne E-Mail</source>
@@ -583,6 +612,30 @@
     </message>
 </context>
 <context>
+    <name>ColleagueDialog</name>
+    <message>
+        <source>&amp;Kollegin oder Kollege</source>
+        <extracomment>Where :meth:`refresh_colleagues` reads the colleagues anew (None: never).</extracomment>
+        <translation>&amp;Colleague</translation>
+    </message>
+    <message>
+        <source>Kollegin oder Kollege</source>
+        <translation>Colleague</translation>
+    </message>
+    <message>
+        <source>{name} – {state}</source>
+        <translation>{name} – {state}</translation>
+    </message>
+    <message>
+        <source>Sie gehören zu keinem Team mit Kolleginnen oder Kollegen. Die Teamleitung oder die IT kann Sie einem Team zuordnen.</source>
+        <translation>You are not in a team with colleagues. Your team lead or IT can add you to a team.</translation>
+    </message>
+    <message>
+        <source>Abbrechen</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>Console</name>
     <message>
         <source>Beratungskonsole</source>
@@ -763,6 +816,37 @@
     <message>
         <source>Entfernen</source>
         <translation>Remove</translation>
+    </message>
+</context>
+<context>
+    <name>HandOverDialog</name>
+    <message>
+        <source>Übergeben</source>
+        <translation>Hand over</translation>
+    </message>
+    <message>
+        <source>{name} an eine Kollegin oder einen Kollegen übergeben?</source>
+        <translation>Hand {name} over to a colleague?</translation>
+    </message>
+    <message>
+        <source>Die Person behält ihren Platz im Wartezimmer und liest: „Sie werden von einer Kollegin oder einem Kollegen beraten.“ Der Termin gehört danach der gewählten Kollegin oder dem gewählten Kollegen.</source>
+        <translation>The person keeps their place in the waiting room and reads: “A colleague will advise you.” The appointment then belongs to the chosen colleague.</translation>
+    </message>
+    <message>
+        <source>&amp;Notiz für die Kollegin oder den Kollegen</source>
+        <translation>&amp;Note for the colleague</translation>
+    </message>
+    <message>
+        <source>Notiz für die Kollegin oder den Kollegen</source>
+        <translation>Note for the colleague</translation>
+    </message>
+    <message>
+        <source>Zum Beispiel: Unterlagen liegen vor, es geht um die Weiterbewilligung.</source>
+        <translation>For example: documents are at hand, it is about the renewal of benefits.</translation>
+    </message>
+    <message>
+        <source>Die Person sieht diese Notiz nicht.</source>
+        <translation>The person does not see this note.</translation>
     </message>
 </context>
 <context>
@@ -1992,6 +2076,18 @@
         <translation>This person is not in the call (any more).</translation>
     </message>
     <message>
+        <source>Diese Person wurde schon eingelassen – an einem anderen Arbeitsplatz oder von einer Kollegin oder einem Kollegen.</source>
+        <translation>This person has already been admitted – at another workstation or by a colleague.</translation>
+    </message>
+    <message>
+        <source>Die Kollegin oder der Kollege ist da und lässt die Person selbst ein.</source>
+        <translation>The colleague is present and admits the person themselves.</translation>
+    </message>
+    <message>
+        <source>Das geht nur mit Kolleginnen und Kollegen Ihrer Teams.</source>
+        <translation>This is only possible with colleagues of your teams.</translation>
+    </message>
+    <message>
         <source>Im Gespräch sind schon {max} Personen (mit Ihnen). Mehr Personen sind in einem Gespräch nicht möglich.</source>
         <translation>The call already has {max} participants (you included). A call cannot have more.</translation>
     </message>
@@ -2086,6 +2182,14 @@
         <translation>Days in bold have appointments.</translation>
     </message>
     <message>
+        <source>Tag übergeben …</source>
+        <translation>Hand over day …</translation>
+    </message>
+    <message>
+        <source>Alle offenen Termine dieses Tages einer Kollegin oder einem Kollegen geben</source>
+        <translation>Give all open appointments of this day to a colleague</translation>
+    </message>
+    <message>
         <source>Keine Termine</source>
         <translation>No appointments</translation>
     </message>
@@ -2164,6 +2268,58 @@
     <message>
         <source>Der Browser konnte nicht geöffnet werden. Der Link lautet: {link}</source>
         <translation>The browser could not be opened. The link is: {link}</translation>
+    </message>
+    <message>
+        <source>Die Bürgerin oder der Bürger erhält eine aktualisierte Einladung per E-Mail, die den neuen Ansprechpartner nennt. Link und Einwahlcode bleiben gleich. Der Termin erscheint sofort bei der gewählten Kollegin oder dem gewählten Kollegen.</source>
+        <translation>The citizen receives an updated invitation by e-mail naming the new contact. Link and dial-in code stay the same. The appointment appears at once for the chosen colleague.</translation>
+    </message>
+    <message>
+        <source>Es ist keine E-Mail-Adresse hinterlegt; bitte informieren Sie die Person selbst. Link und Einwahlcode bleiben gleich. Der Termin erscheint sofort bei der gewählten Kollegin oder dem gewählten Kollegen.</source>
+        <translation>No e-mail address is on record; please inform the person yourself. Link and dial-in code stay the same. The appointment appears at once for the chosen colleague.</translation>
+    </message>
+    <message>
+        <source>Vertretung</source>
+        <translation>Substitute</translation>
+    </message>
+    <message>
+        <source>Den Termin mit {name} am {day} um {time} Uhr an wen geben?</source>
+        <translation>Who should take the appointment with {name} on {day} at {time}?</translation>
+    </message>
+    <message>
+        <source>Vertretung übergeben</source>
+        <translation>Hand over</translation>
+    </message>
+    <message>
+        <source>Der Termin mit {name} gehört jetzt {colleague}.</source>
+        <translation>The appointment with {name} now belongs to {colleague}.</translation>
+    </message>
+    <message>
+        <source>Die aktualisierte Einladung wird versendet.</source>
+        <translation>The updated invitation is being sent.</translation>
+    </message>
+    <message>
+        <source>An diesem Tag gibt es keine offenen Termine zu übergeben.</source>
+        <translation>There are no open appointments to hand over on this day.</translation>
+    </message>
+    <message>
+        <source>Tag übergeben</source>
+        <translation>Hand over day</translation>
+    </message>
+    <message>
+        <source>Den offenen Termin am {day} an wen geben?</source>
+        <translation>Who should take the open appointment on {day}?</translation>
+    </message>
+    <message>
+        <source>Die {n} offenen Termine am {day} an wen geben?</source>
+        <translation>Who should take the {n} open appointments on {day}?</translation>
+    </message>
+    <message>
+        <source>1 Termin gehört jetzt {colleague}.</source>
+        <translation>1 appointment now belongs to {colleague}.</translation>
+    </message>
+    <message>
+        <source>{n} Termine gehören jetzt {colleague}.</source>
+        <translation>{n} appointments now belong to {colleague}.</translation>
     </message>
 </context>
 <context>
@@ -2598,11 +2754,24 @@
     <name>StatisticsPage</name>
     <message>
         <source>Statistik</source>
+        <extracomment>The team whose figures are shown (None: the whole service, as before teams).</extracomment>
         <translation>Statistics</translation>
     </message>
     <message>
         <source>Anonyme Zahlen aller Videotermine dieses Dienstes, ohne Bezug zu Personen oder Terminen. Wochen und Monate nach deutscher Zeit.</source>
         <translation>Anonymous figures of all video appointments of this service, with no reference to persons or appointments. Weeks and months in German time.</translation>
+    </message>
+    <message>
+        <source>&amp;Zahlen von:</source>
+        <translation>&amp;Figures of:</translation>
+    </message>
+    <message>
+        <source>Zahlen von</source>
+        <translation>Figures of</translation>
+    </message>
+    <message>
+        <source>Alle Termine des Dienstes</source>
+        <translation>All appointments of the service</translation>
     </message>
     <message>
         <source>Zeitraum:</source>
@@ -2801,6 +2970,10 @@
         <translation>video-appointment-statistics</translation>
     </message>
     <message>
+        <source>Team {name}</source>
+        <translation>Team {name}</translation>
+    </message>
+    <message>
         <source>Die Statistik konnte nicht geladen werden: {reason}</source>
         <translation>The statistics could not be loaded: {reason}</translation>
     </message>
@@ -2845,6 +3018,198 @@
     </message>
 </context>
 <context>
+    <name>TeamDetail</name>
+    <message>
+        <source>Wählen Sie links eine Person aus.</source>
+        <translation>Select a person on the left.</translation>
+    </message>
+    <message>
+        <source>Einlassen</source>
+        <translation>Admit</translation>
+    </message>
+    <message>
+        <source>Termin</source>
+        <translation>Appointment</translation>
+    </message>
+    <message>
+        <source>Termin bei</source>
+        <translation>Appointment with</translation>
+    </message>
+    <message>
+        <source>Kollegin/Kollege ist</source>
+        <translation>Colleague is</translation>
+    </message>
+    <message>
+        <source>Im Wartezimmer</source>
+        <translation>In the waiting room</translation>
+    </message>
+    <message>
+        <source>Notiz zur Übergabe</source>
+        <translation>Handover note</translation>
+    </message>
+    <message>
+        <source>{time} Uhr</source>
+        <translation>{time}</translation>
+    </message>
+    <message>
+        <source>{time}, {waited}</source>
+        <translation>{time}, {waited}</translation>
+    </message>
+</context>
+<context>
+    <name>TeamList</name>
+    <message>
+        <source>Wartende Personen im Team</source>
+        <extracomment>The selected participant&apos;s id, or 0. Enter or Space on a row.</extracomment>
+        <translation>People waiting in the team</translation>
+    </message>
+    <message>
+        <source>Enter oder Leertaste lässt die Person ein, wenn Sie das dürfen.</source>
+        <translation>Enter or Space admits the person when you may.</translation>
+    </message>
+</context>
+<context>
+    <name>TeamMembersDialog</name>
+    <message>
+        <source>Team verwalten</source>
+        <translation>Manage team</translation>
+    </message>
+    <message>
+        <source>&amp;Team:</source>
+        <translation>&amp;Team:</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>&amp;Mitglieder</source>
+        <translation>&amp;Members</translation>
+    </message>
+    <message>
+        <source>Mitglieder</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>Aus dem Team entfernen</source>
+        <translation>Remove from the team</translation>
+    </message>
+    <message>
+        <source>Mitglied &amp;hinzufügen (Benutzername):</source>
+        <translation>&amp;Add member (user name):</translation>
+    </message>
+    <message>
+        <source>Benutzername</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>z. B. mmuster</source>
+        <translation>e.g. mmuster</translation>
+    </message>
+    <message>
+        <source>Teamleitung</source>
+        <translation>Team lead</translation>
+    </message>
+    <message>
+        <source>Hinzufügen</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>Schließen</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>{name} – {state}</source>
+        <translation>{name} – {state}</translation>
+    </message>
+    <message>
+        <source>Sie</source>
+        <translation>you</translation>
+    </message>
+    <message>
+        <source>Das Team {name} ist gespeichert.</source>
+        <translation>The team {name} is saved.</translation>
+    </message>
+    <message>
+        <source>{name} ist nicht mehr im Team. Es sind keine offenen Termine betroffen.</source>
+        <translation>{name} is no longer in the team. No open appointments are affected.</translation>
+    </message>
+    <message>
+        <source>{name} ist nicht mehr im Team. Diese offenen Termine brauchen eine Vertretung (Seite „Termine“, „Vertretung …“); verschoben wurde nichts:</source>
+        <translation>{name} is no longer in the team. These open appointments need a substitute (page “Appointments”, “Substitute …”); nothing was moved:</translation>
+    </message>
+    <message>
+        <source>{day}, {time} Uhr: {citizen}</source>
+        <translation>{day}, {time}: {citizen}</translation>
+    </message>
+    <message>
+        <source>dd.MM.yyyy</source>
+        <translation>dd/MM/yyyy</translation>
+    </message>
+</context>
+<context>
+    <name>TeamModel</name>
+    <message>
+        <source>frei</source>
+        <translation>free</translation>
+    </message>
+    <message>
+        <source>im Gespräch</source>
+        <translation>in a call</translation>
+    </message>
+    <message>
+        <source>abwesend</source>
+        <translation>absent</translation>
+    </message>
+    <message>
+        <source>Termin</source>
+        <translation>Appointment</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Termin bei</source>
+        <translation>Appointment with</translation>
+    </message>
+    <message>
+        <source>Kollegin/Kollege ist</source>
+        <translation>Colleague is</translation>
+    </message>
+    <message>
+        <source>Wartet</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <source>Im Wartezimmer seit {time}</source>
+        <translation>In the waiting room since {time}</translation>
+    </message>
+    <message>
+        <source>Notiz: {note}</source>
+        <translation>Note: {note}</translation>
+    </message>
+    <message>
+        <source>für {colleague} ({state})</source>
+        <translation>for {colleague} ({state})</translation>
+    </message>
+    <message>
+        <source>Sie können einlassen</source>
+        <translation>you may admit</translation>
+    </message>
+</context>
+<context>
+    <name>TeamPanel</name>
+    <message>
+        <source>Im Team wartet gerade niemand.</source>
+        <translation>Nobody is waiting in the team right now.</translation>
+    </message>
+    <message>
+        <source>Hier sehen Sie, wer bei Kolleginnen und Kollegen Ihrer Teams wartet. Ist die Kollegin oder der Kollege abwesend oder im Gespräch, können Sie nach Beginn des Termins einlassen.</source>
+        <translation>Here you see who is waiting for colleagues of your teams. When the colleague is absent or in a call, you may admit the person once the appointment has begun.</translation>
+    </message>
+</context>
+<context>
     <name>WaitingDetail</name>
     <message>
         <source>Ich komme in wenigen Minuten.</source>
@@ -2864,7 +3229,7 @@
     </message>
     <message>
         <source>Wählen Sie links eine Person aus.</source>
-        <extracomment>A ready-made message was chosen (its text, in the interface&apos;s language).</extracomment>
+        <extracomment>A ready-made message was chosen (its text, in the interface&apos;s language). &quot;Übergeben …&quot;: hand the person to a team colleague.</extracomment>
         <translation>Select a person on the left.</translation>
     </message>
     <message>
@@ -2884,7 +3249,16 @@
         <translation>Send away</translation>
     </message>
     <message>
+        <source>Übergeben …</source>
+        <translation>Hand over …</translation>
+    </message>
+    <message>
+        <source>Die Person an eine Kollegin oder einen Kollegen Ihres Teams übergeben</source>
+        <translation>Hand the person over to a colleague of your team</translation>
+    </message>
+    <message>
         <source>Termin</source>
+        <extracomment>A colleague handed this person over: who, and the note for this advisor.</extracomment>
         <translation>Appointment</translation>
     </message>
     <message>
@@ -2926,6 +3300,14 @@
     <message>
         <source>erteilt</source>
         <translation>given</translation>
+    </message>
+    <message>
+        <source>Übergeben von {colleague}.</source>
+        <translation>Handed over by {colleague}.</translation>
+    </message>
+    <message>
+        <source>Notiz: {note}</source>
+        <translation>Note: {note}</translation>
     </message>
     <message>
         <source>{time}, {waited}</source>
@@ -3000,7 +3382,7 @@
     <name>WaitingRoomPage</name>
     <message>
         <source>Wartezimmer</source>
-        <extracomment>The service confirmed an admission this console asked for (the :class:`WaitingEntry`). How many people are waiting now. Somebody new entered the waiting room (the number of new people). A participant revoked their consent (participant id); the call page drops them too.</extracomment>
+        <extracomment>&quot;Admitted elsewhere&quot; waits this long for the service to say it was a colleague (then the colleague&apos;s notice is the only message). The service confirmed an admission this console asked for (the :class:`WaitingEntry`). How many people are waiting now. Somebody new entered the waiting room (the number of new people). A participant revoked their consent (participant id); the call page drops them too. Appointments of this advisor changed elsewhere (a colleague&apos;s substitution). The lead asks for the team membership dialog. Admitted elsewhere, not yet told: maybe a colleague&apos;s admission follows.</extracomment>
         <translation>Waiting room</translation>
     </message>
     <message>
@@ -3022,6 +3404,26 @@
     <message>
         <source>Sobald jemand das Wartezimmer betritt, erscheint die Person hier. Sie hören einen Ton und sehen eine Mitteilung.</source>
         <translation>As soon as somebody enters the waiting room, they appear here. You hear a sound and see a notification.</translation>
+    </message>
+    <message>
+        <source>Ansicht des Wartezimmers</source>
+        <translation>Waiting room view</translation>
+    </message>
+    <message>
+        <source>Meine Termine</source>
+        <translation>My appointments</translation>
+    </message>
+    <message>
+        <source>Team verwalten …</source>
+        <translation>Manage team …</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>Wer bei Kolleginnen und Kollegen Ihrer Teams wartet (Strg+Tab wechselt)</source>
+        <translation>Who is waiting for colleagues of your teams (Ctrl+Tab switches)</translation>
     </message>
     <message>
         <source>Niemand wartet</source>
@@ -3052,8 +3454,20 @@
         <translation>The list shows the last known state. Admitting, messages and sending away are possible again once the connection is back.</translation>
     </message>
     <message>
+        <source>Team ({n})</source>
+        <translation>Team ({n})</translation>
+    </message>
+    <message>
+        <source>Meine Termine ({n})</source>
+        <translation>My appointments ({n})</translation>
+    </message>
+    <message>
         <source>Keine Verbindung zum Dienst.</source>
         <translation>No connection to the service.</translation>
+    </message>
+    <message>
+        <source>{colleague} lässt die Person selbst ein. Einlassen können Sie, wenn {colleague} abwesend oder im Gespräch ist und der Termin schon einige Minuten begonnen hat.</source>
+        <translation>{colleague} admits the person themselves. You may admit when {colleague} is absent or in a call and the appointment began a few minutes ago.</translation>
     </message>
     <message>
         <source>Beenden Sie zuerst das laufende Gespräch, um diese Person einzulassen.</source>
@@ -3066,6 +3480,30 @@
     <message>
         <source>Die Verbindung im Gespräch mit {name} ist abgebrochen. {name} wartet wieder im Wartezimmer; lassen Sie die Person erneut ein, um weiterzusprechen.</source>
         <translation>The connection in the call with {name} broke off. {name} is waiting in the waiting room again; admit them again to go on talking.</translation>
+    </message>
+    <message>
+        <source>{name} wurde von {colleague} eingelassen.</source>
+        <translation>{name} was admitted by {colleague}.</translation>
+    </message>
+    <message>
+        <source>{colleague} hat Ihnen {name} übergeben.</source>
+        <translation>{colleague} handed {name} over to you.</translation>
+    </message>
+    <message>
+        <source>eine wartende Person</source>
+        <translation>a waiting person</translation>
+    </message>
+    <message>
+        <source>Notiz: {note}</source>
+        <translation>Note: {note}</translation>
+    </message>
+    <message>
+        <source>{name} wurde an {colleague} übergeben.</source>
+        <translation>{name} was handed over to {colleague}.</translation>
+    </message>
+    <message>
+        <source>{name} wurde an eine Kollegin oder einen Kollegen übergeben.</source>
+        <translation>{name} was handed over to a colleague.</translation>
     </message>
     <message>
         <source>{name} wurde weggeschickt.</source>

@@ -18,6 +18,7 @@ from advisor_app.core.protocol import (
     AdvisorEvent,
     AdvisorSignal,
     EndCall,
+    HandOver,
     Hello,
     SendAway,
     SendNote,
@@ -137,6 +138,12 @@ class RoomClient:
 
     async def send_away(self, participant_id: int, reason: str = "") -> bool:
         return await self._send(SendAway(participant_id=participant_id, reason=reason))
+
+    async def hand_over(self, participant_id: int, to_advisor_id: int, note: str = "") -> bool:
+        """Hand a waiting person to a team colleague; ``note`` is for the colleague only."""
+        return await self._send(
+            HandOver(participant_id=participant_id, to_advisor_id=to_advisor_id, note=note)
+        )
 
     async def signal(self, participant_id: int, payload: SignalPayload) -> bool:
         """One negotiation step to an admitted participant (relayed by the service)."""

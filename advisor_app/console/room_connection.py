@@ -162,6 +162,19 @@ class RoomConnection:
             on_sent,
         )
 
+    def hand_over(
+        self,
+        participant_id: int,
+        to_advisor_id: int,
+        note: str,
+        on_sent: Callable[[bool], None] | None = None,
+    ) -> None:
+        self._act(
+            f"room-hand-over-{participant_id}",
+            lambda r: r.hand_over(participant_id, to_advisor_id, note),
+            on_sent,
+        )
+
     def _act(
         self,
         name: str,

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -27,7 +28,23 @@ from advisor_app.core.protocol import (
 )
 
 
-def _key(entry: WaitingEntry) -> tuple[datetime, datetime, int]:
+class Waiting(Protocol):
+    """What the sorted list needs of a waiting person (own or a colleague's)."""
+
+    @property
+    def participant_id(self) -> int: ...
+
+    @property
+    def starts_at(self) -> datetime: ...
+
+    @property
+    def waiting_since(self) -> datetime: ...
+
+
+E = TypeVar("E", bound=Waiting)
+
+
+def _key(entry: Waiting) -> tuple[datetime, datetime, int]:
     return (entry.starts_at, entry.waiting_since, entry.participant_id)
 
 
@@ -50,20 +67,20 @@ class RowChanges:
     after_remove: Callable[[], object] = _ignore
 
 
-class WaitingEntries:
-    """The people waiting, sorted by appointment time, then by arrival."""
+class SortedEntries(Generic[E]):
+    """People waiting, sorted by appointment time, then by arrival."""
 
     def __init__(self, rows: RowChanges | None = None) -> None:
         self.rows = rows or RowChanges()
-        self._entries: list[WaitingEntry] = []
+        self._entries: list[E] = []
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def entries(self) -> list[WaitingEntry]:
+    def entries(self) -> list[E]:
         return list(self._entries)
 
-    def entry(self, participant_id: int) -> WaitingEntry | None:
+    def entry(self, participant_id: int) -> E | None:
         return next((e for e in self._entries if e.participant_id == participant_id), None)
 
     def row_of(self, participant_id: int) -> int:
@@ -71,10 +88,10 @@ class WaitingEntries:
             (i for i, e in enumerate(self._entries) if e.participant_id == participant_id), -1
         )
 
-    def entry_at(self, row: int) -> WaitingEntry | None:
+    def entry_at(self, row: int) -> E | None:
         return self._entries[row] if 0 <= row < len(self._entries) else None
 
-    def upsert(self, entry: WaitingEntry) -> bool:
+    def upsert(self, entry: E) -> bool:
         """Add or replace ``entry`` at its sorted place; True if it was new."""
         row = self.row_of(entry.participant_id)
         if row < 0:
@@ -97,7 +114,7 @@ class WaitingEntries:
         self.rows.changed(row)
         return False
 
-    def remove(self, participant_id: int) -> WaitingEntry | None:
+    def remove(self, participant_id: int) -> E | None:
         row = self.row_of(participant_id)
         if row < 0:
             return None
@@ -106,7 +123,7 @@ class WaitingEntries:
         self.rows.after_remove()
         return entry
 
-    def replace_all(self, entries: Sequence[WaitingEntry]) -> list[WaitingEntry]:
+    def replace_all(self, entries: Sequence[E]) -> list[E]:
         """Take a snapshot of the room; returns the entries that were not known before."""
         wanted = {e.participant_id for e in entries}
         for entry in list(self._entries):
@@ -115,15 +132,24 @@ class WaitingEntries:
         return [e for e in entries if self.upsert(e)]
 
 
+class WaitingEntries(SortedEntries[WaitingEntry]):
+    """The people waiting for this advisor, sorted by appointment time, then by arrival."""
+
+
 @dataclass(frozen=True, slots=True)
 class Leaving:
     """Somebody left the waiting room other than into this console's call."""
 
     name: str
-    #: ``Departed.reason``: "sent_away", "admitted" (elsewhere), "left", "timeout", …
+    #: ``Departed.reason``: "sent_away", "admitted" (elsewhere), "left", "timeout", …, or
+    #: "handed_over" (this console handed the person to a colleague).
     reason: str
-    #: Sent away from this console (not from another one).
+    #: Sent away (or handed over) from this console (not from another one).
     sent_here: bool
+    #: "handed_over": the colleague's name.
+    to_name: str = ""
+    #: Who it was (not part of what is said, so not compared).
+    participant_id: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -155,6 +181,8 @@ class WaitingRoom:
         self._names: dict[int, str] = {}
         self._admitting: dict[int, WaitingEntry] = {}
         self._sending_away: set[int] = set()
+        #: Handed over from this console: participant id -> the colleague's name.
+        self._handing_over: dict[int, str] = {}
         #: The appointment of the running session (None: no session).
         self.session_appointment: int | None = None
 
@@ -182,6 +210,25 @@ class WaitingRoom:
     def sending_away(self, participant_id: int) -> None:
         self._sending_away.add(participant_id)
 
+    def handing_over(self, participant_id: int, colleague_name: str) -> None:
+        """The advisor hands ``participant_id`` to a colleague: their departure says so."""
+        self._handing_over[participant_id] = colleague_name
+
+    def hand_over_sent(self, participant_id: int, sent: bool) -> None:
+        """The handover did not reach the service: the departure is an ordinary one again."""
+        if not sent:
+            self._handing_over.pop(participant_id, None)
+
+    def taken_by_colleague(self, participant_id: int) -> str | None:
+        """A colleague admitted one of this advisor's people: they leave the list without the
+        departure's own message (the page tells who took them); returns their name."""
+        entry = self.waiting.remove(participant_id)
+        self._admitting.pop(participant_id, None)
+        self._handing_over.pop(participant_id, None)
+        if entry is not None:
+            self._events.changed(False)
+        return entry.name if entry is not None else self.name(participant_id)
+
     # --- the socket's events ----------------------------------------------------------------
 
     def on_event(self, event: BaseModel) -> None:
@@ -196,8 +243,9 @@ class WaitingRoom:
         elif isinstance(event, ConsentRevoked):
             self._on_consent_revoked(event.participant_id)
         elif isinstance(event, SocketError):
-            if event.error == "call_full":  # the admission was refused: it may be tried again
-                self._admitting.clear()
+            if event.error in ("call_full", "already_admitted", "not_waiting"):
+                self._admitting.clear()  # the admission was refused: it may be tried again
+            self._handing_over.clear()  # a refused handover leaves the person here
             self._events.refused(event)
 
     def _remember(self, entry: WaitingEntry) -> None:
@@ -235,11 +283,14 @@ class WaitingRoom:
         admitting = self._admitting.pop(pid, None)
         sent_here = pid in self._sending_away
         self._sending_away.discard(pid)
+        colleague = self._handing_over.pop(pid, None)
         name = entry.name if entry is not None else self.name(pid)
         if event.reason == "admitted" and admitting is not None:
             self._events.admitted(entry or admitting)
+        elif colleague is not None and event.reason != "revoked" and name is not None:
+            self._events.left(Leaving(name, "handed_over", True, colleague, pid))
         elif entry is not None and name is not None:
-            self._events.left(Leaving(name, event.reason, sent_here))
+            self._events.left(Leaving(name, event.reason, sent_here, participant_id=pid))
         self._events.changed(False)
 
     def _on_consent_revoked(self, participant_id: int) -> None:

@@ -22,6 +22,7 @@ from advisor_app.ui.accessibility import announce, key_text, with_shortcut
 from advisor_app.ui.alerts import ArrivalAlerts, TrayNotifier
 from advisor_app.ui.dialogs.shortcuts import ShortcutsDialog
 from advisor_app.ui.dialogs.sign_in import SignInDialog
+from advisor_app.ui.dialogs.team_members import TeamMembersDialog
 from advisor_app.ui.pages.call import CallPage
 from advisor_app.ui.pages.devices import DevicesPage
 from advisor_app.ui.pages.outbox import OutboxPage
@@ -67,19 +68,20 @@ class MainWindow(ConsoleWindowBase):
             services.notifier or TrayNotifier(self, on_clicked=self._on_notification_clicked),
             in_session=lambda: self.in_session,
         )
-        self.schedule = SchedulePage(client, runner, clock=clock)
-        self.waiting_room = WaitingRoomPage(self.room, alerts, clock=clock)
+        self.teams = services.teams
+        self.schedule = SchedulePage(client, runner, clock=clock, teams=self.teams)
+        self.waiting_room = WaitingRoomPage(self.room, alerts, clock=clock, teams=self.teams)
         self.call_controller = services.calls
         self.call = CallPage(self.call_controller)
         self.outbox = OutboxPage(client, runner)
         self.devices = DevicesPage(runner)
-        self.statistics = StatisticsPage(client, runner)
+        self.statistics = StatisticsPage(client, runner, teams=self.teams)
         self.settings = SettingsPage(
             client, runner, site=services.site, in_session=lambda: self.in_session
         )
         self._setup_ui()
         self._connect_signals()
-        self.room.start()
+        self.room.start()  # online, the waiting room loads the teams (``TeamDirectory``)
         # a keyboard user starts in the navigation; the window takes the keyboard
         self.navigation.setFocus(Qt.FocusReason.OtherFocusReason)
         self.activateWindow()
@@ -160,6 +162,8 @@ class MainWindow(ConsoleWindowBase):
         self.waiting_room.arrived.connect(self._on_arrived)
         self.waiting_room.admitted.connect(self._on_admitted)
         self.waiting_room.consent_revoked.connect(self._on_consent_revoked)
+        self.waiting_room.appointments_changed.connect(self.schedule.refresh)
+        self.waiting_room.manage_team_requested.connect(self._on_manage_team)
         self.call.ended.connect(self._on_call_ended)
         self.call.ended_note.connect(self.waiting_room.show_info)
         self.call_controller.participant_returned.connect(self._on_participant_returned)
@@ -335,6 +339,11 @@ class MainWindow(ConsoleWindowBase):
             self,
             self.tr("{name} ist eingelassen. Das Gespräch beginnt.").format(name=entry.name),
         )
+
+    def _on_manage_team(self) -> None:
+        dialog = TeamMembersDialog(self.teams, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def _on_consent_revoked(self, participant_id: int) -> None:
         self.call.remove(participant_id)

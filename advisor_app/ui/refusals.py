@@ -269,6 +269,18 @@ def _service_text(code: str, reason: str, params: Mapping[str, Any]) -> str | No
         "not_in_call": QCoreApplication.translate(
             "Refusals", "Diese Person ist nicht (mehr) im Gespräch."
         ),
+        "already_admitted": QCoreApplication.translate(
+            "Refusals",
+            "Diese Person wurde schon eingelassen – an einem anderen Arbeitsplatz oder von "
+            "einer Kollegin oder einem Kollegen.",
+        ),
+        "not_waiting.colleague_present": QCoreApplication.translate(
+            "Refusals",
+            "Die Kollegin oder der Kollege ist da und lässt die Person selbst ein.",
+        ),
+        "not_colleague": QCoreApplication.translate(
+            "Refusals", "Das geht nur mit Kolleginnen und Kollegen Ihrer Teams."
+        ),
         "call_full": QCoreApplication.translate(
             "Refusals",
             "Im Gespräch sind schon {max} Personen (mit Ihnen). Mehr Personen sind in einem "

@@ -105,6 +105,16 @@ class RoomFeed(QObject):
     ) -> None:
         self.connection.send_away(participant_id, reason, on_sent)
 
+    def hand_over(
+        self,
+        participant_id: int,
+        to_advisor_id: int,
+        note: str,
+        on_sent: Callable[[bool], None] | None = None,
+    ) -> None:
+        """Hand a waiting person to a team colleague (the note is for the colleague only)."""
+        self.connection.hand_over(participant_id, to_advisor_id, note, on_sent)
+
     def _spawn(
         self,
         name: str,

@@ -22,6 +22,7 @@ from advisor_app.ui.chime import ChimePlayer, SoundDeviceChime
 from advisor_app.ui.media_prefs import load_media_preferences
 from advisor_app.ui.room_feed import RoomFeed
 from advisor_app.ui.tasks import TaskRunner
+from advisor_app.ui.team_directory import TeamDirectory
 
 
 def device_media() -> CallMedia:
@@ -54,6 +55,8 @@ class ConsoleServices:
     #: the call when it reconnects.
     calls: CallController
     signed_in: SignedIn
+    #: The advisor's teams (colleagues for handover and substitution, teams they lead).
+    teams: TeamDirectory
     #: Makes the media of each call (camera, microphone, speaker, or generated in tests).
     media: MediaFactory = device_media
     chime: ChimePlayer = field(default_factory=SoundDeviceChime)
@@ -93,6 +96,7 @@ class ConsoleServices:
             room=room,
             calls=calls,
             signed_in=signed_in,
+            teams=TeamDirectory(client, runner),
             media=media,
             chime=chime or SoundDeviceChime(),
             notifier=notifier,

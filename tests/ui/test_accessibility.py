@@ -29,6 +29,7 @@ from pytestqt.qtbot import QtBot
 from advisor_app.client.call_media import CallMedia
 from advisor_app.client.preflight import ProblemKind, ServerProblem
 from advisor_app.client.service_client import ServiceClient
+from advisor_app.core.protocol import TeamMemberOut
 from advisor_app.ui.accessibility import (
     Problem,
     accessible_name,
@@ -37,15 +38,18 @@ from advisor_app.ui.accessibility import (
     key_text,
 )
 from advisor_app.ui.dialogs.appointment_dialog import AppointmentDialog
+from advisor_app.ui.dialogs.colleague_dialog import HandOverDialog, substitution_dialog
 from advisor_app.ui.dialogs.id_check import IdCheckDialog
 from advisor_app.ui.dialogs.note_dialog import NoteDialog
 from advisor_app.ui.dialogs.send_away_dialog import SendAwayDialog
 from advisor_app.ui.dialogs.share_picker import SharePicker
 from advisor_app.ui.dialogs.sign_in import SignInDialog
 from advisor_app.ui.dialogs.start_problem import StartProblemBox
+from advisor_app.ui.dialogs.team_members import TeamMembersDialog
 from advisor_app.ui.main_window import MainWindow
 from advisor_app.ui.style import apply_style
 from advisor_app.ui.tasks import TaskRunner
+from advisor_app.ui.team_directory import TeamDirectory
 from advisor_app.ui.widgets.chat_panel import ChatPanel
 from advisor_app.ui.widgets.navigation import Navigation
 from tests.helpers.console_window import RecordingChime, RecordingNotifier
@@ -60,6 +64,12 @@ from tests.helpers.ui import (
 )
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
+
+
+COLLEAGUES = [
+    TeamMemberOut(advisor_id=2, display_name="Bernd Kollege", lead=False, state="free"),
+    TeamMemberOut(advisor_id=3, display_name="Carla Neu", lead=False, state="absent"),
+]
 
 
 def _report(problems: list[Problem]) -> str:
@@ -107,6 +117,14 @@ def _dialogs(client: ServiceClient, runner: TaskRunner) -> list[tuple[str, Calla
             "Ausweis prüfen",
             lambda: IdCheckDialog(lambda: None, "Erika Mustermann", lambda _o: None),
         ),
+        ("Übergeben", lambda: HandOverDialog("Erika Mustermann", COLLEAGUES)),
+        (
+            "Vertretung",
+            lambda: substitution_dialog(
+                "Vertretung", "An wen?", "Link und Code bleiben.", "Übergeben", COLLEAGUES
+            ),
+        ),
+        ("Team verwalten", lambda: TeamMembersDialog(TeamDirectory(client, runner))),
     ]
 
 

@@ -326,6 +326,7 @@ def test_empty_waiting_room_says_so(
     run(loop, citizen.close())  # she leaves the room
     console.gone("Lena Leer")
     wait_until(lambda: console.page.message_bar.text == "Lena Leer hat das Wartezimmer verlassen.")
+    assert console.page.views.tabBar().isHidden()  # a team of one: no "Team" view
     if console.page.count == 0:
         assert console.page.list_stack.currentIndex() == 0
         assert console.page.empty_title.text() == "Zurzeit wartet niemand."

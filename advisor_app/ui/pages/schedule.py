@@ -37,11 +37,13 @@ from PySide6.QtWidgets import (
 from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.clock import Clock, SystemClock
 from advisor_app.core.domain import AppointmentStatus, MailStatus, to_berlin
-from advisor_app.core.protocol import AppointmentIn, AppointmentOut
+from advisor_app.core.protocol import AppointmentIn, AppointmentOut, ReassignDayOut
 from advisor_app.ui.accessibility import name_calendar
 from advisor_app.ui.dialogs.appointment_dialog import AppointmentDialog
+from advisor_app.ui.dialogs.colleague_dialog import ColleagueDialog, substitution_dialog
 from advisor_app.ui.labels import clock_text, day_text, mail_status_label
 from advisor_app.ui.tasks import Failure, TaskRunner
+from advisor_app.ui.team_directory import TeamDirectory
 from advisor_app.ui.widgets.appointment_detail import AppointmentDetail
 from advisor_app.ui.widgets.appointment_list import AppointmentList, Column
 from advisor_app.ui.widgets.message_bar import MessageBar
@@ -79,10 +81,12 @@ class SchedulePage(QWidget):
         clock: Clock | None = None,
         open_url: UrlOpener = QDesktopServices.openUrl,
         refresh_interval_ms: int = REFRESH_INTERVAL_MS,
+        teams: TeamDirectory | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._client = client
+        self._teams = teams
         self._runner = runner
         self._clock = clock or SystemClock()
         self._open_url = open_url
@@ -94,6 +98,9 @@ class SchedulePage(QWidget):
         self._timer.setInterval(refresh_interval_ms)
         self._timer.timeout.connect(self._on_timer)
         self._setup_ui()
+        if teams is not None:
+            teams.changed.connect(self._on_teams_changed)
+            self._on_teams_changed()
 
     # --- layout -------------------------------------------------------------------------
 
@@ -166,6 +173,13 @@ class SchedulePage(QWidget):
         day_header.addWidget(self.day_title)
         day_header.addStretch(1)
         day_header.addWidget(self.day_summary)
+        self.hand_day_button = QPushButton(self.tr("Tag übergeben …"))
+        self.hand_day_button.setToolTip(
+            self.tr("Alle offenen Termine dieses Tages einer Kollegin oder einem Kollegen geben")
+        )
+        self.hand_day_button.clicked.connect(self._on_hand_day_clicked)
+        self.hand_day_button.hide()
+        day_header.addWidget(self.hand_day_button)
         middle_layout.addLayout(day_header)
         self.list = AppointmentList()
         self.list.setColumnWidth(Column.WHEN, 62)  # "09:00" and "30 Min." need no more
@@ -181,6 +195,7 @@ class SchedulePage(QWidget):
         self.detail.cancel_requested.connect(self._on_cancel_clicked)
         self.detail.copy_link_requested.connect(self._on_copy_link_clicked)
         self.detail.open_link_requested.connect(self._on_open_link_clicked)
+        self.detail.reassign_requested.connect(self._on_reassign_clicked)
         splitter.addWidget(self.detail)
         # the list gets room for its headers first (at the default window size, too); what
         # the window has beyond that is shared
@@ -286,6 +301,8 @@ class SchedulePage(QWidget):
         super().showEvent(event)
         self._timer.start()
         self.refresh()
+        if self._teams is not None:
+            self._teams.refresh()  # whom "Vertretung …" offers
 
     def hideEvent(self, event: QHideEvent) -> None:
         self._timer.stop()
@@ -497,4 +514,130 @@ class SchedulePage(QWidget):
 
     def _on_action_failed(self, failure: Failure) -> None:
         self.message_bar.show_error(failure.message)
+        self.refresh()
+
+    # --- slots: substitution (a team colleague stands in) ---------------------------------
+
+    def _on_teams_changed(self) -> None:
+        can = self._teams is not None and bool(self._teams.colleagues())
+        self.detail.set_can_reassign(can)
+        self.hand_day_button.setVisible(can)
+
+    def _open_appointments_of_day(self) -> list[AppointmentOut]:
+        now = self._clock.now()
+        return [
+            a
+            for a in self.appointments_of_day(self.selected_day)
+            if a.status is not AppointmentStatus.CANCELLED
+            and a.starts_at + timedelta(minutes=a.duration_min) > now
+        ]
+
+    def _mail_info(self, with_mail: bool) -> str:
+        if with_mail:
+            return self.tr(
+                "Die Bürgerin oder der Bürger erhält eine aktualisierte Einladung per E-Mail, "
+                "die den neuen Ansprechpartner nennt. Link und Einwahlcode bleiben gleich. "
+                "Der Termin erscheint sofort bei der gewählten Kollegin oder dem gewählten "
+                "Kollegen."
+            )
+        return self.tr(
+            "Es ist keine E-Mail-Adresse hinterlegt; bitte informieren Sie die Person selbst. "
+            "Link und Einwahlcode bleiben gleich. Der Termin erscheint sofort bei der "
+            "gewählten Kollegin oder dem gewählten Kollegen."
+        )
+
+    def _on_reassign_clicked(self) -> None:
+        appointment = self.selected_appointment()
+        if (
+            appointment is None
+            or appointment.status is AppointmentStatus.CANCELLED
+            or self._teams is None
+        ):
+            return
+        dialog = substitution_dialog(
+            self.tr("Vertretung"),
+            self.tr("Den Termin mit {name} am {day} um {time} Uhr an wen geben?").format(
+                name=appointment.citizen_name,
+                day=QLocale().toString(_qdate(berlin_day(appointment)), self.tr("dd.MM.yyyy")),
+                time=clock_text(appointment.starts_at),
+            ),
+            self._mail_info(any(p.email for p in appointment.participants)),
+            self.tr("Vertretung übergeben"),
+            self._teams.colleagues(),
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(partial(self._reassign, dialog, appointment.id))
+        dialog.open()
+
+    def _reassign(self, dialog: ColleagueDialog, appointment_id: int) -> None:
+        colleague = dialog.colleague
+        if colleague is None:
+            return
+        self._runner.run(
+            f"reassign-{appointment_id}",
+            self._client.reassign_appointment(appointment_id, colleague.advisor_id),
+            on_done=partial(self._on_reassigned, colleague.display_name),
+            on_error=self._on_action_failed,
+            owner=self,
+        )
+
+    def _on_reassigned(self, colleague: str, appointment: AppointmentOut) -> None:
+        self._replace(appointment)
+        self._show_day()
+        note = self.tr("Der Termin mit {name} gehört jetzt {colleague}.").format(
+            name=appointment.citizen_name, colleague=colleague
+        )
+        if any(p.email for p in appointment.participants):
+            note += " " + self.tr("Die aktualisierte Einladung wird versendet.")
+        self.message_bar.show_note(note)
+        self.refresh()
+
+    def _on_hand_day_clicked(self) -> None:
+        teams = self._teams
+        if teams is None or teams.me is None:
+            return
+        day = self.selected_day
+        open_ones = self._open_appointments_of_day()
+        if not open_ones:
+            self.message_bar.show_note(
+                self.tr("An diesem Tag gibt es keine offenen Termine zu übergeben.")
+            )
+            return
+        count = len(open_ones)
+        dialog = substitution_dialog(
+            self.tr("Tag übergeben"),
+            (
+                self.tr("Den offenen Termin am {day} an wen geben?")
+                if count == 1
+                else self.tr("Die {n} offenen Termine am {day} an wen geben?")
+            ).format(n=count, day=QLocale().toString(_qdate(day), self.tr("dd.MM.yyyy"))),
+            self._mail_info(any(p.email for a in open_ones for p in a.participants)),
+            self.tr("Tag übergeben"),
+            teams.colleagues(),
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(partial(self._reassign_day, dialog, day, teams.me.id))
+        dialog.open()
+
+    def _reassign_day(self, dialog: ColleagueDialog, day: date, me: int) -> None:
+        colleague = dialog.colleague
+        if colleague is None:
+            return
+        self._runner.run(
+            f"reassign-day-{day.isoformat()}",
+            self._client.reassign_day(day, me, colleague.advisor_id),
+            on_done=partial(self._on_day_reassigned, colleague.display_name),
+            on_error=self._on_action_failed,
+            owner=self,
+        )
+
+    def _on_day_reassigned(self, colleague: str, result: ReassignDayOut) -> None:
+        moved = len(result.moved)
+        if moved == 1:
+            note = self.tr("1 Termin gehört jetzt {colleague}.")
+        else:
+            note = self.tr("{n} Termine gehören jetzt {colleague}.")
+        self.message_bar.show_note(note.format(n=moved, colleague=colleague))
         self.refresh()

@@ -13,6 +13,7 @@ from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -26,6 +27,7 @@ from advisor_app.client.service_client import ServiceClient
 from advisor_app.core.protocol import PeriodFigures, StatisticsOut
 from advisor_app.core.statistics_periods import PeriodKind
 from advisor_app.ui.tasks import Failure, TaskRunner
+from advisor_app.ui.team_directory import TeamDirectory
 from advisor_app.ui.widgets.bar_chart import BarChart, Series
 from advisor_app.ui.widgets.message_bar import MessageBar
 
@@ -49,14 +51,25 @@ class StatisticsPage(QWidget):
     """Anonymous figures of the whole service: held, no-shows, length, quality, survey."""
 
     def __init__(
-        self, client: ServiceClient, runner: TaskRunner, parent: QWidget | None = None
+        self,
+        client: ServiceClient,
+        runner: TaskRunner,
+        *,
+        teams: TeamDirectory | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._client = client
         self._runner = runner
+        self._teams = teams
         self.period = PeriodKind.WEEK
+        #: The team whose figures are shown (None: the whole service, as before teams).
+        self.team: int | None = None
         self.figures: list[PeriodFigures] = []
         self._setup_ui()
+        if teams is not None:
+            teams.changed.connect(self._on_teams_changed)
+            self._on_teams_changed()
 
     def _setup_ui(self) -> None:
         layout = QVBoxLayout(self)
@@ -76,6 +89,17 @@ class StatisticsPage(QWidget):
         layout.addWidget(hint)
 
         bar = QHBoxLayout()
+        self.team_label = QLabel(self.tr("&Zahlen von:"))
+        self.team_box = QComboBox()
+        self.team_box.setAccessibleName(self.tr("Zahlen von"))
+        self.team_box.addItem(self.tr("Alle Termine des Dienstes"), None)
+        self.team_label.setBuddy(self.team_box)
+        self.team_box.currentIndexChanged.connect(self._on_team_chosen)
+        bar.addWidget(self.team_label)
+        bar.addWidget(self.team_box)
+        self.team_label.hide()
+        self.team_box.hide()
+        bar.addSpacing(12)
         bar.addWidget(QLabel(self.tr("Zeitraum:")))
         self.week_button = QPushButton(self.tr("Woche"))
         self.month_button = QPushButton(self.tr("Monat"))
@@ -138,7 +162,7 @@ class StatisticsPage(QWidget):
         self.refresh_button.setEnabled(False)
         self._runner.run(
             "statistics",
-            self._client.statistics(self.period, PERIODS[self.period]),
+            self._client.statistics(self.period, PERIODS[self.period], team=self.team),
             on_done=self._on_loaded,
             on_error=self._on_load_failed,
             owner=self,
@@ -331,12 +355,41 @@ class StatisticsPage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.refresh()
+        if self._teams is not None:
+            self._teams.refresh()  # the teams this advisor leads
 
     def _on_period_clicked(self, button: QPushButton) -> None:
         kind = PeriodKind(button.property("period"))
         if kind is not self.period:
             self.period = kind
             self.refresh()
+
+    def _on_teams_changed(self) -> None:
+        """A team lead chooses between the own figures and each led team's."""
+        led = self._teams.led() if self._teams is not None else []
+        wanted = [(None, self.tr("Alle Termine des Dienstes"))] + [
+            (t.id, self.tr("Team {name}").format(name=t.name)) for t in led
+        ]
+        box = self.team_box
+        have = [(box.itemData(i), box.itemText(i)) for i in range(box.count())]
+        if have != wanted:
+            self.team_box.blockSignals(True)
+            self.team_box.clear()
+            for team_id, text in wanted:
+                self.team_box.addItem(text, team_id)
+            index = self.team_box.findData(self.team)
+            self.team_box.setCurrentIndex(max(index, 0))
+            self.team_box.blockSignals(False)
+            if index < 0 and self.team is not None:
+                self.team = None
+                self.refresh()
+        self.team_label.setVisible(bool(led))
+        self.team_box.setVisible(bool(led))
+
+    def _on_team_chosen(self, index: int) -> None:
+        team = self.team_box.itemData(index)
+        self.team = int(team) if team is not None else None
+        self.refresh()
 
     def _on_refresh_clicked(self) -> None:
         self.refresh()

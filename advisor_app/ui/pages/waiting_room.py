@@ -18,26 +18,35 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from advisor_app.console.team_room import Handover, TeamEvents, TeamWaitingRoom
 from advisor_app.console.waiting_room import Leaving, WaitingRoom, WaitingRoomEvents
 from advisor_app.core.clock import Clock, SystemClock
-from advisor_app.core.protocol import SocketError, WaitingEntry
+from advisor_app.core.protocol import SocketError, TeamWaitingEntry, WaitingEntry
 from advisor_app.ui.alerts import ArrivalAlerts
+from advisor_app.ui.dialogs.colleague_dialog import HandOverDialog
 from advisor_app.ui.dialogs.note_dialog import NoteDialog
 from advisor_app.ui.dialogs.send_away_dialog import SendAwayDialog
 from advisor_app.ui.labels import OFFLINE_COLOUR, ONLINE_COLOUR
 from advisor_app.ui.room_feed import RoomFeed
+from advisor_app.ui.team_directory import TeamDirectory
 from advisor_app.ui.widgets.message_bar import Level, MessageBar
+from advisor_app.ui.widgets.team_list import TeamModel, TeamPanel
 from advisor_app.ui.widgets.waiting_detail import WaitingDetail
 from advisor_app.ui.widgets.waiting_list import WaitingList, WaitingModel
 
 TICK_MS = 5_000
 NOTE_MS = 10_000
+#: "Admitted elsewhere" waits this long for the service to say it was a colleague (then the
+#: colleague's notice is the only message).
+ELSEWHERE_MS = 400
 _CONNECTING_COLOUR = "#8a8f98"
 
 
@@ -52,6 +61,10 @@ class WaitingRoomPage(QWidget):
     arrived = Signal(int)
     #: A participant revoked their consent (participant id); the call page drops them too.
     consent_revoked = Signal(int)
+    #: Appointments of this advisor changed elsewhere (a colleague's substitution).
+    appointments_changed = Signal()
+    #: The lead asks for the team membership dialog.
+    manage_team_requested = Signal()
 
     def __init__(
         self,
@@ -60,10 +73,12 @@ class WaitingRoomPage(QWidget):
         *,
         clock: Clock | None = None,
         tick_ms: int = TICK_MS,
+        teams: TeamDirectory | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._room = room
+        self._teams = teams
         self._alerts = alerts
         self._clock = clock or SystemClock()
         self._model = WaitingModel(self._clock.now(), self)
@@ -78,16 +93,33 @@ class WaitingRoomPage(QWidget):
                 refused=self._on_refused,
             ),
         )
+        self._team_model = TeamModel(self._clock.now(), self)
+        self._team = TeamWaitingRoom(
+            self._team_model.team,
+            self._waiting,
+            TeamEvents(
+                changed=self._after_team_change,
+                admitted=self.admitted.emit,
+                taken_by_colleague=self._on_taken_by_colleague,
+                handed_to_you=self._on_handed_to_you,
+                appointments_changed=self.appointments_changed.emit,
+            ),
+        )
         self._connection_text = ""
         self._was_online = False
+        #: Admitted elsewhere, not yet told: maybe a colleague's admission follows.
+        self._elsewhere: dict[int, Leaving] = {}
         self._timer = QTimer(self)
         self._timer.setInterval(tick_ms)
         self._timer.timeout.connect(self._on_tick)
         self._setup_ui()
         room.event_received.connect(self._on_room_event)
         room.online_changed.connect(self._on_online_changed)
+        if teams is not None:
+            teams.changed.connect(self._on_teams_changed)
         self._show_connection()
         self._show_count()
+        self._show_team_count()
 
     # --- layout -------------------------------------------------------------------------
 
@@ -158,11 +190,35 @@ class WaitingRoomPage(QWidget):
         self.detail.note_chosen.connect(self._on_note_chosen)
         self.detail.custom_note_requested.connect(self._on_custom_note_clicked)
         self.detail.send_away_requested.connect(self._on_send_away_clicked)
+        self.detail.hand_over_requested.connect(self._on_hand_over_clicked)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([640, 420])
-        layout.addWidget(splitter, 1)
+
+        self.views = QTabWidget()
+        self.views.setObjectName("waitingViews")
+        self.views.setDocumentMode(True)
+        self.views.setAccessibleName(self.tr("Ansicht des Wartezimmers"))
+        mine = QWidget()
+        mine_layout = QVBoxLayout(mine)
+        mine_layout.setContentsMargins(0, 8, 0, 0)
+        mine_layout.addWidget(splitter)
+        self.views.addTab(mine, self.tr("Meine Termine"))
+        self.team_panel = TeamPanel(self._team_model)
+        self.team_panel.list.selection_changed.connect(self._on_team_selection_changed)
+        self.team_panel.list.admit_requested.connect(self._on_team_row_admit)
+        self.team_panel.detail.admit_requested.connect(self._on_team_admit_clicked)
+        self.manage_team_button = QPushButton(self.tr("Team verwalten …"))
+        self.manage_team_button.clicked.connect(self.manage_team_requested)
+        self.manage_team_button.hide()
+        self.views.setCornerWidget(self.manage_team_button, Qt.Corner.TopRightCorner)
+        self.views.addTab(self.team_panel, self.tr("Team"))
+        self.views.setTabToolTip(
+            1, self.tr("Wer bei Kolleginnen und Kollegen Ihrer Teams wartet (Strg+Tab wechselt)")
+        )
+        self.views.currentChanged.connect(self._on_view_changed)
+        layout.addWidget(self.views, 1)
 
     # --- state --------------------------------------------------------------------------
 
@@ -179,6 +235,19 @@ class WaitingRoomPage(QWidget):
     def select(self, participant_id: int) -> None:
         self.list.select(participant_id)
 
+    def team_entries(self) -> list[TeamWaitingEntry]:
+        return self._team.entries()
+
+    def selected_team_entry(self) -> TeamWaitingEntry | None:
+        return self._team.entry(self.team_panel.list.selected_id())
+
+    def select_team(self, participant_id: int) -> None:
+        self.team_panel.list.select(participant_id)
+
+    def show_team(self, team: bool = True) -> None:
+        """Show the "Team" view (False: "Meine Termine")."""
+        self.views.setCurrentIndex(1 if team else 0)
+
     def connection_text(self) -> str:
         """The connection indicator's words (without the coloured dot)."""
         return self._connection_text
@@ -187,6 +256,7 @@ class WaitingRoomPage(QWidget):
         """The appointment of the running session (None: no session): others cannot join it."""
         self._waiting.session_appointment = appointment_id
         self._show_actions()
+        self._show_team_actions()
 
     def _show_count(self) -> None:
         count = self.count
@@ -219,9 +289,56 @@ class WaitingRoomPage(QWidget):
             )
         )
 
+    def _show_team_count(self) -> None:
+        count = len(self._team.entries())
+        self.views.setTabText(
+            1, self.tr("Team ({n})").format(n=count) if count else self.tr("Team")
+        )
+        self.views.setTabText(
+            0,
+            self.tr("Meine Termine ({n})").format(n=self.count)
+            if self.count
+            else self.tr("Meine Termine"),
+        )
+        self.team_panel.list_stack.setCurrentIndex(1 if count else 0)
+        # a team of one (no colleagues, nobody of a team waiting): today's page, no tabs
+        has_team = bool(count) or (self._teams is not None and bool(self._teams.colleagues()))
+        self.views.tabBar().setVisible(has_team)
+        if not has_team:
+            self.views.setCurrentIndex(0)
+
     def _show_selected(self) -> None:
-        self.detail.show_entry(self.selected_entry(), self._clock.now())
+        entry = self.selected_entry()
+        self.detail.show_entry(entry, self._clock.now())
+        handover = self._team.handover(entry.participant_id) if entry is not None else None
+        if handover is None:
+            self.detail.show_handover(None)
+        else:
+            self.detail.show_handover(handover.from_name, handover.note)
         self._show_actions()
+
+    def _show_team_selected(self) -> None:
+        self.team_panel.detail.show_entry(self.selected_team_entry(), self._clock.now())
+        self._show_team_actions()
+
+    def _show_team_actions(self) -> None:
+        entry = self.team_panel.detail.entry
+        if entry is None:
+            return
+        hint = ""
+        if not self._room.online:
+            hint = self.tr("Keine Verbindung zum Dienst.")
+        elif not entry.may_admit:
+            hint = self.tr(
+                "{colleague} lässt die Person selbst ein. Einlassen können Sie, wenn "
+                "{colleague} abwesend oder im Gespräch ist und der Termin schon einige "
+                "Minuten begonnen hat."
+            ).format(colleague=entry.advisor_name)
+        elif not self._team.may_admit(entry):
+            hint = self.tr("Beenden Sie zuerst das laufende Gespräch, um diese Person einzulassen.")
+        self.team_panel.detail.set_actions(
+            admit=self._room.online and self._team.may_admit(entry), hint=hint
+        )
 
     def _show_actions(self) -> None:
         entry = self.detail.entry
@@ -233,7 +350,12 @@ class WaitingRoomPage(QWidget):
             hint = self.tr("Keine Verbindung zum Dienst.")
         elif other_session:
             hint = self.tr("Beenden Sie zuerst das laufende Gespräch, um diese Person einzulassen.")
-        self.detail.set_actions(enabled=self._room.online, admit=not other_session, hint=hint)
+        self.detail.set_actions(
+            enabled=self._room.online,
+            admit=not other_session,
+            hint=hint,
+            hand_over=self._teams is not None and bool(self._teams.colleagues()),
+        )
 
     def _on_row_admit(self) -> None:
         """Enter or Space on a row: as a click on "Einlassen" (only where it is enabled)."""
@@ -268,6 +390,8 @@ class WaitingRoomPage(QWidget):
         super().showEvent(event)
         self._on_tick()
         self._timer.start()
+        if self._teams is not None:
+            self._teams.refresh()
 
     def hideEvent(self, event: QHideEvent) -> None:
         self._timer.stop()
@@ -279,15 +403,21 @@ class WaitingRoomPage(QWidget):
         now = self._clock.now()
         self._model.set_now(now)
         self.detail.show_time(now)
+        self._team_model.set_now(now)
+        self.team_panel.detail.show_time(now)
 
     def _on_online_changed(self, online: bool) -> None:
         if online:
             self._was_online = True
         self._show_connection()
         self._show_actions()
+        self._show_team_actions()
+        if online and self._teams is not None and self.isVisible():
+            self._teams.refresh()  # who is in which team may have changed meanwhile
 
     def _on_room_event(self, event: BaseModel) -> None:
         self._waiting.on_event(event)
+        self._team.on_event(event)
 
     def _on_arrived(self, new: list[WaitingEntry]) -> None:
         self._alerts.announce(new)
@@ -303,12 +433,70 @@ class WaitingRoomPage(QWidget):
             if first is not None:
                 self.list.select(first.participant_id)
         self._show_count()
+        self._show_team_count()
         self._show_selected()
 
-    def _on_left(self, leaving: Leaving) -> None:
-        self._tell_departure(leaving.reason, leaving.name, leaving.sent_here)
+    def _after_team_change(self) -> None:
+        if len(self._team.entries()) and not self.team_panel.list.selected_id():
+            first = self._team_model.entry_at(0)
+            if first is not None:
+                self.team_panel.list.select(first.participant_id)
+        self._show_team_count()
+        self._show_team_selected()
 
-    def _tell_departure(self, reason: str, name: str, sent_away: bool) -> None:
+    def _on_taken_by_colleague(self, participant_id: int, name: str | None, colleague: str) -> None:
+        self._elsewhere.pop(participant_id, None)
+        self.message_bar.show_message(
+            self.tr("{name} wurde von {colleague} eingelassen.").format(
+                name=name or self.tr("Eine Person"), colleague=colleague
+            ),
+            Level.INFO,
+        )
+
+    def _on_handed_to_you(self, handover: Handover) -> None:
+        name = handover.name or self._waiting.name(handover.participant_id)
+        text = self.tr("{colleague} hat Ihnen {name} übergeben.").format(
+            colleague=handover.from_name, name=name or self.tr("eine wartende Person")
+        )
+        if handover.note:
+            text += " " + self.tr("Notiz: {note}").format(note=handover.note)
+        self.message_bar.show_message(text, Level.INFO)
+        self.show_team(False)
+        # the person arrives in the own list with the room's next event
+        QTimer.singleShot(0, self, lambda: self._select_handed(handover.participant_id))
+
+    def _select_handed(self, participant_id: int) -> None:
+        if self._model.entry(participant_id) is not None:
+            self.list.select(participant_id)
+        self._show_selected()
+
+    def _on_teams_changed(self) -> None:
+        teams = self._teams
+        self.manage_team_button.setVisible(teams is not None and bool(teams.led()))
+        self._show_team_count()
+        self._show_actions()
+
+    def _on_left(self, leaving: Leaving) -> None:
+        if leaving.reason == "admitted" and leaving.participant_id:
+            pid = leaving.participant_id
+            self._elsewhere[pid] = leaving
+            QTimer.singleShot(ELSEWHERE_MS, self, lambda: self._say_elsewhere(pid))
+            return
+        self._tell_departure(leaving.reason, leaving.name, leaving.sent_here, leaving.to_name)
+
+    def _say_elsewhere(self, participant_id: int) -> None:
+        leaving = self._elsewhere.pop(participant_id, None)
+        if leaving is not None:
+            self._tell_departure(leaving.reason, leaving.name, leaving.sent_here)
+
+    def _tell_departure(self, reason: str, name: str, sent_away: bool, colleague: str = "") -> None:
+        if reason == "handed_over":
+            if colleague:
+                text = self.tr("{name} wurde an {colleague} übergeben.")
+            else:
+                text = self.tr("{name} wurde an eine Kollegin oder einen Kollegen übergeben.")
+            self._info(text.format(name=name, colleague=colleague))
+            return
         if reason == "sent_away":
             text = (
                 self.tr("{name} wurde weggeschickt.")
@@ -343,6 +531,49 @@ class WaitingRoomPage(QWidget):
 
     def _on_selection_changed(self, _participant_id: int) -> None:
         self._show_selected()
+
+    def _on_view_changed(self, index: int) -> None:
+        if index == 1 and self._teams is not None:
+            self._teams.refresh()
+
+    def _on_team_selection_changed(self, _participant_id: int) -> None:
+        self._show_team_selected()
+
+    def _on_team_row_admit(self) -> None:
+        self.team_panel.detail.admit_button.click()
+
+    def _on_team_admit_clicked(self) -> None:
+        entry = self.selected_team_entry()
+        if entry is None or not self._team.admitting(entry):
+            return
+        self._room.admit(entry.participant_id, on_sent=partial(self._team.admission_sent, entry))
+
+    def _on_hand_over_clicked(self) -> None:
+        entry = self.selected_entry()
+        if entry is None or self._teams is None:
+            return
+        teams = self._teams
+        dialog = HandOverDialog(entry.name, teams.colleagues(), parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._hand_over(entry, dialog))
+        # who is free or busy now: loaded anew while the dialog is open
+        dialog.source = teams.colleagues
+        teams.changed.connect(dialog.refresh_colleagues)
+        teams.refresh()
+        dialog.open()
+
+    def _hand_over(self, entry: WaitingEntry, dialog: HandOverDialog) -> None:
+        colleague = dialog.colleague
+        if colleague is None:
+            return
+        pid = entry.participant_id
+        self._waiting.handing_over(pid, colleague.display_name)
+        self._room.hand_over(
+            pid,
+            colleague.advisor_id,
+            dialog.note_text,
+            on_sent=partial(self._waiting.hand_over_sent, pid),
+        )
 
     def _on_chime_toggled(self, enabled: bool) -> None:
         self._alerts.chime_enabled = enabled

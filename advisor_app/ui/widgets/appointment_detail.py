@@ -17,7 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from advisor_app.core.domain import AppointmentStatus, MailStatus, to_berlin
-from advisor_app.core.protocol import AppointmentOut, ParticipantOut
+from advisor_app.core.protocol import (
+    AppointmentEventKind,
+    AppointmentEventOut,
+    AppointmentOut,
+    ParticipantOut,
+)
 from advisor_app.ui.labels import (
     CANCELLED_COLOUR,
     ERROR_COLOUR,
@@ -45,6 +50,8 @@ class AppointmentDetail(QFrame):
     cancel_requested = Signal()
     copy_link_requested = Signal()
     open_link_requested = Signal()
+    #: "Vertretung …": give the appointment to a team colleague.
+    reassign_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +81,11 @@ class AppointmentDetail(QFrame):
         facts.addRow(label(self.tr("Thema"), "hint"), self.topic)
         facts.addRow(label(self.tr("Kundennummer"), "hint"), self.customer_number)
         facts.addRow(label(self.tr("Einladung auf"), "hint"), self.language)
+        self.advisor = label()
+        facts.addRow(label(self.tr("Zuständig"), "hint"), self.advisor)
+        self.history = label()
+        facts.addRow(label(self.tr("Verlauf"), "hint"), self.history)
+        self._facts = facts
         layout.addLayout(facts)
 
         actions = QHBoxLayout()
@@ -85,11 +97,21 @@ class AppointmentDetail(QFrame):
         self.cancel_button = QPushButton(self.tr("Absagen"))
         self.cancel_button.setProperty("danger", True)
         self.cancel_button.clicked.connect(self.cancel_requested)
+        self.reassign_button = QPushButton(self.tr("Vertretung …"))
+        self.reassign_button.setToolTip(
+            self.tr("Den Termin einer Kollegin oder einem Kollegen Ihres Teams geben")
+        )
+        self.reassign_button.clicked.connect(self.reassign_requested)
+        self.reassign_button.hide()
         actions.addWidget(self.edit_button)
         actions.addWidget(self.resend_button)
         actions.addStretch(1)
         actions.addWidget(self.cancel_button)
         layout.addLayout(actions)
+        team_actions = QHBoxLayout()  # a row of its own: the panel keeps its width
+        team_actions.addWidget(self.reassign_button)
+        team_actions.addStretch(1)
+        layout.addLayout(team_actions)
 
         layout.addWidget(rule())
         layout.addWidget(label(self.tr("Teilnehmende"), "sectionTitle"))
@@ -178,6 +200,30 @@ class AppointmentDetail(QFrame):
         )
         self.copy_button.setEnabled(not cancelled)
         self.open_button.setEnabled(not cancelled)
+        self.reassign_button.setEnabled(not cancelled)
+        self.advisor.setText(appointment.advisor_name)
+        self._facts.setRowVisible(4, bool(appointment.advisor_name))
+        self.history.setText("\n".join(self._event_text(e) for e in appointment.history))
+        self._facts.setRowVisible(5, bool(appointment.history))
+
+    def set_can_reassign(self, can: bool) -> None:
+        """Offer "Vertretung …" (the advisor has team colleagues)."""
+        self.reassign_button.setVisible(can)
+
+    def _event_text(self, event: AppointmentEventOut) -> str:
+        """One line of the appointment's record: when, what, who (never what was said)."""
+        when = to_berlin(event.at).strftime("%d.%m. %H:%M")
+        if event.kind is AppointmentEventKind.REASSIGNED:
+            text = self.tr("{actor}: Vertretung an {to}").format(
+                actor=event.actor_name, to=event.to_name or "–"
+            )
+        elif event.kind is AppointmentEventKind.HANDED_OVER:
+            text = self.tr("{actor}: übergeben an {to}").format(
+                actor=event.actor_name, to=event.to_name or "–"
+            )
+        else:
+            text = self.tr("eingelassen von {actor}").format(actor=event.actor_name)
+        return f"{when} {text}"
 
     def _show_participants(self, participants: list[ParticipantOut]) -> None:
         """Replace the participants block as a whole (no stale labels are left behind)."""

@@ -68,6 +68,8 @@ class WaitingDetail(QFrame):
     note_chosen = Signal(str)
     custom_note_requested = Signal()
     send_away_requested = Signal()
+    #: "Übergeben …": hand the person to a team colleague.
+    hand_over_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,14 +103,34 @@ class WaitingDetail(QFrame):
         self.send_away_button = QPushButton(self.tr("Wegschicken"))
         self.send_away_button.setProperty("danger", True)
         self.send_away_button.clicked.connect(self.send_away_requested)
+        self.hand_over_button = QPushButton(self.tr("Übergeben …"))
+        self.hand_over_button.setToolTip(
+            self.tr("Die Person an eine Kollegin oder einen Kollegen Ihres Teams übergeben")
+        )
+        self.hand_over_button.clicked.connect(self.hand_over_requested)
         actions.addWidget(self.admit_button)
         actions.addWidget(self.note_button)
         actions.addStretch(1)
         actions.addWidget(self.send_away_button)
         layout.addLayout(actions)
+        # a row of its own: the panel keeps its width with four actions
+        self._team_actions = QWidget()
+        team_actions = QHBoxLayout(self._team_actions)
+        team_actions.setContentsMargins(0, 0, 0, 0)
+        team_actions.addWidget(self.hand_over_button)
+        team_actions.addStretch(1)
+        layout.addWidget(self._team_actions)
         self.action_hint = label(name="hint")
         self.action_hint.hide()
         layout.addWidget(self.action_hint)
+        #: A colleague handed this person over: who, and the note for this advisor.
+        self.handover = label(name="handoverNote")
+        self.handover.setStyleSheet(
+            "QLabel#handoverNote { background: #eef3fb; border-left: 3px solid #1d4f91;"
+            " padding: 6px 8px; }"
+        )
+        self.handover.hide()
+        layout.addWidget(self.handover)
 
         facts = QFormLayout()
         facts.setHorizontalSpacing(16)
@@ -146,10 +168,15 @@ class WaitingDetail(QFrame):
     def entry(self) -> WaitingEntry | None:
         return self._entry
 
-    def set_actions(self, *, enabled: bool, admit: bool = True, hint: str = "") -> None:
-        """Enable the actions (``enabled``: connected); ``admit`` False with a reason."""
+    def set_actions(
+        self, *, enabled: bool, admit: bool = True, hint: str = "", hand_over: bool = True
+    ) -> None:
+        """Enable the actions (``enabled``: connected); ``admit`` False with a reason;
+        ``hand_over``: the advisor has team colleagues."""
         self.admit_button.setEnabled(enabled and admit)
         self.note_button.setEnabled(enabled)
+        self._team_actions.setVisible(hand_over)
+        self.hand_over_button.setEnabled(enabled)
         self.send_away_button.setEnabled(enabled)
         self.action_hint.setText(hint)
         self.action_hint.setVisible(bool(hint))
@@ -190,6 +217,17 @@ class WaitingDetail(QFrame):
         else:
             self.consent.setText(self.tr("erteilt"))
         self._show_check(entry)
+
+    def show_handover(self, from_name: str | None, note: str = "") -> None:
+        """A colleague handed the shown person over (None: not handed over)."""
+        if from_name is None:
+            self.handover.hide()
+            return
+        text = self.tr("Übergeben von {colleague}.").format(colleague=from_name)
+        if note:
+            text += " " + self.tr("Notiz: {note}").format(note=note)
+        self.handover.setText(text)
+        self.handover.show()
 
     def show_time(self, now: datetime) -> None:
         """Update "seit … Min." (called every few seconds)."""
