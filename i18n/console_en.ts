@@ -2012,6 +2012,10 @@
         <translation>The service refused the request (HTTP {status}).</translation>
     </message>
     <message>
+        <source>Der Dienst kann gerade nicht auf seinen gemeinsamen Speicher (Redis) zugreifen. Es wurde nichts verändert; bitte versuchen Sie es in einer Minute erneut.</source>
+        <translation>The service cannot reach its shared store (Redis) right now. Nothing was changed; please try again in a minute.</translation>
+    </message>
+    <message>
         <source>Die Datenbank des Dienstes ist gerade nicht beschreibbar. Es wurde nichts verändert; bitte versuchen Sie es in einer Minute erneut oder wenden Sie sich an die IT.</source>
         <translation>The service&apos;s database cannot be written to right now. Nothing was changed; please try again in a minute or contact IT.</translation>
     </message>

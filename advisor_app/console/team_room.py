@@ -33,8 +33,6 @@ from advisor_app.core.protocol import (
     WaitingSnapshot,
 )
 
-#: The call page shows the appointment's length; the team list does not carry it.
-DEFAULT_DURATION_MIN = 30
 #: Refusals after which an admission may be tried again (or the row is gone anyway).
 _ADMISSION_REFUSED = ("already_admitted", "not_in_call", "not_waiting", "call_full", "forbidden")
 
@@ -85,7 +83,7 @@ def as_waiting_entry(entry: TeamWaitingEntry) -> WaitingEntry:
         name=entry.name,
         role=Role.CITIZEN,
         starts_at=entry.starts_at,
-        duration_min=DEFAULT_DURATION_MIN,
+        duration_min=entry.duration_min,
         waiting_since=entry.waiting_since,
         online=True,
     )

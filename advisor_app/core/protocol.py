@@ -681,6 +681,7 @@ class TeamWaitingEntry(Model):
     appointment_id: int
     name: str
     starts_at: datetime
+    duration_min: int = 30
     waiting_since: datetime
     advisor_id: int
     advisor_name: str

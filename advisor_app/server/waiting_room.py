@@ -632,6 +632,7 @@ class WaitingRoomHub:
                     appointment_id=p.entry.appointment_id,
                     name=p.entry.name,
                     starts_at=p.entry.starts_at,
+                    duration_min=p.entry.duration_min,
                     waiting_since=p.entry.waiting_since,
                     advisor_id=owner,
                     advisor_name=self._name(owner),
@@ -938,8 +939,7 @@ class WaitingRoomHub:
             advisor_id, Departed(participant_id=participant_id, reason="admitted")
         )
         if booked != advisor_id:
-            departed = Departed(participant_id=participant_id, reason="admitted")
-            await self._to_advisor(booked, departed)
+            # who admitted first, so the booked advisor's console says it in one message
             await self._to_advisor(
                 booked,
                 AdmittedByColleague(
@@ -948,6 +948,8 @@ class WaitingRoomHub:
                     colleague_name=self._name(advisor_id),
                 ),
             )
+            departed = Departed(participant_id=participant_id, reason="admitted")
+            await self._to_advisor(booked, departed)
             await self._handed(
                 [p for p in moved if p is not presence], booked, advisor_id, tell_citizen=False
             )

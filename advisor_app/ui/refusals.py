@@ -215,6 +215,11 @@ def _service_text(code: str, reason: str, params: Mapping[str, Any]) -> str | No
         "http": QCoreApplication.translate(
             "Refusals", "Der Dienst hat die Anfrage abgelehnt (HTTP {status})."
         ),
+        "shared_state_unavailable": QCoreApplication.translate(
+            "Refusals",
+            "Der Dienst kann gerade nicht auf seinen gemeinsamen Speicher (Redis) zugreifen. Es "
+            "wurde nichts verändert; bitte versuchen Sie es in einer Minute erneut.",
+        ),
         "database_unavailable": QCoreApplication.translate(
             "Refusals",
             "Die Datenbank des Dienstes ist gerade nicht beschreibbar. Es wurde nichts "
