@@ -107,7 +107,8 @@ async () => {
       if (s.type === 'outbound-rtp' && s.kind === 'video' && s.framesSent) {
         out.sent = { height: s.frameHeight, fps: s.framesPerSecond,
                      limit: s.qualityLimitationReason, target: s.targetBitrate,
-                     framesSent: s.framesSent };
+                     framesSent: s.framesSent, nacks: s.nackCount, plis: s.pliCount,
+                     resent: s.retransmittedPacketsSent, packets: s.packetsSent };
       }
     });
     const sender = pc.getSenders().find((s) => s.track && s.track.kind === 'video');
@@ -309,7 +310,8 @@ def _sender(stats: dict[str, Any]) -> str:
     return (
         f"capture {stats.get('capture')}, sending {sent.get('height')}p at {sent.get('fps')} fps, "
         f"target {(sent.get('target') or 0) / 1000:.0f} kbit/s, limited by {sent.get('limit')}, "
-        f"preference {stats.get('preference')}"
+        f"preference {stats.get('preference')}; NACKs received {sent.get('nacks')}, "
+        f"packets resent {sent.get('resent')} of {sent.get('packets')}, PLIs {sent.get('plis')}"
     )
 
 

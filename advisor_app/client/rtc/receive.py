@@ -14,6 +14,8 @@ feedback"). Here, for each connection the console makes:
 - aiortc's REMB falls silent once the browser numbers its packets for transport-cc
   (Chromium caps its estimate at the last REMB it got); a browser without transport-cc gets
   REMB with a floor, and no decrease while the console itself reads late;
+- retransmissions (RTX) are routed to their receiver (:func:`route_retransmissions`: aiortc
+  dropped every one while two video receivers share their codecs);
 - keyframe requests (PLI) are limited to one per round trip + 300 ms, and retransmission
   requests (NACK) repeated once per round trip while a packet is missing
   (:mod:`.receive_nack`);
@@ -38,6 +40,7 @@ from typing import Any
 import aiortc
 from aiortc import RTCPeerConnection
 from aiortc.rate import RemoteBitrateEstimator
+from aiortc.rtcdtlstransport import RTCDtlsTransport
 from aiortc.rtcrtpparameters import RTCRtcpFeedback, RTCRtpHeaderExtensionParameters
 
 from advisor_app.client.rtc.feedback import FeedbackLoop, FeedbackReporter
@@ -95,15 +98,49 @@ def register_transport_cc(version: str | None = None) -> None:
                 codec.rtcpFeedback.append(RTCRtcpFeedback(type="transport-cc"))
 
 
+#: aiortc's own registration of a receiver with the transport's RTP router.
+AIORTC_REGISTER_RECEIVER = RTCDtlsTransport._register_rtp_receiver
+
+
+def route_retransmissions(version: str | None = None) -> None:
+    """Let retransmissions (RTX) reach their receiver when several receivers share codecs.
+
+    aiortc routes an RTP packet by its SSRC when the remote description named it, else by its
+    payload type when exactly one receiver has that type. It registers only the media SSRCs,
+    not their RTX SSRCs (``a=ssrc-group:FID``); the console's offer has two video transceivers
+    (camera and screen) with the same codecs, so every retransmission of the citizen's video
+    was routed nowhere and dropped (aiortc 1.16): a lost packet could only be given up for the
+    next keyframe. Here each encoding's RTX SSRC is registered with its receiver as well.
+    Idempotent; refuses another aiortc version with :class:`VersionMismatch`."""
+    if not supported(version):
+        raise VersionMismatch(
+            f"aiortc {version or aiortc.__version__}: receive-side extensions need {AIORTC_VERSION}"
+        )
+    register = AIORTC_REGISTER_RECEIVER
+    if getattr(RTCDtlsTransport._register_rtp_receiver, "routes_rtx", False):
+        return
+
+    def register_with_rtx(self: Any, receiver: Any, parameters: Any) -> None:
+        register(self, receiver, parameters)
+        for encoding in parameters.encodings:
+            if encoding.rtx is not None:
+                self._rtp_router.ssrc_table[encoding.rtx.ssrc] = receiver
+
+    register_with_rtx.routes_rtx = True  # type: ignore[attr-defined]
+    RTCDtlsTransport._register_rtp_receiver = register_with_rtx  # type: ignore[method-assign]
+
+
 _warned = False
 
 
 def prepare() -> bool:
-    """Before the first offer: register transport-cc where the aiortc version is the tested
-    one; on another version log once and leave aiortc as it is."""
+    """Before the first offer: register transport-cc and the routing of retransmissions where
+    the aiortc version is the tested one; on another version log once and leave aiortc as it
+    is."""
     global _warned
     try:
         register_transport_cc()
+        route_retransmissions()
     except VersionMismatch as exc:
         if not _warned:
             log.warning("%s; calls run with plain aiortc feedback", exc)

@@ -7,6 +7,7 @@ import socket
 import struct
 import time
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from aiortc import RTCPeerConnection
@@ -171,3 +172,49 @@ def test_nacks_once_per_round_trip_and_again_while_missing() -> None:
         now += 0.2
         policy.due(7, {101})
     assert policy.asked[(7, 101)][0] == MAX_TRIES  # bounded
+
+
+def _video_parameters(media_ssrc: int, rtx_ssrc: int, mid: str) -> Any:
+    from aiortc.rtcrtpparameters import (
+        RTCRtpCodecParameters,
+        RTCRtpDecodingParameters,
+        RTCRtpReceiveParameters,
+        RTCRtpRtxParameters,
+    )
+
+    codecs = [
+        RTCRtpCodecParameters(mimeType="video/VP8", clockRate=90000, payloadType=97),
+        RTCRtpCodecParameters(
+            mimeType="video/rtx", clockRate=90000, payloadType=98, parameters={"apt": 97}
+        ),
+    ]
+    encoding = RTCRtpDecodingParameters(
+        ssrc=media_ssrc, payloadType=97, rtx=RTCRtpRtxParameters(ssrc=rtx_ssrc)
+    )
+    return RTCRtpReceiveParameters(codecs=codecs, muxId=mid, encodings=[encoding])
+
+
+def test_retransmissions_reach_their_receiver_when_two_receivers_share_codecs() -> None:
+    """The console's camera and screen receivers have the same payload types: aiortc alone
+    routes an RTX packet nowhere; with the RTX SSRCs registered each reaches its receiver."""
+    from aiortc.rtcdtlstransport import RTCDtlsTransport, RtpRouter
+    from aiortc.rtp import HeaderExtensionsMap, RtpPacket
+
+    camera, screen = object(), object()
+
+    def route(register: Any) -> list[Any]:
+        transport = SimpleNamespace(
+            _rtp_router=RtpRouter(), _rtp_header_extensions_map=HeaderExtensionsMap()
+        )
+        register(transport, camera, _video_parameters(1000, 1001, "1"))
+        register(transport, screen, _video_parameters(2000, 2001, "2"))
+        return [
+            transport._rtp_router.route_rtp(RtpPacket(payload_type=pt, ssrc=ssrc))
+            for pt, ssrc in ((97, 1000), (98, 1001), (97, 2000), (98, 2001))
+        ]
+
+    plain = rtc_receive.AIORTC_REGISTER_RECEIVER  # aiortc's own registration
+    assert route(plain) == [camera, None, screen, None]  # every retransmission dropped
+    rtc_receive.route_retransmissions()
+    rtc_receive.route_retransmissions()  # twice changes nothing
+    assert route(RTCDtlsTransport._register_rtp_receiver) == [camera, camera, screen, screen]
