@@ -14,7 +14,8 @@ their RTP timestamps.
 * Each frame's *offset* is its arrival time minus its media time (RTP timestamp / 90 kHz).
   The smallest offset of the last ``window_s`` seconds is the path's base: a frame with that
   offset came as early as any; a larger offset is *lateness*.
-* The *target delay* rises at once to cover a late frame (never above ``max_delay_s``) and
+* The *target delay* rises at once to cover a late frame (never above ``max_delay_s``, which
+  the receiver sets from the round trip: :func:`delay_cap`) and
   comes down slowly (``shrink_per_s``), towards the largest lateness still in the window, so
   one burst of retransmissions does not keep the picture late for long, and a link that keeps
   losing keeps the delay it needs.
@@ -36,13 +37,24 @@ from dataclasses import dataclass, field
 
 #: RTP's video clock.
 VIDEO_CLOCK_HZ = 90_000
+#: The delay covers retransmissions: about a round trip and a half, never more than this ...
+MAX_DELAY_S = 0.5
+#: ... and never less than this (the jitter of a busy PC on a LAN).
+MIN_CAP_S = 0.05
+
+
+def delay_cap(rtt_s: float) -> float:
+    """The most a frame is held for a link with this round trip: enough for one
+    retransmission (1.5 round trips and 30 ms), so a LAN call stays at a few tens of
+    milliseconds however busy the PC, and a 3G call can wait for a lost packet."""
+    return min(MAX_DELAY_S, max(MIN_CAP_S, 1.5 * rtt_s + 0.03))
 
 
 @dataclass
 class PlayoutClock:
     """The render time of each frame of one video stream (times in seconds, monotonic)."""
 
-    max_delay_s: float = 0.5
+    max_delay_s: float = MAX_DELAY_S
     shrink_per_s: float = 0.1
     window_s: float = 10.0
     reset_s: float = 5.0

@@ -13,7 +13,7 @@ import random
 
 import pytest
 
-from advisor_app.client.rtc.playout import PlayoutClock
+from advisor_app.client.rtc.playout import PlayoutClock, delay_cap
 from advisor_app.core.call_quality import count_freezes
 
 pytestmark = pytest.mark.unit
@@ -95,3 +95,13 @@ def test_a_new_stream_starts_afresh() -> None:
     later = 500.0
     assert clock.schedule(77, later) == later  # another clock: shown at once ...
     assert clock.target_delay_s == 0.0  # ... and nothing learnt of the old stream is kept
+
+
+def test_the_cap_follows_the_round_trip() -> None:
+    assert delay_cap(0.001) == pytest.approx(0.05)  # a LAN: at most 50 ms later
+    assert delay_cap(0.25) == pytest.approx(0.405)  # 3G: a retransmission fits
+    assert delay_cap(2.0) == 0.5
+    clock = PlayoutClock(max_delay_s=delay_cap(0.001))
+    frames = arrivals(20, loss_every_s=2.0, rtt=0.25)
+    times = shown(frames, clock)
+    assert max(t - a for t, (_ts, a) in zip(times, frames, strict=True)) <= 0.05 + 1e-9
