@@ -122,6 +122,8 @@ class Citizen:
                     future.set_result(now)
             elif kind == "error":
                 self.error(f"error reply {data.get('error')}: {data.get('message_en')}")
+            elif kind == "survey" and self.phase == "ended":
+                pass  # after hanging up (the warm-up): the page would offer the survey
             else:
                 self.error(f"unexpected message {kind}")
         if not self.closing:
