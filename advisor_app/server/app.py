@@ -31,6 +31,7 @@ from advisor_app.server import (
 )
 from advisor_app.server.auth import Auth, handle_login, handle_logout, handle_me
 from advisor_app.server.errors import error_middleware, json_response
+from advisor_app.server.link_cache import LINKS, LinkCache
 from advisor_app.server.logs import keep_personal_data_out
 from advisor_app.server.mail import MailComposer, Mailer, Transport, transport_for
 from advisor_app.server.origin import origin_middleware
@@ -47,6 +48,8 @@ async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
     await migrate(engine)
     app[keys.ENGINE] = engine
     app[keys.SESSIONS] = session_factory(engine)
+    app[LINKS] = LinkCache()
+    app[LINKS].watch(engine)  # any write that changes a kept link empties it
     yield
     await engine.dispose()
 

@@ -15,6 +15,8 @@ from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
+from advisor_app.server.memory_limits import LocalMemoryStorage
+
 #: Limits that are not settings: what a person can reasonably do, far below a flood.
 FIXED_RULES = {
     # entering the waiting room (each entry notifies the advisor), per link
@@ -40,6 +42,8 @@ def address_key(address: str) -> str:
 
 def make_storage(uri: str) -> Storage:
     """A ``limits`` async storage from a URI such as ``memory://`` or ``redis://host``."""
+    if uri.removeprefix("async+") == "memory://":
+        return LocalMemoryStorage()  # limits' own, with a clean-up that scales
     storage = storage_from_string(uri if uri.startswith("async+") else f"async+{uri}")
     if not isinstance(storage, Storage):  # pragma: no cover - the async+ prefix ensures it
         raise TypeError(f"not an async storage: {uri}")
