@@ -70,6 +70,7 @@ class Options:
     sample: int
     sample_rate: float
     concurrency: int
+    new_connections: bool
     seed: int
     keep: bool
     fail_on_miss: bool
@@ -84,6 +85,11 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     p.add_argument("--sample", type=int, default=200, help="re-entries and admissions measured")
     p.add_argument("--sample-rate", type=float, default=40.0, help="sampled actions per second")
     p.add_argument("--concurrency", type=int, default=16, help="joins in flight per process")
+    p.add_argument(
+        "--new-connections",
+        action="store_true",
+        help="a new connection per request (default: kept alive, as behind nginx)",
+    )
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--keep", action="store_true", help="keep the data folder and service log")
     p.add_argument("--fail-on-miss", action="store_true", help="exit 3 when a target is missed")
@@ -98,6 +104,7 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         sample=min(a.sample, a.n),
         sample_rate=a.sample_rate,
         concurrency=a.concurrency,
+        new_connections=a.new_connections,
         seed=a.seed,
         keep=a.keep,
         fail_on_miss=a.fail_on_miss,
@@ -354,7 +361,9 @@ async def run(opts: Options, root: Path) -> Results:
             gc.freeze()  # as in the citizens' processes: no collector pauses of the instrument
             citizens = [(inv.pid, inv.token) for inv in invitees]
             base = service.rss_kib(), service.cpu_s()
-            workers = Workers.start(base_url, citizens, opts.procs, opts.concurrency)
+            workers = Workers.start(
+                base_url, citizens, opts.procs, opts.concurrency, not opts.new_connections
+            )
             res, samples = await measure(opts, service, workers, desk, invitees, base)
             (root / "samples.json").write_text(json.dumps(samples), encoding="utf-8")
             await close_all(workers, desk, res)
