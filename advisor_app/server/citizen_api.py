@@ -7,7 +7,7 @@ import os
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import bindparam, delete, exists, insert, literal, select
+from sqlalchemy import Insert, bindparam, delete, exists, insert, select
 
 from advisor_app.core.domain import AppointmentStatus, Role
 from advisor_app.core.protocol import (
@@ -23,8 +23,9 @@ from advisor_app.server.auth import client_address, limit_key
 from advisor_app.server.citizen import link_window
 from advisor_app.server.errors import ApiError, json_response, read_model, validation_refusal
 from advisor_app.server.legal import LEGAL
-from advisor_app.server.link_cache import LINKS, citizen_link
+from advisor_app.server.link_cache import INLINE_DB, LINKS, citizen_link
 from advisor_app.server.waiting_room_sockets import HUB
+from advisor_app.storage import inline
 from advisor_app.storage.models import ConsentRecord, DeviceCheck, Mail, Participant
 from advisor_app.storage.repositories import CitizenLink
 
@@ -120,17 +121,16 @@ async def give_consent(request: web.Request) -> web.Response:
         raise ApiError(409, "revoked")
     if not state.accepted:
         now = request.app[keys.CLOCK].now()
-        async with request.app[keys.SESSIONS]() as session:
-            await session.execute(
-                insert(ConsentRecord).values(
-                    participant_id=link.participant_id,
-                    consent_version=body.consent_version,
-                    privacy_version=body.privacy_version,
-                    language=body.language,
-                    accepted_at=now,
-                )
-            )
-            await session.commit()
+        record = {
+            "participant_id": link.participant_id,
+            "consent_version": body.consent_version,
+            "privacy_version": body.privacy_version,
+            "language": body.language,
+            "accepted_at": now,
+        }
+        await inline.write(
+            request.app[INLINE_DB], request.app[keys.ENGINE], [(_STORE_CONSENT, record)]
+        )
         # The record just written is now the newest: the view without reading it back.
         link = dataclasses.replace(
             link,
@@ -194,6 +194,26 @@ _DROP_OLD_CHECKS = (
 )
 
 
+def _store_check_statement() -> Insert:
+    """A device check stored only while a consent stands in the database, whatever the link
+    cache holds (a revocation on another instance): checked in the same statement. Built
+    once with bound parameters, so each request only binds its values."""
+    columns = DeviceCheck.__table__.c
+    names = [c.name for c in columns if c.name != "id"]
+    consented = (
+        exists()
+        .where(ConsentRecord.participant_id == bindparam("participant_id"))
+        .where(ConsentRecord.revoked_at.is_(None))
+    )
+    rows = select(*(bindparam(n, type_=columns[n].type) for n in names)).where(consented)
+    return insert(DeviceCheck).from_select(names, rows)
+
+
+_STORE_CHECK = _store_check_statement()
+#: The consent record, with bound parameters (built once).
+_STORE_CONSENT = insert(ConsentRecord)
+
+
 async def device_check(request: web.Request) -> web.Response:
     # The consent covers the device check and what it stores: nothing before it.
     link = await link_with_consent(request)
@@ -207,22 +227,13 @@ async def device_check(request: web.Request) -> web.Response:
         "checked_at": now,
         **body.model_dump(mode="json"),
     }
-    columns = DeviceCheck.__table__.c
-    # Stored only while a consent stands in the database, whatever the link cache holds
-    # (a revocation on another instance): the consent is checked in the same statement.
-    stored = insert(DeviceCheck).from_select(
-        list(values),
-        select(*(literal(v, columns[k].type) for k, v in values.items())).where(
-            exists()
-            .where(ConsentRecord.participant_id == link.participant_id)
-            .where(ConsentRecord.revoked_at.is_(None))
-        ),
-    )
-    async with request.app[keys.ENGINE].begin() as conn:
-        if (await conn.execute(stored)).rowcount != 1:
-            request.app[LINKS].forget(link.link_token)
-            raise ApiError(409, "consent_required")
-        await conn.execute(_DROP_OLD_CHECKS, {"participant_id": link.participant_id})
+    steps: inline.Steps = [(_STORE_CHECK, values)]
+    if link.device_check is not None:  # a first check has no older ones to drop
+        steps = [*steps, (_DROP_OLD_CHECKS, {"participant_id": link.participant_id})]
+    stored, *_ = await inline.write(request.app[INLINE_DB], request.app[keys.ENGINE], steps)
+    if stored != 1:  # no consent in the database (the trim found nothing newer to keep)
+        request.app[LINKS].forget(link.link_token)
+        raise ApiError(409, "consent_required")
     out = DeviceCheckOut(**body.model_dump(), checked_at=now)
     request.app[LINKS].replace(dataclasses.replace(link, device_check=out.model_dump()))
     await request.app[HUB].update_device_check(link.link_token, out)

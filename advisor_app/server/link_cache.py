@@ -34,7 +34,8 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from advisor_app.server import keys
-from advisor_app.storage.repositories import CitizenLink, citizen_link_on
+from advisor_app.storage import inline
+from advisor_app.storage.repositories import CitizenLink, citizen_link_of, citizen_link_query
 
 #: Seconds an entry is used: longer than one join, short enough to bound staleness.
 TTL_S = 30.0
@@ -129,6 +130,8 @@ class LinkCache:
 
 _CHANGED = "citizen_links_changed"
 LINKS: web.AppKey[LinkCache] = web.AppKey("citizen_links", LinkCache)
+#: The join's short statements inline on SQLite (None for other databases).
+INLINE_DB: web.AppKey[inline.InlineSqlite | None] = web.AppKey("inline_db")
 
 
 async def citizen_link(app: web.Application, token: str) -> CitizenLink | None:
@@ -137,8 +140,10 @@ async def citizen_link(app: web.Application, token: str) -> CitizenLink | None:
     link = cache.get(token)
     if link is None:
         generation = cache.generation
-        async with app[keys.ENGINE].connect() as conn:
-            link = await citizen_link_on(conn, token, with_device_check=True)
-        if link is not None:
-            cache.put(link, generation)
+        statement, params = citizen_link_query(token)
+        row = await inline.first(app[INLINE_DB], app[keys.ENGINE], statement, params)
+        if row is None:
+            return None
+        link = citizen_link_of(row)
+        cache.put(link, generation)
     return link

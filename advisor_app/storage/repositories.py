@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, select, update
+from sqlalchemy import Row, Select, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import joinedload, lazyload
 
@@ -176,6 +176,12 @@ _CITIZEN_LINK_WITH_CHECK = _citizen_link_query(with_device_check=True)
 _CHECK_NAMES = tuple(c.key for c in DEVICE_CHECK_COLUMNS)
 
 
+def citizen_link_query(token: str) -> tuple[Select[*tuple[Any, ...]], dict[str, Any]]:
+    """The statement and parameters that read a link (with its newest device check); the
+    row becomes a :class:`CitizenLink` with :func:`citizen_link_of`."""
+    return _CITIZEN_LINK_WITH_CHECK, {"token": token}
+
+
 async def citizen_link_on(
     db: AsyncSession | AsyncConnection, token: str, *, with_device_check: bool = False
 ) -> CitizenLink | None:
@@ -183,10 +189,14 @@ async def citizen_link_on(
     connection is enough: no ORM objects are made)."""
     query = _CITIZEN_LINK_WITH_CHECK if with_device_check else _CITIZEN_LINK
     row = (await db.execute(query, {"token": token})).first()
-    if row is None:
-        return None
-    check = None
-    if with_device_check and row[14] is not None:
+    return None if row is None else citizen_link_of(row)
+
+
+def citizen_link_of(row: Row[*tuple[Any, ...]]) -> CitizenLink:
+    """The :class:`CitizenLink` of a row read by :func:`citizen_link_query` or
+    :func:`citizen_link_on`."""
+    check: dict[str, Any] | None = None
+    if len(row) > 14 and row[14] is not None:
         check = dict(zip(_CHECK_NAMES, row[15:], strict=True))
     return CitizenLink(
         participant_id=row[0],
