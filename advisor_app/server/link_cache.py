@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import time
+from itertools import islice
 from typing import Any
 
 from aiohttp import web
@@ -87,10 +88,14 @@ class LinkCache:
         """Keep ``link``, read when :attr:`generation` was ``generation``."""
         if generation != self.generation:
             return  # a write may have changed it while it was read
-        if len(self._links) >= self.max_entries and link.link_token not in self._links:
-            del self._links[next(iter(self._links))]  # the oldest (dicts keep their order)
+        now = time.monotonic()
+        # Oldest first (dicts keep their order): drop the expired ones, and one over the cap.
+        for token, (read_at, _) in list(islice(self._links.items(), 8)):
+            if now - read_at <= self.ttl_s and len(self._links) < self.max_entries:
+                break
+            del self._links[token]
         self._links.pop(link.link_token, None)
-        self._links[link.link_token] = (time.monotonic(), link)
+        self._links[link.link_token] = (now, link)
 
     def replace(self, link: CitizenLink) -> None:
         """This instance changed the link's consent: keep the new state (same age)."""

@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import func, select, update
 
 from advisor_app.server import keys
-from advisor_app.server.link_cache import INLINE_DB, LINKS, changes_links
+from advisor_app.server.link_cache import INLINE_DB, LINKS, LinkCache, changes_links
 from advisor_app.server.memory_limits import LocalMemoryStorage
 from advisor_app.server.ratelimit import RateLimiter
 from advisor_app.storage.models import ConsentRecord, DeviceCheck
+from advisor_app.storage.repositories import CitizenLink
 from tests.helpers.service import MONDAY_11, Service, appointment_body
 from tests.helpers.waiting_room import consent, link_token
 
@@ -115,3 +116,37 @@ async def test_rate_limits_hold_while_the_clean_up_drops_old_entries() -> None:
     storage.sweep_slice()
     assert storage.events == {}
     assert await limiter.hit("join", "198.51.100.7")
+
+
+def test_the_link_cache_forgets_old_entries_and_stays_bounded() -> None:
+    cache = LinkCache(ttl_s=60.0, max_entries=3)
+    links = [_link(f"token-{n:02d}") for n in range(5)]
+    for link in links:
+        cache.put(link, cache.generation)
+    assert len(cache) == 3 and cache.get("token-00") is None and cache.get("token-04")
+    cache.ttl_s = 0.0  # everything kept is now expired: the next put drops it
+    cache.put(_link("token-05"), cache.generation)
+    assert len(cache) == 1
+    stale = cache.generation
+    cache.clear()
+    cache.put(_link("token-06"), stale)  # read before the clear: not kept
+    assert cache.get("token-06") is None
+
+
+def _link(token: str) -> CitizenLink:
+    return CitizenLink(
+        participant_id=1,
+        appointment_id=1,
+        advisor_id=1,
+        link_token=token,
+        name="Erika Mustermann",
+        role="citizen",
+        language="de",
+        starts_at=MONDAY_11,
+        duration_min=30,
+        status="scheduled",
+        consent_version=None,
+        privacy_version=None,
+        consent_accepted_at=None,
+        consent_revoked_at=None,
+    )
