@@ -47,7 +47,7 @@ help:
 	@echo "make lint   ruff and mypy"
 	@echo "make dist   frozen console in dist/advisor-console, then its self-test"
 	@echo "make screenshots  the console's and the citizen page's pictures, in build/screenshots"
-	@echo "make bench-waiting-room  2000 simulated citizens in one service: latency, memory"
+	@echo "make bench-waiting-room  10,000 simulated citizens in one service: latency, memory, join CPU"
 	@echo "make bench-call  console-to-Chromium call: setup, fps, CPU, latency"
 	@echo "make bench-idcheck  ID-document analysis on 320 generated camera views"
 	@echo "make bench-share  a 1920×1080 screen of body text shared to Chromium: fps, SSIM, kbps"
@@ -137,7 +137,7 @@ dist: system-dist $(DIST_STAMP) i18n
 	dbus-run-session -- sh -c 'printf x | gnome-keyring-daemon --unlock --components=secrets \
 	  >/dev/null && $(BIN)/python installers/check_frozen.py dist/advisor-console/advisor-console'
 
-# 2000 citizens (WebSocket clients in 4 processes) wait at 20 advisors in one `serve` process;
+# 10,000 citizens (WebSocket clients in 4 processes) wait at 20 advisors in one `serve` process;
 # fails when a citizen or event is lost, or when a target is missed. See benchmarks/README.md.
 bench-waiting-room: $(STAMP)
 	$(BIN)/python -m benchmarks.waiting_room --fail-on-miss

@@ -65,6 +65,10 @@ class Desk:
                 pass  # the citizens' processes are closing their sockets
             elif kind == "presence" and not data["online"]:
                 pass  # an admitted citizen's socket closed: the console would show it
+            elif kind == "call_ended" and data["by"] == "participant" and self.phase == "warmup":
+                pass  # the warm-up's citizens hang up
+            elif kind == "call_ended" and data["by"] == "timeout" and self.phase == "closing":
+                pass  # an admitted citizen closed its socket and its grace ran out meanwhile
             else:
                 self.errors.append(f"{username}: unexpected event {msg.data[:200]}")
             self._news.set()

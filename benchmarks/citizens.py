@@ -122,6 +122,8 @@ class Citizen:
                     future.set_result(now)
             elif kind == "error":
                 self.error(f"error reply {data.get('error')}: {data.get('message_en')}")
+            elif kind == "survey" and self.phase == "ended":
+                pass  # after hanging up (the warm-up): the page would offer the survey
             else:
                 self.error(f"unexpected message {kind}")
         if not self.closing:
@@ -207,8 +209,10 @@ class Worker:
             await asyncio.sleep(0.05)
         return {p: at for p in pids if (at := self.citizens[p].admitted_at) is not None}
 
-    async def run(self, concurrency: int) -> None:
-        connector = aiohttp.TCPConnector(limit=0, force_close=True)
+    async def run(self, concurrency: int, keep_alive: bool) -> None:
+        # Kept-alive connections, shared by the citizens of this process: as nginx's upstream
+        # keepalive pool does (installers/server), and as a browser does for its own calls.
+        connector = aiohttp.TCPConnector(limit=0, force_close=not keep_alive)
         async with aiohttp.ClientSession(connector=connector) as http:
             joined = await self.join_all(http, concurrency)
             # The clients are the instrument: their own collector pauses must not show up as
@@ -236,12 +240,16 @@ class Worker:
 
 
 def worker_main(
-    conn: Connection, base_url: str, citizens: list[tuple[int, str]], concurrency: int
+    conn: Connection,
+    base_url: str,
+    citizens: list[tuple[int, str]],
+    concurrency: int,
+    keep_alive: bool,
 ) -> None:
     """Entry point of a worker process (started with the ``spawn`` method)."""
     raise_open_file_limit()
     try:
-        asyncio.run(Worker(conn, base_url, citizens).run(concurrency))
+        asyncio.run(Worker(conn, base_url, citizens).run(concurrency, keep_alive))
     finally:
         conn.close()
 
@@ -256,7 +264,12 @@ class Workers:
 
     @classmethod
     def start(
-        cls, base_url: str, citizens: list[tuple[int, str]], procs: int, concurrency: int
+        cls,
+        base_url: str,
+        citizens: list[tuple[int, str]],
+        procs: int,
+        concurrency: int,
+        keep_alive: bool = True,
     ) -> Workers:
         """Spread ``citizens`` (participant id, link token) over ``procs`` new processes."""
         ctx = multiprocessing.get_context("spawn")
@@ -271,7 +284,7 @@ class Workers:
             parent, child = ctx.Pipe()
             proc = ctx.Process(
                 target=worker_main,
-                args=(child, base_url, share, concurrency),
+                args=(child, base_url, share, concurrency, keep_alive),
                 name=f"citizens-{i}",
                 daemon=True,
             )

@@ -38,6 +38,7 @@ from advisor_app.server import (
 )
 from advisor_app.server.auth import Auth, handle_login, handle_logout, handle_me
 from advisor_app.server.errors import error_middleware, json_response
+from advisor_app.server.link_cache import INLINE_DB, LINKS, LinkCache
 from advisor_app.server.logs import keep_personal_data_out
 from advisor_app.server.mail import MailComposer, Mailer, Transport, transport_for
 from advisor_app.server.origin import origin_middleware
@@ -45,6 +46,7 @@ from advisor_app.server.proxy import forwarded_middleware
 from advisor_app.server.ratelimit import RateLimiter
 from advisor_app.server.retention import retention_ctx
 from advisor_app.storage.db import create_engine, migrate, session_factory
+from advisor_app.storage.inline import InlineSqlite
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +86,12 @@ async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
     await migrate(engine)
     app[keys.ENGINE] = engine
     app[keys.SESSIONS] = session_factory(engine)
+    app[LINKS] = LinkCache()
+    app[LINKS].watch(engine)  # any write that changes a kept link empties it
+    app[INLINE_DB] = inline = InlineSqlite.beside(engine)  # SQLite: the join's statements
     yield
+    if inline is not None:
+        inline.dispose()
     await engine.dispose()
 
 

@@ -15,9 +15,10 @@ from advisor_app.paths import resources_dir
 from advisor_app.server import keys
 from advisor_app.server.auth import limit_key
 from advisor_app.server.errors import ApiError, Handler, json_response, read_model
+from advisor_app.server.link_cache import citizen_link
 from advisor_app.server.mail import format_when
 from advisor_app.storage.models import Participant
-from advisor_app.storage.repositories import AppointmentRepo
+from advisor_app.storage.repositories import AppointmentRepo, CitizenLink
 
 PAGES: web.AppKey[jinja2.Environment] = web.AppKey("pages")
 
@@ -103,15 +104,17 @@ def window_of(request: web.Request, participant: Participant) -> AppointmentWind
     )
 
 
+def link_window(request: web.Request, link: CitizenLink) -> AppointmentWindow:
+    """The time rules of a link's appointment, with the configured grace period."""
+    return AppointmentWindow(
+        link.starts_at, link.duration_min, request.app[keys.SETTINGS].service.grace_min
+    )
+
+
 async def join_page(request: web.Request) -> web.Response:
     token = request.match_info["token"]
-    participant = None
-    if looks_like_link_token(token):
-        async with request.app[keys.SESSIONS]() as session:
-            participant = await AppointmentRepo(session).participant_by_token(token)
-            if participant is not None:
-                await session.refresh(participant, ["appointment"])
-    if participant is None:
+    link = await citizen_link(request.app, token) if looks_like_link_token(token) else None
+    if link is None:
         return error_page(
             request,
             404,
@@ -122,8 +125,7 @@ async def join_page(request: web.Request) -> web.Response:
             "Please check that you copied the whole link from your invitation e-mail, "
             "or sign in with your dial-in code.",
         )
-    appt = participant.appointment
-    if appt.status == AppointmentStatus.CANCELLED.value:
+    if link.status == AppointmentStatus.CANCELLED.value:
         return error_page(
             request,
             410,
@@ -133,7 +135,7 @@ async def join_page(request: web.Request) -> web.Response:
             "This appointment was cancelled",
             "Your video appointment will not take place. Please contact your advisor.",
         )
-    window = window_of(request, participant)
+    window = link_window(request, link)
     state = window.link_state(request.app[keys.CLOCK].now())
     if state is LinkState.EXPIRED:
         return error_page(
@@ -145,13 +147,13 @@ async def join_page(request: web.Request) -> web.Response:
             "This link has expired",
             "The appointment of this link is over. Please contact your advisor for a new one.",
         )
-    local = to_berlin(appt.starts_at)
+    local = to_berlin(link.starts_at)
     return render(
         request,
         "start.html.j2",
-        name=participant.name,
-        when_de=format_when(appt.starts_at, "de"),
-        when_en=format_when(appt.starts_at, "en"),
+        name=link.name,
+        when_de=format_when(link.starts_at, "de"),
+        when_en=format_when(link.starts_at, "en"),
         date_short=local.strftime("%d.%m.%Y"),
         time_short=local.strftime("%H:%M"),
         room_open=state is LinkState.ROOM_OPEN,

@@ -22,7 +22,7 @@ from advisor_app.config import ConfigError, IceSettings
 from advisor_app.core.protocol import IceConfig, IceServer
 from advisor_app.server import keys
 from advisor_app.server.auth import require_advisor
-from advisor_app.server.citizen_api import participant_with_consent
+from advisor_app.server.citizen_api import link_with_consent
 from advisor_app.server.errors import json_response
 
 log = logging.getLogger(__name__)
@@ -86,10 +86,10 @@ async def advisor_ice(request: web.Request) -> web.Response:
 
 
 async def citizen_ice(request: web.Request) -> web.Response:
-    participant = await participant_with_consent(request)
+    link = await link_with_consent(request)
     app = request.app
     config = ice_config(
-        app[keys.SETTINGS].ice, app[TURN_SECRET], f"p{participant.id}", app[keys.CLOCK].now()
+        app[keys.SETTINGS].ice, app[TURN_SECRET], f"p{link.participant_id}", app[keys.CLOCK].now()
     )
     return json_response(config)
 

@@ -21,6 +21,7 @@ from limits.errors import ConfigurationError, StorageError
 from limits.storage import storage_from_string
 
 from advisor_app.config import ConfigError
+from advisor_app.server.memory_limits import LocalMemoryStorage
 
 #: Limits that are not settings: what a person can reasonably do, far below a flood.
 FIXED_RULES = {
@@ -51,6 +52,8 @@ class SharedStateUnavailable(Exception):
 
 def make_storage(uri: str) -> Storage:
     """A ``limits`` async storage from a URI such as ``memory://`` or ``redis://host``."""
+    if uri.removeprefix("async+") == "memory://":
+        return LocalMemoryStorage()  # limits' own, with a clean-up that scales
     full = uri if uri.startswith("async+") else f"async+{uri}"
     scheme = full.split("://", 1)[0].removeprefix("async+")
     options: dict[str, str | bool | float] = {}

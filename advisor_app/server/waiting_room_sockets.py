@@ -42,7 +42,8 @@ from advisor_app.core.protocol import (
 from advisor_app.core.timewindow import AppointmentWindow, LinkState
 from advisor_app.server import keys
 from advisor_app.server.auth import limit_key
-from advisor_app.server.citizen import window_of
+from advisor_app.server.citizen import link_window
+from advisor_app.server.link_cache import citizen_link
 from advisor_app.server.logs import hide
 from advisor_app.server.refusals import socket_refusal
 from advisor_app.server.statistics import StatisticsRecorder
@@ -57,8 +58,7 @@ from advisor_app.server.waiting_room import (
     MAX_MESSAGE_BYTES,
     WaitingRoomHub,
 )
-from advisor_app.storage.models import Participant
-from advisor_app.storage.repositories import AppointmentRepo
+from advisor_app.storage.repositories import CitizenLink
 
 log = logging.getLogger(__name__)
 
@@ -132,61 +132,39 @@ async def _hello(ws: web.WebSocketResponse, adapter: TypeAdapter[Any]) -> Hello 
     return parsed
 
 
-def entry_of(participant: Participant, now: Any) -> WaitingEntry:
-    appt = participant.appointment
-    check = participant.device_checks[-1] if participant.device_checks else None
-    consent = next((c for c in reversed(participant.consents) if c.revoked_at is None), None)
+def entry_of(link: CitizenLink, now: Any) -> WaitingEntry:
+    check = link.device_check
     return WaitingEntry(
-        participant_id=participant.id,
-        appointment_id=appt.id,
-        name=participant.name,
-        role=Role(participant.role),
-        starts_at=appt.starts_at,
-        duration_min=appt.duration_min,
+        participant_id=link.participant_id,
+        appointment_id=link.appointment_id,
+        name=link.name,
+        role=Role(link.role),
+        starts_at=link.starts_at,
+        duration_min=link.duration_min,
         waiting_since=now,
         online=True,
-        device_check=(
-            DeviceCheckOut(
-                browser=check.browser,
-                os=check.os,
-                device_type=check.device_type,
-                upload_kbps=check.upload_kbps,
-                download_kbps=check.download_kbps,
-                rtt_ms=check.rtt_ms,
-                camera=check.camera,
-                microphone=check.microphone,
-                speaker=check.speaker,
-                verdict=check.verdict,
-                checked_at=check.checked_at,
-            )
-            if check
-            else None
-        ),
-        consent_accepted_at=consent.accepted_at if consent else None,
+        device_check=DeviceCheckOut(**check) if check else None,
+        consent_accepted_at=link.consent_accepted_at,
     )
 
 
 async def _seat(request: web.Request, token: str) -> Seat | Refusal:
-    """Look the link up once; the ORM objects die with this frame, not with the socket."""
+    """Look the link up once, in one statement; plain values, no database objects."""
     app = request.app
     now = app[keys.CLOCK].now()
-    async with app[keys.SESSIONS]() as session:
-        participant = await AppointmentRepo(session).participant_in_context(token)
-    if participant is None:
+    link = await citizen_link(app, token)
+    if link is None:
         return UNKNOWN_LINK, CLOSE_UNKNOWN
-    appt = participant.appointment
-    window = window_of(request, participant)
-    if (
-        appt.status == AppointmentStatus.CANCELLED.value
-        or window.link_state(now) is LinkState.EXPIRED
+    window = link_window(request, link)
+    if link.status == AppointmentStatus.CANCELLED.value or window.link_state(now) is (
+        LinkState.EXPIRED
     ):
         return RoomState(phase=RoomPhase.CLOSED), CLOSE_ENDED
-    consents = participant.consents
-    if consents and all(c.revoked_at is not None for c in consents):
-        return RoomState(phase=RoomPhase.REVOKED), CLOSE_ENDED
-    if not consents:
+    if link.consent_version is None:
         return CONSENT_REQUIRED, CLOSE_UNAUTHORIZED
-    return Seat(token, appt.advisor_id, entry_of(participant, now), window)
+    if link.consent_revoked_at is not None:  # a revocation marks every record
+        return RoomState(phase=RoomPhase.REVOKED), CLOSE_ENDED
+    return Seat(token, link.advisor_id, entry_of(link, now), window)
 
 
 async def citizen_socket(request: web.Request) -> web.WebSocketResponse:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy import Row, Select, bindparam, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import joinedload, lazyload
 
 from advisor_app.core.appointments import clashes
 from advisor_app.core.domain import AppointmentStatus
@@ -15,6 +17,8 @@ from advisor_app.storage.models import (
     Advisor,
     AdvisorSession,
     Appointment,
+    ConsentRecord,
+    DeviceCheck,
     Mail,
     Participant,
     StatEvent,
@@ -85,6 +89,134 @@ class AdvisorRepo:
         return int(getattr(result, "rowcount", 0) or 0)
 
 
+@dataclass(frozen=True, slots=True)
+class CitizenLink:
+    """What a citizen's request needs of its personal link: plain values read in one statement
+    (no ORM objects). ``consent_*`` describe the newest consent record: a revocation marks
+    every record and no consent is taken after it, so the newest one tells the state."""
+
+    participant_id: int
+    appointment_id: int
+    advisor_id: int
+    link_token: str
+    name: str
+    role: str
+    language: str
+    starts_at: datetime
+    duration_min: int
+    status: str
+    consent_version: str | None
+    privacy_version: str | None
+    consent_accepted_at: datetime | None
+    consent_revoked_at: datetime | None
+    #: The newest device check's columns by name (only when asked for, else None).
+    device_check: dict[str, Any] | None = None
+
+
+#: The device check's columns the console shows (the address stays in the database).
+DEVICE_CHECK_COLUMNS = (
+    DeviceCheck.browser,
+    DeviceCheck.os,
+    DeviceCheck.device_type,
+    DeviceCheck.upload_kbps,
+    DeviceCheck.download_kbps,
+    DeviceCheck.rtt_ms,
+    DeviceCheck.camera,
+    DeviceCheck.microphone,
+    DeviceCheck.speaker,
+    DeviceCheck.verdict,
+    DeviceCheck.checked_at,
+)
+
+
+def _citizen_link_query(with_device_check: bool) -> Select[*tuple[Any, ...]]:
+    """One statement: participant, its appointment, newest consent (and device check), all by
+    primary key or index; built once, so SQLAlchemy compiles it once."""
+    newest_consent = (
+        select(func.max(ConsentRecord.id))
+        .where(ConsentRecord.participant_id == Participant.id)
+        .correlate(Participant)
+        .scalar_subquery()
+    )
+    query: Select[*tuple[Any, ...]] = (
+        select(
+            Participant.id,
+            Participant.appointment_id,
+            Appointment.advisor_id,
+            Participant.link_token,
+            Participant.name,
+            Participant.role,
+            Participant.language,
+            Appointment.starts_at,
+            Appointment.duration_min,
+            Appointment.status,
+            ConsentRecord.consent_version,
+            ConsentRecord.privacy_version,
+            ConsentRecord.accepted_at,
+            ConsentRecord.revoked_at,
+        )
+        .join(Appointment, Appointment.id == Participant.appointment_id)
+        .outerjoin(ConsentRecord, ConsentRecord.id == newest_consent)
+        .where(Participant.link_token == bindparam("token"))
+    )
+    if with_device_check:
+        newest_check = (
+            select(func.max(DeviceCheck.id))
+            .where(DeviceCheck.participant_id == Participant.id)
+            .correlate(Participant)
+            .scalar_subquery()
+        )
+        query = query.add_columns(DeviceCheck.id.label("check_id"), *DEVICE_CHECK_COLUMNS)
+        query = query.outerjoin(DeviceCheck, DeviceCheck.id == newest_check)
+    return query
+
+
+_CITIZEN_LINK = _citizen_link_query(with_device_check=False)
+_CITIZEN_LINK_WITH_CHECK = _citizen_link_query(with_device_check=True)
+_CHECK_NAMES = tuple(c.key for c in DEVICE_CHECK_COLUMNS)
+
+
+def citizen_link_query(token: str) -> tuple[Select[*tuple[Any, ...]], dict[str, Any]]:
+    """The statement and parameters that read a link (with its newest device check); the
+    row becomes a :class:`CitizenLink` with :func:`citizen_link_of`."""
+    return _CITIZEN_LINK_WITH_CHECK, {"token": token}
+
+
+async def citizen_link_on(
+    db: AsyncSession | AsyncConnection, token: str, *, with_device_check: bool = False
+) -> CitizenLink | None:
+    """The link's participant with what its requests need, in one statement (a Core
+    connection is enough: no ORM objects are made)."""
+    query = _CITIZEN_LINK_WITH_CHECK if with_device_check else _CITIZEN_LINK
+    row = (await db.execute(query, {"token": token})).first()
+    return None if row is None else citizen_link_of(row)
+
+
+def citizen_link_of(row: Row[*tuple[Any, ...]]) -> CitizenLink:
+    """The :class:`CitizenLink` of a row read by :func:`citizen_link_query` or
+    :func:`citizen_link_on`."""
+    check: dict[str, Any] | None = None
+    if len(row) > 14 and row[14] is not None:
+        check = dict(zip(_CHECK_NAMES, row[15:], strict=True))
+    return CitizenLink(
+        participant_id=row[0],
+        appointment_id=row[1],
+        advisor_id=row[2],
+        link_token=row[3],
+        name=row[4],
+        role=row[5],
+        language=row[6],
+        starts_at=row[7],
+        duration_min=row[8],
+        status=row[9],
+        consent_version=row[10],
+        privacy_version=row[11],
+        consent_accepted_at=row[12],
+        consent_revoked_at=row[13],
+        device_check=check,
+    )
+
+
 class AppointmentRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -135,18 +267,6 @@ class AppointmentRepo:
 
     async def participant_by_token(self, token: str) -> Participant | None:
         return await self.session.scalar(select(Participant).where(Participant.link_token == token))
-
-    async def participant_in_context(self, token: str) -> Participant | None:
-        """A participant by link, with appointment, consents and device checks loaded."""
-        return await self.session.scalar(
-            select(Participant)
-            .where(Participant.link_token == token)
-            .options(
-                selectinload(Participant.appointment),
-                selectinload(Participant.consents),
-                selectinload(Participant.device_checks),
-            )
-        )
 
     async def participants_by_code(self, code: str) -> list[Participant]:
         """The participants with this dial-in code, appointments loaded in the same query

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SMALL = ("--n", "50", "--procs", "2", "--advisors", "2", "--sample-rate", "200")
 LAST_LINE = re.compile(
     r"waiting-room: n=50 arrival_p99_ms=\d+\.\d admit_p99_ms=\d+\.\d kib_per_conn=-?\d+\.\d"
+    r" join_cpu_ms=\d+\.\d"
 )
 
 

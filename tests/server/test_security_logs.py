@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor_app.storage.repositories import AppointmentRepo
+from advisor_app.server.link_cache import LinkCache
 from tests.helpers.processes import Serve, child_env
 from tests.helpers.service import Service
 from tests.helpers.waiting_room import ROOM_OPEN, consent, link_token
@@ -35,10 +35,10 @@ async def test_no_token_in_access_or_error_lines(
     async with service.client.get(f"/api/citizen/{link}/nettest?bytes=10") as resp:
         assert resp.status == 200
 
-    async def broken(self: AppointmentRepo, wanted: str) -> None:
+    def broken(self: LinkCache, wanted: str) -> None:
         raise RuntimeError(f"lookup of {wanted!r} failed")  # a bug that names the token
 
-    monkeypatch.setattr(AppointmentRepo, "participant_in_context", broken)
+    monkeypatch.setattr(LinkCache, "get", broken)
     status, body = await service.call("GET", f"/api/citizen/{link}")
     assert status == 500 and body["error"] == "internal"
 
