@@ -17,8 +17,8 @@ Correctness:
   itself. The device check's insert re-checks the consent in the same statement, so nothing
   is stored without a consent in the database, whatever the cache holds.
 * Several instances: another instance's write is not seen here. :data:`TTL_S` bounds how long
-  an entry may be stale; the shared-state layer (issue 17) should call :meth:`clear` when an
-  appointment changes elsewhere.
+  an entry may be stale; a shared state for several instances should call :meth:`clear`
+  when an appointment changes elsewhere.
 * Unknown tokens are not kept (a guessed token costs a query, as before; the socket and
   join-code rate limits apply). At most :data:`MAX_ENTRIES` entries; the oldest go first.
 """
