@@ -3064,7 +3064,6 @@
     <name>TeamList</name>
     <message>
         <source>Wartende Personen im Team</source>
-        <extracomment>The selected participant&apos;s id, or 0. Enter or Space on a row.</extracomment>
         <translation>People waiting in the team</translation>
     </message>
     <message>
@@ -3326,7 +3325,6 @@
     <name>WaitingList</name>
     <message>
         <source>Personen im Wartezimmer</source>
-        <extracomment>The selected participant&apos;s id, or 0 when nobody is selected. Enter or Space on a row: the advisor wants to let the selected person in.</extracomment>
         <translation>People in the waiting room</translation>
     </message>
     <message>
@@ -3343,6 +3341,7 @@
     </message>
     <message>
         <source>Termin</source>
+        <extracomment>The selected participant&apos;s id, or 0 when nobody is selected. Enter or Space on a row: the advisor wants to let the selected person in. The model&apos;s columns (``row_texts`` reads them in this order).</extracomment>
         <translation>Appointment</translation>
     </message>
     <message>

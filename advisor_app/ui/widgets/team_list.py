@@ -13,17 +13,13 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
-    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -32,7 +28,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -43,9 +38,9 @@ from advisor_app.core.protocol import TeamWaitingEntry
 from advisor_app.ui.icons import dot_icon
 from advisor_app.ui.labels import clock_label, clock_text, waited_text, waited_words
 from advisor_app.ui.widgets.detail_panel import build_detail_panel, label
+from advisor_app.ui.widgets.waiting_list import ID_ROLE, PeopleModel, PeopleTable
 
 Index = QModelIndex | QPersistentModelIndex
-ID_ROLE = Qt.ItemDataRole.UserRole
 STATE_COLOURS = {"free": "#2e7d32", "busy": "#c77700", "absent": "#8a8f98"}
 
 
@@ -66,7 +61,7 @@ class Column(IntEnum):
     WAITING = 4
 
 
-class TeamModel(QAbstractTableModel):
+class TeamModel(PeopleModel):
     """The colleagues' waiting people as table rows; ``now`` drives "seit …"."""
 
     def __init__(self, now: datetime, parent: QWidget | None = None) -> None:
@@ -168,73 +163,22 @@ class TeamModel(QAbstractTableModel):
         return waited_text(entry.waiting_since, self._now)
 
 
-class TeamList(QTreeView):
+class TeamList(PeopleTable):
     """The colleagues' waiting people; the selection follows the participant."""
 
-    #: The selected participant's id, or 0.
-    selection_changed = Signal(int)
-    #: Enter or Space on a row.
-    admit_requested = Signal()
-
-    def __init__(self, model: TeamModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._model = model
-        self._setup_ui()
+    columns = Column
 
     def _setup_ui(self) -> None:
         self.setObjectName("teamList")
-        self.setModel(self._model)
-        self.setRootIsDecorated(False)
-        self.setUniformRowHeights(True)
-        self.setAlternatingRowColors(True)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setAllColumnsShowFocus(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName(self.tr("Wartende Personen im Team"))
         self.setAccessibleDescription(
             self.tr("Enter oder Leertaste lässt die Person ein, wenn Sie das dürfen.")
         )
         header = self.header()
-        header.setStretchLastSection(False)
-        header.setSectionsMovable(False)
         header.setSectionResizeMode(Column.PERSON, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(Column.FOR, QHeaderView.ResizeMode.Stretch)
         for column in (Column.WHEN, Column.STATE, Column.WAITING):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.selectionModel().selectionChanged.connect(self._on_selection_changed)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
-        if event.key() in keys and not event.modifiers() and self.selected_id():
-            self.admit_requested.emit()
-            return
-        super().keyPressEvent(event)
-
-    def selected_id(self) -> int:
-        rows = self.selectionModel().selectedRows()
-        return int(rows[0].data(ID_ROLE)) if rows else 0
-
-    def select(self, participant_id: int) -> None:
-        row = self._model.row_of(participant_id)
-        if row < 0:
-            return
-        index = self._model.index(row, 0)
-        self.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.scrollTo(index)
-
-    def row_texts(self) -> list[list[str]]:
-        model = self._model
-        return [
-            [str(model.index(row, col).data()) for col in Column] for row in range(model.rowCount())
-        ]
-
-    def _on_selection_changed(self) -> None:
-        self.selection_changed.emit(self.selected_id())
 
 
 class TeamDetail(QFrame):

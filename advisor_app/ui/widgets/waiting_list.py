@@ -79,7 +79,81 @@ def device_check_tooltip(entry: WaitingEntry) -> str:
     return f"<b>{escape(title)}</b><table>{body}</table>"
 
 
-class WaitingModel(QAbstractTableModel):
+class PeopleModel(QAbstractTableModel):
+    """Rows of waiting people, one per participant."""
+
+    def row_of(self, participant_id: int) -> int:  # pragma: no cover - every model has its own
+        raise NotImplementedError
+
+
+class PeopleTable(QTreeView):
+    """A list of waiting people (the own or the team's): one row selected at a time, Enter or
+    Space asks to let the selected person in, the selection follows the participant across
+    changes. Subclasses lay out their columns in :meth:`_setup_ui`."""
+
+    #: The selected participant's id, or 0 when nobody is selected.
+    selection_changed = Signal(int)
+    #: Enter or Space on a row: the advisor wants to let the selected person in.
+    admit_requested = Signal()
+    #: The model's columns (``row_texts`` reads them in this order).
+    columns: type[IntEnum]
+
+    def __init__(self, model: PeopleModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self.setModel(model)
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setAlternatingRowColors(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setAllColumnsShowFocus(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionsMovable(False)
+        self._setup_ui()
+        self.selectionModel().selectionChanged.connect(self._on_selection_changed)
+
+    def _setup_ui(self) -> None:  # pragma: no cover - every list has its own
+        raise NotImplementedError
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+        if event.key() in keys and not event.modifiers() and self.selected_id():
+            self.admit_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+    def selected_id(self) -> int:
+        rows = self.selectionModel().selectedRows()
+        return int(rows[0].data(ID_ROLE)) if rows else 0
+
+    def select(self, participant_id: int) -> None:
+        row = self._model.row_of(participant_id)
+        if row < 0:
+            return
+        index = self._model.index(row, 0)
+        self.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.scrollTo(index)
+
+    def row_texts(self) -> list[list[str]]:
+        """What each row shows, column by column (for tests and screen readers)."""
+        model = self._model
+        return [
+            [str(model.index(row, col).data()) for col in self.columns]
+            for row in range(model.rowCount())
+        ]
+
+    def _on_selection_changed(self) -> None:
+        self.selection_changed.emit(self.selected_id())
+
+
+class WaitingModel(PeopleModel):
     """The waiting room's entries (a :class:`WaitingEntries`) as table rows; ``now`` drives
     "seit …"."""
 
@@ -235,72 +309,20 @@ class WaitingModel(QAbstractTableModel):
         return None
 
 
-class WaitingList(QTreeView):
+class WaitingList(PeopleTable):
     """The list of waiting people; the selection follows the participant across changes."""
 
-    #: The selected participant's id, or 0 when nobody is selected.
-    selection_changed = Signal(int)
-    #: Enter or Space on a row: the advisor wants to let the selected person in.
-    admit_requested = Signal()
-
-    def __init__(self, model: WaitingModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._model = model
-        self._setup_ui()
+    columns = Column
 
     def _setup_ui(self) -> None:
         self.setObjectName("waitingList")
-        self.setModel(self._model)
         self._delegate = TwoLineDelegate(self)
         self.setItemDelegateForColumn(Column.WHEN, self._delegate)
         self.setItemDelegateForColumn(Column.PERSON, self._delegate)
-        self.setRootIsDecorated(False)
-        self.setUniformRowHeights(True)
-        self.setAlternatingRowColors(True)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setAllColumnsShowFocus(True)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName(self.tr("Personen im Wartezimmer"))
         self.setAccessibleDescription(self.tr("Enter oder Leertaste lässt die Person ein."))
         header = self.header()
-        header.setStretchLastSection(False)
-        header.setSectionsMovable(False)
         header.setSectionResizeMode(Column.PERSON, QHeaderView.ResizeMode.Stretch)
         for column in (Column.WHEN, Column.WAITING, Column.CHECK, Column.CONNECTION):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.selectionModel().selectionChanged.connect(self._on_selection_changed)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
-        if event.key() in keys and not event.modifiers() and self.selected_id():
-            self.admit_requested.emit()
-            return
-        super().keyPressEvent(event)
-
-    def selected_id(self) -> int:
-        rows = self.selectionModel().selectedRows()
-        return int(rows[0].data(ID_ROLE)) if rows else 0
-
-    def select(self, participant_id: int) -> None:
-        row = self._model.row_of(participant_id)
-        if row < 0:
-            return
-        index = self._model.index(row, 0)
-        self.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.scrollTo(index)
-
-    def row_texts(self) -> list[list[str]]:
-        """What each row shows, column by column (for tests and screen readers)."""
-        model = self._model
-        return [
-            [str(model.index(row, col).data()) for col in Column] for row in range(model.rowCount())
-        ]
-
-    def _on_selection_changed(self) -> None:
-        self.selection_changed.emit(self.selected_id())
