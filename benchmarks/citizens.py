@@ -62,6 +62,8 @@ class Citizen:
     ws: aiohttp.ClientWebSocketResponse | None = None
     phase: str | None = None
     admitted_at: float | None = None
+    #: ``advisor_status`` messages heard while waiting (the advisor in another call).
+    statuses: int = 0
     closing: bool = False
     _expected: dict[str, asyncio.Future[float]] = field(default_factory=dict)
     _reader: asyncio.Task[None] | None = None
@@ -124,6 +126,8 @@ class Citizen:
                 self.error(f"error reply {data.get('error')}: {data.get('message_en')}")
             elif kind == "survey" and self.phase == "ended":
                 pass  # after hanging up (the warm-up): the page would offer the survey
+            elif kind == "advisor_status" and self.phase == "waiting":
+                self.statuses += 1  # the advisor is in another citizen's call (the page says so)
             else:
                 self.error(f"unexpected message {kind}")
         if not self.closing:

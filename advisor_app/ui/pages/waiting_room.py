@@ -303,7 +303,12 @@ class WaitingRoomPage(QWidget):
         self.team_panel.list_stack.setCurrentIndex(1 if count else 0)
         # a team of one (no colleagues, nobody of a team waiting): today's page, no tabs
         has_team = bool(count) or (self._teams is not None and bool(self._teams.colleagues()))
-        self.views.tabBar().setVisible(has_team)
+        bar = self.views.tabBar()
+        bar.setVisible(has_team)
+        # The tab widget hands its focus to the tab bar: a hidden one would keep Tab there.
+        policy = Qt.FocusPolicy.TabFocus if has_team else Qt.FocusPolicy.NoFocus
+        bar.setFocusPolicy(policy)
+        self.views.setFocusPolicy(policy)
         if not has_team:
             self.views.setCurrentIndex(0)
 
