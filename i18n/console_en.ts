@@ -3413,6 +3413,10 @@
         <translation>Waiting room view</translation>
     </message>
     <message>
+        <source>Strg+Tab wechselt die Ansicht</source>
+        <translation>Ctrl+Tab switches the view</translation>
+    </message>
+    <message>
         <source>Meine Termine</source>
         <translation>My appointments</translation>
     </message>

@@ -30,6 +30,7 @@ from advisor_app.console.team_room import Handover, TeamEvents, TeamWaitingRoom
 from advisor_app.console.waiting_room import Leaving, WaitingRoom, WaitingRoomEvents
 from advisor_app.core.clock import Clock, SystemClock
 from advisor_app.core.protocol import SocketError, TeamWaitingEntry, WaitingEntry
+from advisor_app.ui.accessibility import key_route
 from advisor_app.ui.alerts import ArrivalAlerts
 from advisor_app.ui.dialogs.colleague_dialog import HandOverDialog
 from advisor_app.ui.dialogs.note_dialog import NoteDialog
@@ -200,6 +201,7 @@ class WaitingRoomPage(QWidget):
         self.views.setObjectName("waitingViews")
         self.views.setDocumentMode(True)
         self.views.setAccessibleName(self.tr("Ansicht des Wartezimmers"))
+        key_route(self.views.tabBar(), self.tr("Strg+Tab wechselt die Ansicht"))
         mine = QWidget()
         mine_layout = QVBoxLayout(mine)
         mine_layout.setContentsMargins(0, 8, 0, 0)
@@ -305,10 +307,11 @@ class WaitingRoomPage(QWidget):
         has_team = bool(count) or (self._teams is not None and bool(self._teams.colleagues()))
         bar = self.views.tabBar()
         bar.setVisible(has_team)
-        # The tab widget hands its focus to the tab bar: a hidden one would keep Tab there.
+        # The tab widget hands its focus to the tab bar: hidden, it would keep Tab there; so
+        # both take focus only while the tabs are shown (Ctrl+Tab switches them, too).
         policy = Qt.FocusPolicy.TabFocus if has_team else Qt.FocusPolicy.NoFocus
-        bar.setFocusPolicy(policy)
         self.views.setFocusPolicy(policy)
+        bar.setFocusPolicy(policy)
         if not has_team:
             self.views.setCurrentIndex(0)
 
