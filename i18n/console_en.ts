@@ -3341,7 +3341,7 @@
     </message>
     <message>
         <source>Termin</source>
-        <extracomment>The selected participant&apos;s id, or 0 when nobody is selected. Enter or Space on a row: the advisor wants to let the selected person in. The model&apos;s columns (``row_texts`` reads them in this order).</extracomment>
+        <extracomment>The selected participant&apos;s id, or 0 when nobody is selected. Enter or Space on a row: the advisor wants to let the selected person in.</extracomment>
         <translation>Appointment</translation>
     </message>
     <message>
@@ -3385,7 +3385,7 @@
     <name>WaitingRoomPage</name>
     <message>
         <source>Wartezimmer</source>
-        <extracomment>&quot;Admitted elsewhere&quot; waits this long for the service to say it was a colleague (then the colleague&apos;s notice is the only message). The service confirmed an admission this console asked for (the :class:`WaitingEntry`). How many people are waiting now. Somebody new entered the waiting room (the number of new people). A participant revoked their consent (participant id); the call page drops them too. Appointments of this advisor changed elsewhere (a colleague&apos;s substitution). The lead asks for the team membership dialog. Admitted elsewhere, not yet told: maybe a colleague&apos;s admission follows.</extracomment>
+        <extracomment>The service confirmed an admission this console asked for (the :class:`WaitingEntry`). How many people are waiting now. Somebody new entered the waiting room (the number of new people). A participant revoked their consent (participant id); the call page drops them too. Appointments of this advisor changed elsewhere (a colleague&apos;s substitution). The lead asks for the team membership dialog.</extracomment>
         <translation>Waiting room</translation>
     </message>
     <message>

@@ -45,9 +45,6 @@ from advisor_app.ui.widgets.waiting_list import WaitingList, WaitingModel
 
 TICK_MS = 5_000
 NOTE_MS = 10_000
-#: "Admitted elsewhere" waits this long for the service to say it was a colleague (then the
-#: colleague's notice is the only message).
-ELSEWHERE_MS = 400
 _CONNECTING_COLOUR = "#8a8f98"
 
 
@@ -108,8 +105,6 @@ class WaitingRoomPage(QWidget):
         )
         self._connection_text = ""
         self._was_online = False
-        #: Admitted elsewhere, not yet told: maybe a colleague's admission follows.
-        self._elsewhere: dict[int, Leaving] = {}
         self._timer = QTimer(self)
         self._timer.setInterval(tick_ms)
         self._timer.timeout.connect(self._on_tick)
@@ -453,7 +448,6 @@ class WaitingRoomPage(QWidget):
         self._show_team_selected()
 
     def _on_taken_by_colleague(self, participant_id: int, name: str | None, colleague: str) -> None:
-        self._elsewhere.pop(participant_id, None)
         self.message_bar.show_message(
             self.tr("{name} wurde von {colleague} eingelassen.").format(
                 name=name or self.tr("Eine Person"), colleague=colleague
@@ -485,17 +479,9 @@ class WaitingRoomPage(QWidget):
         self._show_actions()
 
     def _on_left(self, leaving: Leaving) -> None:
-        if leaving.reason == "admitted" and leaving.participant_id:
-            pid = leaving.participant_id
-            self._elsewhere[pid] = leaving
-            QTimer.singleShot(ELSEWHERE_MS, self, lambda: self._say_elsewhere(pid))
-            return
+        # A colleague's admission is told before the departure (admitted_by_colleague), which
+        # then finds the person gone: only a departure of one still listed reaches here.
         self._tell_departure(leaving.reason, leaving.name, leaving.sent_here, leaving.to_name)
-
-    def _say_elsewhere(self, participant_id: int) -> None:
-        leaving = self._elsewhere.pop(participant_id, None)
-        if leaving is not None:
-            self._tell_departure(leaving.reason, leaving.name, leaving.sent_here)
 
     def _tell_departure(self, reason: str, name: str, sent_away: bool, colleague: str = "") -> None:
         if reason == "handed_over":

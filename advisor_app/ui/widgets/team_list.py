@@ -64,6 +64,8 @@ class Column(IntEnum):
 class TeamModel(PeopleModel):
     """The colleagues' waiting people as table rows; ``now`` drives "seit …"."""
 
+    columns = Column
+
     def __init__(self, now: datetime, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         root = QModelIndex()
@@ -97,11 +99,8 @@ class TeamModel(PeopleModel):
             last = len(self.team) - 1
             self.dataChanged.emit(self.index(0, Column.WAITING), self.index(last, Column.WAITING))
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.team)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(Column)
+    def people(self) -> int:
+        return len(self.team)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -165,8 +164,6 @@ class TeamModel(PeopleModel):
 
 class TeamList(PeopleTable):
     """The colleagues' waiting people; the selection follows the participant."""
-
-    columns = Column
 
     def _setup_ui(self) -> None:
         self.setObjectName("teamList")

@@ -80,10 +80,22 @@ def device_check_tooltip(entry: WaitingEntry) -> str:
 
 
 class PeopleModel(QAbstractTableModel):
-    """Rows of waiting people, one per participant."""
+    """Rows of waiting people, one per participant, in the columns of :attr:`columns`."""
+
+    columns: type[IntEnum]
 
     def row_of(self, participant_id: int) -> int:  # pragma: no cover - every model has its own
         raise NotImplementedError
+
+    def people(self) -> int:  # pragma: no cover - every model has its own
+        """How many rows there are."""
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else self.people()
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.columns)
 
 
 class PeopleTable(QTreeView):
@@ -95,8 +107,6 @@ class PeopleTable(QTreeView):
     selection_changed = Signal(int)
     #: Enter or Space on a row: the advisor wants to let the selected person in.
     admit_requested = Signal()
-    #: The model's columns (``row_texts`` reads them in this order).
-    columns: type[IntEnum]
 
     def __init__(self, model: PeopleModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -145,7 +155,7 @@ class PeopleTable(QTreeView):
         """What each row shows, column by column (for tests and screen readers)."""
         model = self._model
         return [
-            [str(model.index(row, col).data()) for col in self.columns]
+            [str(model.index(row, col).data()) for col in model.columns]
             for row in range(model.rowCount())
         ]
 
@@ -156,6 +166,8 @@ class PeopleTable(QTreeView):
 class WaitingModel(PeopleModel):
     """The waiting room's entries (a :class:`WaitingEntries`) as table rows; ``now`` drives
     "seit …"."""
+
+    columns = Column
 
     def __init__(self, now: datetime, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -212,11 +224,8 @@ class WaitingModel(PeopleModel):
 
     # --- Qt model interface -------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.waiting)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(Column)
+    def people(self) -> int:
+        return len(self.waiting)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -311,8 +320,6 @@ class WaitingModel(PeopleModel):
 
 class WaitingList(PeopleTable):
     """The list of waiting people; the selection follows the participant across changes."""
-
-    columns = Column
 
     def _setup_ui(self) -> None:
         self.setObjectName("waitingList")
