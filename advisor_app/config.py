@@ -148,6 +148,10 @@ class ServiceSettings(_Section):
     nettest_address_rate_limit: str = "120/minute;1000/hour"
     #: Where rate limits are counted (``limits`` storage URI): ``memory://`` for one instance.
     rate_limit_storage: str = "memory://"
+    #: Several instances: the Redis they share (``redis://:password@host:6379/0``, also
+    #: ``rediss://``). The waiting room's live state and events go through it, and rate limits
+    #: are counted in it unless ``rate_limit_storage`` names another. Empty: one instance.
+    redis_url: str = ""
     #: Seconds a connection may stay idle, and the most time to send a request's headers.
     idle_timeout_s: float = Field(default=20.0, gt=0, le=600)
     #: Open connections per client address (IPv6: per /64); trusted proxies are not counted.

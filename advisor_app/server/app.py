@@ -43,7 +43,7 @@ from advisor_app.server.logs import keep_personal_data_out
 from advisor_app.server.mail import MailComposer, Mailer, Transport, transport_for
 from advisor_app.server.origin import origin_middleware
 from advisor_app.server.proxy import forwarded_middleware
-from advisor_app.server.ratelimit import RateLimiter
+from advisor_app.server.ratelimit import RateLimiter, shared_limits
 from advisor_app.server.retention import retention_ctx
 from advisor_app.storage.db import create_engine, migrate, session_factory
 from advisor_app.storage.inline import InlineSqlite
@@ -183,7 +183,7 @@ def create_app(
             "nettest": settings.service.nettest_rate_limit,
             "nettest_address": settings.service.nettest_address_rate_limit,
         },
-        settings.service.rate_limit_storage,
+        shared_limits(settings.service),
     )
     app[keys.RUNTIME] = keys.ServiceRuntime(
         base_url=base_url or settings.service.resolved_public_base_url()

@@ -26,7 +26,7 @@ from advisor_app.core.protocol import (
 from advisor_app.server import keys
 from advisor_app.server.auth import require_advisor
 from advisor_app.server.errors import ApiError, json_response, read_model
-from advisor_app.server.waiting_room_sockets import HUB
+from advisor_app.server.waiting_room_sockets import ROOM
 from advisor_app.storage.models import Advisor, Appointment, IdentityCheck, Participant
 from advisor_app.storage.repositories import AppointmentRepo, MailRepo, StatsRepo
 
@@ -318,7 +318,7 @@ async def update_appointment(request: web.Request) -> web.Response:
         await session.refresh(appt)
         out = appointment_out(appt, base_url)
     for link_token in removed:  # their place in the room ends now, sockets included
-        await request.app[HUB].end_presence(advisor.id, link_token, "removed")
+        await request.app[ROOM].end_presence(advisor.id, link_token, "removed")
     mailer = request.app[keys.MAILER]
     if fresh_ids:
         mailer.send_later(appt.id, MailKind.INVITE, base_url, fresh_ids)
@@ -346,7 +346,7 @@ async def cancel_appointment(request: web.Request) -> web.Response:
         out = appointment_out(appt, base_url)
     if not already:
         for p in appt.participants:  # whoever waits or talks is told now, sockets closed
-            await request.app[HUB].end_presence(advisor.id, p.link_token, "cancelled")
+            await request.app[ROOM].end_presence(advisor.id, p.link_token, "cancelled")
         request.app[keys.MAILER].send_later(appt.id, MailKind.CANCEL, base_url)
     return json_response(out)
 

@@ -167,9 +167,9 @@ async def handle_logout(request: web.Request) -> web.Response:
     if token:
         advisor_id = await request.app[keys.AUTH].logout(token)
         if advisor_id is not None:  # its consoles' sockets end with the sign-in
-            from advisor_app.server.waiting_room_sockets import HUB
+            from advisor_app.server.waiting_room_sockets import ROOM
 
-            await request.app[HUB].sign_out(advisor_id)
+            await request.app[ROOM].sign_out(advisor_id)
     return web.Response(status=204)
 
 

@@ -24,7 +24,7 @@ from advisor_app.server.citizen import link_window
 from advisor_app.server.errors import ApiError, json_response, read_model, validation_refusal
 from advisor_app.server.legal import LEGAL
 from advisor_app.server.link_cache import INLINE_DB, LINKS, citizen_link
-from advisor_app.server.waiting_room_sockets import HUB
+from advisor_app.server.waiting_room_sockets import ROOM
 from advisor_app.storage import inline
 from advisor_app.storage.models import ConsentRecord, DeviceCheck, Mail, Participant
 from advisor_app.storage.repositories import CitizenLink
@@ -165,7 +165,7 @@ async def revoke_consent(request: web.Request) -> web.Response:
         await session.commit()
         advisor_id, appointment_id = row.appointment.advisor_id, row.appointment_id
     request.app[LINKS].forget(participant.link_token)
-    await request.app[HUB].revoke(
+    await request.app[ROOM].revoke(
         advisor_id, participant.link_token, participant.participant_id, appointment_id
     )
     await request.app[keys.MAILER].forget(participant.participant_id, participant.link_token)
@@ -236,7 +236,7 @@ async def device_check(request: web.Request) -> web.Response:
         raise ApiError(409, "consent_required")
     out = DeviceCheckOut(**body.model_dump(), checked_at=now)
     request.app[LINKS].replace(dataclasses.replace(link, device_check=out.model_dump()))
-    await request.app[HUB].update_device_check(link.link_token, out)
+    await request.app[ROOM].update_device_check(link.link_token, out)
     return json_response(out, status=201)
 
 

@@ -16,9 +16,10 @@ Correctness:
 * **Consent** changes only through the citizen API, which updates or forgets its link's entry
   itself. The device check's insert re-checks the consent in the same statement, so nothing
   is stored without a consent in the database, whatever the cache holds.
-* Several instances: another instance's write is not seen here. :data:`TTL_S` bounds how long
-  an entry may be stale; a shared state for several instances should call :meth:`clear`
-  when an appointment changes elsewhere.
+* Several instances: each change made here is told to the others (:attr:`LinkCache.listener`,
+  Redis pub/sub in ``server/cluster.py``), which forget or clear as this one did
+  (:meth:`LinkCache.apply`); :data:`TTL_S` bounds how long an entry may be stale when such a
+  message is lost.
 * Unknown tokens are not kept (a guessed token costs a query, as before; the socket and
   join-code rate limits apply). At most :data:`MAX_ENTRIES` entries; the oldest go first.
 """
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from itertools import islice
 from typing import Any
 
@@ -74,6 +76,9 @@ class LinkCache:
         self._links: dict[str, tuple[float, CitizenLink]] = {}
         #: Counts the clears: a link read before a clear is not kept after it.
         self.generation = 0
+        #: Told of each change made here ({"clear": True} or {"forget": token}), for the
+        #: other instances' caches.
+        self.listener: Callable[[dict[str, Any]], None] | None = None
 
     def get(self, token: str) -> CitizenLink | None:
         kept = self._links.get(token)
@@ -102,13 +107,28 @@ class LinkCache:
         kept = self._links.get(link.link_token)
         if kept is not None:
             self._links[link.link_token] = (kept[0], link)
+        self._tell({"forget": link.link_token})
 
     def forget(self, token: str) -> None:
         self._links.pop(token, None)
+        self._tell({"forget": token})
 
     def clear(self) -> None:
         self._links.clear()
         self.generation += 1
+        self._tell({"clear": True})
+
+    def _tell(self, change: dict[str, Any]) -> None:
+        if self.listener is not None:
+            self.listener(change)
+
+    def apply(self, change: dict[str, Any]) -> None:
+        """Another instance changed links: do the same here (without telling anyone)."""
+        if change.get("clear"):
+            self._links.clear()
+            self.generation += 1
+        elif isinstance(token := change.get("forget"), str):
+            self._links.pop(token, None)
 
     def __len__(self) -> int:
         return len(self._links)

@@ -20,7 +20,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import ConfigurationError, StorageError
 from limits.storage import storage_from_string
 
-from advisor_app.config import ConfigError
+from advisor_app.config import ConfigError, ServiceSettings
 from advisor_app.server.memory_limits import LocalMemoryStorage
 
 #: Limits that are not settings: what a person can reasonably do, far below a flood.
@@ -115,3 +115,12 @@ class RateLimiter:
             return bool(await self._storage.check())
         except Exception:  # a storage that fails its own check is not reachable
             return False
+
+
+def shared_limits(service: ServiceSettings) -> str:
+    """Where the limits are counted: ``rate_limit_storage``, or with several instances
+    (``redis_url``) and no other storage named, their Redis."""
+    storage: str = service.rate_limit_storage
+    if service.redis_url and storage == "memory://":
+        return service.redis_url
+    return storage

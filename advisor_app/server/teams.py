@@ -26,7 +26,7 @@ from advisor_app.server.appointments import appointment_out
 from advisor_app.server.auth import require_advisor
 from advisor_app.server.errors import ApiError, json_response, read_model
 from advisor_app.server.team_records import load_directory
-from advisor_app.server.waiting_room_sockets import HUB
+from advisor_app.server.waiting_room_sockets import ROOM
 from advisor_app.storage.models import Advisor, Appointment, Team
 from advisor_app.storage.repositories import AdvisorRepo, AppointmentRepo
 from advisor_app.storage.teams import TeamRepo
@@ -47,12 +47,12 @@ def _id(request: web.Request, name: str) -> int:
 async def _directory(request: web.Request) -> TeamDirectory:
     """The memberships as stored now; the waiting room learns them as well."""
     directory = await load_directory(request.app[keys.SESSIONS])
-    request.app[HUB].set_directory(directory)
+    request.app[ROOM].set_directory(directory)
     return directory
 
 
-def team_out(request: web.Request, team: Team, viewer_id: int) -> TeamOut:
-    hub = request.app[HUB]
+async def team_out(request: web.Request, team: Team, viewer_id: int) -> TeamOut:
+    states = await request.app[ROOM].advisor_states(m.advisor_id for m in team.members)
     return TeamOut(
         id=team.id,
         name=team.name,
@@ -62,7 +62,7 @@ def team_out(request: web.Request, team: Team, viewer_id: int) -> TeamOut:
                 advisor_id=m.advisor_id,
                 display_name=m.advisor.display_name,
                 lead=m.lead,
-                state=hub.advisor_state(m.advisor_id),
+                state=states.get(m.advisor_id, "absent"),
             )
             for m in team.members
         ],
@@ -74,7 +74,9 @@ async def list_teams(request: web.Request) -> web.Response:
     await _directory(request)
     async with request.app[keys.SESSIONS]() as session:
         teams = await TeamRepo(session).of_advisor(advisor.id)
-        return json_response(TeamList(teams=[team_out(request, t, advisor.id) for t in teams]))
+        return json_response(
+            TeamList(teams=[await team_out(request, t, advisor.id) for t in teams])
+        )
 
 
 def _over(appt: Appointment, now: datetime) -> bool:
@@ -132,14 +134,14 @@ async def reassign_appointment(request: web.Request) -> web.Response:
             raise ApiError(409, "cancelled")
         if _over(appt, now):
             raise ApiError(409, "in_past")
-        if app[HUB].appointment_in_call(appt.id):
+        if await app[ROOM].in_call(appt.id):
             raise ApiError(409, "in_call")
         target = await _target(session, body.advisor_id)
         mailed = _move(session, appt, advisor.id, target, now)
         await session.commit()
         await session.refresh(appt)
         out = appointment_out(appt, base_url)
-    await app[HUB].reassigned(appt.id, from_id, target.id)
+    await app[ROOM].reassigned(appt.id, from_id, target.id)
     if mailed:
         app[keys.MAILER].send_later(
             appt.id, MailKind.UPDATE, base_url, mailed, contact=target.display_name
@@ -174,12 +176,12 @@ async def reassign_day(request: web.Request) -> web.Response:
         for appt in rows:
             if appt.advisor_id != body.from_advisor_id or _over(appt, now):
                 continue
-            if app[HUB].appointment_in_call(appt.id):
+            if await app[ROOM].in_call(appt.id):
                 continue
             moved.append((appt.id, _move(session, appt, advisor.id, target, now)))
         await session.commit()
     for appointment_id, mailed in moved:
-        await app[HUB].reassigned(appointment_id, body.from_advisor_id, target.id)
+        await app[ROOM].reassigned(appointment_id, body.from_advisor_id, target.id)
         if mailed:
             app[keys.MAILER].send_later(
                 appointment_id, MailKind.UPDATE, base_url, mailed, contact=target.display_name
@@ -207,7 +209,7 @@ async def add_member(request: web.Request) -> web.Response:
         await TeamRepo(session).set_member(team, member, lead=body.lead)
         await session.commit()
         await _directory(request)
-        return json_response(team_out(request, team, advisor.id))
+        return json_response(await team_out(request, team, advisor.id))
 
 
 async def remove_member(request: web.Request) -> web.Response:

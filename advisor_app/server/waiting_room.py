@@ -18,12 +18,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from aiohttp import WSCloseCode, web
+from aiohttp import WSCloseCode
 from pydantic import BaseModel, TypeAdapter
 
 from advisor_app.core.clock import Clock, SystemClock
@@ -94,6 +94,7 @@ _TOO_MANY_SIGNALS = socket_refusal("rate_limited", reason="signals")
 
 
 _CALL_FULL = socket_refusal("call_full", max=MAX_CALL_PARTICIPANTS)
+_TOO_MANY_ENTRIES = socket_refusal("rate_limited", reason="entries")
 
 
 class RoomEvents(Protocol):
@@ -128,6 +129,24 @@ class TeamRecords(Protocol):
     ) -> None: ...
 
 
+class Socket(Protocol):
+    """What the hub needs of a socket: aiohttp's ``WebSocketResponse``, or on a service with
+    several instances a stand-in for a socket held by another instance
+    (``server/cluster.py``)."""
+
+    @property
+    def closed(self) -> bool: ...
+
+    async def send_str(self, data: str, compress: int | None = None) -> None: ...
+
+    async def close(self, *, code: int = ..., message: bytes = b"", drain: bool = True) -> bool: ...
+
+
+#: Presence fields that are not part of the shared state (sockets and timers are per
+#: instance; the flood guard is per minute).
+_VOLATILE = frozenset({"sockets", "gone", "signal_window", "changed"})
+
+
 @dataclass(slots=True)
 class Presence:
     """One participant known to the hub (connected now, or within the reconnect grace)."""
@@ -138,7 +157,7 @@ class Presence:
     entry: WaitingEntry
     phase: RoomPhase
     window: AppointmentWindow
-    sockets: set[web.WebSocketResponse] = field(default_factory=set)
+    sockets: set[Socket] = field(default_factory=set)
     notes: list[Note] = field(default_factory=list)
     gone: asyncio.TimerHandle | None = None
     #: Why the advisor sent the participant away; repeated to a socket that reconnects.
@@ -155,6 +174,15 @@ class Presence:
     status: AdvisorStatus | None = None
     #: The handing-over colleague's note (for the team, never for the citizen).
     handover_note: str | None = None
+    #: Tokens of changed presences, when the hub's state is shared (None: it is not).
+    changed: set[str] | None = None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if name not in _VOLATILE:
+            changed = getattr(self, "changed", None)  # unset while the dataclass initialises
+            if changed is not None:
+                changed.add(self.token)
 
 
 #: How long closing waits for notifications still being sent or written.
@@ -172,8 +200,16 @@ class WaitingRoomHub:
         *,
         records: TeamRecords | None = None,
         admit_grace_min: int = DEFAULT_ADMIT_GRACE_MIN,
+        enter_limit: Callable[[str], Awaitable[bool]] | None = None,
+        shared: bool = False,
     ) -> None:
         self.reconnect_grace_s = reconnect_grace_s
+        #: Counts a citizen's "enter" (each rings at the console): False refuses it.
+        self._enter_limit = enter_limit
+        #: With ``shared``, the tokens of changed places and decisions are collected here
+        #: for ``server/cluster.py`` to write to the shared state.
+        self.changed: set[str] | None = set() if shared else None
+        self.changed_decisions: set[str] | None = set() if shared else None
         self._events = events
         self._records = records
         self.admit_grace_min = admit_grace_min
@@ -189,13 +225,17 @@ class WaitingRoomHub:
         #: Decisions that outlive the presence (token → presence with phase and reason):
         #: sent away, removed from the call. Kept until the appointment's link expires.
         self._decisions: dict[str, Presence] = {}
-        self._advisors: dict[int, set[web.WebSocketResponse]] = {}
+        self._advisors: dict[int, set[Socket]] = {}
         #: Advisors whose last console went away: when the grace runs out, their calls end.
         self._advisor_gone: dict[int, asyncio.TimerHandle] = {}
         #: Advisors' display names, for the rosters of group calls.
         self._advisor_names: dict[int, str] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._closing = False
+
+    def _decided(self, token: str) -> None:
+        if self.changed_decisions is not None:
+            self.changed_decisions.add(token)
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         """Run a notification from a synchronous callback, keeping a reference to it."""
@@ -228,19 +268,30 @@ class WaitingRoomHub:
     def is_admitted(self, participant_id: int) -> bool:
         return self.phase_of(participant_id) is RoomPhase.ADMITTED
 
+    def _seated(self, ws: Socket, token: str) -> Presence | None:
+        """The place ``ws`` said hello for, while the socket still belongs to it."""
+        presence = self._people.get(token)
+        return presence if presence is not None and ws in presence.sockets else None
+
+    def knows_citizen(self, ws: Socket, token: str) -> bool:
+        return self._seated(ws, token) is not None
+
+    def knows_advisor(self, advisor_id: int, ws: Socket) -> bool:
+        return ws in self._advisors.get(advisor_id, ())
+
     # --- sending -------------------------------------------------------------------------
 
     @staticmethod
-    async def _send_text(ws: web.WebSocketResponse, text: str) -> None:
+    async def _send_text(ws: Socket, text: str) -> None:
         if ws.closed:
             return
         with contextlib.suppress(ConnectionError, RuntimeError):
             await ws.send_str(text)
 
-    async def _send(self, ws: web.WebSocketResponse, message: BaseModel) -> None:
+    async def _send(self, ws: Socket, message: BaseModel) -> None:
         await self._send_text(ws, message.model_dump_json())
 
-    async def _fan_out(self, sockets: list[web.WebSocketResponse], message: BaseModel) -> None:
+    async def _fan_out(self, sockets: list[Socket], message: BaseModel) -> None:
         """Serialise once; a single socket (the usual case) is sent to without a task."""
         if not sockets:
             return
@@ -260,14 +311,19 @@ class WaitingRoomHub:
 
     async def attach_citizen(
         self,
-        ws: web.WebSocketResponse,
+        ws: Socket,
         token: str,
         advisor_id: int,
         entry: WaitingEntry,
         window: AppointmentWindow,
+        resume: RoomPhase | None = None,
     ) -> Presence:
         """A citizen's socket said hello with ``token``; resume the phase that link had, or
-        start in the lobby (or where a lasting decision of the advisor left it)."""
+        start in the lobby (or where a lasting decision of the advisor left it).
+
+        ``resume``: the phase this socket was last told by a hub that is gone (several
+        instances, the shared state lost with a Redis that kept nothing): a waiting or
+        admitted citizen keeps the place instead of starting over in the lobby."""
         presence = self._people.get(token)
         pid = entry.participant_id
         if presence is not None and (
@@ -279,10 +335,15 @@ class WaitingRoomHub:
         if stale is not None and stale != token and stale in self._people:
             await self._drop(self._people[stale])  # a place under another link: not this one's
         if presence is None:
-            presence = Presence(token, advisor_id, entry, RoomPhase.LOBBY, window)
+            presence = Presence(
+                token, advisor_id, entry, RoomPhase.LOBBY, window, changed=self.changed
+            )
             decided = self._decisions.get(token)
             if decided is not None:
                 presence.phase, presence.reason = decided.phase, decided.reason
+            elif resume in (RoomPhase.WAITING, RoomPhase.ADMITTED):
+                presence.phase = resume
+                presence.entered_told = True
             self._people[token] = presence
             self._ids[entry.participant_id] = token
         if presence.gone is not None:
@@ -309,7 +370,16 @@ class WaitingRoomHub:
             await self._send_statuses(presence.advisor_id)
         return presence
 
-    async def enter(self, presence: Presence, now: datetime) -> SocketError | None:
+    async def enter(self, ws: Socket, token: str, now: datetime) -> SocketError | None:
+        presence = self._seated(ws, token)
+        if presence is None:
+            return socket_refusal("not_allowed")
+        if (
+            presence.phase is not RoomPhase.WAITING
+            and self._enter_limit is not None
+            and not await self._enter_limit(token)
+        ):
+            return _TOO_MANY_ENTRIES  # each entry rings at the advisor's console
         state = presence.window.link_state(now)
         if state is LinkState.DEVICE_TEST_ONLY:
             return socket_refusal("too_early")
@@ -354,7 +424,10 @@ class WaitingRoomHub:
                 presence.survey_ticket = ticket
                 await self._to_citizen(presence, SurveyOffer(ticket=ticket))
 
-    async def leave(self, presence: Presence) -> None:
+    async def leave(self, ws: Socket, token: str) -> None:
+        presence = self._seated(ws, token)
+        if presence is None:
+            return
         if presence.phase is RoomPhase.WAITING:
             presence.phase = RoomPhase.LOBBY
             presence.status = None
@@ -373,9 +446,12 @@ class WaitingRoomHub:
         presence.signal_window = (start, count + 1)
         return count < MAX_SIGNALS_PER_MINUTE
 
-    async def signal_from_citizen(self, presence: Presence, payload: Payload) -> SocketError | None:
+    async def signal_from_citizen(
+        self, ws: Socket, token: str, payload: Payload
+    ) -> SocketError | None:
         """Relay one negotiation step to the advisor: only for an admitted participant."""
-        if presence.phase is not RoomPhase.ADMITTED:
+        presence = self._seated(ws, token)
+        if presence is None or presence.phase is not RoomPhase.ADMITTED:
             return _NOT_IN_CALL
         if not self._signal_allowed(presence):
             return _TOO_MANY_SIGNALS
@@ -421,12 +497,14 @@ class WaitingRoomHub:
                 await self._to_citizen(presence, self._roster_of(presence))
 
     async def signal_to_peer(
-        self, presence: Presence, peer_id: int, payload: Payload
+        self, ws: Socket, token: str, peer_id: int, payload: Payload
     ) -> SocketError | None:
         """Relay one step between two participants admitted into the same running call."""
+        presence = self._seated(ws, token)
         peer = self._by_id(peer_id)
         if (
-            presence.phase is not RoomPhase.ADMITTED
+            presence is None
+            or presence.phase is not RoomPhase.ADMITTED
             or peer is None
             or peer is presence
             or peer not in self._in_call(presence)
@@ -439,9 +517,10 @@ class WaitingRoomHub:
         )
         return None
 
-    async def hangup(self, presence: Presence) -> SocketError | None:
+    async def hangup(self, ws: Socket, token: str) -> SocketError | None:
         """The participant ends the call; they may enter the waiting room again later."""
-        if presence.phase is not RoomPhase.ADMITTED:
+        presence = self._seated(ws, token)
+        if presence is None or presence.phase is not RoomPhase.ADMITTED:
             return _NOT_IN_CALL
         await self._ended(presence)
         await self._to_advisor(
@@ -450,8 +529,11 @@ class WaitingRoomHub:
         )
         return None
 
-    def detach_citizen(self, presence: Presence, ws: web.WebSocketResponse) -> None:
+    def detach_citizen(self, ws: Socket, token: str) -> None:
         """A socket closed. Keep the place for the reconnect grace, then let it go."""
+        presence = self._seated(ws, token)
+        if presence is None:
+            return
         presence.sockets.discard(ws)
         if presence.sockets or self._closing:
             return
@@ -472,6 +554,8 @@ class WaitingRoomHub:
         """Remove the presence from the hub's tables (only if it is still the current one)."""
         if self._people.get(presence.token) is presence:
             del self._people[presence.token]
+            if self.changed is not None:
+                self.changed.add(presence.token)
         if self._ids.get(presence.entry.participant_id) == presence.token:
             del self._ids[presence.entry.participant_id]
 
@@ -481,9 +565,11 @@ class WaitingRoomHub:
         for token, old in list(self._decisions.items()):  # forget the ones of past appointments
             if old.window.link_state(now) is LinkState.EXPIRED:
                 del self._decisions[token]
+                self._decided(token)
         if presence.phase is RoomPhase.SENT_AWAY or (
             presence.phase is RoomPhase.ENDED and presence.reason == "removed"
         ):
+            self._decided(presence.token)
             self._decisions[presence.token] = Presence(
                 presence.token,
                 presence.advisor_id,
@@ -529,7 +615,8 @@ class WaitingRoomHub:
         """End a place at once: the page is told ``phase``, its sockets close, the others of
         its call lose it from their roster. Returns (was waiting, was admitted)."""
         self._forget(presence)
-        self._decisions.pop(presence.token, None)
+        if self._decisions.pop(presence.token, None) is not None:
+            self._decided(presence.token)
         if presence.gone is not None:
             presence.gone.cancel()
             presence.gone = None
@@ -551,7 +638,8 @@ class WaitingRoomHub:
         """The participant was removed from the appointment (``reason`` "removed") or the
         appointment was cancelled ("cancelled"): the place ends now, sockets included, and the
         advisor's consoles hear that the person left the room or the call."""
-        self._decisions.pop(token, None)
+        if self._decisions.pop(token, None) is not None:
+            self._decided(token)
         presence = self._people.get(token)
         if presence is None or presence.advisor_id != advisor_id:
             return
@@ -567,7 +655,8 @@ class WaitingRoomHub:
         self, advisor_id: int, token: str, participant_id: int, appointment_id: int
     ) -> None:
         """Consent revoked: participation ends at once and the advisor is told."""
-        self._decisions.pop(token, None)
+        if self._decisions.pop(token, None) is not None:
+            self._decided(token)
         presence = self._people.get(token)
         if presence is not None:
             await self._drop(presence, RoomPhase.REVOKED)
@@ -611,6 +700,66 @@ class WaitingRoomHub:
             p.entry.appointment_id == appointment_id and p.phase is RoomPhase.ADMITTED
             for p in self._people.values()
         )
+
+    async def advisor_states(self, advisor_ids: Iterable[int]) -> dict[int, AdvisorState]:
+        """:meth:`advisor_state` of each, as the service's handlers ask it (also of a hub on
+        another instance)."""
+        return {advisor_id: self.advisor_state(advisor_id) for advisor_id in advisor_ids}
+
+    async def in_call(self, appointment_id: int) -> bool:
+        return self.appointment_in_call(appointment_id)
+
+    # --- the shared state (several instances, ``server/cluster.py``) ------------------------
+
+    def place(self, token: str) -> Presence | None:
+        return self._people.get(token)
+
+    def decision(self, token: str) -> Presence | None:
+        return self._decisions.get(token)
+
+    @property
+    def advisor_names(self) -> dict[int, str]:
+        return self._advisor_names
+
+    def restore(
+        self, places: Iterable[Presence], decisions: Iterable[Presence], names: dict[int, str]
+    ) -> None:
+        """Take over the places of a hub that is gone: nobody is connected yet; each place
+        waits the reconnect grace for its sockets, each advisor with a call for a console."""
+        loop = asyncio.get_running_loop()
+        self._advisor_names.update(names)
+        for decided in decisions:
+            self._decisions[decided.token] = decided
+        callers: set[int] = set()
+        for presence in places:
+            presence.changed = self.changed
+            presence.gone = loop.call_later(self.reconnect_grace_s, self._expire, presence)
+            self._people[presence.token] = presence
+            self._ids[presence.entry.participant_id] = presence.token
+            if presence.phase is RoomPhase.ADMITTED:
+                callers.add(presence.advisor_id)
+        for advisor_id in callers:
+            self._advisor_gone[advisor_id] = loop.call_later(
+                self.reconnect_grace_s, self._advisor_expired, advisor_id
+            )
+
+    def abandon(self) -> None:
+        """Stop without a word to anyone: another instance's hub took over (sockets stay
+        open; their instances tell the new hub about them)."""
+        self._closing = True
+        if self._ticker is not None:
+            self._ticker.cancel()
+        for presence in self._people.values():
+            if presence.gone is not None:
+                presence.gone.cancel()
+        for timer in self._advisor_gone.values():
+            timer.cancel()
+        for task in self._tasks:
+            task.cancel()
+        self._people.clear()
+        self._ids.clear()
+        self._advisors.clear()
+        self._advisor_gone.clear()
 
     def team_waiting(self, viewer_id: int) -> list[TeamWaitingEntry]:
         """Who waits for a colleague of ``viewer_id`` (not for the viewer), soonest first."""
@@ -746,6 +895,8 @@ class WaitingRoomHub:
                 presence.advisor_id = to_id
                 presence.handover_note = note
                 moved.append(presence)
+                if self._decisions.get(presence.token) is presence:
+                    self._decided(presence.token)
         return moved
 
     async def _handed(
@@ -837,7 +988,7 @@ class WaitingRoomHub:
     async def attach_advisor(
         self,
         advisor_id: int,
-        ws: web.WebSocketResponse,
+        ws: Socket,
         calls: list[int] | None = None,
         name: str = "",
     ) -> None:
@@ -868,7 +1019,7 @@ class WaitingRoomHub:
             *(ws.close(code=CLOSE_UNAUTHORIZED) for ws in sockets), return_exceptions=True
         )
 
-    def detach_advisor(self, advisor_id: int, ws: web.WebSocketResponse) -> None:
+    def detach_advisor(self, advisor_id: int, ws: Socket) -> None:
         sockets = self._advisors.get(advisor_id)
         if sockets is not None:
             sockets.discard(ws)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -39,13 +40,16 @@ from advisor_app.core.protocol import (
     ToWaitingRoom,
     WaitingEntry,
 )
+from advisor_app.core.teams import TeamDirectory
 from advisor_app.core.timewindow import AppointmentWindow, LinkState
 from advisor_app.server import keys
 from advisor_app.server.auth import limit_key
 from advisor_app.server.citizen import link_window
-from advisor_app.server.link_cache import citizen_link
+from advisor_app.server.link_cache import LINKS, citizen_link
 from advisor_app.server.logs import hide
+from advisor_app.server.ratelimit import SharedStateUnavailable
 from advisor_app.server.refusals import socket_refusal
+from advisor_app.server.room_port import Room
 from advisor_app.server.statistics import StatisticsRecorder
 from advisor_app.server.team_records import AppointmentMoves, load_directory
 from advisor_app.server.waiting_room import (
@@ -60,9 +64,16 @@ from advisor_app.server.waiting_room import (
 )
 from advisor_app.storage.repositories import CitizenLink
 
+if TYPE_CHECKING:
+    from advisor_app.server.cluster import Cluster
+
 log = logging.getLogger(__name__)
 
+#: The hub of this instance when it runs alone (tests look into it).
 HUB: web.AppKey[WaitingRoomHub] = web.AppKey("hub", WaitingRoomHub)
+#: What sockets and handlers use: the hub itself, or on several instances the cluster's client.
+ROOM: web.AppKey[Room] = web.AppKey("room")
+CLUSTER: web.AppKey[Cluster] = web.AppKey("cluster")
 
 _citizen_messages: TypeAdapter[Any] = TypeAdapter(CitizenMessage)
 _advisor_messages: TypeAdapter[Any] = TypeAdapter(AdvisorMessage)
@@ -70,7 +81,9 @@ _advisor_messages: TypeAdapter[Any] = TypeAdapter(AdvisorMessage)
 BAD_MESSAGE = socket_refusal("bad_message")
 UNKNOWN_LINK = socket_refusal("unknown_link")
 SIGNED_OUT = socket_refusal("unauthorized")
-TOO_MANY_ENTRIES = socket_refusal("rate_limited", reason="entries")
+ROOM_UNAVAILABLE = socket_refusal("shared_state_unavailable", reason="room")
+#: Close code "try again later": the page and the console reconnect by themselves.
+CLOSE_TRY_AGAIN = 1013
 CONSENT_REQUIRED = socket_refusal("consent_required")
 
 
@@ -171,7 +184,11 @@ async def citizen_socket(request: web.Request) -> web.WebSocketResponse:
     app = request.app
     ws = _citizen_ws()
     await ws.prepare(request)
-    if not await app[keys.LIMITER].hit("socket", limit_key(request)):
+    try:
+        allowed = await app[keys.LIMITER].hit("socket", limit_key(request))
+    except SharedStateUnavailable:
+        return await _refuse(ws, ROOM_UNAVAILABLE, CLOSE_TRY_AGAIN)
+    if not allowed:
         return await _refuse(
             ws,
             socket_refusal("rate_limited", reason="connect"),
@@ -186,40 +203,49 @@ async def citizen_socket(request: web.Request) -> web.WebSocketResponse:
         await _send(ws, message)
         await ws.close(code=code)
         return ws
-    hub = app[HUB]
-    presence = await hub.attach_citizen(ws, seat.token, seat.advisor_id, seat.entry, seat.window)
-    del seat  # the presence holds what is still needed; its entry gets replaced on "enter"
+    room = app[ROOM]
+    token = seat.token
+    try:
+        await room.attach_citizen(ws, token, seat.advisor_id, seat.entry, seat.window)
+    except SharedStateUnavailable:
+        return await _refuse(ws, ROOM_UNAVAILABLE, CLOSE_TRY_AGAIN)
+    del seat  # the hub holds what is still needed; its entry gets replaced on "enter"
     try:
         async for msg in ws:
             if msg.type is not WSMsgType.TEXT:
                 await _send(ws, BAD_MESSAGE)
                 continue
             parsed = _parse(_citizen_messages, msg.data)
-            error: SocketError | None = None
-            if isinstance(parsed, Enter):
-                if presence.phase is not RoomPhase.WAITING and not await app[keys.LIMITER].hit(
-                    "enter", presence.token
-                ):
-                    error = TOO_MANY_ENTRIES  # each entry rings at the advisor's console
-                else:
-                    error = await hub.enter(presence, app[keys.CLOCK].now())
-            elif isinstance(parsed, Leave):
-                await hub.leave(presence)
-            elif isinstance(parsed, CitizenSignal):
-                error = await hub.signal_from_citizen(presence, parsed.payload)
-            elif isinstance(parsed, PeerSignal):
-                error = await hub.signal_to_peer(presence, parsed.peer, parsed.payload)
-            elif isinstance(parsed, Hangup):
-                error = await hub.hangup(presence)
-            elif isinstance(parsed, Ping):
-                await _send(ws, Pong(seq=parsed.seq))
-            else:
-                error = BAD_MESSAGE
+            try:
+                error = await _citizen_step(room, ws, token, parsed, app[keys.CLOCK].now())
+            except SharedStateUnavailable:
+                error = ROOM_UNAVAILABLE
             if error is not None:
                 await _send(ws, error)
     finally:
-        hub.detach_citizen(presence, ws)
+        room.detach_citizen(ws, token)
     return ws
+
+
+async def _citizen_step(
+    room: Room, ws: web.WebSocketResponse, token: str, parsed: Any, now: datetime
+) -> SocketError | None:
+    """One frame of a citizen's socket, handed to the room."""
+    if isinstance(parsed, Enter):
+        return await room.enter(ws, token, now)
+    if isinstance(parsed, Leave):
+        await room.leave(ws, token)
+        return None
+    if isinstance(parsed, CitizenSignal):
+        return await room.signal_from_citizen(ws, token, parsed.payload)
+    if isinstance(parsed, PeerSignal):
+        return await room.signal_to_peer(ws, token, parsed.peer, parsed.payload)
+    if isinstance(parsed, Hangup):
+        return await room.hangup(ws, token)
+    if isinstance(parsed, Ping):
+        await _send(ws, Pong(seq=parsed.seq))
+        return None
+    return BAD_MESSAGE
 
 
 async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
@@ -230,10 +256,13 @@ async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
     advisor = await app[keys.AUTH].advisor_for(hello.token) if hello is not None else None
     if advisor is None:
         return await _refuse(ws, SIGNED_OUT, CLOSE_UNAUTHORIZED)
-    hub = app[HUB]
+    room = app[ROOM]
     assert hello is not None
-    hub.set_directory(await load_directory(app[keys.SESSIONS]))  # ``admin team`` runs elsewhere
-    await hub.attach_advisor(advisor.id, ws, hello.calls, advisor.display_name)
+    room.set_directory(await load_directory(app[keys.SESSIONS]))  # ``admin team`` runs elsewhere
+    try:
+        await room.attach_advisor(advisor.id, ws, hello.calls, advisor.display_name)
+    except SharedStateUnavailable:
+        return await _refuse(ws, ROOM_UNAVAILABLE, CLOSE_TRY_AGAIN)
     watch = asyncio.create_task(_watch_token(app, ws, hello.token), name="advisor-token-watch")
     try:
         async for msg in ws:
@@ -249,38 +278,42 @@ async def advisor_socket(request: web.Request) -> web.WebSocketResponse:
                 # Signed out, disabled or password reset since hello: nothing more is done.
                 await _refuse(ws, SIGNED_OUT, CLOSE_UNAUTHORIZED)
                 break
-            if isinstance(parsed, Admit):
-                error = await hub.admit(advisor.id, parsed.participant_id)
-            elif isinstance(parsed, SendNote):
-                error = await hub.note(
-                    advisor.id, parsed.participant_id, parsed.text, app[keys.CLOCK].now()
-                )
-            elif isinstance(parsed, SendAway):
-                error = await hub.send_away(advisor.id, parsed.participant_id, parsed.reason)
-            elif isinstance(parsed, AdvisorSignal):
-                error = await hub.signal_from_advisor(
-                    advisor.id, parsed.participant_id, parsed.payload
-                )
-            elif isinstance(parsed, EndCall):
-                error = await hub.end_call(advisor.id, parsed.participant_id, removed=parsed.remove)
-            elif isinstance(parsed, ToWaitingRoom):
-                error = await hub.to_waiting_room(
-                    advisor.id, parsed.participant_id, app[keys.CLOCK].now()
-                )
-            elif isinstance(parsed, HandOver):
-                error = await hub.hand_over(
-                    advisor.id, parsed.participant_id, parsed.to_advisor_id, parsed.note
-                )
-            elif isinstance(parsed, Ping):
-                await _send(ws, Pong(seq=parsed.seq))
-            else:
-                error = BAD_MESSAGE
+            try:
+                error = await _advisor_step(room, ws, advisor.id, parsed, app[keys.CLOCK].now())
+            except SharedStateUnavailable:
+                error = ROOM_UNAVAILABLE
             if error is not None:
                 await _send(ws, error)
     finally:
         watch.cancel()
-        hub.detach_advisor(advisor.id, ws)
+        room.detach_advisor(advisor.id, ws)
     return ws
+
+
+async def _advisor_step(
+    room: Room, ws: web.WebSocketResponse, advisor_id: int, parsed: Any, now: datetime
+) -> SocketError | None:
+    """One frame of a console's socket, handed to the room."""
+    if isinstance(parsed, Admit):
+        return await room.admit(advisor_id, parsed.participant_id)
+    if isinstance(parsed, SendNote):
+        return await room.note(advisor_id, parsed.participant_id, parsed.text, now)
+    if isinstance(parsed, SendAway):
+        return await room.send_away(advisor_id, parsed.participant_id, parsed.reason)
+    if isinstance(parsed, AdvisorSignal):
+        return await room.signal_from_advisor(advisor_id, parsed.participant_id, parsed.payload)
+    if isinstance(parsed, EndCall):
+        return await room.end_call(advisor_id, parsed.participant_id, removed=parsed.remove)
+    if isinstance(parsed, ToWaitingRoom):
+        return await room.to_waiting_room(advisor_id, parsed.participant_id, now)
+    if isinstance(parsed, HandOver):
+        return await room.hand_over(
+            advisor_id, parsed.participant_id, parsed.to_advisor_id, parsed.note
+        )
+    if isinstance(parsed, Ping):
+        await _send(ws, Pong(seq=parsed.seq))
+        return None
+    return BAD_MESSAGE
 
 
 #: How often an idle console's sign-in is checked again (a disable from ``admin`` runs in
@@ -302,22 +335,58 @@ async def _watch_token(app: web.Application, ws: web.WebSocketResponse, token: s
             return
 
 
-async def hub_ctx(app: web.Application) -> Any:
-    """The waiting-room hub for the service's lifetime; its events feed the statistics."""
-    app[HUB] = WaitingRoomHub(
+def _hub(app: web.Application, *, shared: bool = False) -> WaitingRoomHub:
+    limiter = app[keys.LIMITER]
+    return WaitingRoomHub(
         reconnect_grace_s=app[keys.SETTINGS].service.reconnect_grace_s,
         events=StatisticsRecorder(app[keys.SESSIONS], app[keys.CLOCK]),
         clock=app[keys.CLOCK],
         records=AppointmentMoves(app[keys.SESSIONS], app[keys.CLOCK]),
         admit_grace_min=app[keys.SETTINGS].service.team_admit_grace_minutes,
+        enter_limit=lambda token: limiter.hit("enter", token),
+        shared=shared,
     )
+
+
+async def hub_ctx(app: web.Application) -> Any:
+    """The waiting room for the service's lifetime: this instance's hub, or with several
+    instances (``redis_url``) the cluster's client and, while it holds the lease, the hub."""
+    redis_url = app[keys.SETTINGS].service.redis_url
+    if not redis_url:
+        app[HUB] = _hub(app)
+        app[ROOM] = app[HUB]
+        yield
+        await app[HUB].close()
+        return
+    from advisor_app.server.cluster import Cluster, redis_client
+
+    async def directory() -> TeamDirectory:
+        return await load_directory(app[keys.SESSIONS])
+
+    cluster = Cluster(
+        redis_client(redis_url),
+        lambda: _hub(app, shared=True),
+        directory,
+        app[keys.SETTINGS].service.reconnect_grace_s,
+        app[keys.CLOCK].now,
+    )
+    app[CLUSTER] = cluster
+    app[ROOM] = cluster.client
+    links = app[LINKS]
+    links.listener = cluster.publish_links
+    cluster.client.on_links = links.apply
+    await cluster.start()
     yield
-    await app[HUB].close()
+    await cluster.stop()
 
 
 async def close_sockets(app: web.Application) -> None:
-    """On shutdown, close every socket at once instead of waiting out the handlers' timeout."""
-    await app[HUB].close()
+    """On shutdown, close every socket at once instead of waiting out the handlers' timeout
+    (several instances: the sockets are told to reconnect to another instance)."""
+    if CLUSTER in app:
+        await app[CLUSTER].stop()
+    else:
+        await app[HUB].close()
 
 
 def setup_routes(app: web.Application) -> None:
