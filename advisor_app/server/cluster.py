@@ -493,6 +493,7 @@ class HubHost:
         self._locks: dict[tuple[str, int], asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._runners: list[asyncio.Task[None]] = []
+        self._stopped = False
 
     def start(self, start_id: str) -> None:
         self._runners = [
@@ -502,9 +503,17 @@ class HubHost:
         ]
 
     async def stop(self, *, write: bool) -> None:
+        # The inbox's blocking read ends by itself within its block time; cancelling it in
+        # the middle of redis-py's read has been seen to hang.
+        self._stopped = True
+        for task in self._runners:
+            if task.get_name() != "hub-inbox":
+                task.cancel()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(3.0):
+                await asyncio.gather(*self._runners, return_exceptions=True)
         for task in self._runners:
             task.cancel()
-        await asyncio.gather(*self._runners, return_exceptions=True)
         if write:
             with contextlib.suppress(Exception):
                 await self.store.flush(self.hub)
@@ -528,14 +537,16 @@ class HubHost:
                 log.warning("could not write the waiting room's state to Redis; will retry")
 
     async def _consume(self, last_id: str) -> None:
-        while True:
+        while not self._stopped:
             try:
-                answer = await self.redis.xread({INBOX: last_id}, count=1000, block=1000)
+                answer = await self.redis.xread({INBOX: last_id}, count=1000, block=500)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 await asyncio.sleep(0.2)
                 continue
+            if self._stopped:
+                return  # what was read waits for the next hub (DONE_KEY is not moved)
             now_ms = int(time.time() * 1000)
             for _stream, entries in answer or ():
                 for entry_id, fields in entries:
@@ -1074,8 +1085,8 @@ class Cluster:
                     log.info("Redis answers again: the waiting room is rebuilt")
                     self.client.reattach()  # whatever was published meanwhile is lost
                 first = False
-                while True:
-                    message = await pubsub.get_message(timeout=1.0)
+                while not self._stopping:
+                    message = await pubsub.get_message(timeout=0.5)
                     if message is None:
                         continue
                     await self._on_message(message["channel"], message["data"])
@@ -1184,9 +1195,13 @@ class Cluster:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(2.0):
                 await self.client.drain()
+        # The subscription and the lease loops end by themselves within their wait.
+        self._tasks[0].cancel()  # the writer
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(3.0):
+                await asyncio.gather(*self._tasks, return_exceptions=True)
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
         with contextlib.suppress(Exception):
             await self.redis.aclose()
 

@@ -1,0 +1,239 @@
+"""The waiting room over several instances: two instances of the production app share one
+database and a real ``redis-server`` (``service.redis_url``); the citizen's socket and the
+advisor's socket sit on different instances, as behind a balancer without stickiness.
+
+One instance holds the lease and runs the deployment's hub; every call of the other reaches it
+through Redis. What a citizen and an advisor see must be what they see on one instance:
+arrival, note, admission, the call's signaling, hang-up and survey; a reconnect that lands on
+the other instance keeps the place; two admissions at once admit once; the hub's instance
+stopping, and Redis restarting (without persistence), lose no one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from aiohttp import ClientWebSocketResponse, WSMsgType
+
+from advisor_app.core.clock import ManualClock
+from advisor_app.server.survey import SURVEY_PATH
+from advisor_app.server.waiting_room_sockets import CLUSTER
+from tests.helpers.fixtures import MakeService
+from tests.helpers.redis import RedisServer
+from tests.helpers.service import T0, Service
+from tests.helpers.waiting_room import (
+    ROOM_OPEN,
+    advisor_socket,
+    citizen_socket,
+    consent,
+    link_token,
+    monday_morning,
+    recv,
+    recv_type,
+)
+
+pytestmark = pytest.mark.service
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    with RedisServer() as server:
+        yield server
+
+
+@dataclass
+class Pair:
+    hub: Service  # the instance that holds the lease
+    other: Service
+    clock: ManualClock
+
+
+async def until(check: Callable[[], Awaitable[bool]] | Callable[[], bool], what: str) -> None:
+    """Wait for a state (the lease, a subscription), never for a fixed time."""
+    async with asyncio.timeout(30):
+        while True:
+            result = check()
+            if not isinstance(result, bool):
+                result = await result
+            if result:
+                return
+            await asyncio.sleep(0.02)
+    raise AssertionError(what)
+
+
+@pytest.fixture
+async def pair(redis_server: RedisServer, make_service: MakeService) -> AsyncIterator[Pair]:
+    clock = ManualClock(T0)
+    shared = {"service": {"redis_url": redis_server.url, "socket_rate_limit": "600/minute"}}
+    first = await make_service(clock=clock, **shared)
+    await until(lambda: first.app[CLUSTER].leading, "the first instance never led")
+    second = await make_service(clock=clock, **shared)
+    await until(lambda: second.app[CLUSTER].client.available, "no subscription")
+    await first.add_advisor("berater")
+    yield Pair(first, second, clock)
+
+
+async def scheduled(pair: Pair) -> tuple[str, str]:
+    """An appointment (made on the hub's instance), consent given on the other; the room
+    is open. Returns the advisor's token and the citizen's link."""
+    token = await pair.hub.token_for("berater")
+    appt = await pair.hub.create(token)
+    link = link_token(appt)
+    await consent(pair.other, link)
+    token = await monday_morning(pair.hub)
+    pair.clock.set(ROOM_OPEN)
+    return token, link
+
+
+async def waiting_on(service: Service, link: str) -> ClientWebSocketResponse:
+    citizen = await citizen_socket(service, link, "lobby")
+    await citizen.send_json({"type": "enter"})
+    assert (await recv(citizen))["phase"] == "waiting"
+    return citizen
+
+
+async def test_a_consultation_with_citizen_and_advisor_on_different_instances(
+    pair: Pair,
+) -> None:
+    token, link = await scheduled(pair)
+    advisor = await advisor_socket(pair.hub, token)  # the console on the hub's instance
+    citizen = await waiting_on(pair.other, link)  # the citizen on the other
+    arrived = await recv(advisor)
+    assert arrived["type"] == "arrived"
+    pid = arrived["entry"]["participant_id"]
+    assert arrived["entry"]["name"] == "Erika Mustermann"
+
+    await advisor.send_json({"type": "note", "participant_id": pid, "text": "Noch 2 Minuten"})
+    assert (await recv_type(citizen, "note"))["text"] == "Noch 2 Minuten"
+
+    await advisor.send_json({"type": "admit", "participant_id": pid})
+    assert (await recv_type(citizen, "state"))["phase"] == "admitted"
+    assert (await recv_type(advisor, "departed"))["reason"] == "admitted"
+
+    offer = {"kind": "offer", "sdp": "v=0 offer", "negotiation": 1}
+    await advisor.send_json({"type": "signal", "participant_id": pid, "payload": offer})
+    assert (await recv_type(citizen, "signal"))["payload"]["sdp"] == "v=0 offer"
+    answer = {"kind": "answer", "sdp": "v=0 answer", "negotiation": 1}
+    await citizen.send_json({"type": "signal", "payload": answer})
+    relayed = await recv_type(advisor, "signal")
+    assert (relayed["participant_id"], relayed["payload"]["sdp"]) == (pid, "v=0 answer")
+
+    await citizen.send_json({"type": "hangup"})
+    assert (await recv_type(citizen, "state"))["phase"] == "ended"
+    survey = await recv_type(citizen, "survey")
+    ended = await recv_type(advisor, "call_ended")
+    assert (ended["participant_id"], ended["by"]) == (pid, "participant")
+    answers = {"ticket": survey["ticket"], "satisfaction": 5, "av_quality": 4}
+    status, body = await pair.hub.call("POST", SURVEY_PATH, json=answers)
+    assert status == 200, body
+
+
+async def test_a_reconnect_on_the_other_instance_keeps_the_place(pair: Pair) -> None:
+    token, link = await scheduled(pair)
+    advisor = await advisor_socket(pair.other, token)  # now the console is on the other one
+    citizen = await waiting_on(pair.hub, link)
+    pid = (await recv_type(advisor, "arrived"))["entry"]["participant_id"]
+    await citizen.close()
+    offline = await recv_type(advisor, "changed")
+    assert offline["entry"]["online"] is False
+
+    again = await citizen_socket(pair.other, link, "waiting")  # no new consent, no "enter"
+    online = await recv_type(advisor, "changed")
+    assert (online["entry"]["participant_id"], online["entry"]["online"]) == (pid, True)
+    await advisor.send_json({"type": "admit", "participant_id": pid})
+    assert (await recv_type(again, "state"))["phase"] == "admitted"
+
+
+async def test_two_admissions_at_once_admit_once(pair: Pair) -> None:
+    token, link = await scheduled(pair)
+    one = await advisor_socket(pair.hub, token)  # the advisor's two consoles,
+    two = await advisor_socket(pair.other, token)  # one on each instance
+    citizen = await waiting_on(pair.other, link)
+    pid = (await recv_type(one, "arrived"))["entry"]["participant_id"]
+    await recv_type(two, "arrived")
+
+    admit = {"type": "admit", "participant_id": pid}
+    await asyncio.gather(one.send_json(admit), two.send_json(admit))
+    frames = [await recv(one, timeout=20), await recv(two, timeout=20)]
+    third = {asyncio.ensure_future(recv(c, timeout=20)) for c in (one, two)}
+    done, pending = await asyncio.wait(third, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    frames += [task.result() for task in done]
+    errors = [f["error"] for f in frames if f["type"] == "error"]
+    departed = [f["reason"] for f in frames if f["type"] == "departed"]
+    # One console won; the other was told. Twice admitted would be four "departed", no error.
+    assert errors == ["already_admitted"], frames
+    assert departed == ["admitted", "admitted"], frames
+    assert (await recv_type(citizen, "state"))["phase"] == "admitted"
+    await citizen.send_json({"type": "ping", "seq": 1})
+    assert (await recv(citizen))["type"] == "pong"  # no second "admitted" came before it
+
+
+async def frames_until(ws: ClientWebSocketResponse, kind: str) -> dict[str, Any]:
+    for _ in range(20):
+        frame = await recv(ws, timeout=20)
+        if frame["type"] == kind:
+            return frame
+    raise AssertionError(f"no {kind}")
+
+
+async def test_the_hub_instance_stopping_hands_the_room_to_the_other(pair: Pair) -> None:
+    token, link = await scheduled(pair)
+    advisor = await advisor_socket(pair.other, token)
+    citizen = await waiting_on(pair.other, link)
+    pid = (await recv_type(advisor, "arrived"))["entry"]["participant_id"]
+
+    await pair.hub.client.close()  # SIGTERM of the hub's instance: state written, lease given up
+    await until(lambda: pair.other.app[CLUSTER].leading, "the other instance never took over")
+    snapshot = await frames_until(advisor, "waiting")  # the new hub tells the console again
+    assert [e["participant_id"] for e in snapshot["entries"]] == [pid]
+    assert (await frames_until(citizen, "state"))["phase"] == "waiting"
+    await advisor.send_json({"type": "admit", "participant_id": pid})
+    assert (await frames_until(citizen, "state"))["phase"] == "admitted"
+
+
+@pytest.mark.logged_errors
+async def test_redis_restarting_refuses_new_sockets_and_keeps_the_waiting(
+    pair: Pair, redis_server: RedisServer
+) -> None:
+    token, link = await scheduled(pair)
+    advisor = await advisor_socket(pair.hub, token)
+    citizen = await waiting_on(pair.other, link)
+    pid = (await recv_type(advisor, "arrived"))["entry"]["participant_id"]
+
+    redis_server.stop()  # nothing was saved: the shared state is gone with it
+    await until(lambda: not pair.other.app[CLUSTER].client.available, "Redis away went unnoticed")
+    refused = await pair.other.client.ws_connect("/ws/citizen")
+    await refused.send_json({"type": "hello", "token": link})
+    frame = await refused.receive(timeout=10)
+    if frame.type is WSMsgType.TEXT:  # the words first, then the close
+        error = frame.json()
+        assert (error["error"], error["details"]["reason"]) == (
+            "shared_state_unavailable",
+            "room",
+        )
+        assert "Wartezimmer" in error["message"]
+        frame = await refused.receive(timeout=10)
+    assert frame.type is WSMsgType.CLOSE and refused.close_code == 1013
+    status, ready = await pair.other.call("GET", "/readyz")
+    assert (status, ready["reason"]) == (503, "shared_state_unavailable")
+
+    redis_server.start()
+    await until(lambda: pair.other.app[CLUSTER].client.available, "no reconnect to Redis")
+    await until(
+        lambda: pair.hub.app[CLUSTER].leading or pair.other.app[CLUSTER].leading,
+        "nobody took the lease again",
+    )
+    snapshot = await frames_until(advisor, "waiting")
+    while [e["participant_id"] for e in snapshot["entries"]] != [pid]:
+        snapshot = await frames_until(advisor, "waiting")  # until the citizen is attached too
+    await advisor.send_json({"type": "admit", "participant_id": pid})
+    state = await frames_until(citizen, "state")
+    while state["phase"] == "waiting":  # the re-attachment's state came first
+        state = await frames_until(citizen, "state")
+    assert state["phase"] == "admitted"
