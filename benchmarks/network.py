@@ -104,6 +104,15 @@ async () => {
         out.concealed += s.concealedSamples || 0;
         out.samples += s.totalSamplesReceived || 0;
       }
+      if (s.type === 'inbound-rtp' && s.kind === 'video'
+          && (!out.recv || s.packetsReceived > out.recv.packets)) {
+        out.recv = { packets: s.packetsReceived, lost: s.packetsLost, nacks: s.nackCount,
+                     plis: s.pliCount, decoded: s.framesDecoded, dropped: s.framesDropped,
+                     keyframes: s.keyFramesDecoded, fec: s.fecPacketsReceived,
+                     freezes: s.freezeCount, jbDelay: s.jitterBufferDelay,
+                     jbCount: s.jitterBufferEmittedCount,
+                     retransmitted: s.retransmittedPacketsReceived };
+      }
       if (s.type === 'outbound-rtp' && s.kind === 'video' && s.framesSent) {
         out.sent = { height: s.frameHeight, fps: s.framesPerSecond,
                      limit: s.qualityLimitationReason, target: s.targetBitrate,
@@ -205,6 +214,33 @@ async def _console(base: str, token: str, idcheck: bool, out: Any, cmd: Any) -> 
         watcher = asyncio.ensure_future(watch_loop())
         await console.wait_for(lambda: bool(frames), timeout=90)
         out.put(("first", frames[0][0]))
+        sending: list[tuple[Any, ...]] = []
+        adapter = link.sending
+        if adapter is not None:  # every decision of the console's send side
+            tick = adapter.tick
+
+            def traced(now: float, lag_s: float = 0.0) -> Any:
+                reports = adapter._reports
+                remb, rtts = reports.remb_kbps, list(reports.rtts)
+                backlog = adapter.pacer.backlog_ms()
+                plan = tick(now, lag_s)
+                cam = plan.camera
+                sending.append(
+                    (
+                        time.time(),
+                        round(plan.estimate_kbps),
+                        cam.step if cam else None,
+                        cam.kbps if cam else 0,
+                        cam.fps if cam else 0,
+                        remb,
+                        round(min(rtts)) if rtts else None,
+                        round(adapter.controller._loss, 3),
+                        round(backlog),
+                    )
+                )
+                return plan
+
+            adapter.tick = traced  # type: ignore[method-assign]
         done = asyncio.ensure_future(asyncio.to_thread(cmd.get))
         shown = None
         while not done.done():  # the call page shows the newest frame at 30 fps
@@ -235,6 +271,7 @@ async def _console(base: str, token: str, idcheck: bool, out: Any, cmd: Any) -> 
                     "lags": lags,
                     "idcheck": {"analysed": analysed, "found": found, "good": good},
                     "recovered": link.receive_side.recovered if link.receive_side else 0,
+                    "sending": sending,
                 },
             )
         )
@@ -313,6 +350,49 @@ def _sender(stats: dict[str, Any]) -> str:
         f"preference {stats.get('preference')}; NACKs received {sent.get('nacks')}, "
         f"packets resent {sent.get('resent')} of {sent.get('packets')}, PLIs {sent.get('plis')}"
     )
+
+
+def _receiver(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """What the citizen's video receiver counted in the window."""
+    a, b = before.get("recv") or {}, after.get("recv") or {}
+
+    def d(key: str) -> Any:
+        if b.get(key) is None:
+            return "?"
+        return b[key] - (a.get(key) or 0)
+
+    jb = d("jbDelay")
+    count = d("jbCount")
+    delay = f"{1000 * jb / count:.0f} ms" if isinstance(count, int) and count > 0 else "?"
+    return (
+        f"packets {d('packets')}, lost {d('lost')}, retransmitted {d('retransmitted')}, "
+        f"FEC {d('fec')}, NACKs {d('nacks')}, PLIs {d('plis')}, frames decoded "
+        f"{d('decoded')}, dropped {d('dropped')}, key frames {d('keyframes')}, freezes "
+        f"{d('freezes')}, jitter buffer delay {delay}"
+    )
+
+
+def _sending_note(trace: list[Any], t0: float, t1: float) -> str:
+    """The console's send controller in 5-s steps: estimate, step and bitrate, REMB, round
+    trip, smoothed loss, pacer backlog (each tick: at, estimate, step, kbps, fps, remb, rtt,
+    loss, backlog)."""
+    parts = []
+    start = t0
+    while start < t1:
+        inside = [e for e in trace if start <= e[0] < start + 5]
+        if inside:
+            steps = sorted({f"{e[2]}@{e[3]}/{e[4]}" for e in inside})
+            rembs = [e[5] for e in inside if e[5] is not None]
+            rtts = [e[6] for e in inside if e[6] is not None]
+            parts.append(
+                f"{start - t0:.0f}s est {min(e[1] for e in inside)}-{max(e[1] for e in inside)} "
+                f"{' '.join(steps)} remb {round(min(rembs)) if rembs else '-'}-"
+                f"{round(max(rembs)) if rembs else '-'} rtt {min(rtts) if rtts else '-'}-"
+                f"{max(rtts) if rtts else '-'} loss {max(e[7] for e in inside):.2f} "
+                f"backlog {max(e[8] for e in inside)}"
+            )
+        start += 5
+    return "; ".join(parts)
 
 
 def _audio_pct(before: dict[str, Any], after: dict[str, Any]) -> float:
@@ -457,6 +537,10 @@ async def console_call(
         call.notes.append("no audio sample reached the citizen in the window (concealment nan)")
     if stats1["sent"]:
         call.notes.append(f"citizen's sender at the end: {_sender(stats1)}")
+    call.notes.append(f"citizen's video receiver in the window: {_receiver(stats0, stats1)}")
+    if result.get("sending"):
+        call.notes.append("console's sender " + _sending_note(result["sending"], t0, t1))
+        call.extra["sending"] = [(round(e[0] - t0, 2), *e[1:]) for e in result["sending"]]
     rtcp = [tuple(e) for e in result["rtcp"]]
     remb = [(t, v) for t, kind, v in rtcp if kind == "remb"]
     spans = {"window": (t0, t1)}
@@ -573,6 +657,7 @@ async def native_call(
         call.notes.append("the citizen page played no remote audio")
     call.notes.append(f"citizen's sender at the end: {_sender(stats1)}")
     call.notes.append(f"advisor's sender at the end: {_sender(adv_stats)}")
+    call.notes.append(f"citizen's video receiver in the window: {_receiver(stats0, stats1)}")
     if profile.event_s is not None or profile.load is not None:
         call.series = {"c2b": _series(c_times, t0, t1), "b2c": _series(a_times, t0, t1)}
     call.extra["raw"] = {"window": [t0, t1], "c2b": c_times, "b2c": a_times}
@@ -735,6 +820,7 @@ async def run(args: argparse.Namespace) -> int:
                         "console": console.extra["raw"],
                         "remb": console.extra["remb"],
                         "lags": console.extra["lags"],
+                        "sending": console.extra.get("sending", []),
                     }
                     if native is not None:
                         raw["native"] = native.extra["raw"]

@@ -69,10 +69,12 @@ LOSS_CUT = 0.10
 LOSS_GROW = 0.025
 #: Loss at which video goes off for as long as it lasts (audio keeps what the link has).
 LOSS_OFF = 0.20
-#: A round trip this much (ms) above the quiet one means a queue is building. The round trip
-#: is the shortest of the last :data:`RTT_WINDOW_S`: single reports are late by whatever
-#: delays either side's event loop (hundreds of ms on a loaded machine), a queue delays all.
-RTT_QUEUE_MS = 300.0
+#: A round trip this much (ms) above the quiet one (or half the quiet one, if more) means a
+#: queue is building. The round trip is the shortest of the last :data:`RTT_WINDOW_S`: single
+#: reports are late by whatever delays either side's event loop (hundreds of ms on a loaded
+#: machine), a queue delays all. A mobile link's queue holds a few hundred ms and drops the
+#: rest: a threshold above that (it was max(300 ms, the quiet round trip)) never fires.
+RTT_QUEUE_MS = 200.0
 RTT_WINDOW_S = 2.0
 #: The pacer holding more than this (ms) means video is sent faster than it drains.
 BACKLOG_MS = 500.0
@@ -84,6 +86,13 @@ GROWTH = 1.08
 #: and that rate is forgotten after this long (s) without congestion.
 NEAR_CAPACITY_KBPS_S = 15.0
 CAPACITY_FORGET_S = 30.0
+#: While the link has shown congestion within this long (s) – smoothed loss at or above
+#: :data:`LOSS_GROW`, a queue, a cut – the receiver's REMB caps the estimate: it is Chromium's
+#: delay-based estimate (GCC sends min(delay-based, loss-based)). Without it a 5 % random loss
+#: held the estimate (2.5–10 %: hold) above a 400 kbit/s link whose REMB said 150–250.
+CONGESTED_S = 10.0
+#: A REMB older than this (s) caps nothing (Chromium sends one at least every second).
+REMB_FRESH_S = 3.0
 #: A cut at most this often (s): the reports that caused one still arrive for a round trip.
 CUT_EVERY_S = 1.0
 #: A step up needs the budget this far above the next floor, held this long (s).
@@ -190,6 +199,8 @@ class SendController:
     _capacity: float | None = None
     _capacity_at: float = -1e9
     _last_remb: float | None = None
+    _remb_at: float = -1e9
+    _congested_at: float = -1e9
     _last_at: float | None = None
     _last_cut: float = -1e9
     _changed_at: float = -1e9
@@ -229,7 +240,7 @@ class SendController:
         queued = (
             rtt is not None
             and self._min_rtt is not None
-            and rtt > self._min_rtt + max(RTT_QUEUE_MS, self._min_rtt)
+            and rtt > self._min_rtt + max(RTT_QUEUE_MS, 0.5 * self._min_rtt)
             and (self._last_rtt is None or rtt > 0.9 * self._last_rtt)
         )
         if rtt is not None:
@@ -242,6 +253,7 @@ class SendController:
         )
         if s.remb_kbps is not None:
             self._last_remb = s.remb_kbps
+            self._remb_at = s.at
         loss = s.loss if s.loss is not None else 0.0
         cut: float | None = None
         if loss > LOSS_CUT:
@@ -251,6 +263,8 @@ class SendController:
             cut = min(cut or self.estimate_kbps, 0.85 * min(self.estimate_kbps, sent))
         if remb_falling and s.remb_kbps is not None:
             cut = min(cut or self.estimate_kbps, s.remb_kbps)
+        if cut is not None or queued or self._loss >= LOSS_GROW:
+            self._congested_at = s.at
         if cut is not None:
             self._last_at = s.at
             if s.at - self._last_cut >= CUT_EVERY_S:
@@ -259,7 +273,32 @@ class SendController:
                 self.slow_start = False
                 self._capacity = self._sent_kbps()
                 self._capacity_at = s.at
+            self._cap_by_remb(s.at)
             return
+        self._grow(s, dt)
+        self._cap_by_remb(s.at)
+
+    def _cap_by_remb(self, now: float) -> None:
+        """On a congested link the receiver's (delay-based) REMB is the limit – down to what
+        the lowest step needs: REMB never rises above 1.5 × what arrives, so it cannot tell
+        when paused video could return; loss and the queue pause it."""
+        remb = self._last_remb
+        if (
+            remb is None
+            or now - self._congested_at >= CONGESTED_S
+            or now - self._remb_at >= REMB_FRESH_S
+        ):
+            return
+        cap = max(remb, self._lowest_need())
+        if self.estimate_kbps > cap:
+            self.estimate_kbps = cap
+            self.slow_start = False
+
+    def _lowest_need(self) -> float:
+        """The estimate at which the lowest step fits."""
+        return (LADDER[0].min_kbps + self._audio.kbps) / (1.0 - OVERHEAD)
+
+    def _grow(self, s: LinkSample, dt: float) -> None:
         if s.at - self._capacity_at > CAPACITY_FORGET_S or (
             self._capacity is not None and self.estimate_kbps > 1.3 * self._capacity
         ):
@@ -342,8 +381,7 @@ class SendController:
             if loss >= LOSS_CUT or self._heavy or now - self._last_cut < CUT_EVERY_S * 2:
                 return
             self._set_step(0, now)  # a careful try at the lowest step
-            floor = (LADDER[0].min_kbps + self._audio.kbps) / (1.0 - OVERHEAD)
-            self.estimate_kbps = max(self.estimate_kbps, floor * UP_MARGIN)
+            self.estimate_kbps = max(self.estimate_kbps, self._lowest_need() * UP_MARGIN)
             return
         if fit is None or fit < current:
             if now - self._up_at < FAILED_UP_S:

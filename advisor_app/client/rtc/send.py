@@ -44,7 +44,7 @@ from aiortc.rtp import (
 
 from advisor_app.client.rtc.adapt import LinkSample, Pause, SendController, SendPlan
 from advisor_app.client.rtc.opus_send import LossAwareOpusEncoder
-from advisor_app.client.rtc.pacing import Pacer
+from advisor_app.client.rtc.pacing import ABS_SEND_TIME_URI, Pacer
 from advisor_app.client.rtc.send_video import AdaptiveVp8Encoder, VideoSetting
 
 log = logging.getLogger(__name__)
@@ -196,6 +196,9 @@ class SendAdapter:
         """The answer is applied: decide from now on. A video whose negotiated codec is not
         VP8 (``transceivers``: the connection's, read for that) gets aiortc's own encoder."""
         for transceiver in transceivers or []:
+            for ext in getattr(transceiver, "_headerExtensions", None) or []:
+                if ext.uri == ABS_SEND_TIME_URI:
+                    self.pacer.abs_send_time_id = ext.id
             codecs = getattr(transceiver, "_codecs", None) or []
             sender = transceiver.sender
             if (
