@@ -265,6 +265,11 @@ class SendController:
             cut = min(cut or self.estimate_kbps, s.remb_kbps)
         if cut is not None or queued or self._loss >= LOSS_GROW:
             self._congested_at = s.at
+        if self.slow_start and s.loss is not None and s.loss >= LOSS_GROW:
+            # Slow start ends at the first loss, as TCP's: on a 400 kbit/s link it had
+            # doubled to 720p (1.5 Mbit/s) within 3 s before the smoothed loss said anything.
+            self.slow_start = False
+            self._congested_at = s.at
         if cut is not None:
             self._last_at = s.at
             if s.at - self._last_cut >= CUT_EVERY_S:
@@ -461,6 +466,15 @@ class SendController:
         pause = Pause.CHOSEN if self.audio_only else (Pause.WEAK if self.step is None else None)
         self.plan = SendPlan(camera, share, self._audio, pause, self.estimate_kbps)
         return self.plan
+
+    @property
+    def loss(self) -> float:
+        """The loss the reports said, smoothed (0–1)."""
+        return self._loss
+
+    def rtt_ms(self) -> float | None:
+        """The round trip now: the shortest of the last :data:`RTT_WINDOW_S` of reports."""
+        return min((r for _at, r in self._rtts), default=self._last_rtt)
 
     def choose_audio_only(self, on: bool) -> None:
         """The advisor's "Nur Ton": the camera is not sent until they switch it back."""

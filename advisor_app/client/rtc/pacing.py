@@ -24,6 +24,8 @@ from collections.abc import Awaitable, Callable
 
 from aiortc import clock
 
+from advisor_app.client.rtc.playout_delay import add_playout_delay
+
 log = logging.getLogger(__name__)
 
 #: The pacer sends this much ahead of its rate at once (ms of the rate), so short frames pass.
@@ -85,6 +87,10 @@ class Pacer:
         self.paced: set[int] = set()
         #: The negotiated id of abs-send-time: a packet that waited gets the time it leaves.
         self.abs_send_time_id: int | None = None
+        #: The negotiated id of playout-delay, and the minimum delay (ms) every video packet
+        #: asks of the receiver (:mod:`.playout_delay`).
+        self.playout_delay_id: int | None = None
+        self.min_playout_ms = 0
         self._queue: deque[tuple[float, bytes]] = deque()
         self._queued_bytes = 0
         self._wake = asyncio.Event()
@@ -127,6 +133,8 @@ class Pacer:
                     rate *= waited_ms / MAX_QUEUE_MS
                 next_at = max(next_at, time.monotonic() - BURST_MS / 1000.0)
                 next_at += 8.0 * len(data) / max(rate, 1.0) / 1000.0
+                if self.playout_delay_id is not None:
+                    data = add_playout_delay(data, self.playout_delay_id, self.min_playout_ms)
                 if self.abs_send_time_id is not None and waited_ms >= 1.0:
                     data = restamp_abs_send_time(
                         data, self.abs_send_time_id, clock.current_ntp_time()

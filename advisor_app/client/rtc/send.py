@@ -42,6 +42,7 @@ from aiortc.rtp import (
     unpack_remb_fci,
 )
 
+from advisor_app.client.rtc import playout_delay
 from advisor_app.client.rtc.adapt import LinkSample, Pause, SendController, SendPlan
 from advisor_app.client.rtc.opus_send import LossAwareOpusEncoder
 from advisor_app.client.rtc.pacing import ABS_SEND_TIME_URI, Pacer
@@ -132,6 +133,7 @@ class SendAdapter:
         controller: SendController | None = None,
     ) -> None:
         check_aiortc()
+        playout_delay.register()
         self.controller = controller or SendController()
         self._senders = senders
         self._sharing = sharing
@@ -199,6 +201,8 @@ class SendAdapter:
             for ext in getattr(transceiver, "_headerExtensions", None) or []:
                 if ext.uri == ABS_SEND_TIME_URI:
                     self.pacer.abs_send_time_id = ext.id
+                elif ext.uri == playout_delay.URI:
+                    self.pacer.playout_delay_id = ext.id
             codecs = getattr(transceiver, "_codecs", None) or []
             sender = transceiver.sender
             if (
@@ -236,6 +240,9 @@ class SendAdapter:
         plan = self.controller.update(sample)
         log.debug("%s -> %s", sample, plan)
         self._apply(plan)
+        self.pacer.min_playout_ms = playout_delay.min_delay_ms(
+            self.controller.rtt_ms(), self.controller.loss
+        )
         if reports.rtts:
             keyframe_every = max(1.0, 2.0 * min(reports.rtts) / 1000.0)
             for encoder in (self.camera, self.screen):

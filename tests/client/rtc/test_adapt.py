@@ -289,3 +289,23 @@ def test_a_queue_that_a_drop_tail_buffer_bounds_is_still_seen() -> None:
     before = ctl.estimate_kbps
     t, _ = run(ctl, 3.0, start=t, base_rtt=350.0 + 280.0)
     assert ctl.estimate_kbps <= 0.85 * before
+
+
+def test_slow_start_ends_at_the_first_loss_on_a_slow_link() -> None:
+    """Poor 3G's first seconds as the console saw them: a report of 4 % loss (2 of 50
+    packets), then reports without loss. The estimate once doubled on to 720p (1.5 Mbit/s)
+    within 3 s, before the smoothed loss said anything; slow start ends at the first loss."""
+    ctl = SendController()
+    reports = [
+        LinkSample(at=0.7, remb_kbps=105.0, rtt_ms=396.0),
+        LinkSample(at=1.2, remb_kbps=119.0, rtt_ms=423.0),
+        LinkSample(at=2.2, remb_kbps=242.0, loss=0.038, rtt_ms=383.0),
+        LinkSample(at=2.7, remb_kbps=250.0, rtt_ms=413.0),
+        LinkSample(at=3.7, remb_kbps=263.0, loss=0.0, rtt_ms=378.0),
+        LinkSample(at=4.7, remb_kbps=263.0, loss=0.0, rtt_ms=380.0),
+        LinkSample(at=5.7, remb_kbps=263.0, loss=0.0, rtt_ms=379.0),
+    ]
+    plans = [ctl.update(r) for r in reports]
+    assert not ctl.slow_start
+    assert all(p.camera is not None and p.camera.height <= 360 for p in plans), steps(plans)
+    assert ctl.estimate_kbps < 700
