@@ -93,6 +93,12 @@ CAPACITY_FORGET_S = 30.0
 CONGESTED_S = 10.0
 #: A REMB older than this (s) caps nothing (Chromium sends one at least every second).
 REMB_FRESH_S = 3.0
+#: The REMB caps only when it is below this share of what the console really sends: Chromium
+#: answers overuse with 0.85 × what arrives, and otherwise lets its REMB rise to no more than
+#: 1.5 × what arrives – so a REMB above what is sent says nothing about the link. Capped by
+#: such a REMB the console (whose encoder sends less than its target on a still picture) went
+#: down and down: 180p at 220 kbit/s on a 1.5 Mbit/s 3G link.
+REMB_BINDING = 0.95
 #: A cut at most this often (s): the reports that caused one still arrive for a round trip.
 CUT_EVERY_S = 1.0
 #: A step up needs the budget this far above the next floor, held this long (s).
@@ -142,6 +148,8 @@ class LinkSample:
     backlog_ms: float = 0.0
     #: The camera encoder's share of each frame interval spent encoding (CPU), if known.
     encode_load: float | None = None
+    #: What the console really sent since the last sample (kbit/s, all packets), if known.
+    sent_kbps: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +208,8 @@ class SendController:
     _capacity_at: float = -1e9
     _last_remb: float | None = None
     _remb_at: float = -1e9
+    #: What the console really sends (kbit/s, smoothed), None before it is known.
+    _actual_kbps: float | None = None
     _congested_at: float = -1e9
     _last_at: float | None = None
     _last_cut: float = -1e9
@@ -254,6 +264,9 @@ class SendController:
         if s.remb_kbps is not None:
             self._last_remb = s.remb_kbps
             self._remb_at = s.at
+        if s.sent_kbps is not None:
+            old = self._actual_kbps
+            self._actual_kbps = s.sent_kbps if old is None else 0.6 * old + 0.4 * s.sent_kbps
         loss = s.loss if s.loss is not None else 0.0
         cut: float | None = None
         if loss > LOSS_CUT:
@@ -284,14 +297,17 @@ class SendController:
         self._cap_by_remb(s.at)
 
     def _cap_by_remb(self, now: float) -> None:
-        """On a congested link the receiver's (delay-based) REMB is the limit – down to what
-        the lowest step needs: REMB never rises above 1.5 × what arrives, so it cannot tell
-        when paused video could return; loss and the queue pause it."""
+        """On a congested link the receiver's (delay-based) REMB is the limit when it is below
+        what the console sends (:data:`REMB_BINDING`) – down to what the lowest step needs:
+        REMB never rises above 1.5 × what arrives, so it cannot tell when paused video could
+        return; loss and the queue pause it."""
         remb = self._last_remb
+        actual = self._actual_kbps if self._actual_kbps is not None else self._sent_kbps()
         if (
             remb is None
             or now - self._congested_at >= CONGESTED_S
             or now - self._remb_at >= REMB_FRESH_S
+            or remb >= REMB_BINDING * actual
         ):
             return
         cap = max(remb, self._lowest_need())

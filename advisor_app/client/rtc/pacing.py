@@ -93,12 +93,15 @@ class Pacer:
         self.min_playout_ms = 0
         self._queue: deque[tuple[float, bytes]] = deque()
         self._queued_bytes = 0
+        #: Every byte handed to the pacer (RTP and RTCP, paced or not): what the console sends.
+        self.bytes_offered = 0
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closed = False
 
     async def send(self, data: bytes) -> None:
         """In place of the transport's ``_send_rtp``."""
+        self.bytes_offered += len(data)
         ssrc = rtp_ssrc(data)
         if ssrc is None or ssrc not in self.paced or self._closed:
             await self._send(data)

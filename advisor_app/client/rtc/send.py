@@ -147,6 +147,8 @@ class SendAdapter:
         self.pacer = Pacer(transport._send_rtp)
         transport._send_rtp = self.pacer.send  # type: ignore[method-assign]  # hook 2
         self.pacer.paced = {s._ssrc for k, s in senders.items() if k != "audio"}
+        self._offered = 0
+        self._offered_at = time.monotonic()
         self.plan: SendPlan = self.controller.update(LinkSample(at=time.monotonic()))
         self.camera: AdaptiveVp8Encoder | None = None
         self.screen: AdaptiveVp8Encoder | None = None
@@ -229,6 +231,10 @@ class SendAdapter:
         if lag_s > MAX_LAG_S:
             reports.rtts = []
         self.controller.sharing = self._sharing()
+        offered = self.pacer.bytes_offered
+        span = now - self._offered_at
+        sent_kbps = 8.0 * (offered - self._offered) / span / 1000.0 if span > 0.2 else None
+        self._offered, self._offered_at = offered, now
         sample = LinkSample(
             at=now,
             remb_kbps=reports.remb_kbps,
@@ -236,6 +242,7 @@ class SendAdapter:
             rtt_ms=min(reports.rtts) if reports.rtts else None,
             backlog_ms=self.pacer.backlog_ms(),
             encode_load=self.camera.load() if self.camera is not None else None,
+            sent_kbps=sent_kbps,
         )
         plan = self.controller.update(sample)
         log.debug("%s -> %s", sample, plan)
