@@ -555,8 +555,17 @@ async def console_call(
         spans = {f"{a:.0f}-{b:.0f} s": (t0 + a, t0 + b) for a, b in itertools.pairwise(marks)}
     kinds: dict[str, int] = {}
     for t, kind, _ in rtcp:
-        if t0 <= t <= t1:
+        if t0 <= t <= t1 and kind != "rr_loss":
             kinds[kind] = kinds.get(kind, 0) + 1
+    rr_parts = []
+    for span_name, (a, b) in spans.items():
+        losses = [v for t, kind, v in rtcp if kind == "rr_loss" and a <= t < b]
+        if losses:
+            rr_parts.append(
+                f"{span_name}: {len(losses)} blocks, mean {100 * sum(losses) / len(losses):.1f} "
+                f"max {100 * max(losses):.1f} %"
+            )
+    call.notes.append("console receiver reports, fraction lost: " + "; ".join(rr_parts))
     call.notes.append(f"console RTCP feedback sent in the window: {kinds}")
     call.notes.append(
         f"console gave a lost packet up for the next keyframe {result['recovered']} times"
