@@ -51,9 +51,11 @@ LADDER: tuple[Step, ...] = (
     Step("540p", 540, 30, 650, 1100, 800, 25),
     Step("720p", 720, 30, 1050, 1500, 1200, 25),
 )
-#: Where a call starts before the link has said anything (never 720p blind).
+#: Where a call starts before the link has said anything (never 720p blind): 360p at about
+#: what a 400 kbit/s mobile link carries (600 overfilled it for the first seconds, before
+#: any report); slow start still brings a LAN to 720p within a few seconds.
 START_STEP = 1
-START_KBPS = 600.0
+START_KBPS = 350.0
 MAX_KBPS = 2500.0
 
 #: Opus: the bitrate reserved for speech (kbit/s), and below which total it is lowered.
@@ -227,6 +229,7 @@ class SendController:
     _kbps: int | None = None
     _retarget_at: float = -1e9
     _loss: float = 0.0
+    _loss_known: bool = False
     _audio: AudioTarget = field(default_factory=lambda: AudioTarget(AUDIO_KBPS, 5))
     plan: SendPlan | None = None
 
@@ -237,6 +240,7 @@ class SendController:
         dt = 0.0 if self._last_at is None else max(0.0, min(s.at - self._last_at, 2.0))
         if s.loss is not None:
             self._loss = 0.5 * self._loss + 0.5 * s.loss
+            self._loss_known = True
         rtt: float | None = None
         if s.rtt_ms is not None:
             self._min_rtt = s.rtt_ms if self._min_rtt is None else min(self._min_rtt, s.rtt_ms)
@@ -484,13 +488,14 @@ class SendController:
         return self.plan
 
     @property
-    def loss(self) -> float:
-        """The loss the reports said, smoothed (0–1)."""
-        return self._loss
+    def loss(self) -> float | None:
+        """The loss the reports said, smoothed (0–1); None before the first report."""
+        return self._loss if self._loss_known else None
 
-    def rtt_ms(self) -> float | None:
-        """The round trip now: the shortest of the last :data:`RTT_WINDOW_S` of reports."""
-        return min((r for _at, r in self._rtts), default=self._last_rtt)
+    def rtt_high_ms(self) -> float | None:
+        """The longest round trip of the last :data:`RTT_WINDOW_S` of reports: what a
+        retransmission may take while the queues on the way vary."""
+        return max((r for _at, r in self._rtts), default=self._last_rtt)
 
     def choose_audio_only(self, on: bool) -> None:
         """The advisor's "Nur Ton": the camera is not sent until they switch it back."""

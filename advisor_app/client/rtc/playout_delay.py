@@ -22,6 +22,8 @@ URI = "http://www.webrtc.org/experiments/rtp-hdrext/playout-delay"
 ID = 6
 #: Smoothed loss at or above which the delay covers a retransmission.
 LOSS_ON = 0.01
+#: Before any loss is known, a round trip this long (ms) gets the delay.
+LONG_RTT_MS = 200.0
 #: Added to the round trip: the gap is seen one frame late, and the resent packet waits in
 #: the link's queue like any other.
 MARGIN_MS = 80.0
@@ -41,10 +43,15 @@ def register() -> None:
         extensions.append(RTCRtpHeaderExtensionParameters(id=ID, uri=URI))
 
 
-def min_delay_ms(rtt_ms: float | None, loss: float) -> int:
+def min_delay_ms(rtt_ms: float | None, loss: float | None) -> int:
     """The minimum playout delay to ask for: enough for one retransmission while the link
-    loses packets, else 0."""
-    if rtt_ms is None or loss < LOSS_ON:
+    loses packets, else 0. Before the first loss report (``loss`` None) a long round trip
+    (a mobile link) gets it too: the first seconds are when a slow link loses most."""
+    if rtt_ms is None:
+        return 0
+    if loss is None and rtt_ms < LONG_RTT_MS:
+        return 0
+    if loss is not None and loss < LOSS_ON:
         return 0
     return int(min(rtt_ms + MARGIN_MS, MAX_MIN_MS))
 

@@ -248,7 +248,7 @@ class SendAdapter:
         log.debug("%s -> %s", sample, plan)
         self._apply(plan)
         self.pacer.min_playout_ms = playout_delay.min_delay_ms(
-            self.controller.rtt_ms(), self.controller.loss
+            self.controller.rtt_high_ms(), self.controller.loss
         )
         if reports.rtts:
             keyframe_every = max(1.0, 2.0 * min(reports.rtts) / 1000.0)

@@ -336,3 +336,23 @@ def test_a_remb_that_only_follows_what_is_sent_does_not_hold_a_3g_link_down() ->
     later = plans[int(10.0 / TICK) :]  # from 10 s on
     assert all(p.camera is not None and p.camera.height >= 360 for p in later), steps(plans)
     assert overflowed <= 0.1 * len(plans)
+
+
+def test_the_round_trip_a_retransmission_may_take_is_the_recent_longest() -> None:
+    """The playout delay asked of the browser covers the longest recent round trip (queues
+    on the way vary), not the shortest, which the queue rule uses."""
+    ctl = SendController()
+    assert ctl.rtt_high_ms() is None
+    for at, rtt in ((0.5, 360.0), (1.0, 480.0), (1.5, 380.0)):
+        ctl.update(LinkSample(at=at, rtt_ms=rtt))
+    assert ctl.rtt_high_ms() == 480.0
+    ctl.update(LinkSample(at=4.0, rtt_ms=370.0))  # the 480 is older than the window
+    assert ctl.rtt_high_ms() == 370.0
+
+
+def test_the_blind_start_fits_a_poor_3g_link() -> None:
+    """Before any report the console sends 360p at what a 400 kbit/s link carries with its
+    headers (it started at 600 kbit/s, and the first seconds of poor 3G froze)."""
+    first = SendController().update(LinkSample(at=0.0))
+    assert first.camera is not None and first.camera.height == 360
+    assert (first.camera.kbps + first.audio.kbps) / 0.88 <= 400

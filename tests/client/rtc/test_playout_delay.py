@@ -77,6 +77,9 @@ def test_the_delay_covers_a_retransmission_only_while_the_link_loses_packets() -
     assert playout_delay.min_delay_ms(350.0, 0.0) == 0  # no loss: the browser's own choice
     assert playout_delay.min_delay_ms(None, 0.05) == 0  # no round trip known yet
     assert playout_delay.min_delay_ms(2000.0, 0.05) == playout_delay.MAX_MIN_MS
+    # Before the first loss report: a mobile link's round trip gets it, a LAN's does not.
+    assert playout_delay.min_delay_ms(350.0, None) == 430
+    assert playout_delay.min_delay_ms(5.0, None) == 0
 
 
 def test_the_extension_is_offered_for_video() -> None:
