@@ -94,6 +94,20 @@ INIT = """
 })();
 """
 
+#: ``--citizen-preference``: the citizen page's camera sender gets this degradation
+#: preference whatever the page sets (a diagnosis: is the page's choice what holds it down?).
+FORCE_PREFERENCE = """
+(() => {
+  const set = RTCRtpSender.prototype.setParameters;
+  RTCRtpSender.prototype.setParameters = function (params, ...rest) {
+    if (this.track && this.track.kind === 'video' && params.degradationPreference) {
+      params.degradationPreference = 'PREFERENCE';
+    }
+    return set.call(this, params, ...rest);
+  };
+})();
+"""
+
 STATS = """
 async () => {
   const out = { concealed: 0, samples: 0, audioPlaying: false, sent: null };
@@ -464,6 +478,7 @@ async def console_call(
     citizen_args: list[str],
     seconds: float,
     burners: int,
+    preference: str | None = None,
 ) -> Call:
     from tests.helpers.citizen_browser import CHROMIUM_ARGS, DESKTOP, browser_env, wait_step
 
@@ -490,6 +505,8 @@ async def console_call(
         )
         context = await browser.new_context(viewport=DESKTOP)
         await context.add_init_script(INIT)
+        if preference is not None:
+            await context.add_init_script(FORCE_PREFERENCE.replace("PREFERENCE", preference))
         page = await context.new_page()
         page.set_default_timeout(90_000)
         await page.goto(url)
@@ -791,7 +808,15 @@ async def run(args: argparse.Namespace) -> int:
                     cit_args.append(f"--use-file-for-fake-video-capture={card}")
                 try:
                     console = await console_call(
-                        pw, live, link, profile, citizen_exe, cit_args, args.seconds, args.burners
+                        pw,
+                        live,
+                        link,
+                        profile,
+                        citizen_exe,
+                        cit_args,
+                        args.seconds,
+                        args.burners,
+                        args.citizen_preference,
                     )
                 except RuntimeError as exc:  # e.g. no frame within 90 s: a result, not a crash
                     say(f"network: profile={name} failed: {exc}")
@@ -869,6 +894,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-native", action="store_true", help="no Chromium↔Chromium call")
     parser.add_argument("--remb-log", help="write the console's REMB values to FILE.<profile>.json")
     parser.add_argument("--raw", help="write every frame time and REMB to FILE.<profile>.json")
+    parser.add_argument(
+        "--citizen-preference",
+        choices=["maintain-framerate", "maintain-resolution", "balanced"],
+        help="force the citizen page's camera degradation preference (a diagnosis)",
+    )
     parser.add_argument("--fail-on-miss", action="store_true")
     args = parser.parse_args(argv)
     args.profile = args.profile or DEFAULT_PROFILES
