@@ -94,6 +94,20 @@ INIT = """
 })();
 """
 
+#: ``--citizen-preference``: the citizen page's camera sender gets this degradation
+#: preference whatever the page sets (a diagnosis: is the page's choice what holds it down?).
+FORCE_PREFERENCE = """
+(() => {
+  const set = RTCRtpSender.prototype.setParameters;
+  RTCRtpSender.prototype.setParameters = function (params, ...rest) {
+    if (this.track && this.track.kind === 'video' && params.degradationPreference) {
+      params.degradationPreference = 'PREFERENCE';
+    }
+    return set.call(this, params, ...rest);
+  };
+})();
+"""
+
 STATS = """
 async () => {
   const out = { concealed: 0, samples: 0, audioPlaying: false, sent: null };
@@ -103,6 +117,15 @@ async () => {
       if (s.type === 'inbound-rtp' && s.kind === 'audio') {
         out.concealed += s.concealedSamples || 0;
         out.samples += s.totalSamplesReceived || 0;
+      }
+      if (s.type === 'inbound-rtp' && s.kind === 'video'
+          && (!out.recv || s.packetsReceived > out.recv.packets)) {
+        out.recv = { packets: s.packetsReceived, lost: s.packetsLost, nacks: s.nackCount,
+                     plis: s.pliCount, decoded: s.framesDecoded, dropped: s.framesDropped,
+                     keyframes: s.keyFramesDecoded, fec: s.fecPacketsReceived,
+                     freezes: s.freezeCount, jbDelay: s.jitterBufferDelay,
+                     jbCount: s.jitterBufferEmittedCount,
+                     retransmitted: s.retransmittedPacketsReceived };
       }
       if (s.type === 'outbound-rtp' && s.kind === 'video' && s.framesSent) {
         out.sent = { height: s.frameHeight, fps: s.framesPerSecond,
@@ -205,6 +228,33 @@ async def _console(base: str, token: str, idcheck: bool, out: Any, cmd: Any) -> 
         watcher = asyncio.ensure_future(watch_loop())
         await console.wait_for(lambda: bool(frames), timeout=90)
         out.put(("first", frames[0][0]))
+        sending: list[tuple[Any, ...]] = []
+        adapter = link.sending
+        if adapter is not None:  # every decision of the console's send side
+            tick = adapter.tick
+
+            def traced(now: float, lag_s: float = 0.0) -> Any:
+                reports = adapter._reports
+                remb, rtts = reports.remb_kbps, list(reports.rtts)
+                backlog = adapter.pacer.backlog_ms()
+                plan = tick(now, lag_s)
+                cam = plan.camera
+                sending.append(
+                    (
+                        time.time(),
+                        round(plan.estimate_kbps),
+                        cam.step if cam else None,
+                        cam.kbps if cam else 0,
+                        cam.fps if cam else 0,
+                        remb,
+                        round(min(rtts)) if rtts else None,
+                        round(adapter.controller._loss, 3),
+                        round(backlog),
+                    )
+                )
+                return plan
+
+            adapter.tick = traced  # type: ignore[method-assign]
         done = asyncio.ensure_future(asyncio.to_thread(cmd.get))
         shown = None
         while not done.done():  # the call page shows the newest frame at 30 fps
@@ -235,6 +285,7 @@ async def _console(base: str, token: str, idcheck: bool, out: Any, cmd: Any) -> 
                     "lags": lags,
                     "idcheck": {"analysed": analysed, "found": found, "good": good},
                     "recovered": link.receive_side.recovered if link.receive_side else 0,
+                    "sending": sending,
                 },
             )
         )
@@ -315,6 +366,49 @@ def _sender(stats: dict[str, Any]) -> str:
     )
 
 
+def _receiver(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """What the citizen's video receiver counted in the window."""
+    a, b = before.get("recv") or {}, after.get("recv") or {}
+
+    def d(key: str) -> Any:
+        if b.get(key) is None:
+            return "?"
+        return b[key] - (a.get(key) or 0)
+
+    jb = d("jbDelay")
+    count = d("jbCount")
+    delay = f"{1000 * jb / count:.0f} ms" if isinstance(count, int) and count > 0 else "?"
+    return (
+        f"packets {d('packets')}, lost {d('lost')}, retransmitted {d('retransmitted')}, "
+        f"FEC {d('fec')}, NACKs {d('nacks')}, PLIs {d('plis')}, frames decoded "
+        f"{d('decoded')}, dropped {d('dropped')}, key frames {d('keyframes')}, freezes "
+        f"{d('freezes')}, jitter buffer delay {delay}"
+    )
+
+
+def _sending_note(trace: list[Any], t0: float, t1: float) -> str:
+    """The console's send controller in 5-s steps: estimate, step and bitrate, REMB, round
+    trip, smoothed loss, pacer backlog (each tick: at, estimate, step, kbps, fps, remb, rtt,
+    loss, backlog)."""
+    parts = []
+    start = t0
+    while start < t1:
+        inside = [e for e in trace if start <= e[0] < start + 5]
+        if inside:
+            steps = sorted({f"{e[2]}@{e[3]}/{e[4]}" for e in inside})
+            rembs = [e[5] for e in inside if e[5] is not None]
+            rtts = [e[6] for e in inside if e[6] is not None]
+            parts.append(
+                f"{start - t0:.0f}s est {min(e[1] for e in inside)}-{max(e[1] for e in inside)} "
+                f"{' '.join(steps)} remb {round(min(rembs)) if rembs else '-'}-"
+                f"{round(max(rembs)) if rembs else '-'} rtt {min(rtts) if rtts else '-'}-"
+                f"{max(rtts) if rtts else '-'} loss {max(e[7] for e in inside):.2f} "
+                f"backlog {max(e[8] for e in inside)}"
+            )
+        start += 5
+    return "; ".join(parts)
+
+
 def _audio_pct(before: dict[str, Any], after: dict[str, Any]) -> float:
     samples = after["samples"] - before["samples"]
     if samples <= 0:
@@ -384,6 +478,7 @@ async def console_call(
     citizen_args: list[str],
     seconds: float,
     burners: int,
+    preference: str | None = None,
 ) -> Call:
     from tests.helpers.citizen_browser import CHROMIUM_ARGS, DESKTOP, browser_env, wait_step
 
@@ -410,6 +505,8 @@ async def console_call(
         )
         context = await browser.new_context(viewport=DESKTOP)
         await context.add_init_script(INIT)
+        if preference is not None:
+            await context.add_init_script(FORCE_PREFERENCE.replace("PREFERENCE", preference))
         page = await context.new_page()
         page.set_default_timeout(90_000)
         await page.goto(url)
@@ -457,6 +554,10 @@ async def console_call(
         call.notes.append("no audio sample reached the citizen in the window (concealment nan)")
     if stats1["sent"]:
         call.notes.append(f"citizen's sender at the end: {_sender(stats1)}")
+    call.notes.append(f"citizen's video receiver in the window: {_receiver(stats0, stats1)}")
+    if result.get("sending"):
+        call.notes.append("console's sender " + _sending_note(result["sending"], t0, t1))
+        call.extra["sending"] = [(round(e[0] - t0, 2), *e[1:]) for e in result["sending"]]
     rtcp = [tuple(e) for e in result["rtcp"]]
     remb = [(t, v) for t, kind, v in rtcp if kind == "remb"]
     spans = {"window": (t0, t1)}
@@ -471,8 +572,17 @@ async def console_call(
         spans = {f"{a:.0f}-{b:.0f} s": (t0 + a, t0 + b) for a, b in itertools.pairwise(marks)}
     kinds: dict[str, int] = {}
     for t, kind, _ in rtcp:
-        if t0 <= t <= t1:
+        if t0 <= t <= t1 and kind != "rr_loss":
             kinds[kind] = kinds.get(kind, 0) + 1
+    rr_parts = []
+    for span_name, (a, b) in spans.items():
+        losses = [v for t, kind, v in rtcp if kind == "rr_loss" and a <= t < b]
+        if losses:
+            rr_parts.append(
+                f"{span_name}: {len(losses)} blocks, mean {100 * sum(losses) / len(losses):.1f} "
+                f"max {100 * max(losses):.1f} %"
+            )
+    call.notes.append("console receiver reports, fraction lost: " + "; ".join(rr_parts))
     call.notes.append(f"console RTCP feedback sent in the window: {kinds}")
     call.notes.append(
         f"console gave a lost packet up for the next keyframe {result['recovered']} times"
@@ -573,6 +683,7 @@ async def native_call(
         call.notes.append("the citizen page played no remote audio")
     call.notes.append(f"citizen's sender at the end: {_sender(stats1)}")
     call.notes.append(f"advisor's sender at the end: {_sender(adv_stats)}")
+    call.notes.append(f"citizen's video receiver in the window: {_receiver(stats0, stats1)}")
     if profile.event_s is not None or profile.load is not None:
         call.series = {"c2b": _series(c_times, t0, t1), "b2c": _series(a_times, t0, t1)}
     call.extra["raw"] = {"window": [t0, t1], "c2b": c_times, "b2c": a_times}
@@ -697,7 +808,15 @@ async def run(args: argparse.Namespace) -> int:
                     cit_args.append(f"--use-file-for-fake-video-capture={card}")
                 try:
                     console = await console_call(
-                        pw, live, link, profile, citizen_exe, cit_args, args.seconds, args.burners
+                        pw,
+                        live,
+                        link,
+                        profile,
+                        citizen_exe,
+                        cit_args,
+                        args.seconds,
+                        args.burners,
+                        args.citizen_preference,
                     )
                 except RuntimeError as exc:  # e.g. no frame within 90 s: a result, not a crash
                     say(f"network: profile={name} failed: {exc}")
@@ -735,6 +854,7 @@ async def run(args: argparse.Namespace) -> int:
                         "console": console.extra["raw"],
                         "remb": console.extra["remb"],
                         "lags": console.extra["lags"],
+                        "sending": console.extra.get("sending", []),
                     }
                     if native is not None:
                         raw["native"] = native.extra["raw"]
@@ -774,6 +894,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-native", action="store_true", help="no Chromium↔Chromium call")
     parser.add_argument("--remb-log", help="write the console's REMB values to FILE.<profile>.json")
     parser.add_argument("--raw", help="write every frame time and REMB to FILE.<profile>.json")
+    parser.add_argument(
+        "--citizen-preference",
+        choices=["maintain-framerate", "maintain-resolution", "balanced"],
+        help="force the citizen page's camera degradation preference (a diagnosis)",
+    )
     parser.add_argument("--fail-on-miss", action="store_true")
     args = parser.parse_args(argv)
     args.profile = args.profile or DEFAULT_PROFILES

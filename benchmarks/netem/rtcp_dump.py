@@ -4,7 +4,8 @@ feedback, NACK, PLI and FIR (observation only; nothing is changed).
 :func:`install` wraps aiortc's ``RTCDtlsTransport._send_rtp`` (where every RTP and RTCP
 packet of a connection passes in clear before SRTP) in this process, so whoever builds the
 packet (aiortc's receiver, or a subclass of the console's) is seen. The log keeps
-``(time.time(), kind, value)``: for ``remb`` the bitrate in bit/s, for the others 1.
+``(time.time(), kind, value)``: for ``remb`` the bitrate in bit/s, for ``rr_loss`` the
+fraction lost of one report block (0–1), for the others 1.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+RTCP_SR = 200
+RTCP_RR = 201
 RTCP_RTPFB = 205
 RTCP_PSFB = 206
 
@@ -40,6 +43,11 @@ class RtcpLog:
                 self.entries.append((now, "remb", float(bitrate)))
             elif ptype == RTCP_PSFB and fmt in (1, 4):
                 self.entries.append((now, "pli" if fmt == 1 else "fir", 1.0))
+            elif ptype in (RTCP_SR, RTCP_RR):  # the loss the console reports, per block
+                blocks = body[4 + (20 if ptype == RTCP_SR else 0) :]
+                for i in range(min(fmt, len(blocks) // 24)):
+                    fraction = blocks[24 * i + 4]
+                    self.entries.append((now, "rr_loss", fraction / 256.0))
             elif ptype == RTCP_RTPFB and fmt in (1, 15):
                 self.entries.append((now, "nack" if fmt == 1 else "twcc", 1.0))
 

@@ -51,9 +51,11 @@ LADDER: tuple[Step, ...] = (
     Step("540p", 540, 30, 650, 1100, 800, 25),
     Step("720p", 720, 30, 1050, 1500, 1200, 25),
 )
-#: Where a call starts before the link has said anything (never 720p blind).
+#: Where a call starts before the link has said anything (never 720p blind): 360p at about
+#: what a 400 kbit/s mobile link carries (600 overfilled it for the first seconds, before
+#: any report); slow start still brings a LAN to 720p within a few seconds.
 START_STEP = 1
-START_KBPS = 600.0
+START_KBPS = 350.0
 MAX_KBPS = 2500.0
 
 #: Opus: the bitrate reserved for speech (kbit/s), and below which total it is lowered.
@@ -69,10 +71,12 @@ LOSS_CUT = 0.10
 LOSS_GROW = 0.025
 #: Loss at which video goes off for as long as it lasts (audio keeps what the link has).
 LOSS_OFF = 0.20
-#: A round trip this much (ms) above the quiet one means a queue is building. The round trip
-#: is the shortest of the last :data:`RTT_WINDOW_S`: single reports are late by whatever
-#: delays either side's event loop (hundreds of ms on a loaded machine), a queue delays all.
-RTT_QUEUE_MS = 300.0
+#: A round trip this much (ms) above the quiet one (or half the quiet one, if more) means a
+#: queue is building. The round trip is the shortest of the last :data:`RTT_WINDOW_S`: single
+#: reports are late by whatever delays either side's event loop (hundreds of ms on a loaded
+#: machine), a queue delays all. A mobile link's queue holds a few hundred ms and drops the
+#: rest: a threshold above that (it was max(300 ms, the quiet round trip)) never fires.
+RTT_QUEUE_MS = 200.0
 RTT_WINDOW_S = 2.0
 #: The pacer holding more than this (ms) means video is sent faster than it drains.
 BACKLOG_MS = 500.0
@@ -84,6 +88,19 @@ GROWTH = 1.08
 #: and that rate is forgotten after this long (s) without congestion.
 NEAR_CAPACITY_KBPS_S = 15.0
 CAPACITY_FORGET_S = 30.0
+#: While the link has shown congestion within this long (s) – smoothed loss at or above
+#: :data:`LOSS_GROW`, a queue, a cut – the receiver's REMB caps the estimate: it is Chromium's
+#: delay-based estimate (GCC sends min(delay-based, loss-based)). Without it a 5 % random loss
+#: held the estimate (2.5–10 %: hold) above a 400 kbit/s link whose REMB said 150–250.
+CONGESTED_S = 10.0
+#: A REMB older than this (s) caps nothing (Chromium sends one at least every second).
+REMB_FRESH_S = 3.0
+#: The REMB caps only when it is below this share of what the console really sends: Chromium
+#: answers overuse with 0.85 × what arrives, and otherwise lets its REMB rise to no more than
+#: 1.5 × what arrives – so a REMB above what is sent says nothing about the link. Capped by
+#: such a REMB the console (whose encoder sends less than its target on a still picture) went
+#: down and down: 180p at 220 kbit/s on a 1.5 Mbit/s 3G link.
+REMB_BINDING = 0.95
 #: A cut at most this often (s): the reports that caused one still arrive for a round trip.
 CUT_EVERY_S = 1.0
 #: A step up needs the budget this far above the next floor, held this long (s).
@@ -133,6 +150,8 @@ class LinkSample:
     backlog_ms: float = 0.0
     #: The camera encoder's share of each frame interval spent encoding (CPU), if known.
     encode_load: float | None = None
+    #: What the console really sent since the last sample (kbit/s, all packets), if known.
+    sent_kbps: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +209,10 @@ class SendController:
     _capacity: float | None = None
     _capacity_at: float = -1e9
     _last_remb: float | None = None
+    _remb_at: float = -1e9
+    #: What the console really sends (kbit/s, smoothed), None before it is known.
+    _actual_kbps: float | None = None
+    _congested_at: float = -1e9
     _last_at: float | None = None
     _last_cut: float = -1e9
     _changed_at: float = -1e9
@@ -206,6 +229,7 @@ class SendController:
     _kbps: int | None = None
     _retarget_at: float = -1e9
     _loss: float = 0.0
+    _loss_known: bool = False
     _audio: AudioTarget = field(default_factory=lambda: AudioTarget(AUDIO_KBPS, 5))
     plan: SendPlan | None = None
 
@@ -216,6 +240,7 @@ class SendController:
         dt = 0.0 if self._last_at is None else max(0.0, min(s.at - self._last_at, 2.0))
         if s.loss is not None:
             self._loss = 0.5 * self._loss + 0.5 * s.loss
+            self._loss_known = True
         rtt: float | None = None
         if s.rtt_ms is not None:
             self._min_rtt = s.rtt_ms if self._min_rtt is None else min(self._min_rtt, s.rtt_ms)
@@ -229,7 +254,7 @@ class SendController:
         queued = (
             rtt is not None
             and self._min_rtt is not None
-            and rtt > self._min_rtt + max(RTT_QUEUE_MS, self._min_rtt)
+            and rtt > self._min_rtt + max(RTT_QUEUE_MS, 0.5 * self._min_rtt)
             and (self._last_rtt is None or rtt > 0.9 * self._last_rtt)
         )
         if rtt is not None:
@@ -242,6 +267,10 @@ class SendController:
         )
         if s.remb_kbps is not None:
             self._last_remb = s.remb_kbps
+            self._remb_at = s.at
+        if s.sent_kbps is not None:
+            old = self._actual_kbps
+            self._actual_kbps = s.sent_kbps if old is None else 0.6 * old + 0.4 * s.sent_kbps
         loss = s.loss if s.loss is not None else 0.0
         cut: float | None = None
         if loss > LOSS_CUT:
@@ -251,6 +280,13 @@ class SendController:
             cut = min(cut or self.estimate_kbps, 0.85 * min(self.estimate_kbps, sent))
         if remb_falling and s.remb_kbps is not None:
             cut = min(cut or self.estimate_kbps, s.remb_kbps)
+        if cut is not None or queued or self._loss >= LOSS_GROW:
+            self._congested_at = s.at
+        if self.slow_start and s.loss is not None and s.loss >= LOSS_GROW:
+            # Slow start ends at the first loss, as TCP's: on a 400 kbit/s link it had
+            # doubled to 720p (1.5 Mbit/s) within 3 s before the smoothed loss said anything.
+            self.slow_start = False
+            self._congested_at = s.at
         if cut is not None:
             self._last_at = s.at
             if s.at - self._last_cut >= CUT_EVERY_S:
@@ -259,7 +295,35 @@ class SendController:
                 self.slow_start = False
                 self._capacity = self._sent_kbps()
                 self._capacity_at = s.at
+            self._cap_by_remb(s.at)
             return
+        self._grow(s, dt)
+        self._cap_by_remb(s.at)
+
+    def _cap_by_remb(self, now: float) -> None:
+        """On a congested link the receiver's (delay-based) REMB is the limit when it is below
+        what the console sends (:data:`REMB_BINDING`) – down to what the lowest step needs:
+        REMB never rises above 1.5 × what arrives, so it cannot tell when paused video could
+        return; loss and the queue pause it."""
+        remb = self._last_remb
+        actual = self._actual_kbps if self._actual_kbps is not None else self._sent_kbps()
+        if (
+            remb is None
+            or now - self._congested_at >= CONGESTED_S
+            or now - self._remb_at >= REMB_FRESH_S
+            or remb >= REMB_BINDING * actual
+        ):
+            return
+        cap = max(remb, self._lowest_need())
+        if self.estimate_kbps > cap:
+            self.estimate_kbps = cap
+            self.slow_start = False
+
+    def _lowest_need(self) -> float:
+        """The estimate at which the lowest step fits."""
+        return (LADDER[0].min_kbps + self._audio.kbps) / (1.0 - OVERHEAD)
+
+    def _grow(self, s: LinkSample, dt: float) -> None:
         if s.at - self._capacity_at > CAPACITY_FORGET_S or (
             self._capacity is not None and self.estimate_kbps > 1.3 * self._capacity
         ):
@@ -342,8 +406,7 @@ class SendController:
             if loss >= LOSS_CUT or self._heavy or now - self._last_cut < CUT_EVERY_S * 2:
                 return
             self._set_step(0, now)  # a careful try at the lowest step
-            floor = (LADDER[0].min_kbps + self._audio.kbps) / (1.0 - OVERHEAD)
-            self.estimate_kbps = max(self.estimate_kbps, floor * UP_MARGIN)
+            self.estimate_kbps = max(self.estimate_kbps, self._lowest_need() * UP_MARGIN)
             return
         if fit is None or fit < current:
             if now - self._up_at < FAILED_UP_S:
@@ -423,6 +486,16 @@ class SendController:
         pause = Pause.CHOSEN if self.audio_only else (Pause.WEAK if self.step is None else None)
         self.plan = SendPlan(camera, share, self._audio, pause, self.estimate_kbps)
         return self.plan
+
+    @property
+    def loss(self) -> float | None:
+        """The loss the reports said, smoothed (0–1); None before the first report."""
+        return self._loss if self._loss_known else None
+
+    def rtt_high_ms(self) -> float | None:
+        """The longest round trip of the last :data:`RTT_WINDOW_S` of reports: what a
+        retransmission may take while the queues on the way vary."""
+        return max((r for _at, r in self._rtts), default=self._last_rtt)
 
     def choose_audio_only(self, on: bool) -> None:
         """The advisor's "Nur Ton": the camera is not sent until they switch it back."""

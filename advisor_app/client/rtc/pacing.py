@@ -6,6 +6,10 @@ aiortc hands each encoded frame's packets to the DTLS transport back to back; a 
 front of the transport's ``_send_rtp`` (see :mod:`.send`): RTCP, audio and retransmissions go
 through at once, the video SSRCs' packets wait in one FIFO that drains at ``rate_kbps`` (set
 to a few times the video target, as WebRTC's pacer does) with a small burst allowance.
+
+aiortc stamps abs-send-time when it hands a packet over, i.e. before it waits here; the
+receiver's delay-based estimate (its REMB, which caps the console's rate on a congested link)
+would read the pacer's queue as the network's. A packet that waited gets the time it leaves.
 """
 
 from __future__ import annotations
@@ -17,6 +21,10 @@ import struct
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+
+from aiortc import clock
+
+from advisor_app.client.rtc.playout_delay import add_playout_delay
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +39,36 @@ MAX_QUEUE_MS = 400.0
 SLEEP_MIN_S = 0.005
 
 SendRtp = Callable[[bytes], Awaitable[None]]
+
+ABS_SEND_TIME_URI = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
+
+
+def restamp_abs_send_time(data: bytes, ext_id: int, ntp: int) -> bytes:
+    """``data`` with its abs-send-time header extension (one-byte form, id ``ext_id``) set to
+    ``ntp`` (a 64-bit NTP time); unchanged if it has none."""
+    if len(data) < 12 or not data[0] & 0x10:
+        return data
+    pos = 12 + 4 * (data[0] & 0x0F)
+    if len(data) < pos + 4:
+        return data
+    profile, words = struct.unpack_from("!HH", data, pos)
+    if profile != 0xBEDE:
+        return data
+    i, end = pos + 4, min(len(data), pos + 4 + 4 * words)
+    while i < end:
+        head = data[i]
+        if head == 0:  # padding
+            i += 1
+            continue
+        ext, size = head >> 4, (head & 0x0F) + 1
+        if ext == 15:
+            break
+        if ext == ext_id and size == 3 and i + 4 <= end:
+            out = bytearray(data)
+            out[i + 1 : i + 4] = ((ntp >> 14) & 0xFFFFFF).to_bytes(3, "big")
+            return bytes(out)
+        i += 1 + size
+    return data
 
 
 def rtp_ssrc(data: bytes) -> int | None:
@@ -47,14 +85,23 @@ class Pacer:
         self._send = send
         self.rate_kbps = rate_kbps
         self.paced: set[int] = set()
+        #: The negotiated id of abs-send-time: a packet that waited gets the time it leaves.
+        self.abs_send_time_id: int | None = None
+        #: The negotiated id of playout-delay, and the minimum delay (ms) every video packet
+        #: asks of the receiver (:mod:`.playout_delay`).
+        self.playout_delay_id: int | None = None
+        self.min_playout_ms = 0
         self._queue: deque[tuple[float, bytes]] = deque()
         self._queued_bytes = 0
+        #: Every byte handed to the pacer (RTP and RTCP, paced or not): what the console sends.
+        self.bytes_offered = 0
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closed = False
 
     async def send(self, data: bytes) -> None:
         """In place of the transport's ``_send_rtp``."""
+        self.bytes_offered += len(data)
         ssrc = rtp_ssrc(data)
         if ssrc is None or ssrc not in self.paced or self._closed:
             await self._send(data)
@@ -89,6 +136,12 @@ class Pacer:
                     rate *= waited_ms / MAX_QUEUE_MS
                 next_at = max(next_at, time.monotonic() - BURST_MS / 1000.0)
                 next_at += 8.0 * len(data) / max(rate, 1.0) / 1000.0
+                if self.playout_delay_id is not None:
+                    data = add_playout_delay(data, self.playout_delay_id, self.min_playout_ms)
+                if self.abs_send_time_id is not None and waited_ms >= 1.0:
+                    data = restamp_abs_send_time(
+                        data, self.abs_send_time_id, clock.current_ntp_time()
+                    )
                 # A transport closed under the queue: nothing left to send to.
                 with contextlib.suppress(ConnectionError):
                     await self._send(data)

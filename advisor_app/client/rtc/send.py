@@ -20,7 +20,9 @@ small hooks reach into it – this is the console's only patch of aiortc, pinned
 1. the sender's private encoder slot (``_RTCRtpSender__encoder``), which aiortc fills on the
    first frame only while it is empty;
 2. the DTLS transport's ``_send_rtp`` on the instance, wrapped by the pacer;
-3. each sender's ``_handle_rtcp_packet`` on the instance, wrapped to read the packet first.
+3. each sender's ``_handle_rtcp_packet`` on the instance, wrapped to read the packet first;
+4. each video sender's ``_retransmit`` on the instance, wrapped to resend a packet twice while
+   the link loses much (:func:`repeat_retransmissions`).
 """
 
 from __future__ import annotations
@@ -42,9 +44,10 @@ from aiortc.rtp import (
     unpack_remb_fci,
 )
 
+from advisor_app.client.rtc import playout_delay
 from advisor_app.client.rtc.adapt import LinkSample, Pause, SendController, SendPlan
 from advisor_app.client.rtc.opus_send import LossAwareOpusEncoder
-from advisor_app.client.rtc.pacing import Pacer
+from advisor_app.client.rtc.pacing import ABS_SEND_TIME_URI, Pacer
 from advisor_app.client.rtc.send_video import AdaptiveVp8Encoder, VideoSetting
 
 log = logging.getLogger(__name__)
@@ -119,6 +122,27 @@ class _Loss:
         return loss
 
 
+#: Smoothed loss at or above which each retransmission goes out twice: with 5 % loss a
+#: resent packet is lost again 5 % of the time and its frame then waits a second round trip
+#: (≈ 800 ms on poor 3G), beyond the playout delay: most of what still froze there. Chromium
+#: protects its video with FEC instead, which aiortc cannot send.
+REPEAT_RTX_LOSS = 0.03
+
+
+def repeat_retransmissions(sender: Any, enabled: Callable[[], bool]) -> None:
+    """Make ``sender`` answer each NACKed packet twice while ``enabled()``: two RTX packets of
+    their own sequence numbers (one SRTP index each); the receiver keeps the first to arrive
+    and drops the other as a duplicate."""
+    retransmit = sender._retransmit
+
+    async def twice(sequence_number: int) -> None:
+        await retransmit(sequence_number)
+        if enabled():
+            await retransmit(sequence_number)
+
+    setattr(sender, "_retransmit", twice)  # noqa: B010  # hook 4
+
+
 class SendAdapter:
     """The send side of one connection (see the module's docstring)."""
 
@@ -132,6 +156,7 @@ class SendAdapter:
         controller: SendController | None = None,
     ) -> None:
         check_aiortc()
+        playout_delay.register()
         self.controller = controller or SendController()
         self._senders = senders
         self._sharing = sharing
@@ -145,6 +170,8 @@ class SendAdapter:
         self.pacer = Pacer(transport._send_rtp)
         transport._send_rtp = self.pacer.send  # type: ignore[method-assign]  # hook 2
         self.pacer.paced = {s._ssrc for k, s in senders.items() if k != "audio"}
+        self._offered = 0
+        self._offered_at = time.monotonic()
         self.plan: SendPlan = self.controller.update(LinkSample(at=time.monotonic()))
         self.camera: AdaptiveVp8Encoder | None = None
         self.screen: AdaptiveVp8Encoder | None = None
@@ -157,6 +184,9 @@ class SendAdapter:
         self._install("audio", self.audio)
         for sender in senders.values():
             self._watch_rtcp(sender)
+        for kind in ("video", "screen"):
+            if kind in senders:
+                repeat_retransmissions(senders[kind], self._repeat_rtx)
         self._apply(self.plan)
 
     def _install(self, kind: str, encoder: Any) -> None:
@@ -196,6 +226,11 @@ class SendAdapter:
         """The answer is applied: decide from now on. A video whose negotiated codec is not
         VP8 (``transceivers``: the connection's, read for that) gets aiortc's own encoder."""
         for transceiver in transceivers or []:
+            for ext in getattr(transceiver, "_headerExtensions", None) or []:
+                if ext.uri == ABS_SEND_TIME_URI:
+                    self.pacer.abs_send_time_id = ext.id
+                elif ext.uri == playout_delay.URI:
+                    self.pacer.playout_delay_id = ext.id
             codecs = getattr(transceiver, "_codecs", None) or []
             sender = transceiver.sender
             if (
@@ -222,6 +257,10 @@ class SendAdapter:
         if lag_s > MAX_LAG_S:
             reports.rtts = []
         self.controller.sharing = self._sharing()
+        offered = self.pacer.bytes_offered
+        span = now - self._offered_at
+        sent_kbps = 8.0 * (offered - self._offered) / span / 1000.0 if span > 0.2 else None
+        self._offered, self._offered_at = offered, now
         sample = LinkSample(
             at=now,
             remb_kbps=reports.remb_kbps,
@@ -229,10 +268,14 @@ class SendAdapter:
             rtt_ms=min(reports.rtts) if reports.rtts else None,
             backlog_ms=self.pacer.backlog_ms(),
             encode_load=self.camera.load() if self.camera is not None else None,
+            sent_kbps=sent_kbps,
         )
         plan = self.controller.update(sample)
         log.debug("%s -> %s", sample, plan)
         self._apply(plan)
+        self.pacer.min_playout_ms = playout_delay.min_delay_ms(
+            self.controller.rtt_high_ms(), self.controller.loss
+        )
         if reports.rtts:
             keyframe_every = max(1.0, 2.0 * min(reports.rtts) / 1000.0)
             for encoder in (self.camera, self.screen):
@@ -271,6 +314,10 @@ class SendAdapter:
             self._pause = plan.pause
             log.info("camera video %s", f"paused ({plan.pause})" if plan.pause else "sent")
             self._on_pause(plan.pause)
+
+    def _repeat_rtx(self) -> bool:
+        loss = self.controller.loss
+        return loss is not None and loss >= REPEAT_RTX_LOSS
 
     def choose_audio_only(self, on: bool) -> None:
         """The advisor's "Nur Ton" (takes effect at once)."""

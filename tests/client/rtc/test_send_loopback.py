@@ -122,3 +122,31 @@ def test_loss_counts_packets_across_reports_and_waits_for_enough() -> None:
     assert loss.take() == pytest.approx(3 / 100)
     loss.add(1, 1200, 3)
     assert loss.take() == 0.0
+
+
+async def test_a_nacked_packet_is_resent_twice_while_the_link_loses_much() -> None:
+    """aiortc's own NACK handling goes through the hook: two retransmissions per lost packet
+    while enabled, one otherwise."""
+    from types import SimpleNamespace
+
+    from aiortc.rtp import RTCP_RTPFB_NACK, RtcpRtpfbPacket
+
+    from advisor_app.client.rtc.send import repeat_retransmissions
+
+    sender = RTCRtpSender("video", SimpleNamespace(state="new"))  # type: ignore[arg-type]
+    resent: list[int] = []
+
+    async def record(sequence_number: int) -> None:
+        resent.append(sequence_number)
+
+    sender._retransmit = record  # type: ignore[method-assign]  # what aiortc would send
+    lossy = [True]
+    repeat_retransmissions(sender, lambda: lossy[0])
+    nack = RtcpRtpfbPacket(fmt=RTCP_RTPFB_NACK, ssrc=1, media_ssrc=sender._ssrc)
+    nack.lost = [7, 9]
+    await sender._handle_rtcp_packet(nack)
+    assert resent == [7, 7, 9, 9]
+    lossy[0] = False
+    resent.clear()
+    await sender._handle_rtcp_packet(nack)
+    assert resent == [7, 9]
