@@ -12,7 +12,7 @@ stopping, and Redis restarting (without persistence), lose no one.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,7 +66,7 @@ async def until(check: Callable[[], Awaitable[bool]] | Callable[[], bool], what:
 
 
 @pytest.fixture
-async def pair(redis_server: RedisServer, make_service: MakeService) -> AsyncIterator[Pair]:
+async def pair(redis_server: RedisServer, make_service: MakeService) -> Pair:
     clock = ManualClock(T0)
     shared = {"service": {"redis_url": redis_server.url, "socket_rate_limit": "600/minute"}}
     first = await make_service(clock=clock, **shared)
@@ -74,7 +74,7 @@ async def pair(redis_server: RedisServer, make_service: MakeService) -> AsyncIte
     second = await make_service(clock=clock, **shared)
     await until(lambda: second.app[CLUSTER].client.available, "no subscription")
     await first.add_advisor("berater")
-    yield Pair(first, second, clock)
+    return Pair(first, second, clock)
 
 
 async def scheduled(pair: Pair) -> tuple[str, str]:
