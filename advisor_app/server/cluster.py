@@ -74,10 +74,14 @@ INBOX = "ac:hub:in"
 #: The last inbox entry the hub handled: where the next hub starts reading.
 DONE_KEY = "ac:hub:in:done"
 ALL_CHANNEL = "ac:gw:all"
+#: Each instance's heartbeat key (expires when the instance dies).
+ALIVE_PREFIX = "ac:alive:"
 LINKS_CHANNEL = "ac:links"
 NAMES_KEY = "ac:hub:names"
 PLACE_PREFIX = "ac:place:"
 DECISION_PREFIX = "ac:decision:"
+#: How often an instance renews its heartbeat key (which lives 3 × as long) and the hub looks.
+ALIVE_S = 1.0
 #: The leader lease (ms), renewed every RENEW_S seconds; a dead hub is replaced within it.
 LEASE_MS = 3000
 RENEW_S = 0.5
@@ -354,21 +358,24 @@ class StateStore:
         self.grace_s = grace_s
         self.now = now
         self._names: dict[int, str] = {}
+        #: One write at a time: a later state never overtaken by an earlier one.
+        self._lock = asyncio.Lock()
 
     def _ttl(self, window: AppointmentWindow) -> int:
         left = (window.room_closes_at - self.now()).total_seconds()
         return max(60, int(left + self.grace_s))
 
     async def flush(self, hub: WaitingRoomHub) -> None:
+        async with self._lock:
+            await self._flush(hub)
+
+    async def _flush(self, hub: WaitingRoomHub) -> None:
         assert hub.changed is not None
         assert hub.changed_decisions is not None
-        places, hub.changed = hub.changed, set()
-        decisions, hub.changed_decisions = hub.changed_decisions, set()
-        # The presences share the hub's set: they must add to the new one from now on.
-        for token in places:
-            p = hub.place(token)
-            if p is not None:
-                p.changed = hub.changed
+        # Emptied in place: every presence adds to this very set.
+        places, decisions = set(hub.changed), set(hub.changed_decisions)
+        hub.changed.clear()
+        hub.changed_decisions.clear()
         names = dict(hub.advisor_names)
         if not places and not decisions and names == self._names:
             return
@@ -422,10 +429,14 @@ class StateStore:
 
 
 class Outbox:
-    """Frames from the hub to other instances' sockets, published in order, batched."""
+    """Frames from the hub to other instances' sockets, published in order, batched.
 
-    def __init__(self, redis: Any) -> None:
+    ``before``: awaited before each batch goes out (the hub's state is written first, so
+    nothing a page or console was told is lost with the hub's instance)."""
+
+    def __init__(self, redis: Any, before: Callable[[], Awaitable[None]] | None = None) -> None:
         self.redis = redis
+        self.before = before
         self._frames: dict[str, list[dict[str, Any]]] = {}
         self._ready = asyncio.Event()
 
@@ -439,6 +450,8 @@ class Outbox:
             self._ready.clear()
             frames, self._frames = self._frames, {}
             try:
+                if self.before is not None:
+                    await self.before()
                 async with self.redis.pipeline(transaction=False) as pipe:
                     for instance, batch in frames.items():
                         pipe.publish(gateway_channel(instance), json.dumps(batch))
@@ -488,9 +501,11 @@ class HubHost:
         self.hub = hub
         self.store = store
         self.reload_directory = reload_directory
-        self.outbox = Outbox(redis)
+        self.outbox = Outbox(redis, lambda: store.flush(hub))
         self._sockets: dict[tuple[str, int], RemoteSocket] = {}
         self._locks: dict[tuple[str, int], asyncio.Lock] = {}
+        #: Which citizen's token or advisor each socket attached for.
+        self._owners: dict[tuple[str, int], tuple[str, str | int]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._runners: list[asyncio.Task[None]] = []
         self._stopped = False
@@ -500,6 +515,7 @@ class HubHost:
             asyncio.create_task(self.outbox.run(), name="hub-outbox"),
             asyncio.create_task(self._consume(start_id), name="hub-inbox"),
             asyncio.create_task(self._flush(), name="hub-state"),
+            asyncio.create_task(self._watch_instances(), name="hub-instances"),
         ]
 
     async def stop(self, *, write: bool) -> None:
@@ -520,6 +536,37 @@ class HubHost:
         for task in list(self._tasks):
             task.cancel()
         self.hub.abandon()
+
+    async def _watch_instances(self) -> None:
+        """An instance that died (SIGKILL) sends no detach: when its heartbeat key is gone,
+        its sockets are detached here, so their places get the reconnect grace."""
+        while True:
+            await asyncio.sleep(ALIVE_S)
+            instances = {instance for instance, _ in self._owners}
+            if not instances:
+                continue
+            try:
+                alive = await self.redis.mget([ALIVE_PREFIX + i for i in sorted(instances)])
+            except Exception:
+                log.warning("could not read the instances' heartbeats; will try again")
+                continue
+            for instance, beat in zip(sorted(instances), alive, strict=True):
+                if beat is None:
+                    self._instance_gone(instance)
+
+    def _instance_gone(self, instance: str) -> None:
+        gone = [ref for ref in self._owners if ref[0] == instance]
+        log.warning(
+            "instance %s is gone: its %d sockets wait for their reconnect", instance, len(gone)
+        )
+        for ref in gone:
+            kind, key = self._owners.pop(ref)
+            ws = self._socket(*ref)
+            if kind == "c":
+                self.hub.detach_citizen(ws, str(key))
+            else:
+                self.hub.detach_advisor(int(key), ws)
+            self._gone(ref)
 
     def _socket(self, instance: str, sid: int) -> RemoteSocket:
         ref = (instance, sid)
@@ -603,6 +650,7 @@ class HubHost:
         if isinstance(call, _Citizen):
             ws = self._socket(n, call.ws)
             if isinstance(call, AttachCitizen):
+                self._owners[(n, call.ws)] = ("c", call.token)
                 await hub.attach_citizen(
                     ws, call.token, call.advisor_id, call.entry, call.window, call.resume
                 )
@@ -616,6 +664,7 @@ class HubHost:
         if isinstance(call, _Advisor):
             ws = self._socket(n, call.ws)
             if isinstance(call, AttachAdvisor):
+                self._owners[(n, call.ws)] = ("a", call.advisor_id)
                 await hub.attach_advisor(call.advisor_id, ws, call.calls, call.name)
                 return None
             if isinstance(call, DetachAdvisor):
@@ -683,6 +732,7 @@ class HubHost:
         raise AssertionError(f"unhandled call {call.op}")
 
     def _gone(self, ref: tuple[str, int]) -> None:
+        self._owners.pop(ref, None)
         ws = self._sockets.pop(ref, None)
         if ws is not None:
             ws._closed = True
@@ -690,6 +740,8 @@ class HubHost:
 
 
 _RETRY = object()
+#: How a RoomState frame starts (pydantic dumps the fields in their order, ``type`` first).
+_ROOM_STATE = '{"type":"state",'
 
 
 # --- every instance: its sockets and the calls it hands to the hub ------------------------------
@@ -805,7 +857,7 @@ class RoomClient:
             ws = local.ws
             if "t" in frame:
                 text = frame["t"]
-                if '"room_state"' in text and isinstance(local.attach, AttachCitizen):
+                if text.startswith(_ROOM_STATE) and isinstance(local.attach, AttachCitizen):
                     with contextlib.suppress(ValueError, KeyError):
                         local.phase = RoomPhase(json.loads(text)["phase"])
                 if not ws.closed:
@@ -857,7 +909,10 @@ class RoomClient:
         )
         self._local[sid] = _Local(ws, attach)
         self._by_ws[id(ws)] = sid
-        await self._result(attach)
+        result = await self._result(attach)
+        if isinstance(result, SocketError):
+            self.detach_citizen(ws, token)
+            raise SharedStateUnavailable("the hub did not take the socket")
 
     async def enter(self, ws: Socket, token: str, now: datetime) -> SocketError | None:
         return await self._error(Enter(ws=self._sid(ws), token=token, now=now), ws)
@@ -1132,6 +1187,7 @@ class Cluster:
     async def _elect(self) -> None:
         while not self._stopping:
             try:
+                await self.redis.set(ALIVE_PREFIX + self.instance, "1", px=int(3000 * ALIVE_S))
                 if self.host is None:
                     await self._try_lead()
                 elif not await self._renew():
@@ -1143,19 +1199,25 @@ class Cluster:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                if self.host is not None and time.monotonic() - self._renewed > LEASE_MS / 1000:
+                if self.host is not None:
+                    # Whatever it decides now it could not tell anyone; the instances attach
+                    # their sockets (with the phase each was last told) to the next hub.
                     log.warning("Redis is away: this instance stops being the waiting room's hub")
                     await self._step_down(write=False)
             await asyncio.sleep(RENEW_S)
 
     async def _try_lead(self) -> None:
         epoch = await self.redis.incr(EPOCH_KEY)
-        lease = f"{self.instance}/{epoch}"
+        # With a nonce: a Redis that lost everything counts epochs from 1 again, and the
+        # instances must still see that the lease changed hands.
+        lease = f"{self.instance}/{epoch}/{secrets.token_hex(4)}"
         if not await self.redis.set(LEADER_KEY, lease, nx=True, px=LEASE_MS):
             return
         self._lease = lease
         self._renewed = time.monotonic()
-        start_id = await self.redis.get(DONE_KEY) or "$"
+        # Where the last hub stopped; without a record (a Redis that lost it), from the start:
+        # what is older than STALE_MS is skipped, what came while no hub ran is handled.
+        start_id = await self.redis.get(DONE_KEY) or "0-0"
         places, decisions, names = await self.store.load()
         hub = self.make_hub()
         hub.restore(places, decisions, names)
