@@ -109,8 +109,11 @@ function problemOf(kind, err) {
 /**
  * What the browser gives up first when bandwidth is short. The camera keeps its resolution
  * (the frame rate gives way) while the uplink carries it and always during the ID check (the
- * advisor must read a document); on a weak uplink (UplinkJudge) it is balanced: a smaller
- * picture at a fluent frame rate, not a sharp one at two frames a second. A shared screen
+ * advisor must read a document); on a weak uplink (UplinkJudge) it keeps its frame rate (a
+ * smaller picture, Chromium's own default for a camera), not a sharp one at two frames a
+ * second. Not `balanced`: it also lowers the frame rate, and at 10 fps the encoder sends less
+ * than its target, so the browser's estimate does not climb when the link recovers (the
+ * picture stayed at 10 fps for 20 s after a drop; benchmarks/README.md). A shared screen
  * always keeps its resolution (text).
  */
 async function setPreference(sender, preference) {
@@ -234,14 +237,14 @@ export class CallConnection {
   /** The degradation preference of the camera ('video') or screen sender (see setPreference). */
   preference(role) {
     if (role === 'screen' || this.idCheck || !this.uplink.weak) return 'maintain-resolution';
-    return 'balanced';
+    return 'maintain-framerate';
   }
 
   /** The browser's send estimate (kbit/s) from the quality watch: on a weak uplink the
-   * camera is balanced (see setPreference). */
-  async noteSendRate(kbps, link = {}) {
+   * camera keeps its frame rate (see setPreference). */
+  async noteSendRate(kbps) {
     const weak = this.uplink.weak;
-    if (this.uplink.note(kbps, Date.now(), link) === weak) return;
+    if (this.uplink.note(kbps, Date.now()) === weak) return;
     const camera = this.transceivers().video;
     if (camera) await setPreference(camera.sender, this.preference('video'));
   }

@@ -21,56 +21,33 @@ export function classify({ rttMs = null, lossPct = null, sendKbps = null, paused
 /**
  * Whether the uplink is too weak to send the camera at full resolution: below `weakKbps`
  * (what the browser thinks it can send) in two readings in a row it is weak, above
- * `strongKbps` in two it is not. While weak, the browser sends less and its estimate may not
- * climb (it grows with what is sent): after `calmMs` of a quiet link (round trip under
- * `calmRttMs`, loss under `calmLossPct`) full resolution is tried again, and if the uplink
- * proves weak again within `failedMs` the next try waits twice as long. The first `settleMs`
- * of a connection or of a try decide nothing (the estimate still climbing).
+ * `strongKbps` in two it is not. The first `settleMs` of a connection decide nothing (the
+ * estimate still climbing). While weak the camera keeps its frame rate (call.js), so the
+ * browser keeps sending what its estimate allows and the estimate climbs by itself when the
+ * link recovers: no timed try at full resolution (with `balanced` one was needed, and on a
+ * link still slow it froze the picture for the seconds until the estimate fell again).
  */
-export const UPLINK = {
-  weakKbps: 900, strongKbps: 1400, settleMs: 4000,
-  calmMs: 10000, maxCalmMs: 160000, failedMs: 30000, calmRttMs: 150, calmLossPct: 1,
-};
+export const UPLINK = { weakKbps: 900, strongKbps: 1400, settleMs: 4000 };
 
 export class UplinkJudge {
   constructor(now = Date.now()) {
     this.weak = false;
-    this.calmMs = UPLINK.calmMs;
-    this.triedAt = null;
-    this.restart(now); // since, lows, highs, calmSince
+    this.restart(now); // since, lows, highs
   }
 
   restart(now = Date.now()) {
     this.since = now;
     this.lows = 0;
     this.highs = 0;
-    this.calmSince = null;
   }
 
-  /** One reading: the send estimate (kbit/s), round trip (ms) and loss (%); returns the
-   * verdict (true: weak). */
-  note(kbps, now = Date.now(), { rttMs = null, lossPct = null } = {}) {
+  /** One reading: the send estimate (kbit/s); returns the verdict (true: weak). */
+  note(kbps, now = Date.now()) {
     if (now - this.since < UPLINK.settleMs || kbps == null) return this.weak;
     this.lows = kbps < UPLINK.weakKbps ? this.lows + 1 : 0;
     this.highs = kbps > UPLINK.strongKbps ? this.highs + 1 : 0;
-    if (this.lows >= 2 && !this.weak) {
-      this.weak = true;
-      if (this.triedAt != null && now - this.triedAt < UPLINK.failedMs) {
-        this.calmMs = Math.min(2 * this.calmMs, UPLINK.maxCalmMs);
-      }
-    }
+    if (this.lows >= 2) this.weak = true;
     if (this.highs >= 2) this.weak = false;
-    if (!this.weak) return false;
-    const calm = rttMs != null && rttMs < UPLINK.calmRttMs && (lossPct ?? 0) < UPLINK.calmLossPct;
-    if (!calm) {
-      this.calmSince = null;
-    } else if (this.calmSince == null) {
-      this.calmSince = now;
-    } else if (now - this.calmSince >= this.calmMs) {
-      this.weak = false; // try full resolution again
-      this.triedAt = now;
-      this.restart(now);
-    }
     return this.weak;
   }
 }
