@@ -17,6 +17,7 @@ import asyncio
 import gc
 import json
 import multiprocessing
+import random
 import resource
 import time
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ BROWSER_COMPRESS = 15
 ENTER = json.dumps({"type": "enter"})
 LEAVE = json.dumps({"type": "leave"})
 STEP_TIMEOUT_S = 30.0
+#: The page's reconnect delays (resources/web/static/js/room.js), each jittered by ±25 %.
+BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0)
 
 
 def raise_open_file_limit() -> int:
@@ -72,6 +75,8 @@ class Citizen:
     #: Set when the service instance of the socket is about to be killed: its close is expected.
     dropping: bool = False
     dropped_at: float | None = None
+    #: "Try again later" refusals while reconnecting (the page retries by itself).
+    refusals: int = 0
     _expected: dict[str, asyncio.Future[float]] = field(default_factory=dict)
     _reader: asyncio.Task[None] | None = None
 
@@ -118,7 +123,15 @@ class Citizen:
         reached = self.expect(phase)
         self._reader = asyncio.create_task(self._read(self.ws), name=f"citizen-{self.pid}")
         await self.ws.send_str(json.dumps({"type": "hello", "token": self.token}))
-        return await asyncio.wait_for(reached, STEP_TIMEOUT_S)
+        # A socket refused with "try again later" closes at once: no need to wait for it.
+        either: list[asyncio.Future[Any]] = [reached, self._reader]
+        await asyncio.wait(either, timeout=STEP_TIMEOUT_S, return_when="FIRST_COMPLETED")
+        if not reached.done():
+            reached.cancel()
+            raise RuntimeError(
+                f"no {phase} (socket closed: {self.ws.closed}, {self.ws.close_code})"
+            )
+        return reached.result()
 
     async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         async for msg in ws:
@@ -136,6 +149,12 @@ class Citizen:
                 future = self._expected.pop(self.phase, None)
                 if future is not None and not future.done():
                     future.set_result(now)
+            elif (
+                kind == "error"
+                and self.dropping
+                and data.get("error") == "shared_state_unavailable"
+            ):
+                self.refusals += 1  # while reconnecting: the page tries again by itself
             elif kind == "error":
                 self.error(f"error reply {data.get('error')}: {data.get('message_en')}")
             elif kind == "survey" and self.phase == "ended":
@@ -263,7 +282,11 @@ class Worker:
         async def one(citizen: Citizen) -> None:
             if citizen._reader is not None:  # it ends when the killed instance's socket drops
                 await asyncio.wait([citizen._reader], timeout=deadline - time.monotonic())
+            attempt = 0
             while time.monotonic() < deadline:  # a refused socket (1013) is no error yet
+                delay = BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)] * random.uniform(0.75, 1.25)
+                await asyncio.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+                attempt += 1
                 try:
                     url = self.urls[citizen.pid]
                     back[citizen.pid] = await citizen.hello(http, url, phases[citizen.pid])
@@ -273,11 +296,12 @@ class Worker:
                     failures[citizen.pid] = f"{type(exc).__name__}: {exc}"
                     if citizen.ws is not None and not citizen.ws.closed:
                         await citizen.ws.close()
-                    await asyncio.sleep(0.2)
 
         await asyncio.gather(*(one(self.citizens[p]) for p in pids))
         lost = {p: failures.get(p, "no socket drop seen") for p in pids if p not in back}
-        return {"back": back, "lost": lost}
+        refusals = sum(self.citizens[p].refusals for p in pids)
+        retried = sum(1 for p in pids if p in failures)
+        return {"back": back, "lost": lost, "refusals": refusals, "retried": retried}
 
     def check(self) -> dict[str, Any]:
         """Everyone's phase now and the citizens admitted more than once on one socket."""

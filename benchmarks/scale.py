@@ -294,9 +294,12 @@ async def failover(
     desk.dropping = set()
     back: dict[int, float] = {}
     lost: dict[int, str] = {}
+    refusals = retried = 0
     for reply in await workers.recv_all("reconnected"):
         back.update(reply["back"])
         lost.update(reply["lost"])
+        refusals += reply["refusals"]
+        retried += reply["retried"]
     if lost:
         res.lost += len(lost)
         first = next(iter(lost.items()))
@@ -312,6 +315,10 @@ async def failover(
         f"{summary_ms(waiting_back)} after the kill; admitted: {summary_ms(call_back)}; "
         f"consoles: {summary_ms(consoles_s)}; lease now on instance {new_leader}; services' "
         f"CPU {dep.cpu_s() - cpu_before:.1f} s"
+    )
+    say(
+        f"  citizens that needed more than one attempt: {retried}; 'try again later' "
+        f"refusals: {refusals} (the page reconnects after 0.5, 1, 2, 4, 8 s, ±25 %)"
     )
     say(f"  advisors' events while reconnecting: {dict(sorted(desk.failover_events.items()))}")
 
@@ -467,7 +474,7 @@ async def run(opts: Options, root: Path, redis_url: str, redis_pid: int, pg: Any
             res.errors.extend(f"instance {k} log: {line}" for line in problems[:10])
             warnings = service.log_lines(" WARNING ")
             say(f"instance {k} log: {len(problems)} errors, {len(warnings)} warnings")
-            for line in warnings[:3]:
+            for line in [*problems[:5], *warnings[:3]]:
                 say(f"  {line}")
     return res
 
