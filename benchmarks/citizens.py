@@ -129,7 +129,8 @@ class Citizen:
         if not reached.done():
             reached.cancel()
             raise RuntimeError(
-                f"no {phase} (socket closed: {self.ws.closed}, {self.ws.close_code})"
+                f"no {phase} but {self.phase} (socket closed: {self.ws.closed}, "
+                f"{self.ws.close_code})"
             )
         return reached.result()
 
