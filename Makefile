@@ -38,7 +38,7 @@ APT_DIST := $(APT_RUN) gnome-keyring dbus-daemon
 DIST_STAMP := $(VENV)/.installed-dist
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint format i18n dist screenshots system-run system-test system-dist bench-waiting-room \
+.PHONY: run test lint format i18n dist screenshots system-run system-test system-dist bench-waiting-room bench-scale \
 	bench-call bench-idcheck bench-share bench-network clean help
 
 help:
@@ -48,6 +48,7 @@ help:
 	@echo "make dist   frozen console in dist/advisor-console, then its self-test"
 	@echo "make screenshots  the console's and the citizen page's pictures, in build/screenshots"
 	@echo "make bench-waiting-room  10,000 simulated citizens in one service: latency, memory, join CPU"
+	@echo "make bench-scale  6,000 citizens on three instances (Redis, PostgreSQL), one killed"
 	@echo "make bench-call  console-to-Chromium call: setup, fps, CPU, latency"
 	@echo "make bench-idcheck  ID-document analysis on 320 generated camera views"
 	@echo "make bench-share  a 1920×1080 screen of body text shared to Chromium: fps, SSIM, kbps"
@@ -141,6 +142,12 @@ dist: system-dist $(DIST_STAMP) i18n
 # fails when a citizen or event is lost, or when a target is missed. See benchmarks/README.md.
 bench-waiting-room: $(STAMP)
 	$(BIN)/python -m benchmarks.waiting_room --fail-on-miss
+
+# Three serve instances sharing one waiting room over Redis and PostgreSQL (started in a temp
+# folder); one is killed with SIGKILL and its citizens reconnect. Fails when a citizen or event
+# is lost, an admission is duplicated, or a target is missed. See benchmarks/README.md.
+bench-scale: system-test $(STAMP)
+	$(BIN)/python -m benchmarks.scale --fail-on-miss
 
 # The ID check's live analysis on 320 generated 1280×720 views (documents, blur, glare, low
 # light, cut off, sideways, non-documents); fails when a target is missed. See benchmarks/README.md.

@@ -5,8 +5,10 @@ Each citizen does what the citizen web app does: read its appointment
 check, open ``/ws/citizen`` (offering permessage-deflate, as every current browser does), say
 hello and wait in the lobby. Afterwards the worker obeys its parent's commands, sent over a
 :mod:`multiprocessing` pipe: enter the waiting room at given times, leave and enter again, report
-when the service admitted someone, close. Times are ``time.monotonic()`` readings: on Linux
-``CLOCK_MONOTONIC`` is one clock for all processes, so the parent can subtract them from its own.
+when the service admitted someone, reconnect to another service instance when the socket's
+instance is killed (:mod:`benchmarks.scale`), close. Times are ``time.monotonic()`` readings: on
+Linux ``CLOCK_MONOTONIC`` is one clock for all processes, so the parent can subtract them from its
+own.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import asyncio
 import gc
 import json
 import multiprocessing
+import random
 import resource
 import time
 from dataclasses import dataclass, field
@@ -42,6 +45,8 @@ BROWSER_COMPRESS = 15
 ENTER = json.dumps({"type": "enter"})
 LEAVE = json.dumps({"type": "leave"})
 STEP_TIMEOUT_S = 30.0
+#: The page's reconnect delays (resources/web/static/js/room.js), each jittered by ±25 %.
+BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0)
 
 
 def raise_open_file_limit() -> int:
@@ -64,7 +69,14 @@ class Citizen:
     admitted_at: float | None = None
     #: ``advisor_status`` messages heard while waiting (the advisor in another call).
     statuses: int = 0
+    #: "admitted" states received on the current socket (more than one: admitted twice).
+    admitted_frames: int = 0
     closing: bool = False
+    #: Set when the service instance of the socket is about to be killed: its close is expected.
+    dropping: bool = False
+    dropped_at: float | None = None
+    #: "Try again later" refusals while reconnecting (the page retries by itself).
+    refusals: int = 0
     _expected: dict[str, asyncio.Future[float]] = field(default_factory=dict)
     _reader: asyncio.Task[None] | None = None
 
@@ -98,14 +110,29 @@ class Citizen:
             body = await resp.json()
             if resp.status != 201:
                 raise RuntimeError(f"POST device check: {resp.status} {body}")
+        await self.hello(http, base_url, "lobby")
+        return time.monotonic() - started
+
+    async def hello(self, http: aiohttp.ClientSession, base_url: str, phase: str) -> float:
+        """Open the citizen's socket and say hello; returns when the service put it in
+        ``phase`` (a new join: "lobby"; a reconnect keeps the place it had)."""
         self.ws = await http.ws_connect(
             f"{base_url}/ws/citizen", compress=BROWSER_COMPRESS, autoping=True
         )
-        lobby = self.expect("lobby")
+        self.admitted_frames = 0
+        reached = self.expect(phase)
         self._reader = asyncio.create_task(self._read(self.ws), name=f"citizen-{self.pid}")
         await self.ws.send_str(json.dumps({"type": "hello", "token": self.token}))
-        await asyncio.wait_for(lobby, STEP_TIMEOUT_S)
-        return time.monotonic() - started
+        # A socket refused with "try again later" closes at once: no need to wait for it.
+        either: list[asyncio.Future[Any]] = [reached, self._reader]
+        await asyncio.wait(either, timeout=STEP_TIMEOUT_S, return_when="FIRST_COMPLETED")
+        if not reached.done():
+            reached.cancel()
+            raise RuntimeError(
+                f"no {phase} but {self.phase} (socket closed: {self.ws.closed}, "
+                f"{self.ws.close_code})"
+            )
+        return reached.result()
 
     async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         async for msg in ws:
@@ -119,9 +146,16 @@ class Citizen:
                 self.phase = str(data["phase"])
                 if self.phase == "admitted":
                     self.admitted_at = now
+                    self.admitted_frames += 1
                 future = self._expected.pop(self.phase, None)
                 if future is not None and not future.done():
                     future.set_result(now)
+            elif (
+                kind == "error"
+                and self.dropping
+                and data.get("error") == "shared_state_unavailable"
+            ):
+                self.refusals += 1  # while reconnecting: the page tries again by itself
             elif kind == "error":
                 self.error(f"error reply {data.get('error')}: {data.get('message_en')}")
             elif kind == "survey" and self.phase == "ended":
@@ -130,7 +164,9 @@ class Citizen:
                 self.statuses += 1  # the advisor is in another citizen's call (the page says so)
             else:
                 self.error(f"unexpected message {kind}")
-        if not self.closing:
+        if self.dropping:
+            self.dropped_at = time.monotonic()
+        elif not self.closing:
             self.error(f"socket closed by the service (code {ws.close_code})")
 
     async def send(self, text: str) -> float:
@@ -151,11 +187,20 @@ class Citizen:
 class Worker:
     """The citizens of one process and the commands of the parent."""
 
-    def __init__(self, conn: Connection, base_url: str, citizens: list[tuple[int, str]]) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        base_url: str,
+        citizens: list[tuple[int, str]],
+        urls: dict[int, str] | None = None,
+    ) -> None:
         self.conn = conn
         self.base_url = base_url
+        #: A citizen's own service instance, where it is not ``base_url`` (benchmarks.scale).
+        self.urls = urls or {}
         self.errors: list[str] = []
         self.citizens = {pid: Citizen(pid, token, self.errors) for pid, token in citizens}
+        self.http: aiohttp.ClientSession | None = None
 
     async def _recv(self) -> Any:
         return await asyncio.get_running_loop().run_in_executor(None, self.conn.recv)
@@ -167,7 +212,8 @@ class Worker:
         async def one(citizen: Citizen) -> None:
             async with gate:
                 try:
-                    durations.append(await citizen.join(http, self.base_url))
+                    url = self.urls.get(citizen.pid, self.base_url)
+                    durations.append(await citizen.join(http, url))
                 except Exception as exc:  # every failure is reported, none is hidden
                     citizen.error(f"join failed: {type(exc).__name__}: {exc}")
 
@@ -213,11 +259,61 @@ class Worker:
             await asyncio.sleep(0.05)
         return {p: at for p in pids if (at := self.citizens[p].admitted_at) is not None}
 
+    def arm(self, moves: dict[int, str]) -> dict[str, Any]:
+        """The instance of the citizens in ``moves`` is about to be killed: their sockets'
+        close is expected, and where each reconnects. Returns everyone's phase and the
+        citizens admitted more than once so far."""
+        for pid, url in moves.items():
+            self.citizens[pid].dropping = True
+            self.urls[pid] = url
+        return {
+            "phases": {pid: c.phase for pid, c in self.citizens.items()},
+            "admitted_twice": [pid for pid, c in self.citizens.items() if c.admitted_frames > 1],
+        }
+
+    async def reconnect(self, pids: list[int], phases: dict[int, str], deadline: float) -> Any:
+        """As the page does when its socket drops: open a new one (here at once, to the
+        instance the proxy would pick next) and say hello; retried until ``deadline``.
+        Returns when each citizen had its phase back, and the ones that never did."""
+        assert self.http is not None
+        http = self.http
+        back: dict[int, float] = {}
+        failures: dict[int, str] = {}
+
+        async def one(citizen: Citizen) -> None:
+            if citizen._reader is not None:  # it ends when the killed instance's socket drops
+                await asyncio.wait([citizen._reader], timeout=deadline - time.monotonic())
+            attempt = 0
+            while time.monotonic() < deadline:  # a refused socket (1013) is no error yet
+                delay = BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)] * random.uniform(0.75, 1.25)
+                await asyncio.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+                attempt += 1
+                try:
+                    url = self.urls[citizen.pid]
+                    back[citizen.pid] = await citizen.hello(http, url, phases[citizen.pid])
+                    citizen.dropping = False
+                    return
+                except Exception as exc:  # retried like the page; the last one is reported
+                    failures[citizen.pid] = f"{type(exc).__name__}: {exc}"
+                    if citizen.ws is not None and not citizen.ws.closed:
+                        await citizen.ws.close()
+
+        await asyncio.gather(*(one(self.citizens[p]) for p in pids))
+        lost = {p: failures.get(p, "no socket drop seen") for p in pids if p not in back}
+        refusals = sum(self.citizens[p].refusals for p in pids)
+        retried = sum(1 for p in pids if p in failures)
+        return {"back": back, "lost": lost, "refusals": refusals, "retried": retried}
+
+    def check(self) -> dict[str, Any]:
+        """Everyone's phase now and the citizens admitted more than once on one socket."""
+        return self.arm({})
+
     async def run(self, concurrency: int, keep_alive: bool) -> None:
         # Kept-alive connections, shared by the citizens of this process: as nginx's upstream
         # keepalive pool does (installers/server), and as a browser does for its own calls.
         connector = aiohttp.TCPConnector(limit=0, force_close=not keep_alive)
         async with aiohttp.ClientSession(connector=connector) as http:
+            self.http = http
             joined = await self.join_all(http, concurrency)
             # The clients are the instrument: their own collector pauses must not show up as
             # the service's latency, so the long-lived sockets are taken out of its way.
@@ -233,6 +329,13 @@ class Worker:
                 elif command == "admitted":
                     pids, deadline = args
                     self.conn.send(("admitted", await self.admitted(pids, deadline)))
+                elif command == "arm":
+                    self.conn.send(("armed", self.arm(args[0])))
+                elif command == "reconnect":
+                    pids, phases, deadline = args
+                    self.conn.send(("reconnected", await self.reconnect(pids, phases, deadline)))
+                elif command == "check":
+                    self.conn.send(("checked", self.check()))
                 elif command == "close":
                     await asyncio.gather(*(c.close() for c in self.citizens.values()))
                     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -249,11 +352,12 @@ def worker_main(
     citizens: list[tuple[int, str]],
     concurrency: int,
     keep_alive: bool,
+    urls: dict[int, str] | None = None,
 ) -> None:
     """Entry point of a worker process (started with the ``spawn`` method)."""
     raise_open_file_limit()
     try:
-        asyncio.run(Worker(conn, base_url, citizens).run(concurrency, keep_alive))
+        asyncio.run(Worker(conn, base_url, citizens, urls).run(concurrency, keep_alive))
     finally:
         conn.close()
 
@@ -274,8 +378,10 @@ class Workers:
         procs: int,
         concurrency: int,
         keep_alive: bool = True,
+        urls: dict[int, str] | None = None,
     ) -> Workers:
-        """Spread ``citizens`` (participant id, link token) over ``procs`` new processes."""
+        """Spread ``citizens`` (participant id, link token) over ``procs`` new processes
+        (``urls``: a citizen's own service instance, where it is not ``base_url``)."""
         ctx = multiprocessing.get_context("spawn")
         shares: list[list[tuple[int, str]]] = [[] for _ in range(procs)]
         owner: dict[int, int] = {}
@@ -288,7 +394,14 @@ class Workers:
             parent, child = ctx.Pipe()
             proc = ctx.Process(
                 target=worker_main,
-                args=(child, base_url, share, concurrency, keep_alive),
+                args=(
+                    child,
+                    base_url,
+                    share,
+                    concurrency,
+                    keep_alive,
+                    {pid: urls[pid] for pid, _ in share if pid in urls} if urls else None,
+                ),
                 name=f"citizens-{i}",
                 daemon=True,
             )

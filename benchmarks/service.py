@@ -162,9 +162,14 @@ class Invitee:
 
 
 async def schedule_appointments(
-    data_dir: Path, usernames: list[str], count: int, rng: random.Random
+    data_dir: Path,
+    usernames: list[str],
+    count: int,
+    rng: random.Random,
+    database_url: str | None = None,
 ) -> list[Invitee]:
-    """One appointment per citizen, starting within five minutes (the room is open)."""
+    """One appointment per citizen, starting within five minutes (the room is open);
+    in ``database_url``, else in the data folder's SQLite database."""
     # Imported here: the citizens' processes import the benchmark's modules when spawned,
     # and need neither SQLAlchemy nor the settings.
     from advisor_app.config import ServiceSettings
@@ -172,7 +177,8 @@ async def schedule_appointments(
     from advisor_app.storage.models import Appointment, Participant
     from advisor_app.storage.repositories import AdvisorRepo
 
-    engine = create_engine(ServiceSettings(data_dir=data_dir).resolved_database_url)
+    settings = ServiceSettings(data_dir=data_dir, database_url=database_url)
+    engine = create_engine(settings.resolved_database_url)
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     try:
         async with session_factory(engine)() as session:
