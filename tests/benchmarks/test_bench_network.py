@@ -71,4 +71,4 @@ def test_a_short_smoke_call_through_the_link() -> None:
     assert "console REMB window:" in report, report
     # The citizen's page found its 150 kbit/s uplink weak: a smaller picture, fluent, rather
     # than 720p at two frames a second (only native calls have no such line).
-    assert "preference balanced" in report, report
+    assert "preference maintain-framerate" in report, report
