@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 from typing import Any
 
@@ -28,6 +29,8 @@ from advisor_app.server.waiting_room_sockets import ROOM
 from advisor_app.storage import inline
 from advisor_app.storage.models import ConsentRecord, DeviceCheck, Mail, Participant
 from advisor_app.storage.repositories import CitizenLink
+
+log = logging.getLogger(__name__)
 
 MAX_NETTEST_BYTES = 4 * 1024 * 1024
 #: Device checks kept per participant (the console shows the newest).
@@ -270,11 +273,14 @@ async def nettest_download(request: web.Request) -> web.StreamResponse:
     response.content_length = size
     await response.prepare(request)
     sent = 0
-    while sent < size:
-        piece = os.urandom(min(NETTEST_CHUNK, size - sent))  # not compressible on the way
-        await response.write(piece)  # waits while the reader's socket is full
-        sent += len(piece)
-    await response.write_eof()
+    try:
+        while sent < size:
+            piece = os.urandom(min(NETTEST_CHUNK, size - sent))  # not compressible on the way
+            await response.write(piece)  # waits while the reader's socket is full
+            sent += len(piece)
+        await response.write_eof()
+    except ConnectionResetError:  # the page went on (or closed) mid-test: nothing is wrong
+        log.info("device check download ended by the browser after %d bytes", sent)
     return response
 
 
