@@ -101,8 +101,10 @@ class Desk:
                 pass
             elif kind == "changed" and not data["entry"]["online"] and self.phase == "closing":
                 pass  # the citizens' processes are closing their sockets
-            elif kind == "presence" and not data["online"]:
-                pass  # an admitted citizen's socket closed: the console would show it
+            elif kind in ("waiting", "team_waiting"):
+                pass  # a new hub (the lease changed hands) tells each console its list again
+            elif kind == "presence":
+                pass  # an admitted citizen's socket closed or came back: the console shows it
             elif kind == "call_ended" and data["by"] == "participant" and self.phase == "warmup":
                 pass  # the warm-up's citizens hang up
             elif kind == "call_ended" and data["by"] == "timeout" and self.phase == "closing":

@@ -45,7 +45,7 @@ import os
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -742,6 +742,8 @@ class HubHost:
 _RETRY = object()
 #: How a RoomState frame starts (pydantic dumps the fields in their order, ``type`` first).
 _ROOM_STATE = '{"type":"state",'
+#: The frames a hub sends again when a socket attaches (RoomState, Note, SurveyOffer, Roster).
+_REPLAYED = (_ROOM_STATE, '{"type":"note",', '{"type":"survey",', '{"type":"roster",')
 
 
 # --- every instance: its sockets and the calls it hands to the hub ------------------------------
@@ -754,6 +756,11 @@ class _Local:
     ws: Socket
     attach: AttachCitizen | AttachAdvisor
     phase: RoomPhase | None = None
+    #: The state, notes, roster and survey offer the page was sent (a re-attachment's replay
+    #: of them is not sent twice: a page must not show a note twice or start its call again).
+    told: set[str] = field(default_factory=set)
+    #: A re-attachment is under way (until the hub's answer to it arrives).
+    replaying: bool = False
 
 
 class RoomClient:
@@ -769,6 +776,7 @@ class RoomClient:
         self._by_ws: dict[int, int] = {}  # id(ws) → sid
         self._consoles: dict[int, set[int]] = {}  # advisor id → sids
         self._pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self._replays: dict[int, _Local] = {}
         self._queue: list[str] = []
         self._ready = asyncio.Event()
         self._idle = asyncio.Event()
@@ -847,6 +855,9 @@ class RoomClient:
     async def deliver(self, frames: list[dict[str, Any]]) -> None:
         for frame in frames:
             if "r" in frame:
+                replayed = self._replays.pop(frame["r"], None)
+                if replayed is not None:
+                    replayed.replaying = False
                 future = self._pending.get(frame["r"])
                 if future is not None and not future.done():
                     future.set_result(frame)
@@ -857,9 +868,13 @@ class RoomClient:
             ws = local.ws
             if "t" in frame:
                 text = frame["t"]
-                if text.startswith(_ROOM_STATE) and isinstance(local.attach, AttachCitizen):
-                    with contextlib.suppress(ValueError, KeyError):
-                        local.phase = RoomPhase(json.loads(text)["phase"])
+                if isinstance(local.attach, AttachCitizen) and text.startswith(_REPLAYED):
+                    if local.replaying and text in local.told:
+                        continue
+                    local.told.add(text)
+                    if text.startswith(_ROOM_STATE):
+                        with contextlib.suppress(ValueError, KeyError):
+                            local.phase = RoomPhase(json.loads(text)["phase"])
                 if not ws.closed:
                     with contextlib.suppress(ConnectionError, RuntimeError):
                         await ws.send_str(text)
@@ -873,7 +888,10 @@ class RoomClient:
         for local in self._local.values():
             if isinstance(local.attach, AttachCitizen):
                 local.attach = local.attach.model_copy(update={"resume": local.phase})
-            self._post(local.attach)
+                local.replaying = True
+            q = next(self._numbers)
+            self._replays[q] = local
+            self._post(local.attach, q)
         if self._local:
             log.info("attached %d sockets again to the waiting room's hub", len(self._local))
 

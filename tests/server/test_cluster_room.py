@@ -192,8 +192,9 @@ async def test_the_hub_instance_stopping_hands_the_room_to_the_other(pair: Pair)
     await until(lambda: pair.other.app[CLUSTER].leading, "the other instance never took over")
     snapshot = await frames_until(advisor, "waiting")  # the new hub tells the console again
     assert [e["participant_id"] for e in snapshot["entries"]] == [pid]
-    assert (await frames_until(citizen, "state"))["phase"] == "waiting"
     await advisor.send_json({"type": "admit", "participant_id": pid})
+    # The page is not told "waiting" again by the new hub (its instance holds the replay
+    # back): the next state it hears is the admission.
     assert (await frames_until(citizen, "state"))["phase"] == "admitted"
 
 
@@ -233,7 +234,4 @@ async def test_redis_restarting_refuses_new_sockets_and_keeps_the_waiting(
     while [e["participant_id"] for e in snapshot["entries"]] != [pid]:
         snapshot = await frames_until(advisor, "waiting")  # until the citizen is attached too
     await advisor.send_json({"type": "admit", "participant_id": pid})
-    state = await frames_until(citizen, "state")
-    while state["phase"] == "waiting":  # the re-attachment's state came first
-        state = await frames_until(citizen, "state")
-    assert state["phase"] == "admitted"
+    assert (await frames_until(citizen, "state"))["phase"] == "admitted"  # nothing replayed
