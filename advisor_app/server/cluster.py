@@ -80,8 +80,10 @@ LINKS_CHANNEL = "ac:links"
 NAMES_KEY = "ac:hub:names"
 PLACE_PREFIX = "ac:place:"
 DECISION_PREFIX = "ac:decision:"
-#: How often an instance renews its heartbeat key (which lives 3 × as long) and the hub looks.
+#: How often the hub looks at the instances' heartbeat keys; a key lives ALIVE_TTL_S (long
+#: enough for a busy instance's late renewal: a false "dead" would detach all its sockets).
 ALIVE_S = 1.0
+ALIVE_TTL_S = 10.0
 #: The leader lease (ms), renewed every RENEW_S seconds; a dead hub is replaced within it.
 LEASE_MS = 3000
 RENEW_S = 0.5
@@ -835,7 +837,12 @@ class RoomClient:
         if answer.get("retry") and ws is not None:
             local = self._local.get(self._by_ws.get(id(ws), -1))
             if local is not None:
-                self._post(local.attach)
+                if isinstance(local.attach, AttachCitizen):
+                    local.attach = local.attach.model_copy(update={"resume": local.phase})
+                    local.replaying = True
+                q = next(self._numbers)
+                self._replays[q] = local
+                self._post(local.attach, q)
                 answer = await self._ask(call)
         if answer.get("retry"):
             return socket_refusal("not_allowed")
@@ -1205,7 +1212,7 @@ class Cluster:
     async def _elect(self) -> None:
         while not self._stopping:
             try:
-                await self.redis.set(ALIVE_PREFIX + self.instance, "1", px=int(3000 * ALIVE_S))
+                await self.redis.set(ALIVE_PREFIX + self.instance, "1", px=int(1000 * ALIVE_TTL_S))
                 if self.host is None:
                     await self._try_lead()
                 elif not await self._renew():
