@@ -95,6 +95,13 @@ CAPACITY_FORGET_S = 30.0
 CONGESTED_S = 10.0
 #: A REMB older than this (s) caps nothing (Chromium sends one at least every second).
 REMB_FRESH_S = 3.0
+#: Loss the link has of its own (Wi-Fi, radio), not a queue's: while the delay-based signs say
+#: nothing of congestion for this long (s) – no queue in the round trip, no pacer backlog, no
+#: falling REMB, the REMB fresh and not below what is sent – loss below :data:`LOSS_CUT`
+#: neither holds the estimate nor blocks a step up (libwebrtc's newer loss-based estimator
+#: learns such "inherent" loss). Without it 5 % random loss on a 4 Mbit/s Wi-Fi held the
+#: console at 180p, 185 kbit/s, for the whole call (the 2.5–10 % "hold").
+INHERENT_LOSS_CALM_S = 10.0
 #: The REMB caps only when it is below this share of what the console really sends: Chromium
 #: answers overuse with 0.85 × what arrives, and otherwise lets its REMB rise to no more than
 #: 1.5 × what arrives – so a REMB above what is sent says nothing about the link. Capped by
@@ -213,6 +220,11 @@ class SendController:
     #: What the console really sends (kbit/s, smoothed), None before it is known.
     _actual_kbps: float | None = None
     _congested_at: float = -1e9
+    #: When the delay-based signs (queue, backlog, falling REMB) last said congestion.
+    _delayed_at: float = -1e9
+    _delayed_kbps: float = MAX_KBPS
+    #: Loss below the cut is the link's own, not congestion (see :data:`INHERENT_LOSS_CALM_S`).
+    _inherent_loss: bool = False
     _last_at: float | None = None
     _last_cut: float = -1e9
     _changed_at: float = -1e9
@@ -282,6 +294,13 @@ class SendController:
             cut = min(cut or self.estimate_kbps, s.remb_kbps)
         if cut is not None or queued or self._loss >= LOSS_GROW:
             self._congested_at = s.at
+        if queued or s.backlog_ms > BACKLOG_MS or remb_falling:
+            self._delayed_at = s.at
+            self._delayed_kbps = self._sent_kbps()
+        elif self._delayed_at < 0:  # the call's first sample: nothing is known yet
+            self._delayed_at = s.at
+            self._delayed_kbps = MAX_KBPS
+        self._inherent_loss = self._loss_is_inherent(s.at)
         if self.slow_start and s.loss is not None and s.loss >= LOSS_GROW:
             # Slow start ends at the first loss, as TCP's: on a 400 kbit/s link it had
             # doubled to 720p (1.5 Mbit/s) within 3 s before the smoothed loss said anything.
@@ -299,6 +318,19 @@ class SendController:
             return
         self._grow(s, dt)
         self._cap_by_remb(s.at)
+
+    def _loss_is_inherent(self, now: float) -> bool:
+        """Loss, but below the cut, and the delay-based signs calm for a while: the link's own."""
+        remb = self._last_remb
+        actual = self._actual_kbps if self._actual_kbps is not None else self._sent_kbps()
+        return (
+            self._loss_known
+            and self._loss < LOSS_CUT
+            and now - self._delayed_at >= INHERENT_LOSS_CALM_S
+            and remb is not None
+            and now - self._remb_at < REMB_FRESH_S
+            and remb >= REMB_BINDING * actual
+        )
 
     def _cap_by_remb(self, now: float) -> None:
         """On a congested link the receiver's (delay-based) REMB is the limit when it is below
@@ -333,7 +365,8 @@ class SendController:
                 self._last_at = s.at
             return  # nothing new to judge by: growth waits for the next report
         self._last_at = s.at
-        if self._loss < LOSS_GROW and s.at - self._last_cut >= CUT_EVERY_S:
+        calm = self._loss < LOSS_GROW or self._inherent_loss
+        if calm and s.at - self._last_cut >= CUT_EVERY_S:
             if self.slow_start:
                 grown = self.estimate_kbps * SLOW_START_GROWTH**dt
             elif self._capacity is not None and self.estimate_kbps > 0.8 * self._capacity:
@@ -344,6 +377,9 @@ class SendController:
             # Up to what the next step needs, so that the step up probes the link.
             factor = 2.0 if self.slow_start else 1.5
             ceiling = max(factor * self._sent_kbps(), self._next_need() * UP_MARGIN)
+            if self._loss >= LOSS_GROW and s.at - self._delayed_at < CAPACITY_FORGET_S:
+                # Growing through the link's own loss: not past where a queue last built.
+                ceiling = min(ceiling, max(self.estimate_kbps, 0.9 * self._delayed_kbps))
             self.estimate_kbps = min(max(self.estimate_kbps, min(grown, ceiling)), MAX_KBPS)
 
     def _next_need(self) -> float:
@@ -421,7 +457,8 @@ class SendController:
             self._above_since = None
             return
         nxt = LADDER[current + 1]
-        if budget < nxt.min_kbps * UP_MARGIN or loss >= LOSS_GROW * 2:
+        too_lossy = loss >= (LOSS_CUT if self._inherent_loss else LOSS_GROW * 2)
+        if budget < nxt.min_kbps * UP_MARGIN or too_lossy:
             self._above_since = None
             return
         if self._above_since is None:
