@@ -14,6 +14,7 @@ import time
 import av
 import numpy as np
 import pytest
+from aiortc import clock
 from aiortc.codecs.opus import OpusEncoder
 from aiortc.rtcrtpparameters import RTCRtpHeaderExtensionParameters, RTCRtpParameters
 from aiortc.rtp import HeaderExtensionsMap, RtpPacket
@@ -293,4 +294,25 @@ async def test_the_pacer_restamps_what_waited() -> None:
         await asyncio.sleep(0.01)
     stamps = [RtpPacket.parse(d, extensions).extensions.abs_send_time for d in sent]
     assert stamps[-1] != 0 and len(set(stamps[1:])) == 3, stamps  # each its own time
+    await pacer.close()
+
+
+async def test_a_retransmission_carries_the_time_it_is_resent() -> None:
+    """aiortc's RTX packet copies the lost packet's abs-send-time; the receiver's estimator
+    read it as a packet queued for a round trip (overuse, a falling REMB)."""
+    sent: list[bytes] = []
+
+    async def send(data: bytes) -> None:
+        sent.append(data)
+
+    pacer = Pacer(send, rate_kbps=100.0)
+    pacer.paced = {4321}  # the camera's media SSRC; 1234 is its RTX stream: not paced
+    pacer.abs_send_time_id = 3
+    data, extensions = _stamped(0x000001)
+    before = (clock.current_ntp_time() >> 14) & 0xFFFFFF
+    await pacer.send(data)
+    after = (clock.current_ntp_time() >> 14) & 0xFFFFFF
+    stamp = RtpPacket.parse(sent[0], extensions).extensions.abs_send_time
+    assert stamp is not None  # (a 24-bit clock of 64 s: compared modulo its wrap)
+    assert (stamp - before) & 0xFFFFFF <= (after - before) & 0xFFFFFF, (before, stamp, after)
     await pacer.close()
