@@ -159,6 +159,9 @@ class LinkSample:
     encode_load: float | None = None
     #: What the console really sent since the last sample (kbit/s, all packets), if known.
     sent_kbps: float | None = None
+    #: Of that, what the receiver's REMB estimator counts (kbit/s): the video packets and their
+    #: retransmissions, which carry abs-send-time (audio does not), if known.
+    remb_scope_kbps: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +222,8 @@ class SendController:
     _remb_at: float = -1e9
     #: What the console really sends (kbit/s, smoothed), None before it is known.
     _actual_kbps: float | None = None
+    #: What the REMB measures of it (video and its retransmissions, smoothed), None: unknown.
+    _remb_scope_kbps: float | None = None
     _congested_at: float = -1e9
     #: When the delay-based signs (queue, backlog, falling REMB) last said congestion.
     _delayed_at: float = -1e9
@@ -275,7 +280,7 @@ class SendController:
             s.remb_kbps is not None
             and self._last_remb is not None
             and s.remb_kbps < 0.95 * self._last_remb
-            and 0.5 * self._sent_kbps() < s.remb_kbps < 0.9 * self._sent_kbps()
+            and 0.5 * self._in_remb_scope() < s.remb_kbps < 0.9 * self._in_remb_scope()
         )
         if s.remb_kbps is not None:
             self._last_remb = s.remb_kbps
@@ -283,6 +288,10 @@ class SendController:
         if s.sent_kbps is not None:
             old = self._actual_kbps
             self._actual_kbps = s.sent_kbps if old is None else 0.6 * old + 0.4 * s.sent_kbps
+        if s.remb_scope_kbps is not None:
+            old = self._remb_scope_kbps
+            new = s.remb_scope_kbps
+            self._remb_scope_kbps = new if old is None else 0.6 * old + 0.4 * new
         loss = s.loss if s.loss is not None else 0.0
         cut: float | None = None
         if loss > LOSS_CUT:
@@ -291,7 +300,7 @@ class SendController:
             sent = self._sent_kbps()
             cut = min(cut or self.estimate_kbps, 0.85 * min(self.estimate_kbps, sent))
         if remb_falling and s.remb_kbps is not None:
-            cut = min(cut or self.estimate_kbps, s.remb_kbps)
+            cut = min(cut or self.estimate_kbps, self._allowed_by_remb(s.remb_kbps))
         if cut is not None or queued or self._loss >= LOSS_GROW:
             self._congested_at = s.at
         if queued or s.backlog_ms > BACKLOG_MS or remb_falling:
@@ -322,15 +331,27 @@ class SendController:
     def _loss_is_inherent(self, now: float) -> bool:
         """Loss, but below the cut, and the delay-based signs calm for a while: the link's own."""
         remb = self._last_remb
-        actual = self._actual_kbps if self._actual_kbps is not None else self._sent_kbps()
         return (
             self._loss_known
             and self._loss < LOSS_CUT
             and now - self._delayed_at >= INHERENT_LOSS_CALM_S
             and remb is not None
             and now - self._remb_at < REMB_FRESH_S
-            and remb >= REMB_BINDING * actual
+            and remb >= REMB_BINDING * self._in_remb_scope()
         )
+
+    def _in_remb_scope(self) -> float:
+        """What the REMB measures of what is sent (kbit/s): video with its headers and
+        retransmissions. A REMB compared with everything sent (audio, RTCP too) looked binding
+        while the receiver saw room: on lossy Wi-Fi it held the picture at 180p."""
+        if self._remb_scope_kbps is not None:
+            return self._remb_scope_kbps
+        actual = self._actual_kbps if self._actual_kbps is not None else self._sent_kbps()
+        return max(actual - self._audio.kbps / (1.0 - OVERHEAD), 0.0)
+
+    def _allowed_by_remb(self, remb: float) -> float:
+        """The estimate (audio and overhead included) at which video sends what the REMB says."""
+        return remb + self._audio.kbps / (1.0 - OVERHEAD)
 
     def _cap_by_remb(self, now: float) -> None:
         """On a congested link the receiver's (delay-based) REMB is the limit when it is below
@@ -338,15 +359,14 @@ class SendController:
         REMB never rises above 1.5 × what arrives, so it cannot tell when paused video could
         return; loss and the queue pause it."""
         remb = self._last_remb
-        actual = self._actual_kbps if self._actual_kbps is not None else self._sent_kbps()
         if (
             remb is None
             or now - self._congested_at >= CONGESTED_S
             or now - self._remb_at >= REMB_FRESH_S
-            or remb >= REMB_BINDING * actual
+            or remb >= REMB_BINDING * self._in_remb_scope()
         ):
             return
-        cap = max(remb, self._lowest_need())
+        cap = max(self._allowed_by_remb(remb), self._lowest_need())
         if self.estimate_kbps > cap:
             self.estimate_kbps = cap
             self.slow_start = False

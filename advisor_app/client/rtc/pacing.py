@@ -99,6 +99,10 @@ class Pacer:
         self._queued_bytes = 0
         #: Every byte handed to the pacer (RTP and RTCP, paced or not): what the console sends.
         self.bytes_offered = 0
+        #: The SSRCs whose packets the receiver's REMB estimator counts (video and its RTX:
+        #: those with abs-send-time), and their bytes.
+        self.remb_ssrcs: set[int] = set()
+        self.bytes_remb = 0
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closed = False
@@ -107,6 +111,8 @@ class Pacer:
         """In place of the transport's ``_send_rtp``."""
         self.bytes_offered += len(data)
         ssrc = rtp_ssrc(data)
+        if ssrc in self.remb_ssrcs:
+            self.bytes_remb += len(data)
         if ssrc is None or ssrc not in self.paced or self._closed:
             if ssrc is not None and self.abs_send_time_id is not None:
                 # Unpaced: audio (stamped just now anyway) and retransmissions (stamped when

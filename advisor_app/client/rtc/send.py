@@ -170,7 +170,11 @@ class SendAdapter:
         self.pacer = Pacer(transport._send_rtp)
         transport._send_rtp = self.pacer.send  # type: ignore[method-assign]  # hook 2
         self.pacer.paced = {s._ssrc for k, s in senders.items() if k != "audio"}
+        self.pacer.remb_ssrcs = self.pacer.paced | {
+            s._rtx_ssrc for k, s in senders.items() if k != "audio"
+        }
         self._offered = 0
+        self._remb_bytes = 0
         self._offered_at = time.monotonic()
         self.plan: SendPlan = self.controller.update(LinkSample(at=time.monotonic()))
         self.camera: AdaptiveVp8Encoder | None = None
@@ -259,8 +263,12 @@ class SendAdapter:
         self.controller.sharing = self._sharing()
         offered = self.pacer.bytes_offered
         span = now - self._offered_at
-        sent_kbps = 8.0 * (offered - self._offered) / span / 1000.0 if span > 0.2 else None
-        self._offered, self._offered_at = offered, now
+        in_scope = self.pacer.bytes_remb
+        sent_kbps = remb_scope_kbps = None
+        if span > 0.2:
+            sent_kbps = 8.0 * (offered - self._offered) / span / 1000.0
+            remb_scope_kbps = 8.0 * (in_scope - self._remb_bytes) / span / 1000.0
+        self._offered, self._offered_at, self._remb_bytes = offered, now, in_scope
         sample = LinkSample(
             at=now,
             remb_kbps=reports.remb_kbps,
@@ -269,6 +277,7 @@ class SendAdapter:
             backlog_ms=self.pacer.backlog_ms(),
             encode_load=self.camera.load() if self.camera is not None else None,
             sent_kbps=sent_kbps,
+            remb_scope_kbps=remb_scope_kbps,
         )
         plan = self.controller.update(sample)
         log.debug("%s -> %s", sample, plan)

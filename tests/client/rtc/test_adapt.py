@@ -189,7 +189,9 @@ def test_a_falling_remb_near_what_is_sent_cuts_but_chromiums_slow_climb_does_not
     t, plans = run(ctl, 1.0, start=t, base_rtt=5.0, remb=1300.0)
     t, plans = run(ctl, 1.0, start=t, base_rtt=5.0, remb=1100.0)
     assert plans[-1].camera is not None and plans[-1].camera.kbps < sent
-    assert ctl.estimate_kbps <= 1100.0
+    # The REMB counts video only (audio carries no abs-send-time): video at it, audio beside.
+    assert ctl.estimate_kbps <= 1100.0 + 40.0
+    assert plans[-1].camera.kbps + plans[-1].audio.kbps <= 1100.0 + 40.0
 
 
 def test_the_ladder_is_ordered_and_its_floor_is_below_aiortcs_clamp() -> None:
@@ -379,3 +381,27 @@ def test_random_loss_with_a_queue_still_holds() -> None:
         t += TICK
         ctl.update(LinkSample(at=t, remb_kbps=250.0, loss=0.05, rtt_ms=350.0 + 250.0))
     assert ctl.estimate_kbps < 400.0
+
+
+def test_the_remb_is_compared_with_the_video_it_measures() -> None:
+    """Chromium's REMB counts the packets with abs-send-time: video and its retransmissions,
+    not audio or RTCP. Lossy Wi-Fi at 180p: 200 kbit/s of video, 260 in all, a REMB of
+    1.15 × the video. Against everything sent it looked binding and held the picture at 180p
+    for the whole call; against the video it leaves room, and the picture climbs."""
+    ctl = SendController()
+    t = 0.0
+    video = 200.0
+    for _ in range(80):
+        t += TICK
+        plan = ctl.update(
+            LinkSample(
+                at=t,
+                remb_kbps=1.15 * video,
+                loss=0.05,
+                rtt_ms=80.0,
+                sent_kbps=video + 60.0,
+                remb_scope_kbps=video,
+            )
+        )
+        video = max(100.0, plan.camera.kbps if plan.camera else 100.0)
+    assert plan.camera is not None and plan.camera.height >= 360, plan
