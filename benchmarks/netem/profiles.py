@@ -95,6 +95,12 @@ PROFILES = {
             recover_fps=24.0,
         ),
         Profile(
+            "weakup",
+            Params(rate_kbps=1500, delay_ms=60),
+            Params(rate_kbps=100, delay_ms=60),
+            "1.5 Mbit/s down, 100 kbit/s up (a citizen's weak upload), 60 ms one way",
+        ),
+        Profile(
             "smoke",
             Params(rate_kbps=150, delay_ms=40),
             Params(rate_kbps=150, delay_ms=40),
