@@ -78,6 +78,12 @@ LOSS_OFF = 0.20
 #: rest: a threshold above that (it was max(300 ms, the quiet round trip)) never fires.
 RTT_QUEUE_MS = 200.0
 RTT_WINDOW_S = 2.0
+#: A round trip grows with a queue on either way; the receiver's REMB (delay-based, one way)
+#: tells which: a fresh REMB this far above the video it measures says the way to the
+#: citizen has room, and the longer round trip is the way back (a citizen's saturated upload
+#: delaying the reports): no cut. Without it a 100 kbit/s upload paused the console's video
+#: on a 1.5 Mbit/s downlink.
+ROOM_REMB = 1.1
 #: The pacer holding more than this (ms) means video is sent faster than it drains.
 BACKLOG_MS = 500.0
 
@@ -273,6 +279,7 @@ class SendController:
             and self._min_rtt is not None
             and rtt > self._min_rtt + max(RTT_QUEUE_MS, 0.5 * self._min_rtt)
             and (self._last_rtt is None or rtt > 0.9 * self._last_rtt)
+            and not self._forward_has_room(s)
         )
         if rtt is not None:
             self._last_rtt = rtt
@@ -327,6 +334,20 @@ class SendController:
             return
         self._grow(s, dt)
         self._cap_by_remb(s.at)
+
+    def _forward_has_room(self, s: LinkSample) -> bool:
+        """The receiver's REMB, fresh, well above the video it measures (:data:`ROOM_REMB`),
+        while enough video is sent for the REMB to measure anything."""
+        remb, at = (
+            (s.remb_kbps, s.at) if s.remb_kbps is not None else (self._last_remb, self._remb_at)
+        )
+        scope = self._in_remb_scope()
+        return (
+            remb is not None
+            and s.at - at < REMB_FRESH_S
+            and scope >= LADDER[0].min_kbps
+            and remb >= ROOM_REMB * scope
+        )
 
     def _loss_is_inherent(self, now: float) -> bool:
         """Loss, but below the cut, and the delay-based signs calm for a while: the link's own."""
