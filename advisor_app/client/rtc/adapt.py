@@ -78,12 +78,12 @@ LOSS_OFF = 0.20
 #: rest: a threshold above that (it was max(300 ms, the quiet round trip)) never fires.
 RTT_QUEUE_MS = 200.0
 RTT_WINDOW_S = 2.0
-#: A round trip grows with a queue on either way; the receiver's REMB (delay-based, one way)
-#: tells which: a fresh REMB this far above the video it measures says the way to the
-#: citizen has room, and the longer round trip is the way back (a citizen's saturated upload
-#: delaying the reports): no cut. Without it a 100 kbit/s upload paused the console's video
-#: on a 1.5 Mbit/s downlink.
-ROOM_REMB = 1.1
+#: A round trip grows with a queue on either way. While the way to the citizen loses less
+#: than :data:`LOSS_GROW` and the receiver's REMB (delay-based, that way alone) is fresh and
+#: has not fallen for :data:`REMB_FRESH_S`, the longer round trip is the way back (a citizen's
+#: saturated upload delaying the reports): no cut. Without it a 100 kbit/s upload paused the
+#: console's video on a 1.5 Mbit/s downlink. A lossy way keeps the round-trip rule: on poor 3G
+#: Chromium's REMB did not fall while the console's 360p filled the 300-ms queue.
 #: The pacer holding more than this (ms) means video is sent faster than it drains.
 BACKLOG_MS = 500.0
 
@@ -226,6 +226,7 @@ class SendController:
     _capacity_at: float = -1e9
     _last_remb: float | None = None
     _remb_at: float = -1e9
+    _remb_fell_at: float = -1e9
     #: What the console really sends (kbit/s, smoothed), None before it is known.
     _actual_kbps: float | None = None
     #: What the REMB measures of it (video and its retransmissions, smoothed), None: unknown.
@@ -290,6 +291,8 @@ class SendController:
             and 0.5 * self._in_remb_scope() < s.remb_kbps < 0.9 * self._in_remb_scope()
         )
         if s.remb_kbps is not None:
+            if self._last_remb is not None and s.remb_kbps < 0.95 * self._last_remb:
+                self._remb_fell_at = s.at
             self._last_remb = s.remb_kbps
             self._remb_at = s.at
         if s.sent_kbps is not None:
@@ -336,17 +339,19 @@ class SendController:
         self._cap_by_remb(s.at)
 
     def _forward_has_room(self, s: LinkSample) -> bool:
-        """The receiver's REMB, fresh, well above the video it measures (:data:`ROOM_REMB`),
-        while enough video is sent for the REMB to measure anything."""
+        """The way to the citizen shows no congestion: it loses (almost) nothing, and the
+        receiver's REMB is fresh and has not fallen for a while (Chromium answers a queue it
+        sees building with 0.85 × what arrives), while enough video is sent for the REMB to
+        measure anything. A REMB still climbing slowly below what is sent counts as room."""
         remb, at = (
             (s.remb_kbps, s.at) if s.remb_kbps is not None else (self._last_remb, self._remb_at)
         )
-        scope = self._in_remb_scope()
         return (
             remb is not None
             and s.at - at < REMB_FRESH_S
-            and scope >= LADDER[0].min_kbps
-            and remb >= ROOM_REMB * scope
+            and s.at - self._remb_fell_at >= REMB_FRESH_S
+            and self._loss < LOSS_GROW
+            and self._in_remb_scope() >= LADDER[0].min_kbps
         )
 
     def _loss_is_inherent(self, now: float) -> bool:
