@@ -39,7 +39,7 @@ from advisor_app.client.media.switch import SwitchTrack
 from advisor_app.client.rtc import receive as rtc_receive
 from advisor_app.client.rtc.adapt import Pause
 from advisor_app.client.rtc.load import LoadProbe
-from advisor_app.client.rtc.playout import PlayoutClock, delay_cap
+from advisor_app.client.rtc.playout import PlayoutClock, delay_cap, delay_floor
 from advisor_app.client.rtc.receive_audio import AudioConcealer
 from advisor_app.client.rtc.send import SendAdapter, UnsupportedAiortc
 from advisor_app.core.call_quality import FREEZE_WINDOW_S, QualitySample, count_freezes
@@ -498,6 +498,7 @@ class PeerLink:
             now = loop.time()
             if self.receive_side is not None:
                 clock.max_delay_s = delay_cap(self.receive_side.rtt_s)
+                clock.min_delay_s = delay_floor(self.receive_side.rtt_s)
             at = clock.schedule(frame.pts, now) if frame.pts is not None else now
             if at - now < 0.002:
                 self._show(pc, slot, frame)

@@ -13,7 +13,7 @@ import random
 
 import pytest
 
-from advisor_app.client.rtc.playout import PlayoutClock, delay_cap
+from advisor_app.client.rtc.playout import PlayoutClock, delay_cap, delay_floor
 from advisor_app.core.call_quality import count_freezes
 
 pytestmark = pytest.mark.unit
@@ -105,3 +105,17 @@ def test_the_cap_follows_the_round_trip() -> None:
     frames = arrivals(20, loss_every_s=2.0, rtt=0.25)
     times = shown(frames, clock)
     assert max(t - a for t, (_ts, a) in zip(times, frames, strict=True)) <= 0.05 + 1e-9
+
+
+def test_on_a_mobile_link_the_first_retransmission_does_not_freeze_either() -> None:
+    """With the round trip known to be a mobile link's, the picture waits for one
+    retransmission from the first frame: not even the first loss stutters."""
+    frames = arrivals(20, loss_every_s=2.0, rtt=0.3)
+    late = PlayoutClock()
+    assert count_freezes(shown(frames, late), 0) >= 1  # learnt at the first loss
+    clock = PlayoutClock(max_delay_s=delay_cap(0.3), min_delay_s=delay_floor(0.3))
+    times = shown(frames, clock)
+    assert count_freezes(times, 0) == 0
+    assert delay_floor(0.02) == 0.0  # a LAN waits for nothing
+    assert delay_floor(0.3) == pytest.approx(0.34)
+    assert delay_floor(3.0) == 0.5
