@@ -114,6 +114,11 @@ INHERENT_LOSS_CALM_S = 10.0
 #: such a REMB the console (whose encoder sends less than its target on a still picture) went
 #: down and down: 180p at 220 kbit/s on a 1.5 Mbit/s 3G link.
 REMB_BINDING = 0.95
+#: A REMB below this share of the video it measures is no answer to congestion (Chromium
+#: answers a queue with 0.85 × what arrives) but its first climb, which sometimes starts at
+#: 65–90 kbit/s: it caps nothing. Capped by it, 3G's 720p at 1.35 Mbit/s fell to 180p at
+#: 100 kbit/s the moment the smoothed loss touched 2.5 %.
+REMB_CREDIBLE = 0.5
 #: A cut at most this often (s): the reports that caused one still arrive for a round trip.
 CUT_EVERY_S = 1.0
 #: A step up needs the budget this far above the next floor, held this long (s).
@@ -389,7 +394,9 @@ class SendController:
             remb is None
             or now - self._congested_at >= CONGESTED_S
             or now - self._remb_at >= REMB_FRESH_S
-            or remb >= REMB_BINDING * self._in_remb_scope()
+            or not REMB_CREDIBLE * self._in_remb_scope()
+            <= remb
+            < REMB_BINDING * self._in_remb_scope()
         ):
             return
         cap = max(self._allowed_by_remb(remb), self._lowest_need())

@@ -438,3 +438,20 @@ def test_a_grown_round_trip_on_a_lossy_way_still_cuts() -> None:
         )
         ctl.update(sample)
     assert ctl.estimate_kbps < 0.85 * before
+
+
+def test_a_remb_still_in_its_first_climb_caps_nothing() -> None:
+    """3G as the console once saw it: Chromium's REMB starting at 68 kbit/s and climbing 8 %
+    a second while 720p at 1.35 Mbit/s arrives with 1.5 % loss; a report of 3 % loss marks the
+    link congested. The REMB, a twentieth of what arrives, answers no congestion."""
+    ctl = SendController()
+    t, _plans = run(ctl, 6.0, base_rtt=260.0)
+    assert ctl.plan.camera is not None and ctl.plan.camera.height == 720
+    remb = 68.0
+    for loss in (0.0, 0.045, 0.03, 0.0, 0.015, 0.03, 0.0, 0.0):
+        t += TICK
+        remb *= 1.08**TICK
+        ctl.update(
+            LinkSample(at=t, remb_kbps=remb, loss=loss, rtt_ms=265.0, remb_scope_kbps=1400.0)
+        )
+    assert ctl.plan.camera is not None and ctl.plan.camera.height >= 540, ctl.plan
