@@ -28,7 +28,6 @@ from collections.abc import Awaitable, Callable
 
 from aiortc import clock
 
-from advisor_app.client.rtc import playout_delay
 from advisor_app.client.rtc.playout_delay import add_playout_delay
 
 log = logging.getLogger(__name__)
@@ -95,7 +94,7 @@ class Pacer:
         #: The negotiated id of playout-delay, and the minimum delay (ms) every video packet
         #: asks of the receiver (:mod:`.playout_delay`).
         self.playout_delay_id: int | None = None
-        self.min_playout_ms = playout_delay.START_MS
+        self.min_playout_ms = 0
         self._queue: deque[tuple[float, bytes]] = deque()
         self._queued_bytes = 0
         #: Every byte handed to the pacer (RTP and RTCP, paced or not): what the console sends.

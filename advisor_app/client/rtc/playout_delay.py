@@ -29,13 +29,6 @@ LONG_RTT_MS = 200.0
 MARGIN_MS = 80.0
 #: Never more than this (ms): beyond it a conversation suffers more than the picture gains.
 MAX_MIN_MS = 700.0
-#: Asked before the first round trip is known (ms). Chromium's jitter buffer takes the delay
-#: of its first frame at once and afterwards moves it by at most 100 ms a second, so a delay
-#: first asked when the first report came (a second or two into the call) reached a mobile
-#: link's round trip only seconds later: every 3G and poor-3G run froze 0.3–0.6 s at the
-#: first losses. A fast link's first report brings it back to 0 (a LAN call loses that in
-#: about 2 s).
-START_MS = 250
 #: The largest delay the receiver may choose itself (libwebrtc's default, 10 s).
 MAX_MS = 10_000
 
@@ -52,11 +45,10 @@ def register() -> None:
 
 def min_delay_ms(rtt_ms: float | None, loss: float | None) -> int:
     """The minimum playout delay to ask for: enough for one retransmission while the link
-    loses packets, else 0; :data:`START_MS` before any round trip is known. Before the first
-    loss report (``loss`` None) a long round trip
+    loses packets, else 0. Before the first loss report (``loss`` None) a long round trip
     (a mobile link) gets it too: the first seconds are when a slow link loses most."""
     if rtt_ms is None:
-        return START_MS
+        return 0
     if loss is None and rtt_ms < LONG_RTT_MS:
         return 0
     if loss is not None and loss < LOSS_ON:

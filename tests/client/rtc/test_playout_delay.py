@@ -75,10 +75,7 @@ def test_a_packet_without_extensions_gets_a_block() -> None:
 def test_the_delay_covers_a_retransmission_only_while_the_link_loses_packets() -> None:
     assert playout_delay.min_delay_ms(350.0, 0.05) == 430  # poor 3G: a round trip and more
     assert playout_delay.min_delay_ms(350.0, 0.0) == 0  # no loss: the browser's own choice
-    # No round trip known yet: a mobile link's start, which Chromium takes at once (later it
-    # moves its delay by 100 ms a second); a fast link's first report brings it to 0.
-    assert playout_delay.min_delay_ms(None, None) == playout_delay.START_MS
-    assert playout_delay.min_delay_ms(None, 0.05) == playout_delay.START_MS
+    assert playout_delay.min_delay_ms(None, 0.05) == 0  # no round trip known yet
     assert playout_delay.min_delay_ms(2000.0, 0.05) == playout_delay.MAX_MIN_MS
     # Before the first loss report: a mobile link's round trip gets it, a LAN's does not.
     assert playout_delay.min_delay_ms(350.0, None) == 430
