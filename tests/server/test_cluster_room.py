@@ -20,6 +20,7 @@ import pytest
 from aiohttp import ClientWebSocketResponse, WSMsgType
 
 from advisor_app.core.clock import ManualClock
+from advisor_app.server.link_cache import LINKS
 from advisor_app.server.survey import SURVEY_PATH
 from advisor_app.server.waiting_room_sockets import CLUSTER
 from tests.helpers.fixtures import MakeService
@@ -146,6 +147,30 @@ async def test_a_reconnect_on_the_other_instance_keeps_the_place(pair: Pair) -> 
     assert (online["entry"]["participant_id"], online["entry"]["online"]) == (pid, True)
     await advisor.send_json({"type": "admit", "participant_id": pid})
     assert (await recv_type(again, "state"))["phase"] == "admitted"
+
+
+async def test_a_consent_given_on_one_instance_reaches_the_others_kept_link(pair: Pair) -> None:
+    """The page was read on the hub's instance (kept there without a consent); consent and
+    device check go to the other. The hub's instance forgets the kept link when told, and
+    takes the socket with the device check the advisor then sees."""
+    token = await pair.hub.token_for("berater")
+    link = link_token(await pair.hub.create(token))
+    assert (await pair.hub.call("GET", f"/api/citizen/{link}"))[0] == 200
+    links = pair.hub.app[LINKS]
+    kept = links.get(link)
+    assert kept is not None and kept.consent_version is None
+    await consent(pair.other, link)
+    check = {"browser": "Firefox 140", "os": "Linux", "device_type": "desktop", "verdict": "green"}
+    status, _ = await pair.other.call("POST", f"/api/citizen/{link}/device-check", json=check)
+    assert status == 201
+    await until(lambda: links.get(link) is None, "the hub's instance kept the old link")
+
+    token = await monday_morning(pair.hub)
+    pair.clock.set(ROOM_OPEN)
+    advisor = await advisor_socket(pair.other, token)
+    await waiting_on(pair.hub, link)
+    arrived = await recv_type(advisor, "arrived")
+    assert arrived["entry"]["device_check"]["browser"] == "Firefox 140"
 
 
 async def test_two_admissions_at_once_admit_once(pair: Pair) -> None:
