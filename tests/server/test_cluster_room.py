@@ -20,6 +20,7 @@ import pytest
 from aiohttp import ClientWebSocketResponse, WSMsgType
 
 from advisor_app.core.clock import ManualClock
+from advisor_app.server.cluster import LEADER_KEY, redis_client
 from advisor_app.server.link_cache import LINKS
 from advisor_app.server.survey import SURVEY_PATH
 from advisor_app.server.waiting_room_sockets import CLUSTER
@@ -221,6 +222,36 @@ async def test_the_hub_instance_stopping_hands_the_room_to_the_other(pair: Pair)
     # The page is not told "waiting" again by the new hub (its instance holds the replay
     # back): the next state it hears is the admission.
     assert (await frames_until(citizen, "state"))["phase"] == "admitted"
+
+
+async def test_a_hub_held_up_past_its_lease_acts_on_nothing(
+    pair: Pair, redis_server: RedisServer
+) -> None:
+    """The hub's instance stops renewing (its event loop held up longer than the lease) and
+    the other instance takes the lease. The old hub must not act on what comes next: two
+    hubs would both admit the citizen."""
+    token, link = await scheduled(pair)
+    advisor = await advisor_socket(pair.other, token)
+    citizen = await waiting_on(pair.other, link)
+    pid = (await recv_type(advisor, "arrived"))["entry"]["participant_id"]
+
+    old = pair.hub.app[CLUSTER]
+    old._tasks[2].cancel()  # its lease loop: as if held up (it neither renews nor steps down)
+    assert old._lease is not None
+    old._lease.renewed -= 10.0
+    redis = redis_client(redis_server.url)
+    await redis.delete(LEADER_KEY)  # the lease ran out
+    await until(lambda: pair.other.app[CLUSTER].leading, "the other instance never took over")
+    await frames_until(advisor, "waiting")  # the new hub knows the console
+    await advisor.send_json({"type": "admit", "participant_id": pid})
+    assert (await frames_until(citizen, "state"))["phase"] == "admitted"
+    assert (await recv_type(advisor, "departed"))["reason"] == "admitted"
+    await citizen.send_json({"type": "ping", "seq": 1})
+    assert (await recv(citizen))["type"] == "pong"  # no second "admitted" came before it
+    await advisor.send_json({"type": "ping", "seq": 2})
+    assert (await recv(advisor))["type"] == "pong"  # no second "departed" either
+    assert old.host is not None and old.host._stopped  # it noticed, and stopped reading
+    await redis.aclose()
 
 
 @pytest.mark.logged_errors
