@@ -43,6 +43,7 @@ import json
 import logging
 import os
 import secrets
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -87,6 +88,9 @@ ALIVE_TTL_S = 10.0
 #: The leader lease (ms), renewed every RENEW_S seconds; a dead hub is replaced within it.
 LEASE_MS = 3000
 RENEW_S = 0.5
+#: Lease and heartbeat are renewed from a thread while the event loop turned within this
+#: many seconds: a busy hub keeps its lease, a stuck one (or a dead process) loses it.
+LOOP_STALL_S = 6.0
 #: How often the hub writes changed places to Redis.
 FLUSH_S = 0.2
 #: How often a call is repeated after attaching its socket again to a hub that did not
@@ -1191,6 +1195,61 @@ def new_instance_id() -> str:
     return f"{os.uname().nodename[:20]}-{os.getpid()}-{secrets.token_hex(3)}"
 
 
+class Keeper:
+    """Renews this instance's heartbeat and, while it leads, the lease, from a thread of its
+    own (redis-py's synchronous client), so that a hub whose event loop is held up for
+    seconds (thousands of arrivals on a loaded machine) keeps its lease and its sockets, and
+    the other instances do not take over only to be flooded with every socket's attachment.
+    It renews only while the loop turned within :data:`LOOP_STALL_S`: a stuck loop loses the
+    lease after that plus the lease's 3 s, a dead process within the 3 s, as before."""
+
+    def __init__(self, url: str, instance: str) -> None:
+        import redis
+
+        self.client = redis.Redis.from_url(url, socket_connect_timeout=2.0, socket_timeout=2.0)
+        self.instance = instance
+        #: The lease while this instance holds it (set and cleared by the event loop).
+        self.lease: Lease | None = None
+        self._loop_seen = time.monotonic()
+        self._handle: asyncio.TimerHandle | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="cluster-keeper", daemon=True)
+
+    def start(self) -> None:
+        self._seen()
+        self._thread.start()
+
+    def _seen(self) -> None:
+        self._loop_seen = time.monotonic()
+        self._handle = asyncio.get_running_loop().call_later(RENEW_S, self._seen)
+
+    def _run(self) -> None:
+        while not self._stop.wait(RENEW_S):
+            if time.monotonic() - self._loop_seen > LOOP_STALL_S:
+                continue  # the loop is stuck: let the lease and the heartbeat run out
+            lease = self.lease
+            sent = time.monotonic()
+            try:
+                pipe = self.client.pipeline(transaction=False)
+                pipe.set(ALIVE_PREFIX + self.instance, "1", px=int(1000 * ALIVE_TTL_S))
+                if lease is not None:
+                    pipe.eval(_RENEW, 1, LEADER_KEY, lease.value, LEASE_MS)
+                replies = pipe.execute()
+            except Exception as exc:  # the event loop's own calls notice a Redis that is away
+                log.debug("the lease keeper could not reach Redis (%s)", type(exc).__name__)
+                continue
+            if lease is not None and replies[1]:
+                lease.renewed = max(lease.renewed, sent)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._handle is not None:
+            self._handle.cancel()
+        self._thread.join(timeout=3.0)
+        with contextlib.suppress(Exception):
+            self.client.close()
+
+
 class Cluster:
     """This instance's part of a deployment of several: its :class:`RoomClient`, and the hub
     while it holds the lease."""
@@ -1203,9 +1262,12 @@ class Cluster:
         grace_s: float,
         now: Callable[[], datetime],
         instance: str | None = None,
+        url: str | None = None,
     ) -> None:
         self.redis = redis
         self.instance = instance or new_instance_id()
+        #: ``url``: Redis' address, for the thread that keeps the lease (none without it).
+        self.keeper = Keeper(url, self.instance) if url else None
         self.client = RoomClient(redis, self.instance)
         self.make_hub = make_hub
         self.reload_directory = reload_directory
@@ -1223,6 +1285,8 @@ class Cluster:
         return self.host is not None
 
     async def start(self) -> None:
+        if self.keeper is not None:
+            self.keeper.start()
         self._tasks = [
             asyncio.create_task(self.client.run_writer(), name="cluster-writer"),
             asyncio.create_task(self._listen(), name="cluster-listen"),
@@ -1340,10 +1404,17 @@ class Cluster:
         if not await self.redis.set(LEADER_KEY, lease, nx=True, px=LEASE_MS):
             return False
         self._lease = Lease(self.redis, lease)
-        # Where the last hub stopped; without a record (a Redis that lost it), from the start:
-        # what is older than STALE_MS is skipped, what came while no hub ran is handled.
-        start_id = await self.redis.get(DONE_KEY) or "0-0"
-        places, decisions, names = await self.store.load()
+        if self.keeper is not None:
+            self.keeper.lease = self._lease  # kept while the state is loaded, too
+        try:
+            # Where the last hub stopped; without a record (a Redis that lost it), from the
+            # start: calls older than STALE_MS are skipped, what came while no hub ran is not.
+            start_id = await self.redis.get(DONE_KEY) or "0-0"
+            places, decisions, names = await self.store.load()
+        except BaseException:
+            if self.keeper is not None:
+                self.keeper.lease = None  # it runs out: another instance (or this one) retries
+            raise
         hub = self.make_hub()
         hub.restore(places, decisions, names)
         self.host = HubHost(self.redis, hub, self.store, self.reload_directory, self._lease)
@@ -1357,6 +1428,8 @@ class Cluster:
         return True
 
     async def _step_down(self, *, write: bool) -> None:
+        if self.keeper is not None:
+            self.keeper.lease = None
         host, self.host = self.host, None
         if host is not None:
             await host.stop(write=write)
@@ -1384,6 +1457,8 @@ class Cluster:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
         for task in self._tasks:
             task.cancel()
+        if self.keeper is not None:
+            await asyncio.to_thread(self.keeper.stop)
         with contextlib.suppress(Exception):
             await self.redis.aclose()
 

@@ -12,6 +12,7 @@ stopping, and Redis restarting (without persistence), lose no one.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ import pytest
 from aiohttp import ClientWebSocketResponse, WSMsgType
 
 from advisor_app.core.clock import ManualClock
-from advisor_app.server.cluster import LEADER_KEY, redis_client
+from advisor_app.server.cluster import LEADER_KEY, LEASE_MS, redis_client
 from advisor_app.server.link_cache import LINKS
 from advisor_app.server.survey import SURVEY_PATH
 from advisor_app.server.waiting_room_sockets import CLUSTER
@@ -224,6 +225,26 @@ async def test_the_hub_instance_stopping_hands_the_room_to_the_other(pair: Pair)
     assert (await frames_until(citizen, "state"))["phase"] == "admitted"
 
 
+async def test_a_hub_held_up_for_longer_than_its_lease_keeps_it(
+    pair: Pair, redis_server: RedisServer
+) -> None:
+    """A busy hub's event loop does not turn for seconds: its lease is kept (renewed from a
+    thread), nobody takes over, and what the citizen asks meanwhile is done once it turns."""
+    token, link = await scheduled(pair)
+    advisor = await advisor_socket(pair.other, token)
+    citizen = await citizen_socket(pair.other, link, "lobby")
+    redis = redis_client(redis_server.url)
+    lease = await redis.get(LEADER_KEY)
+    await citizen.send_json({"type": "enter"})
+    # The event loop held up (both instances here: they share it), on purpose.
+    time.sleep(LEASE_MS / 1000 + 1.0)  # noqa: ASYNC251
+    assert (await recv(citizen))["phase"] == "waiting"
+    assert (await recv_type(advisor, "arrived"))["entry"]["name"] == "Erika Mustermann"
+    assert await redis.get(LEADER_KEY) == lease  # nobody took the lease over
+    assert pair.hub.app[CLUSTER].leading
+    await redis.aclose()
+
+
 async def test_a_hub_held_up_past_its_lease_acts_on_nothing(
     pair: Pair, redis_server: RedisServer
 ) -> None:
@@ -236,8 +257,11 @@ async def test_a_hub_held_up_past_its_lease_acts_on_nothing(
     pid = (await recv_type(advisor, "arrived"))["entry"]["participant_id"]
 
     old = pair.hub.app[CLUSTER]
-    old._tasks[2].cancel()  # its lease loop: as if held up (it neither renews nor steps down)
-    assert old._lease is not None
+    # As if held up for good: its lease loop neither renews nor steps down, and its keeper
+    # thread has stopped renewing (it does once the loop stood still for LOOP_STALL_S).
+    old._tasks[2].cancel()
+    assert old.keeper is not None and old._lease is not None
+    await asyncio.to_thread(old.keeper.stop)
     old._lease.renewed -= 10.0
     redis = redis_client(redis_server.url)
     await redis.delete(LEADER_KEY)  # the lease ran out
