@@ -91,6 +91,8 @@ RENEW_S = 0.5
 #: Lease and heartbeat are renewed from a thread while the event loop turned within this
 #: many seconds: a busy hub keeps its lease, a stuck one (or a dead process) loses it.
 LOOP_STALL_S = 6.0
+#: Requests the hub handles at the same time.
+HUB_CONCURRENCY = 64
 #: How often the hub writes changed places to Redis.
 FLUSH_S = 0.2
 #: How often a call is repeated after attaching its socket again to a hub that did not
@@ -554,6 +556,9 @@ class HubHost:
         #: Which citizen's token or advisor each socket attached for.
         self._owners: dict[tuple[str, int], tuple[str, str | int]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        #: Requests handled at once: a read of a thousand entries must not become a thousand
+        #: Redis connections (each "enter" counts its limit there).
+        self._busy = asyncio.Semaphore(HUB_CONCURRENCY)
         self._runners: list[asyncio.Task[None]] = []
         self._stopped = False
 
@@ -678,12 +683,13 @@ class HubHost:
 
     async def _handle(self, request: Request, ref: tuple[str, int] | None) -> None:
         if ref is None:
-            await self._answer(request)
+            async with self._busy:
+                await self._answer(request)
             return
         lock = self._locks.get(ref)
         if lock is None:
             lock = self._locks[ref] = asyncio.Lock()
-        async with lock:  # one socket's frames in their order
+        async with lock, self._busy:  # one socket's frames in their order
             await self._answer(request)
 
     def _reply(self, request: Request, frame: dict[str, Any]) -> None:
