@@ -13,6 +13,7 @@ link token, an account name, or ``*`` for a global cap.
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import Storage
@@ -46,6 +47,11 @@ def address_key(address: str) -> str:
     return str(ip)
 
 
+#: Connections to a shared Redis per instance, and how long a hit may wait for one.
+REDIS_CONNECTIONS = 64
+REDIS_WAIT_S = 5.0
+
+
 class SharedStateUnavailable(Exception):
     """The storage shared by the instances (Redis) does not answer."""
 
@@ -56,7 +62,7 @@ def make_storage(uri: str) -> Storage:
         return LocalMemoryStorage()  # limits' own, with a clean-up that scales
     full = uri if uri.startswith("async+") else f"async+{uri}"
     scheme = full.split("://", 1)[0].removeprefix("async+")
-    options: dict[str, str | bool | float] = {}
+    options: dict[str, Any] = {}
     if scheme.startswith("redis"):
         # redis-py (limits' default async client is coredis); its errors wrapped in
         # StorageError; a Redis that does not answer fails a request within seconds.
@@ -66,6 +72,19 @@ def make_storage(uri: str) -> Storage:
             "socket_connect_timeout": 2.0,
             "socket_timeout": 2.0,
         }
+    if scheme in ("redis", "rediss"):
+        # A rush (a thousand citizens reconnecting at once after an instance died) waits for
+        # one of REDIS_CONNECTIONS connections; redis-py's own pool refused every hit beyond
+        # its 100 with MaxConnectionsError, and each became a "try again later".
+        from redis.asyncio import BlockingConnectionPool
+
+        options["connection_pool"] = BlockingConnectionPool.from_url(
+            full.removeprefix("async+"),
+            max_connections=REDIS_CONNECTIONS,
+            timeout=REDIS_WAIT_S,
+            socket_connect_timeout=2.0,
+            socket_timeout=2.0,
+        )
     try:
         storage = storage_from_string(full, **options)
     except ConfigurationError as exc:  # an unknown scheme, or its client library missing
