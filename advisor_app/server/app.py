@@ -120,6 +120,10 @@ def _services_ctx(
     return ctx
 
 
+async def _close_limiter(app: web.Application) -> None:
+    await app[keys.LIMITER].aclose()
+
+
 async def info(request: web.Request) -> web.Response:
     settings = request.app[keys.SETTINGS]
     return json_response(
@@ -208,6 +212,7 @@ def create_app(
     app.on_startup.append(accessibility.load_sign_video)
     # At shutdown, every waiting-room socket closes at once, before the handlers' timeout.
     app.on_shutdown.append(waiting_room_sockets.close_sockets)
+    app.on_cleanup.append(_close_limiter)  # its Redis connections, if it counts there
     app.on_response_prepare.append(_security_headers)
     app.on_response_prepare.append(citizen.revalidate_static)
 

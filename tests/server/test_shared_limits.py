@@ -89,4 +89,5 @@ async def test_a_rush_of_hits_waits_for_a_connection_instead_of_failing(
     and refused the rest, each a "try again later" for a page)."""
     limiter = RateLimiter({"socket": "1000/minute"}, redis_server.url)
     answers = await asyncio.gather(*(limiter.hit("socket", "192.0.2.1") for _ in range(300)))
+    await limiter.aclose()
     assert answers == [True] * 300
