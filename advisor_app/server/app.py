@@ -45,8 +45,8 @@ from advisor_app.server.origin import origin_middleware
 from advisor_app.server.proxy import forwarded_middleware
 from advisor_app.server.ratelimit import RateLimiter, shared_limits
 from advisor_app.server.retention import retention_ctx
+from advisor_app.storage import inline
 from advisor_app.storage.db import create_engine, migrate, session_factory
-from advisor_app.storage.inline import InlineSqlite
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +88,13 @@ async def _database_ctx(app: web.Application) -> AsyncIterator[None]:
     app[keys.SESSIONS] = session_factory(engine)
     app[LINKS] = LinkCache()
     app[LINKS].watch(engine)  # any write that changes a kept link empties it
-    app[INLINE_DB] = inline = InlineSqlite.beside(engine)  # SQLite: the join's statements
+    # The join's statements: inline on SQLite, on a small pool of their own on PostgreSQL.
+    app[INLINE_DB] = quick = inline.beside(engine)
+    if isinstance(quick, inline.InlinePostgres):
+        _connect_failures_as_database_errors(quick.engine)
+        app[LINKS].watch(quick.engine)
     yield
-    if inline is not None:
-        inline.dispose()
+    await inline.dispose(quick)
     await engine.dispose()
 
 
@@ -115,6 +118,10 @@ def _services_ctx(
         await mailer.close()
 
     return ctx
+
+
+async def _close_limiter(app: web.Application) -> None:
+    await app[keys.LIMITER].aclose()
 
 
 async def info(request: web.Request) -> web.Response:
@@ -205,6 +212,7 @@ def create_app(
     app.on_startup.append(accessibility.load_sign_video)
     # At shutdown, every waiting-room socket closes at once, before the handlers' timeout.
     app.on_shutdown.append(waiting_room_sockets.close_sockets)
+    app.on_cleanup.append(_close_limiter)  # its Redis connections, if it counts there
     app.on_response_prepare.append(_security_headers)
     app.on_response_prepare.append(citizen.revalidate_static)
 

@@ -43,6 +43,7 @@ import json
 import logging
 import os
 import secrets
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -87,8 +88,16 @@ ALIVE_TTL_S = 10.0
 #: The leader lease (ms), renewed every RENEW_S seconds; a dead hub is replaced within it.
 LEASE_MS = 3000
 RENEW_S = 0.5
+#: Lease and heartbeat are renewed from a thread while the event loop turned within this
+#: many seconds: a busy hub keeps its lease, a stuck one (or a dead process) loses it.
+LOOP_STALL_S = 6.0
+#: Requests the hub handles at the same time.
+HUB_CONCURRENCY = 64
 #: How often the hub writes changed places to Redis.
 FLUSH_S = 0.2
+#: How often a call is repeated after attaching its socket again to a hub that did not
+#: know it (each time the lease changed hands in between).
+ATTACH_AGAIN = 3
 #: How long a call waits for the hub's answer before it is given up as unavailable.
 CALL_TIMEOUT_S = 10.0
 #: Inbox entries older than this are not acted on by a new hub (their callers gave up).
@@ -489,6 +498,40 @@ class RemoteSocket:
         return True
 
 
+class Lease:
+    """The hub's lease in Redis, as this instance holds it."""
+
+    def __init__(self, redis: Any, value: str) -> None:
+        self.redis = redis
+        self.value = value
+        #: When the last renewal that succeeded was sent (monotonic): the lease runs at
+        #: least LEASE_MS from then.
+        self.renewed = time.monotonic()
+
+    def fresh(self) -> bool:
+        """Renewed so recently that no other instance can hold the lease now (a margin of
+        one renewal for the clocks)."""
+        return time.monotonic() - self.renewed < LEASE_MS / 1000 - RENEW_S
+
+    def renew_in(self, pipe: Any) -> Callable[[Any], bool]:
+        """Queue the renewal in ``pipe``; call the result with its reply (True: still ours)."""
+        sent = time.monotonic()
+        pipe.eval(_RENEW, 1, LEADER_KEY, self.value, LEASE_MS)
+
+        def done(reply: Any) -> bool:
+            if reply:
+                self.renewed = max(self.renewed, sent)
+            return bool(reply)
+
+        return done
+
+    async def renew(self) -> bool:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            done = self.renew_in(pipe)
+            (reply,) = await pipe.execute()
+        return done(reply)
+
+
 class HubHost:
     """Runs the deployment's hub on this instance while it holds the lease."""
 
@@ -498,8 +541,12 @@ class HubHost:
         hub: WaitingRoomHub,
         store: StateStore,
         reload_directory: Callable[[], Awaitable[TeamDirectory]],
+        lease: Lease | None = None,
     ) -> None:
         self.redis = redis
+        self.lease = lease
+        #: Requests not acted on because their callers had given up (for the log).
+        self.skipped = 0
         self.hub = hub
         self.store = store
         self.reload_directory = reload_directory
@@ -509,6 +556,9 @@ class HubHost:
         #: Which citizen's token or advisor each socket attached for.
         self._owners: dict[tuple[str, int], tuple[str, str | int]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        #: Requests handled at once: a read of a thousand entries must not become a thousand
+        #: Redis connections (each "enter" counts its limit there).
+        self._busy = asyncio.Semaphore(HUB_CONCURRENCY)
         self._runners: list[asyncio.Task[None]] = []
         self._stopped = False
 
@@ -594,6 +644,12 @@ class HubHost:
             except Exception:
                 await asyncio.sleep(0.2)
                 continue
+            if answer and self.lease is not None and not self.lease.fresh():
+                # This instance was held up (a busy or stopped event loop) for longer than
+                # a renewal: another instance may lead now. Nothing is done without the lease.
+                with contextlib.suppress(Exception):
+                    if not await self.lease.renew():
+                        self._stopped = True
             if self._stopped:
                 return  # what was read waits for the next hub (DONE_KEY is not moved)
             now_ms = int(time.time() * 1000)
@@ -604,6 +660,9 @@ class HubHost:
             if answer:
                 with contextlib.suppress(Exception):
                     await self.redis.set(DONE_KEY, last_id, ex=3600)
+            if self.skipped:
+                log.warning("skipped %d requests whose callers had given up", self.skipped)
+                self.skipped = 0
 
     def _take(self, raw: str, now_ms: int) -> None:
         try:
@@ -611,8 +670,11 @@ class HubHost:
         except ValidationError:
             log.warning("an inbox entry was not a valid request; ignored")
             return
-        if now_ms - request.t > STALE_MS:
-            return  # its caller has given up
+        if request.q and now_ms - request.t > STALE_MS:
+            # Its caller has given up (and said so). A call nobody waits for (a socket's
+            # detach, a device check) is never skipped: it would be lost for good.
+            self.skipped += 1
+            return
         call = request.call
         ref = (request.n, call.ws) if isinstance(call, _Citizen | _Advisor) else None
         task = asyncio.create_task(self._handle(request, ref))
@@ -621,12 +683,13 @@ class HubHost:
 
     async def _handle(self, request: Request, ref: tuple[str, int] | None) -> None:
         if ref is None:
-            await self._answer(request)
+            async with self._busy:
+                await self._answer(request)
             return
         lock = self._locks.get(ref)
         if lock is None:
             lock = self._locks[ref] = asyncio.Lock()
-        async with lock:  # one socket's frames in their order
+        async with lock, self._busy:  # one socket's frames in their order
             await self._answer(request)
 
     def _reply(self, request: Request, frame: dict[str, Any]) -> None:
@@ -637,6 +700,10 @@ class HubHost:
         hub, call, n = self.hub, request.call, request.n
         try:
             result = await self._run(hub, call, n)
+        except SharedStateUnavailable as exc:  # the entry limit's Redis did not answer in time
+            log.warning("the waiting room could not handle a %s: %s", call.op, exc)
+            self._reply(request, {"e": _UNAVAILABLE})
+            return
         except Exception:
             log.exception("the waiting room could not handle a %s", call.op)
             self._reply(request, {"e": socket_refusal("not_allowed").model_dump(mode="json")})
@@ -742,6 +809,7 @@ class HubHost:
 
 
 _RETRY = object()
+_UNAVAILABLE = socket_refusal("shared_state_unavailable", reason="room").model_dump(mode="json")
 #: How a RoomState frame starts (pydantic dumps the fields in their order, ``type`` first).
 _ROOM_STATE = '{"type":"state",'
 #: The frames a hub sends again when a socket attaches (RoomState, Note, SurveyOffer, Roster).
@@ -832,20 +900,22 @@ class RoomClient:
             self._pending.pop(q, None)
 
     async def _result(self, call: BaseModel, ws: Socket | None = None) -> Any:
-        """Ask the hub; a hub that does not know the socket yet gets it attached again."""
+        """Ask the hub; a hub that does not know the socket yet (a new hub, before this
+        instance attached its sockets to it) gets it attached again and is asked again."""
         answer = await self._ask(call)
-        if answer.get("retry") and ws is not None:
-            local = self._local.get(self._by_ws.get(id(ws), -1))
-            if local is not None:
-                if isinstance(local.attach, AttachCitizen):
-                    local.attach = local.attach.model_copy(update={"resume": local.phase})
-                    local.replaying = True
-                q = next(self._numbers)
-                self._replays[q] = local
-                self._post(local.attach, q)
-                answer = await self._ask(call)
+        for _ in range(ATTACH_AGAIN):
+            local = self._local.get(self._by_ws.get(id(ws), -1)) if ws is not None else None
+            if not answer.get("retry") or local is None:
+                break
+            self._attach_again(local)
+            answer = await self._ask(call)
         if answer.get("retry"):
-            return socket_refusal("not_allowed")
+            if ws is not None and id(ws) in self._by_ws:
+                # The hub changed again meanwhile: late, not refused; the page asks again.
+                op = getattr(call, "op", "call")
+                log.warning("the waiting room's hub did not take a socket: its %s is refused", op)
+                raise SharedStateUnavailable("the hub does not know the socket")
+            return socket_refusal("not_allowed")  # no such socket (here): nothing to attach
         if "e" in answer:
             return SocketError.model_validate(answer["e"])
         return answer.get("v")
@@ -889,16 +959,21 @@ class RoomClient:
                 with contextlib.suppress(ConnectionError, RuntimeError):
                     await ws.close(code=int(frame["c"]))
 
+    def _attach_again(self, local: _Local) -> None:
+        """Attach a socket again, with the phase its page was last told; the hub's replay of
+        what the page has seen is held back (:meth:`deliver`)."""
+        if isinstance(local.attach, AttachCitizen):
+            local.attach = local.attach.model_copy(update={"resume": local.phase})
+            local.replaying = True
+        q = next(self._numbers)
+        self._replays[q] = local
+        self._post(local.attach, q)
+
     def reattach(self) -> None:
         """Tell the (new) hub about every socket of this instance; it answers each with the
         whole state, as after a reconnect."""
         for local in self._local.values():
-            if isinstance(local.attach, AttachCitizen):
-                local.attach = local.attach.model_copy(update={"resume": local.phase})
-                local.replaying = True
-            q = next(self._numbers)
-            self._replays[q] = local
-            self._post(local.attach, q)
+            self._attach_again(local)
         if self._local:
             log.info("attached %d sockets again to the waiting room's hub", len(self._local))
 
@@ -934,7 +1009,13 @@ class RoomClient:
         )
         self._local[sid] = _Local(ws, attach)
         self._by_ws[id(ws)] = sid
-        result = await self._result(attach)
+        try:
+            result = await self._result(attach)
+        except BaseException:
+            # Refused (1013) or gone: if the hub takes the attachment late, the detach that
+            # follows it in the inbox lets it go again.
+            self.detach_citizen(ws, token)
+            raise
         if isinstance(result, SocketError):
             self.detach_citizen(ws, token)
             raise SharedStateUnavailable("the hub did not take the socket")
@@ -976,7 +1057,11 @@ class RoomClient:
         self._local[sid] = _Local(ws, AttachAdvisor(ws=sid, advisor_id=advisor_id, name=name))
         self._by_ws[id(ws)] = sid
         self._consoles.setdefault(advisor_id, set()).add(sid)
-        await self._result(AttachAdvisor(ws=sid, advisor_id=advisor_id, calls=calls, name=name))
+        try:
+            await self._result(AttachAdvisor(ws=sid, advisor_id=advisor_id, calls=calls, name=name))
+        except BaseException:
+            self.detach_advisor(advisor_id, ws)
+            raise
 
     def detach_advisor(self, advisor_id: int, ws: Socket) -> None:
         sid = self._by_ws.pop(id(ws), None)
@@ -1073,7 +1158,9 @@ class RoomClient:
         await self._result(call)
 
     async def update_device_check(self, token: str, check: DeviceCheckOut) -> None:
-        await self._result(UpdateDeviceCheck(token=token, check=check))
+        """Handed over without waiting for the hub: the check is stored already, the hub only
+        shows it to the advisor (and a socket attached later reads it with its link)."""
+        self._post(UpdateDeviceCheck(token=token, check=check))
 
     async def sign_out(self, advisor_id: int) -> None:
         await self._result(SignOut(advisor_id=advisor_id))
@@ -1114,6 +1201,61 @@ def new_instance_id() -> str:
     return f"{os.uname().nodename[:20]}-{os.getpid()}-{secrets.token_hex(3)}"
 
 
+class Keeper:
+    """Renews this instance's heartbeat and, while it leads, the lease, from a thread of its
+    own (redis-py's synchronous client), so that a hub whose event loop is held up for
+    seconds (thousands of arrivals on a loaded machine) keeps its lease and its sockets, and
+    the other instances do not take over only to be flooded with every socket's attachment.
+    It renews only while the loop turned within :data:`LOOP_STALL_S`: a stuck loop loses the
+    lease after that plus the lease's 3 s, a dead process within the 3 s, as before."""
+
+    def __init__(self, url: str, instance: str) -> None:
+        import redis
+
+        self.client = redis.Redis.from_url(url, socket_connect_timeout=2.0, socket_timeout=2.0)
+        self.instance = instance
+        #: The lease while this instance holds it (set and cleared by the event loop).
+        self.lease: Lease | None = None
+        self._loop_seen = time.monotonic()
+        self._handle: asyncio.TimerHandle | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="cluster-keeper", daemon=True)
+
+    def start(self) -> None:
+        self._seen()
+        self._thread.start()
+
+    def _seen(self) -> None:
+        self._loop_seen = time.monotonic()
+        self._handle = asyncio.get_running_loop().call_later(RENEW_S, self._seen)
+
+    def _run(self) -> None:
+        while not self._stop.wait(RENEW_S):
+            if time.monotonic() - self._loop_seen > LOOP_STALL_S:
+                continue  # the loop is stuck: let the lease and the heartbeat run out
+            lease = self.lease
+            sent = time.monotonic()
+            try:
+                pipe = self.client.pipeline(transaction=False)
+                pipe.set(ALIVE_PREFIX + self.instance, "1", px=int(1000 * ALIVE_TTL_S))
+                if lease is not None:
+                    pipe.eval(_RENEW, 1, LEADER_KEY, lease.value, LEASE_MS)
+                replies = pipe.execute()
+            except Exception as exc:  # the event loop's own calls notice a Redis that is away
+                log.debug("the lease keeper could not reach Redis (%s)", type(exc).__name__)
+                continue
+            if lease is not None and replies[1]:
+                lease.renewed = max(lease.renewed, sent)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._handle is not None:
+            self._handle.cancel()
+        self._thread.join(timeout=3.0)
+        with contextlib.suppress(Exception):
+            self.client.close()
+
+
 class Cluster:
     """This instance's part of a deployment of several: its :class:`RoomClient`, and the hub
     while it holds the lease."""
@@ -1126,25 +1268,31 @@ class Cluster:
         grace_s: float,
         now: Callable[[], datetime],
         instance: str | None = None,
+        url: str | None = None,
     ) -> None:
         self.redis = redis
         self.instance = instance or new_instance_id()
+        #: ``url``: Redis' address, for the thread that keeps the lease (none without it).
+        self.keeper = Keeper(url, self.instance) if url else None
         self.client = RoomClient(redis, self.instance)
         self.make_hub = make_hub
         self.reload_directory = reload_directory
         self.store = StateStore(redis, grace_s, now)
         self.host: HubHost | None = None
-        self._lease = ""
+        self._lease: Lease | None = None
         self._leader: str | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
-        self._renewed = 0.0
+        self._link_changes: list[dict[str, Any]] = []
+        self._links_sender: asyncio.Task[None] | None = None
 
     @property
     def leading(self) -> bool:
         return self.host is not None
 
     async def start(self) -> None:
+        if self.keeper is not None:
+            self.keeper.start()
         self._tasks = [
             asyncio.create_task(self.client.run_writer(), name="cluster-writer"),
             asyncio.create_task(self._listen(), name="cluster-listen"),
@@ -1189,7 +1337,8 @@ class Cluster:
         elif channel == LINKS_CHANNEL:
             message = json.loads(data)
             if message.get("n") != self.instance and self.client.on_links is not None:
-                self.client.on_links(message)
+                for change in message.get("changes", ()):
+                    self.client.on_links(change)
         else:
             await self.client.deliver(json.loads(data))
 
@@ -1200,25 +1349,46 @@ class Cluster:
             if changed:
                 self.client.reattach()
 
-    def publish_links(self, message: dict[str, Any]) -> None:
-        """Tell the other instances that citizen links changed (their caches forget them)."""
-        task = asyncio.ensure_future(
-            self.redis.publish(LINKS_CHANNEL, json.dumps({**message, "n": self.instance}))
-        )
-        task.add_done_callback(lambda t: t.cancelled() or t.exception())
+    def publish_links(self, change: dict[str, Any]) -> None:
+        """Tell the other instances that citizen links changed (their caches forget them).
+        The changes of one turn of the event loop go out as one message (a join changes its
+        link twice, and joins come in crowds)."""
+        if change.get("clear"):
+            self._link_changes = [change]  # forgets everything, whatever was to be forgotten
+        else:
+            self._link_changes.append(change)
+        if self._links_sender is None or self._links_sender.done():
+            self._links_sender = asyncio.create_task(self._send_links(), name="cluster-links")
+
+    async def _send_links(self) -> None:
+        await asyncio.sleep(0)  # what the other handlers of this turn change comes along
+        while self._link_changes:
+            changes, self._link_changes = self._link_changes, []
+            message = json.dumps({"n": self.instance, "changes": changes})
+            try:
+                await self.redis.publish(LINKS_CHANNEL, message)
+            except Exception:  # the other caches forget it after their TTL (30 s)
+                log.warning("could not tell the other instances of %d changed links", len(changes))
 
     # --- the lease ---------------------------------------------------------------------------
 
     async def _elect(self) -> None:
         while not self._stopping:
             try:
-                await self.redis.set(ALIVE_PREFIX + self.instance, "1", px=int(1000 * ALIVE_TTL_S))
-                if self.host is None:
-                    await self._try_lead()
-                elif not await self._renew():
+                # One round trip: the heartbeat, the lease's renewal (while this instance
+                # holds it) and who holds it now.
+                lease = self._lease if self.host is not None else None
+                async with self.redis.pipeline(transaction=False) as pipe:
+                    pipe.set(ALIVE_PREFIX + self.instance, "1", px=int(1000 * ALIVE_TTL_S))
+                    renewed = lease.renew_in(pipe) if lease is not None else None
+                    pipe.get(LEADER_KEY)
+                    replies = await pipe.execute()
+                current = replies[-1]
+                if renewed is not None and not renewed(replies[1]):
                     log.warning("the waiting room's lease went to another instance")
                     await self._step_down(write=False)
-                current = await self.redis.get(LEADER_KEY)
+                elif lease is None and current is None and await self._try_lead():
+                    current = self._lease.value if self._lease is not None else None
                 if current is not None:
                     self._leader_seen(current)
             except asyncio.CancelledError:
@@ -1231,22 +1401,29 @@ class Cluster:
                     await self._step_down(write=False)
             await asyncio.sleep(RENEW_S)
 
-    async def _try_lead(self) -> None:
+    async def _try_lead(self) -> bool:
+        """Take the lease if nobody holds it (True: this instance is the hub now)."""
         epoch = await self.redis.incr(EPOCH_KEY)
         # With a nonce: a Redis that lost everything counts epochs from 1 again, and the
         # instances must still see that the lease changed hands.
         lease = f"{self.instance}/{epoch}/{secrets.token_hex(4)}"
         if not await self.redis.set(LEADER_KEY, lease, nx=True, px=LEASE_MS):
-            return
-        self._lease = lease
-        self._renewed = time.monotonic()
-        # Where the last hub stopped; without a record (a Redis that lost it), from the start:
-        # what is older than STALE_MS is skipped, what came while no hub ran is handled.
-        start_id = await self.redis.get(DONE_KEY) or "0-0"
-        places, decisions, names = await self.store.load()
+            return False
+        self._lease = Lease(self.redis, lease)
+        if self.keeper is not None:
+            self.keeper.lease = self._lease  # kept while the state is loaded, too
+        try:
+            # Where the last hub stopped; without a record (a Redis that lost it), from the
+            # start: calls older than STALE_MS are skipped, what came while no hub ran is not.
+            start_id = await self.redis.get(DONE_KEY) or "0-0"
+            places, decisions, names = await self.store.load()
+        except BaseException:
+            if self.keeper is not None:
+                self.keeper.lease = None  # it runs out: another instance (or this one) retries
+            raise
         hub = self.make_hub()
         hub.restore(places, decisions, names)
-        self.host = HubHost(self.redis, hub, self.store, self.reload_directory)
+        self.host = HubHost(self.redis, hub, self.store, self.reload_directory, self._lease)
         self.host.start(start_id)
         log.info(
             "this instance is the waiting room's hub (lease %s; %d places taken over)",
@@ -1254,14 +1431,11 @@ class Cluster:
             len(places),
         )
         await self.redis.publish(ALL_CHANNEL, json.dumps({"leader": lease}))
-
-    async def _renew(self) -> bool:
-        renewed = await self.redis.eval(_RENEW, 1, LEADER_KEY, self._lease, LEASE_MS)
-        if renewed:
-            self._renewed = time.monotonic()
-        return bool(renewed)
+        return True
 
     async def _step_down(self, *, write: bool) -> None:
+        if self.keeper is not None:
+            self.keeper.lease = None
         host, self.host = self.host, None
         if host is not None:
             await host.stop(write=write)
@@ -1274,10 +1448,10 @@ class Cluster:
         if self._stopping:
             return
         self._stopping = True
-        if self.host is not None:
+        if self.host is not None and self._lease is not None:
             await self._step_down(write=True)
             with contextlib.suppress(Exception):
-                await self.redis.eval(_RELEASE, 1, LEADER_KEY, self._lease)
+                await self.redis.eval(_RELEASE, 1, LEADER_KEY, self._lease.value)
         await self.client.close()
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(2.0):
@@ -1289,6 +1463,8 @@ class Cluster:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
         for task in self._tasks:
             task.cancel()
+        if self.keeper is not None:
+            await asyncio.to_thread(self.keeper.stop)
         with contextlib.suppress(Exception):
             await self.redis.aclose()
 

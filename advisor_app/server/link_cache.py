@@ -155,8 +155,8 @@ class LinkCache:
 
 _CHANGED = "citizen_links_changed"
 LINKS: web.AppKey[LinkCache] = web.AppKey("citizen_links", LinkCache)
-#: The join's short statements inline on SQLite (None for other databases).
-INLINE_DB: web.AppKey[inline.InlineSqlite | None] = web.AppKey("inline_db")
+#: The join's short statements: inline on SQLite, a pool of their own on PostgreSQL.
+INLINE_DB: web.AppKey[inline.Inline | None] = web.AppKey("inline_db")
 
 
 async def citizen_link(app: web.Application, token: str) -> CitizenLink | None:

@@ -13,6 +13,7 @@ link token, an account name, or ``*`` for a global cap.
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import Storage
@@ -46,17 +47,42 @@ def address_key(address: str) -> str:
     return str(ip)
 
 
+#: Connections to a shared Redis per instance, and how long a hit may wait for one.
+REDIS_CONNECTIONS = 64
+REDIS_WAIT_S = 5.0
+
+
 class SharedStateUnavailable(Exception):
     """The storage shared by the instances (Redis) does not answer."""
 
 
-def make_storage(uri: str) -> Storage:
-    """A ``limits`` async storage from a URI such as ``memory://`` or ``redis://host``."""
+def redis_pool(uri: str) -> Any | None:
+    """For ``redis://`` and ``rediss://``: the connection pool the limits' storage gets. A rush
+    (a thousand citizens reconnecting at once after an instance died) waits for one of
+    :data:`REDIS_CONNECTIONS` connections; redis-py's own pool refused every hit beyond its
+    100 with ``MaxConnectionsError``, and each became a "try again later"."""
+    plain = uri.removeprefix("async+")
+    if plain.split("://", 1)[0] not in ("redis", "rediss"):
+        return None
+    from redis.asyncio import BlockingConnectionPool
+
+    return BlockingConnectionPool.from_url(
+        plain,
+        max_connections=REDIS_CONNECTIONS,
+        timeout=REDIS_WAIT_S,
+        socket_connect_timeout=2.0,
+        socket_timeout=2.0,
+    )
+
+
+def make_storage(uri: str, pool: Any | None = None) -> Storage:
+    """A ``limits`` async storage from a URI such as ``memory://`` or ``redis://host``
+    (``pool``: its Redis connections, from :func:`redis_pool`)."""
     if uri.removeprefix("async+") == "memory://":
         return LocalMemoryStorage()  # limits' own, with a clean-up that scales
     full = uri if uri.startswith("async+") else f"async+{uri}"
     scheme = full.split("://", 1)[0].removeprefix("async+")
-    options: dict[str, str | bool | float] = {}
+    options: dict[str, Any] = {}
     if scheme.startswith("redis"):
         # redis-py (limits' default async client is coredis); its errors wrapped in
         # StorageError; a Redis that does not answer fails a request within seconds.
@@ -66,6 +92,8 @@ def make_storage(uri: str) -> Storage:
             "socket_connect_timeout": 2.0,
             "socket_timeout": 2.0,
         }
+    if pool is not None:
+        options["connection_pool"] = pool
     try:
         storage = storage_from_string(full, **options)
     except ConfigurationError as exc:  # an unknown scheme, or its client library missing
@@ -82,7 +110,8 @@ class RateLimiter:
     """Named limits, e.g. ``join`` = "5/minute;30/hour", checked per key."""
 
     def __init__(self, rules: dict[str, str], storage: Storage | str = "memory://") -> None:
-        self._storage = make_storage(storage) if isinstance(storage, str) else storage
+        self._pool = redis_pool(storage) if isinstance(storage, str) else None
+        self._storage = make_storage(storage, self._pool) if isinstance(storage, str) else storage
         self._limiter = MovingWindowRateLimiter(self._storage)
         self._rules: dict[str, list[RateLimitItem]] = {
             name: parse_many(spec) for name, spec in {**FIXED_RULES, **rules}.items()
@@ -108,6 +137,11 @@ class RateLimiter:
         except StorageError as exc:
             raise SharedStateUnavailable(f"{type(exc.storage_error).__name__}") from exc
         return True
+
+    async def aclose(self) -> None:
+        """Close the storage's Redis connections (in memory: nothing to close)."""
+        if self._pool is not None:
+            await self._pool.aclose()
 
     async def reachable(self) -> bool:
         """Does the storage answer? (Always, in memory.)"""

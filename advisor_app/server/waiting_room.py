@@ -334,6 +334,7 @@ class WaitingRoomHub:
         stale = self._ids.get(entry.participant_id)
         if stale is not None and stale != token and stale in self._people:
             await self._drop(self._people[stale])  # a place under another link: not this one's
+        known = presence is not None
         if presence is None:
             presence = Presence(
                 token, advisor_id, entry, RoomPhase.LOBBY, window, changed=self.changed
@@ -367,7 +368,10 @@ class WaitingRoomHub:
             await self._send(ws, self._roster_of(presence))
         if presence.phase is RoomPhase.WAITING:
             presence.status = None  # a reloaded page hears the status again
-            await self._send_statuses(presence.advisor_id)
+            # Waiting already before this socket: nobody else's status changes, only this
+            # page's is said again (a thousand reconnects after an instance died would
+            # otherwise each go through every citizen waiting for the same advisor).
+            await self._send_statuses(presence.advisor_id, only=presence if known else None)
         return presence
 
     async def enter(self, ws: Socket, token: str, now: datetime) -> SocketError | None:
@@ -812,11 +816,12 @@ class WaitingRoomHub:
         self._team_sent[viewer_id] = entries
         await self._to_advisor(viewer_id, TeamWaiting(entries=entries))
 
-    async def _send_statuses(self, advisor_id: int) -> None:
+    async def _send_statuses(self, advisor_id: int, only: Presence | None = None) -> None:
         """Tell the citizens waiting for ``advisor_id`` whose status changed: whether the
         advisor is in the call of *another* appointment, whether they are next, and about how
         long that call is scheduled to run (no name, nothing about anyone else). Nothing is
-        said while there is nothing to say; once "in call" was said, its end is said too."""
+        said while there is nothing to say; once "in call" was said, its end is said too.
+        ``only``: the one waiting citizen whose status may have changed."""
         mine = [p for p in self._people.values() if p.advisor_id == advisor_id]
         calls = [p for p in mine if p.phase is RoomPhase.ADMITTED]
         waiting = [p for p in mine if p.phase is RoomPhase.WAITING]
@@ -825,7 +830,7 @@ class WaitingRoomHub:
         now = self._clock.now()
         first = min(waiting, key=lambda p: (p.entry.starts_at, p.entry.waiting_since), default=None)
         present = bool(self._advisors.get(advisor_id))
-        for presence in waiting:
+        for presence in waiting if only is None else [only]:
             appointment_id = presence.entry.appointment_id
             others = [c.entry for c in calls if c.entry.appointment_id != appointment_id]
             if others:

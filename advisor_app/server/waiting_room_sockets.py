@@ -369,6 +369,7 @@ async def hub_ctx(app: web.Application) -> Any:
         directory,
         app[keys.SETTINGS].service.reconnect_grace_s,
         app[keys.CLOCK].now,
+        url=redis_url,
     )
     app[CLUSTER] = cluster
     app[ROOM] = cluster.client

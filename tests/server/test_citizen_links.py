@@ -1,5 +1,6 @@
-"""A citizen's link is read once and kept (link cache, inline SQLite): what is kept follows
-every change of the appointment, and nothing is stored without a consent in the database."""
+"""A citizen's link is read once and kept (link cache; the join's statements inline on SQLite,
+on a pool of their own on PostgreSQL): what is kept follows every change of the appointment,
+and nothing is stored without a consent in the database."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from advisor_app.server import keys
 from advisor_app.server.link_cache import INLINE_DB, LINKS, LinkCache, changes_links
 from advisor_app.server.memory_limits import LocalMemoryStorage
 from advisor_app.server.ratelimit import RateLimiter
+from advisor_app.storage.inline import InlinePostgres
 from advisor_app.storage.models import ConsentRecord, DeviceCheck
 from advisor_app.storage.repositories import CitizenLink
+from tests.helpers.fixtures import MakeService
+from tests.helpers.postgres import PostgresServer
 from tests.helpers.service import MONDAY_11, Service, appointment_body
 from tests.helpers.waiting_room import consent, link_token
 
@@ -83,6 +87,35 @@ async def test_device_checks_are_trimmed_to_the_newest_five(service: Service, to
     async with service.app[keys.SESSIONS]() as session:
         kept = list(await session.scalars(select(DeviceCheck.browser).order_by(DeviceCheck.id)))
     assert kept == [f"Chrome {150 + n}" for n in range(2, 7)]
+
+
+@pytest.mark.integration
+async def test_on_postgresql_the_join_outlives_a_database_restart(
+    make_service: MakeService,
+) -> None:
+    """The join's own pool has no pre-ping: a connection that died with the server is found
+    out by its statement, which runs again on a new connection; the citizen sees nothing."""
+    with PostgresServer() as postgres:
+        service = await make_service(service={"database_url": postgres.url})
+        assert isinstance(service.app[INLINE_DB], InlinePostgres)
+        token = await service.signed_in("berater")
+        link = link_token(await service.create(token))
+        await consent(service, link)  # read and written on the join's pool
+        status, _ = await service.call("POST", f"/api/citizen/{link}/device-check", json=CHECK)
+        assert status == 201
+        await service.app[keys.MAILER].drain()  # the invitation is out: nothing else runs
+
+        postgres.stop()
+        postgres.start()
+        service.app[LINKS].clear()  # read from the database again
+        status, view = await service.call("GET", f"/api/citizen/{link}")
+        assert status == 200 and view["consent"]["accepted"] is True
+        body = {**CHECK, "browser": "Chrome 157"}
+        status, _ = await service.call("POST", f"/api/citizen/{link}/device-check", json=body)
+        assert status == 201
+        async with service.app[keys.SESSIONS]() as session:
+            kept = list(await session.scalars(select(DeviceCheck.browser).order_by(DeviceCheck.id)))
+        assert kept == ["Chrome 156", "Chrome 157"]
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ stopping, and Redis restarting (without persistence), lose no one.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,8 @@ import pytest
 from aiohttp import ClientWebSocketResponse, WSMsgType
 
 from advisor_app.core.clock import ManualClock
+from advisor_app.server.cluster import LEADER_KEY, LEASE_MS, redis_client
+from advisor_app.server.link_cache import LINKS
 from advisor_app.server.survey import SURVEY_PATH
 from advisor_app.server.waiting_room_sockets import CLUSTER
 from tests.helpers.fixtures import MakeService
@@ -148,6 +151,30 @@ async def test_a_reconnect_on_the_other_instance_keeps_the_place(pair: Pair) -> 
     assert (await recv_type(again, "state"))["phase"] == "admitted"
 
 
+async def test_a_consent_given_on_one_instance_reaches_the_others_kept_link(pair: Pair) -> None:
+    """The page was read on the hub's instance (kept there without a consent); consent and
+    device check go to the other. The hub's instance forgets the kept link when told, and
+    takes the socket with the device check the advisor then sees."""
+    token = await pair.hub.token_for("berater")
+    link = link_token(await pair.hub.create(token))
+    assert (await pair.hub.call("GET", f"/api/citizen/{link}"))[0] == 200
+    links = pair.hub.app[LINKS]
+    kept = links.get(link)
+    assert kept is not None and kept.consent_version is None
+    await consent(pair.other, link)
+    check = {"browser": "Firefox 140", "os": "Linux", "device_type": "desktop", "verdict": "green"}
+    status, _ = await pair.other.call("POST", f"/api/citizen/{link}/device-check", json=check)
+    assert status == 201
+    await until(lambda: links.get(link) is None, "the hub's instance kept the old link")
+
+    token = await monday_morning(pair.hub)
+    pair.clock.set(ROOM_OPEN)
+    advisor = await advisor_socket(pair.other, token)
+    await waiting_on(pair.hub, link)
+    arrived = await recv_type(advisor, "arrived")
+    assert arrived["entry"]["device_check"]["browser"] == "Firefox 140"
+
+
 async def test_two_admissions_at_once_admit_once(pair: Pair) -> None:
     token, link = await scheduled(pair)
     one = await advisor_socket(pair.hub, token)  # the advisor's two consoles,
@@ -196,6 +223,59 @@ async def test_the_hub_instance_stopping_hands_the_room_to_the_other(pair: Pair)
     # The page is not told "waiting" again by the new hub (its instance holds the replay
     # back): the next state it hears is the admission.
     assert (await frames_until(citizen, "state"))["phase"] == "admitted"
+
+
+async def test_a_hub_held_up_for_longer_than_its_lease_keeps_it(
+    pair: Pair, redis_server: RedisServer
+) -> None:
+    """A busy hub's event loop does not turn for seconds: its lease is kept (renewed from a
+    thread), nobody takes over, and what the citizen asks meanwhile is done once it turns."""
+    token, link = await scheduled(pair)
+    advisor = await advisor_socket(pair.other, token)
+    citizen = await citizen_socket(pair.other, link, "lobby")
+    redis = redis_client(redis_server.url)
+    lease = await redis.get(LEADER_KEY)
+    await citizen.send_json({"type": "enter"})
+    # The event loop held up (both instances here: they share it), on purpose.
+    time.sleep(LEASE_MS / 1000 + 1.0)  # noqa: ASYNC251
+    assert (await recv(citizen))["phase"] == "waiting"
+    assert (await recv_type(advisor, "arrived"))["entry"]["name"] == "Erika Mustermann"
+    assert await redis.get(LEADER_KEY) == lease  # nobody took the lease over
+    assert pair.hub.app[CLUSTER].leading
+    await redis.aclose()
+
+
+async def test_a_hub_held_up_past_its_lease_acts_on_nothing(
+    pair: Pair, redis_server: RedisServer
+) -> None:
+    """The hub's instance stops renewing (its event loop held up longer than the lease) and
+    the other instance takes the lease. The old hub must not act on what comes next: two
+    hubs would both admit the citizen."""
+    token, link = await scheduled(pair)
+    advisor = await advisor_socket(pair.other, token)
+    citizen = await waiting_on(pair.other, link)
+    pid = (await recv_type(advisor, "arrived"))["entry"]["participant_id"]
+
+    old = pair.hub.app[CLUSTER]
+    # As if held up for good: its lease loop neither renews nor steps down, and its keeper
+    # thread has stopped renewing (it does once the loop stood still for LOOP_STALL_S).
+    old._tasks[2].cancel()
+    assert old.keeper is not None and old._lease is not None
+    await asyncio.to_thread(old.keeper.stop)
+    old._lease.renewed -= 10.0
+    redis = redis_client(redis_server.url)
+    await redis.delete(LEADER_KEY)  # the lease ran out
+    await until(lambda: pair.other.app[CLUSTER].leading, "the other instance never took over")
+    await frames_until(advisor, "waiting")  # the new hub knows the console
+    await advisor.send_json({"type": "admit", "participant_id": pid})
+    assert (await frames_until(citizen, "state"))["phase"] == "admitted"
+    assert (await recv_type(advisor, "departed"))["reason"] == "admitted"
+    await citizen.send_json({"type": "ping", "seq": 1})
+    assert (await recv(citizen))["type"] == "pong"  # no second "admitted" came before it
+    await advisor.send_json({"type": "ping", "seq": 2})
+    assert (await recv(advisor))["type"] == "pong"  # no second "departed" either
+    assert old.host is not None and old.host._stopped  # it noticed, and stopped reading
+    await redis.aclose()
 
 
 @pytest.mark.logged_errors

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from advisor_app.server.ratelimit import RateLimiter
 from tests.helpers.fixtures import MakeService
 from tests.helpers.redis import RedisServer
 from tests.helpers.service import Service
@@ -78,3 +79,15 @@ async def test_a_redis_that_stops_is_a_clear_503_and_its_return_needs_nothing(
             await asyncio.sleep(0.1)
     assert (await a.call("POST", "/api/login", json=WRONG))[0] == 401
     assert (await b.call("POST", "/api/login", json=WRONG))[0] == 401
+
+
+async def test_a_rush_of_hits_waits_for_a_connection_instead_of_failing(
+    redis_server: RedisServer,
+) -> None:
+    """A thousand citizens reconnecting at once (an instance died): every hit is counted,
+    none is refused because the client has no free connection (redis-py's pool allows 100
+    and refused the rest, each a "try again later" for a page)."""
+    limiter = RateLimiter({"socket": "1000/minute"}, redis_server.url)
+    answers = await asyncio.gather(*(limiter.hit("socket", "192.0.2.1") for _ in range(300)))
+    await limiter.aclose()
+    assert answers == [True] * 300
