@@ -348,12 +348,9 @@ class SendController:
         receiver's REMB is fresh and has not fallen for a while (Chromium answers a queue it
         sees building with 0.85 × what arrives), while enough video is sent for the REMB to
         measure anything. A REMB still climbing slowly below what is sent counts as room."""
-        remb, at = (
-            (s.remb_kbps, s.at) if s.remb_kbps is not None else (self._last_remb, self._remb_at)
-        )
+        remb = s.remb_kbps if s.remb_kbps is not None else self._fresh_remb(s.at)
         return (
             remb is not None
-            and s.at - at < REMB_FRESH_S
             and s.at - self._remb_fell_at >= REMB_FRESH_S
             and self._loss < LOSS_GROW
             and self._in_remb_scope() >= LADDER[0].min_kbps
@@ -361,15 +358,18 @@ class SendController:
 
     def _loss_is_inherent(self, now: float) -> bool:
         """Loss, but below the cut, and the delay-based signs calm for a while: the link's own."""
-        remb = self._last_remb
+        remb = self._fresh_remb(now)
         return (
             self._loss_known
             and self._loss < LOSS_CUT
             and now - self._delayed_at >= INHERENT_LOSS_CALM_S
             and remb is not None
-            and now - self._remb_at < REMB_FRESH_S
             and remb >= REMB_BINDING * self._in_remb_scope()
         )
+
+    def _fresh_remb(self, now: float) -> float | None:
+        """The last REMB, unless it is older than :data:`REMB_FRESH_S`."""
+        return self._last_remb if now - self._remb_at < REMB_FRESH_S else None
 
     def _in_remb_scope(self) -> float:
         """What the REMB measures of what is sent (kbit/s): video with its headers and
@@ -389,14 +389,12 @@ class SendController:
         what the console sends (:data:`REMB_BINDING`) – down to what the lowest step needs:
         REMB never rises above 1.5 × what arrives, so it cannot tell when paused video could
         return; loss and the queue pause it."""
-        remb = self._last_remb
+        remb = self._fresh_remb(now)
+        scope = self._in_remb_scope()
         if (
             remb is None
             or now - self._congested_at >= CONGESTED_S
-            or now - self._remb_at >= REMB_FRESH_S
-            or not REMB_CREDIBLE * self._in_remb_scope()
-            <= remb
-            < REMB_BINDING * self._in_remb_scope()
+            or not REMB_CREDIBLE * scope <= remb < REMB_BINDING * scope
         ):
             return
         cap = max(self._allowed_by_remb(remb), self._lowest_need())
